@@ -1,0 +1,5 @@
+"""`python -m maintui`."""
+
+from maintui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,182 @@
+"""`maintui validate`, `history`, `show`, `report`: reading screens and the run log."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from maintui.cli.common import emit, site, when, with_log
+from maintui.core.durations import format_duration
+from maintui.core.errors import ConfigError, MaintuiError
+
+
+def register(sub: Any, common: Any) -> None:
+    v = sub.add_parser("validate", help="check screen files; print every problem at once")
+    common(v)
+    v.add_argument("files", nargs="*", metavar="FILE", help="screen files (default: all the site's)")
+    v.set_defaults(handler=cmd_validate)
+
+    h = sub.add_parser("history", help="past runs, newest first")
+    common(h)
+    h.add_argument("--limit", type=int, default=20)
+    h.add_argument("--screen")
+    h.add_argument("--state")
+    h.add_argument("--json", action="store_true", help="a JSON list of runs")
+    h.set_defaults(handler=cmd_history)
+
+    s = sub.add_parser("show", help="one run: steps, timings, decisions, findings")
+    common(s)
+    s.add_argument("run_id", type=int, metavar="RUN")
+    s.add_argument("--output", action="store_true", help="also print every output line")
+    s.set_defaults(handler=cmd_show)
+
+    a = sub.add_parser("actions", help="the built-in actions and their parameters")
+    a.add_argument("name", nargs="?", help="one action (e.g. sqlite.retention)")
+    a.set_defaults(handler=cmd_actions)
+
+    r = sub.add_parser("report", help="a run's Markdown report")
+    common(r)
+    r.add_argument("run_id", type=int, metavar="RUN")
+    r.add_argument("--out", metavar="FILE", help="write it to FILE instead of stdout")
+    r.set_defaults(handler=cmd_report)
+
+
+def cmd_validate(args: Any) -> int:
+    from maintui.core.screenfile import load_screen_file, screen_files
+
+    config = site(args)
+    paths = [Path(f) for f in args.files] if args.files else screen_files(config)
+    problems, summaries = [], []
+    for path in paths:
+        screen, found = load_screen_file(path, config)
+        problems += found
+        if screen and not found:
+            sched = f", {screen.schedule}" if screen.schedule else ""
+            summaries.append(f"ok  {screen.name}: {screen.title} — {len(screen.steps)} steps "
+                             f"({screen.kind}{sched})")
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {len({p.file for p in problems})} file(s)",
+              file=sys.stderr)
+        return 2
+    if not paths:
+        print(f"no screen files in {config.screens_dir}", file=sys.stderr)
+        return 2
+    print("\n".join(summaries))
+    return 0
+
+
+def _iso(ts: float | None) -> str | None:
+    from datetime import datetime
+
+    return datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds") if ts else None
+
+
+def cmd_history(args: Any) -> int:
+    config = site(args)
+    if not config.store_path.exists():
+        runs = []
+    else:
+        runs = with_log(config, lambda log: log.runs(args.limit, args.screen, args.state))
+    if args.json:
+        print(json.dumps([{"id": r.id, "screen": r.screen, "state": r.state,
+                           "started": _iso(r.started), "ended": _iso(r.ended), "user": r.user,
+                           "message": r.message} for r in runs], indent=2))
+        return 0
+    if not runs:
+        print(f"no runs yet in {config.store_path}")
+        return 0
+    print(f"{'RUN':>5}  {'SCREEN':<12} {'STATE':<16} {'STARTED':<19}  {'TOOK':>7}  USER")
+    for r in runs:
+        took = format_duration(r.ended - r.started) if r.ended else "…"
+        print(f"{r.id:>5}  {r.screen:<12} {r.state:<16} {when(r.started):<19}  {took:>7}  {r.user}")
+    return 0
+
+
+def _need_run(run: Any, args: Any, config: Any) -> None:
+    if run is None:
+        raise MaintuiError(f"no run {args.run_id} in {config.store_path}; see `maintui history`")
+
+
+def cmd_show(args: Any) -> int:
+    config = site(args)
+
+    async def go(log) -> int:
+        run = await log.run(args.run_id)
+        _need_run(run, args, config)
+        print(f"run {run.id}  {run.screen}: {run.title}\nstate {run.state}"
+              + (f" — {run.message}" if run.message else ""))
+        print(f"by {run.user}@{run.host}  started {when(run.started)}  ended {when(run.ended)}\n")
+        for s in await log.steps(run.id):
+            took = format_duration(s.ended - s.started) if s.started and s.ended else ""
+            print(f"  {s.position + 1:>2}. {s.step_id:<20} {s.state:<15} {took:>8}  {s.reason}")
+        findings = await log.findings(run.id)
+        if findings:
+            print("\nfindings:")
+            for f in findings:
+                print(f"  [{f['status']}] {f['step_id']}: {f['summary']}")
+        decisions = await log.decisions(run.id)
+        if decisions:
+            print("\ndecisions and notes:")
+            for d in decisions:
+                print(f"  {when(d.ts)} {d.user}: {d.kind} {d.step_id or ''} {d.reason}".rstrip())
+        if args.output:
+            print("\noutput:")
+            after = 0
+            while batch := await log.output(run.id, after, 10_000):
+                for line in batch:
+                    print(f"  {line.step_id} {line.stream}: {line.line}")
+                after = batch[-1].id
+        return 0
+
+    return with_log(config, go, create=False)
+
+
+def cmd_report(args: Any) -> int:
+    from maintui.core.report import render_report
+
+    config = site(args)
+
+    async def go(log) -> str:
+        _need_run(await log.run(args.run_id), args, config)
+        return await render_report(log, args.run_id)
+
+    return emit(with_log(config, go, create=False), args.out, f"run {args.run_id}")
+
+
+def _param_line(name: str, field: Any) -> str:
+    import typing
+
+    ann = field.annotation
+    if typing.get_origin(ann) is typing.Literal:
+        kind = "|".join(str(a) for a in typing.get_args(ann))
+    else:
+        kind = getattr(ann, "__name__", None) or str(ann).replace("typing.", "")
+    need = "required" if field.is_required() else f"default {field.default!r}"
+    return f"    {name:<22} {kind:<18} {need}"
+
+
+def cmd_actions(args: Any) -> int:
+    import difflib
+
+    from maintui.core.actions import all_actions
+
+    actions = all_actions()
+    if args.name and args.name not in actions:
+        hint = difflib.get_close_matches(args.name, actions, n=1)
+        raise ConfigError(f"no action {args.name!r}" + (f"; did you mean {hint[0]!r}?" if hint
+                                                           else "; see `maintui actions`"))
+    for name, cls in actions.items():
+        if args.name and name != args.name:
+            continue
+        undo = " (undo)" if cls.has_undo() else ""
+        print(f"{name}{undo} — {cls.summary}")
+        if args.name or len(actions) < 2:
+            for pname, field in cls.Params.model_fields.items():
+                print(_param_line(pname, field))
+    if not args.name:
+        print("\n`maintui actions NAME` lists an action's parameters (`with = { … }` in a step).")
+    return 0

@@ -1,0 +1,263 @@
+"""`maintui run`, `resume`, `rollback`: the runner in the foreground (cron) or detached."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from typing import Any
+
+from maintui.cli.common import err, parse_vars, site
+from maintui.core.errors import MaintuiError
+from maintui.core.states import DecisionKind, RunState, StepState
+
+
+def register(sub: Any, common: Any) -> None:
+    p = sub.add_parser("run", help="run a screen's steps (headless: cron, SSH)",
+                       description="Run a screen. With a terminal, gates ask there; without one "
+                       "and without --yes, the run stops at the first gate (exit 3).")
+    common(p)
+    p.add_argument("screen", help="screen name (daily, weekly, …) or a screen file path")
+    p.add_argument("--yes", "-y", action="store_true", help="answer every gate yes (unattended)")
+    p.add_argument("--dry-run", action="store_true", help="print the plan; touch nothing")
+    p.add_argument("--var", action="append", metavar="K=V", help="override a ${K} variable")
+    p.add_argument("--quiet", "-q", action="store_true", help="do not print step output")
+    p.add_argument("--detach", action="store_true", help="start the run in the background and "
+                   "print its id; answer its gates from the console")
+    p.add_argument("--detached", action="store_true", help=argparse_hidden())
+    p.add_argument("--incident", help="attach the run to an incident id")
+    p.add_argument("--only", metavar="IDS", help="run only these steps: ids or tag:NAME, "
+                   "comma-separated (e.g. --only tag:check)")
+    p.add_argument("--reason", default="", help="why the run starts outside the screen's window")
+    p.set_defaults(handler=cmd_run)
+
+    r = sub.add_parser("resume", help="continue an interrupted run")
+    common(r)
+    r.add_argument("run_id", type=int, metavar="RUN")
+    r.add_argument("--choice", choices=["resume", "done", "rollback"],
+                   help="what to do with the unfinished step (asked when omitted)")
+    r.add_argument("--yes", "-y", action="store_true", help="answer later gates yes")
+    r.add_argument("--detached", action="store_true", help=argparse_hidden())
+    r.set_defaults(handler=cmd_resume)
+
+    b = sub.add_parser("rollback", help="undo a run's completed steps, newest first")
+    common(b)
+    b.add_argument("run_id", type=int, metavar="RUN")
+    b.set_defaults(handler=cmd_rollback)
+
+
+def argparse_hidden() -> str:
+    import argparse
+
+    return argparse.SUPPRESS
+
+
+def _gates(args: Any) -> str:
+    if getattr(args, "yes", False):
+        return "yes"
+    if getattr(args, "detached", False):
+        return "log"
+    return "tty" if sys.stdin.isatty() and sys.stdout.isatty() else "none"
+
+
+def cmd_run(args: Any) -> int:
+    from maintui.core.screenfile import load_screen
+
+    config = site(args)
+    screen = load_screen(config, args.screen)
+    if args.dry_run:
+        return _dry_run(config, screen, parse_vars(args.var))
+    if args.detach:
+        from maintui.core.launch import spawn_runner
+
+        extra = [f"--var={v}" for v in args.var or []] + (["--yes"] if args.yes else [])
+        extra += ["--reason", args.reason] if args.reason else []
+        extra += ["--only", args.only] if args.only else []
+        extra += ["--incident", args.incident] if args.incident else []
+        run_id = spawn_runner(config.path, screen.name, extra)
+        print(f"run {run_id} started in the background; watch it with `maintui attach {run_id}` "
+              f"or `maintui show {run_id}`")
+        return 0
+    return asyncio.run(_foreground(config, screen, args, adopt=None))
+
+
+async def _foreground(config, screen, args: Any, adopt: int | None, choice: str | None = None) -> int:
+    from maintui.cli.terminal import TerminalReporter, tty_prompt
+    from maintui.core.lease import recover_interrupted
+    from maintui.core.runner import Runner, RunOptions
+    from maintui.core.store import RunLog
+
+    detached = getattr(args, "detached", False)
+    reporter = TerminalReporter(show_output=not getattr(args, "quiet", False) and not detached)
+    gates = _gates(args)
+    options = RunOptions(gates=gates, vars=parse_vars(getattr(args, "var", None)),
+                         incident=getattr(args, "incident", None),
+                         reason=getattr(args, "reason", "") or "",
+                         only=[o.strip() for o in (getattr(args, "only", None) or "").split(",")
+                               if o.strip()],
+                         mode="detached" if detached else "foreground")
+    log = await RunLog.open(config.store_path)
+    try:
+        await recover_interrupted(log)
+        runner = Runner(config, screen, log, options, reporter,
+                        tty_prompt if gates == "tty" else None)
+        if adopt is None and gates == "tty" and runner.outside_window() and not options.reason:
+            from maintui.cli.terminal import _ask
+
+            options.reason = await _ask(f"{screen.name} runs in the window {screen.window}; "
+                                        "it is outside it now. Why start anyway? ") or ""
+            if not options.reason:
+                err("not started: a reason is needed outside the maintenance window")
+                return 3
+        if adopt is None:
+            await runner.create()
+        else:
+            await runner.adopt(adopt)
+        if detached:
+            from maintui.core.launch import announce
+
+            announce(runner.run_id)
+            reporter.silenced = True
+        else:
+            reporter.say(f"run {runner.run_id}: {screen.title} ({screen.name}) — "
+                         f"run log {config.store_path}")
+        _install_signals(runner, log, reporter, options)
+        if adopt is not None:
+            final = await _resume(runner, choice, reporter)
+        else:
+            final = await runner.run()
+        if final is not RunState.SUCCEEDED and not reporter.silenced:
+            err(f"run {runner.run_id} {final}" + (f": {runner.final_message}"
+                                                   if runner.final_message else ""))
+        return RunState(final).exit_code
+    finally:
+        await log.close()
+
+
+def _install_signals(runner, log, reporter, options) -> None:
+    """Hang-up: keep going silently. INT/TERM: record an abort; the running step is killed."""
+    loop = asyncio.get_running_loop()
+
+    def hang_up() -> None:
+        reporter.hang_up()
+        options.gates = "log" if options.gates == "tty" else options.gates
+
+    def stop(name: str) -> None:
+        reporter.say(f"\n{name}: aborting run {runner.run_id} (the running step is stopped)")
+        loop.create_task(log.add_decision(runner.run_id, DecisionKind.ABORT, None,
+                                          f"{name} received", options.user, options.client))
+
+    loop.add_signal_handler(signal.SIGHUP, hang_up)
+    loop.add_signal_handler(signal.SIGINT, stop, "SIGINT")
+    loop.add_signal_handler(signal.SIGTERM, stop, "SIGTERM")
+    # a file-size limit (RLIMIT_FSIZE) must surface as an error, not kill the runner
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def _dry_run(config, screen, overrides: dict[str, str]) -> int:
+    from maintui.core.planning import plan_screen
+
+    items = plan_screen(config, screen, overrides)
+    print(f"Dry run of {screen.name}: {screen.title} — {len(items)} steps, nothing is changed\n")
+    for n, item in enumerate(items, 1):
+        print(f"{n:>2}. {item.step_id} — {item.title}")
+        print(f"    risk {item.risk} · {item.gate}" + (f" · after {', '.join(item.after)}"
+                                                        if item.after else ""))
+        print(f"    {'do' if item.kind != 'manual' else '  '}:      {item.command}")
+        for change in item.changes:
+            print(f"    would:   {change}")
+        if item.verify:
+            print(f"    verify:  {item.verify}")
+        if item.rollback:
+            print(f"    undo:    {item.rollback}")
+    return 0
+
+
+async def _resume(runner, choice: str | None, reporter) -> RunState:
+    from maintui.core.stepexec import verify
+
+    rows = await runner.log.steps(runner.run_id)
+    unfinished = [r for r in rows if r.state in (StepState.RUNNING, StepState.WAITING)]
+    if unfinished:
+        row = unfinished[0]
+        step = runner.screen.step(row.step_id)
+        reporter.say(f"unfinished step: {row.step_id} ({row.state} when the runner stopped)")
+        runner.recorder.start()
+        if step.verify is not None:
+            verdict = await verify(runner.ctx, step)
+            reporter.say(f"  its verify check: {'passed' if verdict is None else verdict}")
+        choice = choice or await _ask_choice(reporter)
+        if choice is None:
+            raise MaintuiError("no choice made: pass --choice resume|done|rollback")
+        await runner.log.add_decision(runner.run_id, "note", row.step_id,
+                                      f"after interruption: {choice}", runner.opt.user)
+        if choice == "done":
+            await runner.records.set(row.step_id, StepState.SUCCEEDED,
+                                     reason="marked done by the operator after an interruption")
+            runner.completed.append(row.step_id)
+        elif choice == "rollback":
+            await runner.records.set(row.step_id, StepState.FAILED, reason="interrupted")
+            extra = [row.step_id] if step.rollback is not None else []
+            final, message = await runner.rollback("rollback after an interruption", extra)
+            await runner.recorder.stop()
+            await runner._finish(final, message)
+            return final
+        else:
+            await runner.records.set(row.step_id, StepState.PENDING, reason="resumed")
+        await runner.recorder.stop()
+    return await runner._drive(runner.order)
+
+
+async def _ask_choice(reporter) -> str | None:
+    if not sys.stdin.isatty():
+        return None
+    from maintui.cli.terminal import _ask
+
+    answer = await _ask("  [r]esume from it / mark it [d]one / roll [b]ack the run: ")
+    return {"r": "resume", "d": "done", "b": "rollback"}.get((answer or "").lower())
+
+
+def _load_run(args: Any):
+    from maintui.cli.common import with_log
+    from maintui.core.screenfile import load_screen
+
+    config = site(args)
+
+    async def get(log):
+        return await log.run(args.run_id)
+
+    run = with_log(config, get, create=False)
+    if run is None:
+        raise MaintuiError(f"no run {args.run_id} in {config.store_path}; see `maintui history`")
+    return config, load_screen(config, run.screen), run
+
+
+def cmd_resume(args: Any) -> int:
+    config, screen, run = _load_run(args)
+    if run.state != RunState.INTERRUPTED:
+        err(f"run {run.id} is {run.state}, not interrupted: only an interrupted run can resume")
+        return 2
+    return asyncio.run(_foreground(config, screen, args, adopt=run.id, choice=args.choice))
+
+
+def cmd_rollback(args: Any) -> int:
+    config, screen, run = _load_run(args)
+    if RunState(run.state).live:
+        err(f"run {run.id} is still {run.state}: roll it back from its console or abort it first")
+        return 2
+
+    async def go(log) -> int:
+        from maintui.cli.terminal import TerminalReporter
+        from maintui.core.runner import Runner, RunOptions
+
+        runner = Runner(config, screen, log, RunOptions(gates="none"), TerminalReporter())
+        await runner.adopt(run.id)
+        runner.recorder.start()
+        final, message = await runner.rollback(f"rollback of run {run.id} requested")
+        await runner.recorder.stop()
+        await runner._finish(final, message)
+        return 0 if final is RunState.ROLLED_BACK else 1
+
+    from maintui.cli.common import with_log
+
+    return with_log(config, go)

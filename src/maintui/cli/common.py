@@ -1,0 +1,66 @@
+"""What the subcommands share: loading the site, opening the run log, printing."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from maintui.core.config import SiteConfig, load_config
+
+T = TypeVar("T")
+
+
+def parse_vars(pairs: list[str] | None) -> dict[str, str]:
+    from maintui.core.errors import ConfigError
+
+    out = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--var {pair!r}: expected KEY=VALUE, e.g. --var app.db=/srv/app.db")
+        out[key.strip()] = value
+    return out
+
+
+def site(args: Any) -> SiteConfig:
+    return load_config(args.config, parse_vars(getattr(args, "var", None)))
+
+
+def with_log(config: SiteConfig, fn: Callable[[Any], Awaitable[T]], *, create: bool = True) -> T:
+    """Open the run log, mark dead runners' runs interrupted, run fn(log), always close."""
+    from maintui.core.lease import recover_interrupted
+    from maintui.core.store import RunLog
+
+    async def go() -> T:
+        log = await RunLog.open(config.store_path, create=create)
+        try:
+            await recover_interrupted(log)
+            return await fn(log)
+        finally:
+            await log.close()
+
+    return asyncio.run(go())
+
+
+def err(text: str) -> None:
+    print(f"maintui: {text}", file=sys.stderr)
+
+
+def when(ts: float | None) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)) if ts else "—"
+
+
+def emit(text: str, out: str | None, what: str) -> int:
+    """A report to a file (saying so) or to stdout."""
+    from pathlib import Path
+
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        print(f"report of {what} written to {out}")
+    else:
+        sys.stdout.write(text)
+    return 0

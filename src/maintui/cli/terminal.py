@@ -1,0 +1,129 @@
+"""A foreground run's terminal: progress lines, step output, gate prompts, hang-up handling."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+
+from maintui.core.gates import Answer, GateRequest
+from maintui.core.states import DecisionKind
+
+
+class TerminalReporter:
+    """Prints progress and output; after a hang-up everything goes to /dev/null, silently."""
+
+    def __init__(self, show_output: bool = True) -> None:
+        self.show_output = show_output
+        self.silenced = False
+
+    def hang_up(self) -> None:
+        """The terminal is gone: writes would fail (EIO) or block, so point fds at /dev/null."""
+        self.silenced = True
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            with contextlib.suppress(OSError):
+                os.dup2(devnull, fd)
+        os.close(devnull)
+
+    def _write(self, text: str) -> None:
+        if self.silenced:
+            return
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError:
+            self.silenced = True
+
+    def say(self, text: str) -> None:
+        self._write(text + "\n")
+
+    def lines(self, step_id: str, stream: str, lines: list[str]) -> None:
+        if stream == "finding":  # what a check found is shown even with --quiet
+            self._write("".join(f"    {ln}\n" for ln in lines))
+        elif self.show_output and lines:
+            mark = "│" if stream == "stdout" else "┊"
+            self._write("".join(f"    {mark} {ln}\n" for ln in lines))
+
+
+async def _readline() -> str | None:
+    """One line from stdin without blocking the loop; None at EOF or when the terminal is gone."""
+    loop = asyncio.get_running_loop()
+    fut: asyncio.Future[str | None] = loop.create_future()
+    fd = sys.stdin.fileno()
+
+    def ready() -> None:
+        if not fut.done():
+            try:
+                line = sys.stdin.readline()
+                fut.set_result(line if line else None)
+            except OSError:
+                fut.set_result(None)
+
+    loop.add_reader(fd, ready)
+    try:
+        return await fut
+    finally:
+        loop.remove_reader(fd)
+
+
+async def _ask(prompt: str) -> str | None:
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    line = await _readline()
+    return None if line is None else line.strip()
+
+
+async def _reason(what: str) -> str | None:
+    while True:
+        text = await _ask(f"  {what} (required): ")
+        if text is None or text:
+            return text
+
+
+def _show(req: GateRequest) -> None:
+    out = [f"\n■ {req.step_id}: {req.title}   risk: {req.risk}"]
+    if req.description:
+        out.append(f"  {req.description}")
+    if not req.manual:
+        out.append(f"  command:  {req.command}")
+    for line in req.plan:
+        out.append(f"  will:     {line}")
+    if req.rollback:
+        out.append(f"  rollback: {req.rollback}")
+    print("\n".join(out))
+
+
+async def tty_prompt(req: GateRequest) -> Answer | None:
+    """Ask at the terminal, with friction by risk. None when the terminal is gone."""
+    _show(req)
+    if req.manual:
+        choice = await _ask("  [d]one / [n]ot done / not [a]pplicable / [q] abort: ")
+        table = {"d": DecisionKind.DONE, "n": DecisionKind.NOT_DONE, "a": DecisionKind.NA,
+                 "q": DecisionKind.ABORT}
+    elif req.risk == "critical":
+        choice = await _ask(f"  type the step id ({req.step_id}) to run it, or s skip / q abort / "
+                            "r roll back: ")
+        table = {req.step_id: DecisionKind.CONFIRM, "s": DecisionKind.SKIP, "q": DecisionKind.ABORT,
+                 "r": DecisionKind.ROLLBACK}
+    else:
+        default = "n" if req.risk == "destructive" else "y"
+        hint = "[y/N]" if default == "n" else "[Y/n]"
+        choice = await _ask(f"  run it? {hint}  s skip / q abort / r roll back: ")
+        if choice == "":
+            choice = default
+        table = {"y": DecisionKind.CONFIRM, "n": DecisionKind.ABORT, "s": DecisionKind.SKIP,
+                 "q": DecisionKind.ABORT, "r": DecisionKind.ROLLBACK}
+    if choice is None:
+        return None
+    kind = table.get(choice.lower() if choice != req.step_id else choice)
+    if kind is None:
+        print(f"  not an answer: {choice!r}")
+        return await tty_prompt(req)
+    reason = ""
+    if kind in (DecisionKind.SKIP, DecisionKind.NOT_DONE):
+        reason = await _reason("why") or ""
+    elif kind in (DecisionKind.DONE, DecisionKind.NA):
+        reason = (await _ask("  note (optional): ")) or ""
+    return Answer(kind, reason)

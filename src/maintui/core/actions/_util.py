@@ -1,0 +1,182 @@
+"""Helpers shared by the built-in actions: check verdicts, sizes, file selection, hashing."""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import field_validator
+
+from maintui.core.actions.base import ActionContext, ActionResult, Finding, Params, worst
+from maintui.core.durations import parse_duration
+from maintui.core.errors import ActionError
+
+FailOn = Literal["warning", "critical", "never"]
+IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+DAY = 86400.0
+
+
+class CheckParams(Params):
+    """Parameters every check shares: which finding status fails the step."""
+
+    fail_on: FailOn = "critical"
+
+
+def verdict(findings: list[Finding], fail_on: str = "critical", **kw: Any) -> ActionResult:
+    """An ActionResult that fails when the worst finding reaches `fail_on`."""
+    status = worst(findings)
+    failed = fail_on != "never" and (status == "critical" or status == fail_on)
+    return ActionResult(ok=not failed, findings=findings, **kw)
+
+
+def level(value: float, warning: float, critical: float) -> str:
+    """ok/warning/critical for a value against rising thresholds."""
+    if value >= critical:
+        return "critical"
+    return "warning" if value >= warning else "ok"
+
+
+def level_below(value: float, warning: float, critical: float) -> str:
+    """ok/warning/critical for a value that is bad when it falls (days left, free space)."""
+    if value <= critical:
+        return "critical"
+    return "warning" if value <= warning else "ok"
+
+
+def human(n: float) -> str:
+    """Bytes for people: 1.4 MiB."""
+    import humanize
+
+    return humanize.naturalsize(n, binary=True)
+
+
+def stamp(ts: float, fmt: str = "%Y%m%d-%H%M%S") -> str:
+    return time.strftime(fmt, time.localtime(ts))
+
+
+def iso(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts))
+
+
+def seconds(value: str | float) -> float:
+    """A duration parameter (`30s`, `2m` or a number of seconds) as seconds."""
+    return parse_duration(value)
+
+
+def identifier(value: str) -> str:
+    """Validate an SQL identifier (table or column); never format untrusted SQL."""
+    if not IDENT.match(value):
+        raise ValueError(f"{value!r} is not a plain SQL identifier (letters, digits, _)")
+    return value
+
+
+def _idents(value: Any) -> Any:
+    if isinstance(value, str):
+        return identifier(value)
+    if isinstance(value, list):
+        return [_idents(v) for v in value]
+    if isinstance(value, dict):
+        return {identifier(k): v for k, v in value.items()}
+    return value
+
+
+def ident_validator(*names: str) -> Any:
+    """A pydantic validator: the named fields (str, list, or dict keys) are SQL identifiers."""
+    return field_validator(*names)(lambda cls, v: _idents(v))
+
+
+def qi(name: str) -> str:
+    """Quote an already validated identifier."""
+    return '"' + identifier(name) + '"'
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def free_bytes(path: Path) -> int:
+    """Free bytes on the file system holding `path` (or its nearest existing parent)."""
+    probe = Path(path)
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    return shutil.disk_usage(probe).free
+
+
+def matching_files(folder: Path, patterns: Iterable[str], *, recursive: bool = True) -> Iterator[Path]:
+    """Regular files under `folder` whose name matches any glob, sorted, symlinks skipped."""
+    pats = list(patterns) or ["*"]
+    walker = folder.rglob("*") if recursive else folder.glob("*")
+    for path in sorted(walker):
+        if path.is_symlink() or not path.is_file():
+            continue
+        rel = path.relative_to(folder).as_posix()
+        if any(fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(rel, p) for p in pats):
+            yield path
+
+
+def older_than(paths: Iterable[Path], days: float, now: float) -> list[Path]:
+    cutoff = now - days * DAY
+    return [p for p in paths if p.stat().st_mtime < cutoff]
+
+
+def newest(folder: Path, pattern: str) -> Path | None:
+    """The most recently modified regular file in `folder` matching `pattern`."""
+    if not folder.is_dir():
+        return None
+    files = [p for p in folder.glob(pattern) if p.is_file()]
+    return max(files, key=lambda p: (p.stat().st_mtime, p.name), default=None)
+
+
+def require_dir(path: Path, what: str) -> Path:
+    """Create `path` (a folder we will write to) or raise an ActionError that says why not."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ActionError(f"{what} {path}: a file is in the way of this folder; "
+                          "point the parameter at a folder") from None
+    except PermissionError:
+        raise ActionError(f"{what} {path}: permission denied; run as a user that may "
+                          "write there or choose another folder") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ActionError(f"{what} {path}: not writable; fix its permissions or choose "
+                          "another folder")
+    return path
+
+
+def require_file(path: Path, what: str) -> Path:
+    if not path.exists():
+        raise ActionError(f"{what} {path} does not exist; check the path in config.toml")
+    if not path.is_file():
+        raise ActionError(f"{what} {path} is not a regular file")
+    return path
+
+
+def state_dir(ctx: ActionContext, explicit: Path | None) -> Path:
+    """The site's shared state folder (maintenance mode lives there)."""
+    if explicit is not None:
+        return explicit
+    if ctx.config is None:
+        raise ActionError("no site config: pass state_dir to this action")
+    return ctx.config.state_dir
+
+
+def check_cancel(ctx: ActionContext) -> None:
+    if ctx.cancelled.is_set():
+        raise ActionError("cancelled by the operator")
+
+
+def tree_files(root: Path) -> dict[str, int]:
+    """Relative path -> size for every regular file under root (for plans and manifests)."""
+    return {p.relative_to(root).as_posix(): p.stat().st_size
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()}

@@ -1,0 +1,213 @@
+"""Maintenance mode and notices: the shared `maintenance.json` state file and its two actions."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any, Literal
+
+from maintui.core.actions import register
+from maintui.core.actions._util import iso, state_dir
+from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
+from maintui.core.durations import parse_duration
+from maintui.core.errors import ActionError
+
+FILE = "maintenance.json"
+OFF: dict[str, Any] = {"on": False}
+
+
+def read_maintenance(state_dir: Path) -> dict[str, Any]:
+    """The site's maintenance state ({"on": False} when never set); never raises on bad files."""
+    path = Path(state_dir) / FILE
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        return dict(OFF)
+    except (OSError, ValueError) as exc:
+        return {**OFF, "error": f"{path}: unreadable ({exc})"}
+    return data if isinstance(data, dict) and "on" in data else {**OFF, "error": f"{path}: not a state"}
+
+
+def write_maintenance(state_dir: Path, state: dict[str, Any]) -> Path:
+    """Replace the state atomically, so a reader never sees half a file."""
+    folder = Path(state_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{FILE}.{os.getpid()}"
+        tmp.write_text(json.dumps(state, indent=1, sort_keys=True))
+        os.replace(tmp, folder / FILE)
+    except OSError as exc:
+        raise ActionError(f"cannot write {folder / FILE}: {exc}; check the state folder "
+                          "([store] path) is writable") from None
+    return folder / FILE
+
+
+def when(text: str, now: float) -> float:
+    """'now', '+30m' (from now), or a local 'YYYY-MM-DD HH:MM' / ISO time, as a timestamp."""
+    text = text.strip()
+    if text == "now":
+        return now
+    if text.startswith("+"):
+        return now + parse_duration(text[1:])
+    for fmt in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"):
+        try:
+            return time.mktime(time.strptime(text, fmt))
+        except ValueError:
+            continue
+    raise ActionError(f"cannot read the time {text!r}: use now, +30m or YYYY-MM-DD HH:MM")
+
+
+def _flag(path: Path | None, on: bool, message: str) -> None:
+    """The application's own switch (a file a web server checks to serve a maintenance page)."""
+    if path is None:
+        return
+    if on:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(message + "\n")
+    else:
+        path.unlink(missing_ok=True)
+
+
+class ModeParams(Params):
+    state: Literal["on", "off", "status"]
+    message: str = "Scheduled maintenance in progress"
+    until: str | None = None  # 'now', '+2h' or a local time
+    flag_file: Path | None = None  # also create/remove this file for the application
+    state_dir: Path | None = None  # default: the site's state folder
+
+
+@register
+class MaintenanceMode(Action):
+    name = "maintenance.mode"
+    summary = "Maintenance mode on/off/status (every console shows a banner while it is on)"
+    Params = ModeParams
+    default_risk = "normal"
+
+    def plan(self, ctx: ActionContext) -> list[str]:
+        p: ModeParams = ctx.params
+        if p.state == "status":
+            return ["changes nothing (reports maintenance mode)"]
+        folder = state_dir(ctx, p.state_dir)
+        lines = [f"set maintenance mode {p.state} in {folder / FILE} (now "
+                 f"{'on' if read_maintenance(folder).get('on') else 'off'}); undo restores it"]
+        if p.flag_file:
+            lines.append(f"{'create' if p.state == 'on' else 'remove'} {p.flag_file}")
+        return lines
+
+    def run(self, ctx: ActionContext) -> ActionResult:
+        p: ModeParams = ctx.params
+        folder = state_dir(ctx, p.state_dir)
+        before = read_maintenance(folder)
+        if p.state == "status":
+            return ActionResult(findings=[_status(before)])
+        now = ctx.clock()
+        after = dict(before)
+        after.update(on=p.state == "on", changed=now, by=getpass.getuser(), run_id=ctx.run_id)
+        after.pop("error", None)
+        if p.state == "on":
+            after.update(since=now, message=p.message,
+                         until=when(p.until, now) if p.until else None)
+        _flag(p.flag_file, p.state == "on", p.message)
+        write_maintenance(folder, after)
+        ctx.log(f"maintenance mode {p.state}")
+        return ActionResult(findings=[_status(after)],
+                            undo={"state_dir": str(folder), "before": before,
+                                  "flag_file": str(p.flag_file) if p.flag_file else None})
+
+    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> None:
+        before = data["before"]
+        before.pop("error", None)
+        flag = Path(data["flag_file"]) if data.get("flag_file") else None
+        _flag(flag, bool(before.get("on")), before.get("message", ""))
+        write_maintenance(Path(data["state_dir"]), before)
+        ctx.log(f"maintenance mode restored to {'on' if before.get('on') else 'off'}")
+
+
+def _status(state: dict[str, Any]) -> Finding:
+    if state.get("error"):
+        return Finding("warning", state["error"], state)
+    if not state.get("on"):
+        return Finding("ok", "maintenance mode is off", state)
+    until = f" until {iso(state['until'])}" if state.get("until") else ""
+    return Finding("warning", f"maintenance mode is ON since {iso(state.get('since', 0))}{until}: "
+                   f"{state.get('message', '')}", state)
+
+
+class NoticeParams(Params):
+    start: str  # 'now', '+30m' or a local time
+    end: str
+    impact: str = "none"  # e.g. none / low / medium / high, or a sentence
+    services: list[str] = []
+    message: str = ""
+    file: Path | None = None  # also write the notice as text here (e.g. for a status page)
+    state_dir: Path | None = None
+
+
+@register
+class MaintenanceNotice(Action):
+    name = "maintenance.notice"
+    summary = "Publish a maintenance notice: start, end, impact, affected services, message"
+    Params = NoticeParams
+    default_risk = "normal"
+
+    def _notice(self, ctx: ActionContext) -> dict[str, Any]:
+        p: NoticeParams = ctx.params
+        now = ctx.clock()
+        start, end = when(p.start, now), when(p.end, now)
+        if end <= start:
+            raise ActionError(f"the notice ends ({p.end}) before it starts ({p.start})")
+        return {"start": start, "end": end, "impact": p.impact, "services": p.services,
+                "message": p.message, "published": now}
+
+    def plan(self, ctx: ActionContext) -> list[str]:
+        p: NoticeParams = ctx.params
+        n = self._notice(ctx)
+        where = [str(state_dir(ctx, p.state_dir) / FILE)] + ([str(p.file)] if p.file else [])
+        return [f"publish notice {iso(n['start'])} – {iso(n['end'])}, impact {p.impact}, "
+                f"services {', '.join(p.services) or '—'} in {' and '.join(where)}"]
+
+    def run(self, ctx: ActionContext) -> ActionResult:
+        p: NoticeParams = ctx.params
+        folder = state_dir(ctx, p.state_dir)
+        notice = self._notice(ctx)
+        before = read_maintenance(folder)
+        write_maintenance(folder, {**before, "notice": notice})
+        text = notice_text(notice)
+        previous_text = None
+        if p.file:
+            previous_text = p.file.read_text() if p.file.is_file() else None
+            p.file.parent.mkdir(parents=True, exist_ok=True)
+            p.file.write_text(text)
+        for line in text.splitlines():
+            ctx.log(line)
+        return ActionResult(findings=[Finding("ok", text.splitlines()[0], notice)],
+                            undo={"state_dir": str(folder), "notice": before.get("notice"),
+                                  "file": str(p.file) if p.file else None, "text": previous_text})
+
+    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> None:
+        folder = Path(data["state_dir"])
+        state = read_maintenance(folder)
+        state.pop("notice", None)
+        if data.get("notice"):
+            state["notice"] = data["notice"]
+        write_maintenance(folder, state)
+        if data.get("file"):
+            path = Path(data["file"])
+            if data.get("text") is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_text(data["text"])
+
+
+def notice_text(n: dict[str, Any]) -> str:
+    services = ", ".join(n.get("services") or []) or "—"
+    lines = [f"Maintenance {iso(n['start'])} – {iso(n['end'])} (impact: {n.get('impact')})",
+             f"Affected services: {services}"]
+    if n.get("message"):
+        lines.append(n["message"])
+    return "\n".join(lines) + "\n"
+
+

@@ -1,0 +1,48 @@
+"""`report.write`: the run's Markdown report into the site's reports folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from maintui.core.actions import register
+from maintui.core.actions._util import require_dir, stamp
+from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
+from maintui.core.errors import ActionError
+
+
+class ReportParams(Params):
+    screen: str = "run"  # pass "${screen.name}": the file is <screen>-<run id>-<time>.md
+    dir: Path | None = None  # default: the site's reports folder
+
+
+@register
+class ReportWrite(Action):
+    name = "report.write"
+    summary = "Write this run's Markdown report (steps, outcomes, timings, notes, findings)"
+    Params = ReportParams
+    default_risk = "safe"
+
+    def _target(self, ctx: ActionContext) -> Path:
+        p: ReportParams = ctx.params
+        folder = p.dir or (ctx.config.reports_dir if ctx.config is not None else None)
+        if folder is None:
+            raise ActionError("no reports folder: set [paths] reports in config.toml or pass dir")
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", p.screen) or "run"
+        return folder / f"{name}-{ctx.run_id}-{stamp(ctx.clock(), '%Y%m%d-%H%M')}.md"
+
+    def plan(self, ctx: ActionContext) -> list[str]:
+        return [f"write the run's report to {self._target(ctx)}"]
+
+    def run(self, ctx: ActionContext) -> ActionResult:
+        if ctx.render_report is None:
+            raise ActionError("no report renderer: report.write runs inside a run of a screen")
+        target = self._target(ctx)
+        require_dir(target.parent, "reports folder")
+        text = ctx.render_report()
+        tmp = target.with_name(target.name + ".partial")
+        tmp.write_text(text)
+        tmp.replace(target)
+        ctx.log(f"report written: {target}")
+        return ActionResult(findings=[Finding("ok", f"report written: {target.name}",
+                                              {"path": str(target), "bytes": len(text.encode())})])

@@ -1,0 +1,207 @@
+"""Security audits: file permissions, secret-looking variable names, pip-audit, file checksums."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+from maintui.core.actions import register
+from maintui.core.actions._util import CheckParams, check_cancel, sha256_file, verdict
+from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding
+from maintui.core.errors import ActionError
+
+SECRET_NAMES = ["*PASSWORD*", "*PASSWD*", "*SECRET*", "*TOKEN*", "*API_KEY*", "*APIKEY*",
+                "*PRIVATE_KEY*", "*CREDENTIAL*", "*ACCESS_KEY*"]
+SHOWN = 20  # paths listed in a finding's summary details
+
+
+class PermissionsParams(CheckParams):
+    path: Path
+    owner: str | None = None  # files not owned by this user are reported
+    ignore: list[str] = []  # globs (relative paths) to skip
+    max_files: int = 200_000
+
+
+@register
+class SecurityPermissions(Action):
+    name = "security.permissions"
+    summary = "World-writable files and files not owned by the expected user under a path"
+    Params = PermissionsParams
+    changes_nothing = True
+
+    def run(self, ctx: ActionContext) -> ActionResult:
+        p: PermissionsParams = ctx.params
+        if not p.path.exists():
+            raise ActionError(f"{p.path}: not found; check the path in config.toml")
+        uid = _uid(p.owner) if p.owner else None
+        writable, foreign, seen = [], [], 0
+        for path in [p.path, *p.path.rglob("*")]:
+            seen += 1
+            if seen % 5000 == 0:
+                check_cancel(ctx)
+            if seen > p.max_files:
+                break
+            rel = path.relative_to(p.path).as_posix()
+            if any(fnmatch.fnmatch(rel, g) for g in p.ignore):
+                continue
+            try:
+                st = path.lstat()
+            except OSError:
+                continue
+            # a sticky world-writable folder (like /tmp) is writable on purpose
+            if (st.st_mode & stat.S_IWOTH and not stat.S_ISLNK(st.st_mode)
+                    and not (stat.S_ISDIR(st.st_mode) and st.st_mode & stat.S_ISVTX)):
+                writable.append(str(path))
+            if uid is not None and st.st_uid != uid:
+                foreign.append(str(path))
+        out = [Finding("critical" if writable else "ok",
+                       f"{len(writable)} world-writable files under {p.path}",
+                       {"paths": writable[:SHOWN], "count": len(writable)})]
+        if uid is not None:
+            out.append(Finding("warning" if foreign else "ok",
+                               f"{len(foreign)} files under {p.path} not owned by {p.owner}",
+                               {"paths": foreign[:SHOWN], "count": len(foreign)}))
+        return verdict(out, p.fail_on)
+
+
+def _uid(user: str) -> int:
+    import pwd
+
+    try:
+        return pwd.getpwnam(user).pw_uid
+    except KeyError:
+        raise ActionError(f"no user named {user!r} on this machine; fix the owner parameter") from None
+
+
+class EnvSecretsParams(CheckParams):
+    patterns: list[str] = SECRET_NAMES
+    env_file: Path | None = None  # also list the names in a .env file (values never read out)
+
+
+@register
+class SecurityEnvSecrets(Action):
+    name = "security.env_secrets"
+    summary = "Secret-looking environment variable NAMES (never values), and in a .env file"
+    Params = EnvSecretsParams
+    changes_nothing = True
+
+    def run(self, ctx: ActionContext) -> ActionResult:
+        p: EnvSecretsParams = ctx.params
+        names = sorted(n for n in os.environ if _secretish(n, p.patterns))
+        out = [Finding("warning" if names else "ok",
+                       f"{len(names)} secret-looking environment variables"
+                       + (f": {', '.join(names)}" if names else ""), {"names": names})]
+        if p.env_file is not None and p.env_file.is_file():
+            keys = [line.split("=", 1)[0].removeprefix("export ").strip()
+                    for line in p.env_file.read_text(errors="replace").splitlines()
+                    if "=" in line and not line.lstrip().startswith("#")]
+            secret = sorted(k for k in keys if _secretish(k, p.patterns))
+            mode = p.env_file.stat().st_mode
+            status = "critical" if secret and mode & stat.S_IROTH else ("warning" if secret else "ok")
+            out.append(Finding(status, f"{p.env_file}: {len(secret)} secret-looking names"
+                               + (", readable by everyone" if mode & stat.S_IROTH else ""),
+                               {"names": secret, "mode": oct(mode & 0o777)}))
+        return verdict(out, p.fail_on)
+
+
+def _secretish(name: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name.upper(), pat.upper()) for pat in patterns)
+
+
+class PipAuditParams(CheckParams):
+    requirements: Path | None = None  # default: the environment pip-audit runs in
+    timeout: float = 300
+
+
+@register
+class SecurityPipAudit(Action):
+    name = "security.pip_audit"
+    summary = "Known vulnerabilities in Python packages (pip-audit, when installed)"
+    Params = PipAuditParams
+    changes_nothing = True
+
+    def run(self, ctx: ActionContext) -> ActionResult:
+        p: PipAuditParams = ctx.params
+        exe = shutil.which("pip-audit")
+        if exe is None:
+            return verdict([Finding("warning", "pip-audit is not installed: no dependency audit "
+                                    "done (install it with `pipx install pip-audit`)", {})],
+                           p.fail_on)
+        argv = [exe, "-f", "json", "--progress-spinner", "off"]
+        if p.requirements:
+            argv += ["-r", str(p.requirements)]
+        ctx.log("$ " + " ".join(argv))
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=p.timeout,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            return verdict([Finding("warning", f"pip-audit did not finish in {p.timeout:g}s", {})],
+                           p.fail_on)
+        try:
+            report = json.loads(done.stdout)
+        except ValueError:
+            tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            return verdict([Finding("warning", f"pip-audit failed: {tail}", {})], p.fail_on)
+        deps = report.get("dependencies", report) if isinstance(report, dict) else report
+        vulnerable = [{"name": d["name"], "version": d.get("version"),
+                       "ids": [v["id"] for v in d.get("vulns", [])]}
+                      for d in deps if d.get("vulns")]
+        names = ", ".join(f"{v['name']} {v['version']}" for v in vulnerable[:5])
+        return verdict([Finding("critical" if vulnerable else "ok",
+                                f"{len(vulnerable)} vulnerable packages" + (f": {names}" if names else ""),
+                                {"vulnerable": vulnerable, "checked": len(deps)})], p.fail_on)
+
+
+class ChecksumsParams(CheckParams):
+    paths: list[Path]  # files or folders (recursively)
+    key: str = "security.checksums"  # where the baseline manifest lives in the run log
+    update: bool = True  # store the new manifest as the next baseline
+
+
+@register
+class SecurityChecksums(Action):
+    name = "security.checksums"
+    summary = "SHA-256 manifest of files compared with the stored baseline: changed files"
+    Params = ChecksumsParams
+    default_risk = "safe"
+
+    def plan(self, ctx: ActionContext) -> list[str]:
+        p: ChecksumsParams = ctx.params
+        return [f"hash files under {', '.join(map(str, p.paths))}; "
+                + (f"store the manifest as {p.key!r} in the run log" if p.update else "store nothing")]
+
+    def run(self, ctx: ActionContext) -> ActionResult:
+        p: ChecksumsParams = ctx.params
+        current = manifest(p.paths, ctx)
+        baseline = ctx.kv.get(p.key)
+        if p.update:
+            ctx.kv.set(p.key, current)
+        if not baseline:
+            return verdict([Finding("ok", f"baseline of {len(current)} files recorded",
+                                    {"files": len(current)})], p.fail_on)
+        changed = sorted(k for k in current if k in baseline and baseline[k] != current[k])
+        added = sorted(set(current) - set(baseline))
+        removed = sorted(set(baseline) - set(current))
+        status = "warning" if changed or added or removed else "ok"
+        return verdict([Finding(status, f"{len(changed)} changed, {len(added)} new, "
+                                f"{len(removed)} removed of {len(current)} files",
+                                {"changed": changed[:SHOWN], "added": added[:SHOWN],
+                                 "removed": removed[:SHOWN]})], p.fail_on)
+
+
+def manifest(paths: list[Path], ctx: ActionContext) -> dict[str, str]:
+    out = {}
+    for root in paths:
+        files = [root] if root.is_file() else sorted(f for f in root.rglob("*") if f.is_file())
+        for f in files:
+            check_cancel(ctx)
+            try:
+                out[str(f)] = sha256_file(f)
+            except OSError as exc:
+                out[str(f)] = f"unreadable: {exc.strerror}"
+    return out

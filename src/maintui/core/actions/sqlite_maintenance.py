@@ -1,0 +1,190 @@
+"""SQLite actions that change a database: optimisation (ANALYZE/VACUUM/...) and retention."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from maintui.core.actions import register
+from maintui.core.actions._sqlite import backup_file, explain, opened, restore_into_live
+from maintui.core.actions._util import (
+    DAY,
+    check_cancel,
+    free_bytes,
+    human,
+    ident_validator,
+    iso,
+    qi,
+    require_dir,
+)
+from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
+
+Operation = Literal["analyze", "vacuum", "reindex", "optimize"]
+SQL = {"analyze": "ANALYZE", "vacuum": "VACUUM", "reindex": "REINDEX", "optimize": "PRAGMA optimize"}
+
+
+class OptimizeParams(Params):
+    db: Path
+    operations: list[Operation] = ["analyze", "vacuum", "optimize"]
+
+
+def _temp_dir() -> Path:
+    # SQLite puts VACUUM's temporary copy in SQLITE_TMPDIR/TMPDIR, as tempfile does
+    return Path(tempfile.gettempdir())
+
+
+@register
+class SqliteOptimize(Action):
+    name = "sqlite.optimize"
+    summary = "ANALYZE / VACUUM / REINDEX / PRAGMA optimize, after checking free space"
+    Params = OptimizeParams
+    default_risk = "normal"
+    # seams for tests: where VACUUM's temporary copy goes, and how free space is read
+    free_space: ClassVar = staticmethod(free_bytes)
+    temp_dir: ClassVar = staticmethod(_temp_dir)
+
+    def _space(self, db: Path) -> list[tuple[str, Path, int, int]]:
+        """(label, folder, free, need) for each place VACUUM writes a copy of the database."""
+        need = db.stat().st_size if db.is_file() else 0
+        places = [("database folder", db.parent), ("temp folder", self.temp_dir())]
+        return [(label, folder, self.free_space(folder), need) for label, folder in places]
+
+    def plan(self, ctx: ActionContext) -> list[str]:
+        p: OptimizeParams = ctx.params
+        lines = [f"{SQL[op]} on {p.db}" for op in p.operations]
+        if "vacuum" in p.operations:
+            lines += [f"VACUUM needs up to {human(need)} free in the {label} {folder} "
+                      f"(free: {human(free)})" for label, folder, free, need in self._space(p.db)]
+        return lines
+
+    def run(self, ctx: ActionContext) -> ActionResult:
+        p: OptimizeParams = ctx.params
+        if "vacuum" in p.operations:
+            short = [(label, folder, free, need) for label, folder, free, need
+                     in self._space(p.db) if free < need]
+            if short:
+                label, folder, free, need = short[0]
+                return ActionResult(ok=False, findings=[Finding(
+                    "critical", f"VACUUM refused: it needs up to {human(need)} free in the "
+                    f"{label} {folder}, only {human(free)} free; nothing changed",
+                    {"need": need, "free": free, "folder": str(folder)})])
+        before = p.db.stat().st_size if p.db.is_file() else 0
+        timings: dict[str, float] = {}
+        with opened(p.db) as con:
+            for op in p.operations:
+                check_cancel(ctx)
+                ctx.log(f"{SQL[op]} …")
+                started = time.monotonic()
+                try:
+                    con.execute(SQL[op])
+                except sqlite3.Error as exc:
+                    raise explain(p.db, exc) from None
+                timings[op] = round(time.monotonic() - started, 3)
+                ctx.log(f"{SQL[op]} done in {timings[op]:.2f}s")
+        after = p.db.stat().st_size
+        return ActionResult(findings=[Finding(
+            "ok", f"{p.db.name}: {', '.join(SQL[o] for o in p.operations)} done; size "
+            f"{human(before)} → {human(after)}",
+            {"before": before, "after": after, "seconds": timings})])
+
+
+class RetentionParams(Params):
+    db: Path
+    table: str
+    column: str
+    days: float
+    format: Literal["auto", "iso", "epoch", "epoch_ms"] = "auto"
+    batch: int = 5000  # rows per transaction: keeps the write lock short for the application
+
+    _names = ident_validator("table", "column")
+
+
+def _detect(con: sqlite3.Connection, table: str, column: str) -> str:
+    row = con.execute(f"SELECT typeof({qi(column)}), {qi(column)} FROM {qi(table)} "
+                      f"WHERE {qi(column)} IS NOT NULL LIMIT 1").fetchone()
+    if row is None or row[0] == "text":
+        return "iso"
+    return "epoch_ms" if float(row[1]) > 1e11 else "epoch"
+
+
+def _condition(con: sqlite3.Connection, p: RetentionParams, cutoff: float) -> tuple[str, Any]:
+    fmt = p.format if p.format != "auto" else _detect(con, p.table, p.column)
+    col = qi(p.column)
+    if fmt == "iso":
+        # julianday reads 'YYYY-MM-DD HH:MM:SS', the T form and a Z/±HH:MM suffix
+        return f"julianday({col}) < julianday(?, 'unixepoch')", cutoff
+    return f"{col} < ?", cutoff * 1000 if fmt == "epoch_ms" else cutoff
+
+
+@register
+class SqliteRetention(Action):
+    name = "sqlite.retention"
+    summary = "Delete rows older than N days (ISO text or epoch column), with a pre-step backup"
+    Params = RetentionParams
+    default_risk = "destructive"
+
+    def _count(self, ctx: ActionContext) -> tuple[int, str, Any]:
+        p: RetentionParams = ctx.params
+        cutoff = ctx.clock() - p.days * DAY
+        with opened(p.db, readonly=True) as con:
+            where, arg = _condition(con, p, cutoff)
+            try:
+                n = con.execute(f"SELECT count(*) FROM {qi(p.table)} WHERE {where}", (arg,)).fetchone()[0]
+            except sqlite3.Error as exc:
+                raise explain(p.db, exc) from None
+        return n, where, arg
+
+    def plan(self, ctx: ActionContext) -> list[str]:
+        p: RetentionParams = ctx.params
+        n, _, _ = self._count(ctx)
+        cutoff = iso(ctx.clock() - p.days * DAY)
+        return [f"delete {n:,} rows from {p.table} where {p.column} is older than {p.days:g} "
+                f"days (before {cutoff})",
+                f"first back up {p.db} ({human(p.db.stat().st_size)}) into the run's scratch "
+                "folder; undo restores that backup"]
+
+    def run(self, ctx: ActionContext) -> ActionResult:
+        p: RetentionParams = ctx.params
+        n, where, arg = self._count(ctx)
+        if n == 0:
+            return ActionResult(findings=[Finding("ok", f"{p.table}: no rows older than "
+                                                  f"{p.days:g} days", {"deleted": 0})])
+        require_dir(ctx.scratch_dir, "scratch folder")
+        saved = ctx.scratch_dir / f"{p.db.stem}-pre-retention.db"
+        ctx.log(f"pre-step backup of {p.db} → {saved}")
+        backup_file(p.db, saved)
+        deleted = self._delete(ctx, where, arg)
+        return ActionResult(findings=[Finding(
+            "ok", f"{p.table}: deleted {deleted:,} rows older than {p.days:g} days",
+            {"deleted": deleted, "backup": str(saved)})],
+            undo={"backup": str(saved), "db": str(p.db), "deleted": deleted})
+
+    def _delete(self, ctx: ActionContext, where: str, arg: Any) -> int:
+        p: RetentionParams = ctx.params
+        sql = (f"DELETE FROM {qi(p.table)} WHERE rowid IN (SELECT rowid FROM {qi(p.table)} "
+               f"WHERE {where} LIMIT ?)")
+        total = 0
+        with opened(p.db) as con:
+            while True:
+                check_cancel(ctx)
+                try:
+                    con.execute("BEGIN IMMEDIATE")
+                    n = con.execute(sql, (arg, p.batch)).rowcount
+                    con.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    if con.in_transaction:
+                        con.execute("ROLLBACK")
+                    raise explain(p.db, exc) from None
+                total += n
+                if n:
+                    ctx.log(f"deleted {total:,} rows so far")
+                if n < p.batch:
+                    return total
+
+    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> None:
+        saved, db = Path(data["backup"]), Path(data["db"])
+        ctx.log(f"restoring {db} from the pre-step backup {saved} ({data.get('deleted', 0)} rows)")
+        restore_into_live(saved, db)

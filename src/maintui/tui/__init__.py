@@ -1,0 +1,1 @@
+"""The console: a Textual app over maintui.core (the only package here that imports Textual)."""

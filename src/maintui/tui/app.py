@@ -1,0 +1,160 @@
+"""The console app and `make_app`, the factory that main() and the tests both use."""
+
+from __future__ import annotations
+
+import argparse
+from typing import ClassVar
+
+from textual import events, on
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+from maintui.core.clock import Clock, SystemClock
+from maintui.core.config import SiteConfig
+from maintui.core.errors import ConfigError
+from maintui.core.probe import Probe
+from maintui.tui.board import RunSource
+from maintui.tui.commands import MaintuiCommands
+from maintui.tui.home import HomeScreen
+from maintui.tui.poller import Poller
+from maintui.tui.sections import HOME, Sections
+from maintui.tui.toosmall import TooSmallScreen, guard_size
+
+
+def default_probe() -> Probe:
+    from maintui.core.probe import PsutilProbe
+
+    return PsutilProbe()
+
+
+class MaintuiApp(Sections):
+    """Wiring: the poller, the sections, global keys, the production skin."""
+
+    TITLE = "maintui"
+    DEFAULT_MODE = HOME
+    COMMANDS = App.COMMANDS | {MaintuiCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help"),
+        Binding("h", "section('home')", "Home"),
+        Binding("l", "section('logs')", "Logs"),
+        Binding("r", "section('history')", "Runs"),
+        Binding("t", "section('triage')", "Triage"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, config: SiteConfig, *, probe: Probe | None, clock: Clock,
+                 store: RunSource | None, attach: int | None = None) -> None:
+        styles = sorted(config.styles_dir.glob("*.tcss")) if config.styles_dir.is_dir() else []
+        super().__init__(css_path=list(styles))
+        self.config, self.clock, self.attach = config, clock, attach
+        self.poller = Poller(self, config, clock, store=store,
+                             probe_factory=(lambda: probe) if probe else default_probe)
+        self.sub_title = f"{config.name} · PRODUCTION" if config.production else config.name
+        self.add_mode(HOME, lambda: HomeScreen(config, self.poller))
+
+    def on_mount(self) -> None:
+        self.set_class(self.config.production, "-production")
+        guard_size(self, self.size)
+
+    def on_ready(self) -> None:
+        # After the first frame: psutil, pydantic and aiosqlite load in the first poll.
+        self.poller.start()
+        # a run still going (this console was closed, or the SSH link dropped): reattach to it
+        target, quiet = (self.attach, False) if self.attach is not None else (-1, True)
+        self.run_worker(self.attach_run(target, quiet=quiet), name="attach", exit_on_error=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        guard_size(self, event.size)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if isinstance(self.screen, TooSmallScreen) and action in ("section", "help"):
+            return False
+        if action == "section" and parameters:
+            return self.section_enabled(str(parameters[0]))
+        return True
+
+    def action_help(self) -> None:
+        from maintui.tui.help import HelpScreen  # on first use: not needed for the first frame
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        else:
+            self.push_screen(HelpScreen(self.screen.active_bindings, self.screen))
+
+    def driven_runs(self) -> list[int]:
+        """Live runs this console drives (their sessions are somewhere in the screen stacks)."""
+        from maintui.tui.session import SessionScreen
+
+        stacks = list(self._screen_stacks.values())  # every mode's stack, not only the current
+        return sorted({s.run_id for stack in stacks for s in stack
+                       if isinstance(s, SessionScreen) and s.drives_live_run and s.run_id})
+
+    def confirm_quit(self) -> bool:
+        """Quit at once unless this console drives a live run; then ask first."""
+        runs = self.driven_runs()
+        if not runs:
+            return True
+        from maintui.tui.dialogs import QuitDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call_later(self._quit_now)
+
+        self.push_screen(QuitDialog(runs), answered)
+        return False
+
+    async def _quit_now(self) -> None:
+        await self.poller.close()
+        self.exit(0)
+
+    async def action_quit(self) -> None:
+        from maintui.tui.dialogs import QuitDialog
+
+        if isinstance(self.screen, QuitDialog):  # Ctrl+Q again on the question: quit
+            self.screen.dismiss(True)
+            return
+        if self.confirm_quit():
+            await self._quit_now()
+
+    async def on_unmount(self) -> None:
+        await self.poller.close()  # an aiosqlite connection left open hangs the process at exit
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """Every worker failure ends here: say what failed, keep the console running."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{event.worker.name or 'background task'} failed: {error}",
+                        title="Error", severity="error", timeout=10)
+
+
+def make_app(config: SiteConfig, *, probe: Probe | None = None, clock: Clock | None = None,
+             store: RunSource | None = None, theme: str | None = None,
+             attach: int | None = None) -> MaintuiApp:
+    """Build the console for a site; tests pass a fake probe, clock and store."""
+    app = MaintuiApp(config, probe=probe, clock=clock or SystemClock(), store=store, attach=attach)
+    if theme:
+        if theme not in app.available_themes:
+            names = ", ".join(sorted(app.available_themes))
+            raise ConfigError(f"unknown theme {theme!r}; available: {names}")
+        app.theme = theme
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m maintui.tui.app [--config PATH] [--theme NAME]`."""
+    from maintui.core.config import load_config
+
+    parser = argparse.ArgumentParser(prog="maintui.tui.app", description=main.__doc__)
+    parser.add_argument("--config", metavar="PATH")
+    parser.add_argument("--theme", metavar="NAME")
+    args = parser.parse_args(argv)
+    app = make_app(load_config(args.config), theme=args.theme)
+    app.run()
+    return int(app.return_code or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+

@@ -1,0 +1,316 @@
+"""Modal dialogs of a session: risk-tiered confirmation, a reason, a note, a checklist item."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the operator chose in a dialog: a decision kind and its reason or note."""
+
+    kind: str
+    reason: str = ""
+
+
+class _Dialog(ModalScreen["Choice | None"]):
+    DEFAULT_CSS = """
+    _Dialog, ConfirmDialog, ReasonDialog, ChecklistDialog {
+        align: center middle;
+    }
+    .dialog {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    .dialog--title { text-style: bold; margin-bottom: 1; }
+    .dialog--body { height: auto; max-height: 12; }
+    .dialog--buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    .dialog--buttons Button { margin-left: 1; min-width: 10; }
+    .dialog.-destructive, .dialog.-critical { border: thick $error; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(_Dialog):
+    """Run a step? Friction by risk: normal one key, destructive shows the plan with focus on
+    Cancel, critical asks for the step id to be typed."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("s", "skip", "Skip"),
+                Binding("y", "confirm", "Run", show=False)]
+
+    def __init__(self, gate: dict, recheck: Callable[[], list[dict]] | None = None) -> None:
+        super().__init__()
+        self.gate = gate
+        self.risk = gate.get("risk", "normal")
+        self.recheck = recheck  # live preconditions, refreshed while the dialog is open
+
+    def compose(self) -> ComposeResult:
+        g = self.gate
+        verb = "Blocked" if g.get("blocked") else "Run"
+        with Vertical(classes=f"dialog -{self.risk}"):
+            yield Label(Content(f"{verb} {g['step_id']}: {g['title']}" + ("" if g.get("blocked")
+                                                                          else "?")),
+                        classes="dialog--title")
+            if g.get("requires"):
+                yield Static(_checks(g["requires"]), id="requires")
+            with VerticalScroll(classes="dialog--body"):
+                yield Static(Content.assemble(("risk ", "dim"), (self.risk, "bold")))
+                if g.get("description"):
+                    yield Static(Content(g["description"]))
+                yield Static(Content.assemble(("command  ", "dim"), g.get("command", "")))
+                for line in g.get("plan", []):
+                    yield Static(Content.assemble(("will     ", "dim"), line))
+                yield Static(Content.assemble(("rollback ", "dim"),
+                                              g.get("rollback") or "none: this cannot be undone"))
+            if self.risk == "critical":
+                yield Input(placeholder=f"type {g['step_id']} to run it", id="typed")
+            with Horizontal(classes="dialog--buttons"):
+                yield Button("Skip…", id="skip")
+                yield Button("Cancel", id="cancel")
+                yield Button("Retry" if g.get("blocked") else "Run", id="run",
+                             variant="error" if self.risk != "normal" else "primary",
+                             disabled=self.risk == "critical")
+
+    def on_mount(self) -> None:
+        target = {"normal": "#run", "destructive": "#cancel", "critical": "#typed"}
+        self.query_one(target.get(self.risk, "#cancel")).focus()
+        if self.recheck is not None and self.gate.get("requires"):
+            self.set_interval(1.0, self._refresh_checks)
+
+    @work(thread=True, exclusive=True, group="dialog-recheck")
+    def _refresh_checks(self) -> None:
+        checks = self.recheck() if self.recheck else []
+        self.app.call_from_thread(self.query_one("#requires", Static).update, _checks(checks))
+
+    @on(Input.Changed, "#typed")
+    def _typed(self, event: Input.Changed) -> None:
+        self.query_one("#run", Button).disabled = event.value.strip() != self.gate["step_id"]
+
+    @on(Input.Submitted, "#typed")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip() == self.gate["step_id"]:
+            self.dismiss(Choice("confirm"))
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "run":
+            self.dismiss(Choice("confirm"))
+        elif event.button.id == "skip":
+            self.action_skip()
+        else:
+            self.dismiss(None)
+
+    def action_confirm(self) -> None:
+        if self.risk == "normal":  # only the lowest risk confirms with a bare key
+            self.dismiss(Choice("confirm"))
+
+    def action_skip(self) -> None:
+        def done(reason: str | None) -> None:
+            if reason:
+                self.dismiss(Choice("skip", reason))
+
+        self.app.push_screen(ReasonDialog(f"Skip {self.gate['step_id']}: why?"), done)
+
+
+def _checks(checks: list[dict]) -> Content:
+    lines = [Content.assemble(("✓ " if c["ok"] else "✗ ", "$success" if c["ok"] else "bold $error"),
+                              c["text"]) for c in checks]
+    return Content("\n").join([Content.styled("requires (live)", "$text-muted"), *lines])
+
+
+class ReasonDialog(ModalScreen["str | None"]):
+    """One line of text; required unless `optional`."""
+
+    DEFAULT_CSS = """
+    ReasonDialog { align: center middle; }
+    ReasonDialog > Vertical { width: 70; max-width: 100%; height: auto; border: thick $primary;
+        background: $surface; padding: 0 1; }
+    ReasonDialog .hint { color: $text-muted; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, optional: bool = False, placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.optional = optional
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Content(self.title_text))
+            yield Input(placeholder=self.placeholder or ("optional" if self.optional else "required"))
+            yield Label("Enter to save · Escape to cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if text or self.optional:
+            self.dismiss(text)
+        else:
+            self.notify("a reason is required", severity="warning")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChecklistDialog(_Dialog):
+    """A manual item: done, not done (with a note), or not applicable."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("d", "pick('done')", "Done"),
+                Binding("n", "pick('not_done')", "Not done"), Binding("a", "pick('na')", "N/A")]
+
+    def __init__(self, gate: dict) -> None:
+        super().__init__()
+        self.gate = gate
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content(f"Checklist: {self.gate['title']}"), classes="dialog--title")
+            if self.gate.get("description"):
+                yield Static(Content(self.gate["description"]))
+            yield Input(placeholder="note; Enter = done (a note is required for not done)",
+                        id="note")
+            with Horizontal(classes="dialog--buttons"):
+                yield Button("Done", id="done", variant="success")
+                yield Button("Not done", id="not_done", variant="warning")
+                yield Button("N/A", id="na")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_pick(event.button.id or "")
+
+    @on(Input.Submitted, "#note")
+    def _note_submitted(self) -> None:
+        self.action_pick("done")  # Enter in the note: the common case
+
+    def action_pick(self, kind: str) -> None:
+        note = self.query_one("#note", Input).value.strip()
+        if kind == "not_done" and not note:
+            self.notify("say why it was not done", severity="warning")
+            self.query_one("#note", Input).focus()
+            return
+        self.dismiss(Choice(kind, note))
+
+
+class OverrunDialog(_Dialog):
+    """A step runs longer than it usually does: wait, extend, abort, or open an incident."""
+
+    BINDINGS = [Binding("escape,w", "pick('wait')", "Wait"), Binding("e", "pick('extend')", "Extend"),
+                Binding("a", "pick('abort')", "Abort"), Binding("i", "pick('incident')", "Incident")]
+
+    def __init__(self, step_id: str, elapsed: str, p50: str, p95: str) -> None:
+        super().__init__()
+        self.text = (f"{step_id} has run for {elapsed}; it usually takes {p50} "
+                     f"(95% of runs within {p95}).")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -destructive"):
+            yield Label("Taking longer than usual", classes="dialog--title")
+            yield Static(Content(self.text))
+            with Horizontal(classes="dialog--buttons"):
+                yield Button("Wait", id="wait", variant="primary")
+                yield Button("Extend", id="extend")
+                yield Button("Abort", id="abort", variant="error")
+                yield Button("Incident", id="incident", variant="warning")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_pick(event.button.id or "wait")
+
+    def action_pick(self, kind: str) -> None:
+        self.dismiss(Choice(kind))
+
+
+class QuitDialog(ModalScreen[bool]):
+    """Quitting while this console drives a run: the run goes on; say so, and how to return."""
+
+    DEFAULT_CSS = """
+    QuitDialog { align: center middle; }
+    QuitDialog > Vertical { width: 70; max-width: 100%; height: auto; border: thick $warning;
+        background: $surface; padding: 0 1; }
+    QuitDialog .dialog--buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    QuitDialog Button { margin-left: 1; }
+    """
+    BINDINGS = [Binding("escape,n", "stay", "Stay"), Binding("y", "leave", "Quit")]
+
+    def __init__(self, runs: list[int]) -> None:
+        super().__init__()
+        self.runs = runs
+
+    def compose(self) -> ComposeResult:
+        which = ", ".join(str(r) for r in self.runs)
+        with Vertical():
+            yield Label(Content(f"This console drives run {which}."), classes="dialog--title")
+            yield Static(Content(f"The run keeps going without it and waits at its next gate. "
+                                 f"Come back with `maintui attach {self.runs[0]}` "
+                                 "(or just `maintui`). Quit now?"))
+            with Horizontal(classes="dialog--buttons"):
+                yield Button("Stay", id="stay", variant="primary")
+                yield Button("Quit", id="leave", variant="warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#stay").focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "leave")
+
+    def action_stay(self) -> None:
+        self.dismiss(False)
+
+    def action_leave(self) -> None:
+        self.dismiss(True)
+
+
+class InterruptedDialog(_Dialog):
+    """The last run stopped without finishing (its runner died): resume, mark done, roll back."""
+
+    BINDINGS = [Binding("escape", "cancel", "Later"), Binding("r", "pick('resume')", "Resume"),
+                Binding("d", "pick('done')", "Mark done"), Binding("b", "pick('rollback')", "Roll back")]
+
+    def __init__(self, run_id: int, step_id: str | None, has_verify: bool) -> None:
+        super().__init__()
+        self.run_id, self.step_id, self.has_verify = run_id, step_id, has_verify
+
+    def compose(self) -> ComposeResult:
+        where = f" during step {self.step_id}" if self.step_id else ""
+        check = (" Its verify check runs first; its result is in the step's output."
+                 if self.has_verify else "")
+        with Vertical(classes="dialog -destructive"):
+            yield Label(Content(f"Run {self.run_id} was interrupted{where}"),
+                        classes="dialog--title")
+            yield Static(Content("Its runner stopped without finishing. Nothing is re-run by "
+                                 "itself: choose what happens to the unfinished step." + check))
+            with Horizontal(classes="dialog--buttons"):
+                yield Button("Later", id="later")
+                yield Button("Resume", id="resume", variant="primary")
+                yield Button("Mark done", id="done")
+                yield Button("Roll back", id="rollback", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#later").focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "later":
+            self.dismiss(None)
+        else:
+            self.action_pick(event.button.id or "")
+
+    def action_pick(self, kind: str) -> None:
+        self.dismiss(Choice(kind))

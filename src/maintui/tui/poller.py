@@ -1,0 +1,190 @@
+"""The console's one refresh loop: sample resources and read the run log, one poll at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from textual.signal import Signal
+
+from maintui.core.clock import Clock
+from maintui.core.probe import Probe, Snapshot
+from maintui.tui.board import Board, RunSource, ScreenCatalog, build_board, read_maintenance
+from maintui.tui.widgets.processes import ProcessTable
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from maintui.core.config import SiteConfig
+
+EVERYTHING = frozenset({"resources", "processes", "board"})
+HISTORY = 120  # samples kept per metric: two minutes at 1 s (ten at 5 s), bounded
+
+
+class History:
+    """Recent values per metric (`cpu`, `memory`, `disk:/` …) in bounded deques."""
+
+    def __init__(self, maxlen: int = HISTORY) -> None:
+        self._maxlen = maxlen
+        self._series: dict[str, deque[float]] = {}
+        self._slow_time: float | None = None
+
+    def add(self, snap: Snapshot) -> None:
+        """Add a sample; swap, disks and network only when the probe read them afresh."""
+        values = {"cpu": snap.cpu, "memory": snap.memory, "load": snap.load_per_core[0]}
+        if snap.slow is None or snap.slow != self._slow_time:
+            self._slow_time = snap.slow
+            values |= {"swap": snap.swap, "net": snap.rx + snap.tx}
+            values |= {f"disk:{d.mount}": d.percent for d in snap.disks}
+        for name, value in values.items():
+            self._series.setdefault(name, deque(maxlen=self._maxlen)).append(value)
+
+    def clear(self) -> None:
+        self._series.clear()
+        self._slow_time = None
+
+    def series(self, name: str) -> tuple[float, ...]:
+        return tuple(self._series.get(name, ()))
+
+
+class Poller:
+    """Polls every `interval` s for what the visible screen asks for in its `POLLS`.
+
+    A poll runs in a worker; the next one is scheduled only when it has finished, so
+    polls never overlap however slow the machine is. Results go out through Signals.
+    """
+
+    def __init__(self, app: App, config: SiteConfig, clock: Clock, *,
+                 probe_factory: Callable[[], Probe], store: RunSource | None,
+                 interval: float = 1.0, board_every: int = 5) -> None:
+        self.app, self.config, self.clock = app, config, clock
+        self.sampled: Signal[Snapshot] = Signal(app, "sampled")
+        self.board_changed: Signal[Board] = Signal(app, "board-changed")
+        self.history = History()
+        self.snapshot: Snapshot | None = None
+        self.board = Board()
+        self.store = store
+        self.polled = asyncio.Event()  # set after every poll: tests wait on it
+        self._probe_factory, self._probe = probe_factory, None
+        self._owns_store = store is None
+        self._store_problem = ""
+        self.catalog = ScreenCatalog(config)
+        self._interval, self._board_every, self._tick = interval, board_every, 0
+        self._timer: Any = None
+        self._stopped = False
+        self._sampling = threading.Lock()
+        self._skips: dict = {}  # run id → its skipped steps: a finished run never changes
+        self._shows_processes: WeakKeyDictionary[Any, bool] = WeakKeyDictionary()
+
+    def start(self) -> None:
+        self.app.call_later(self._start_poll)
+
+    def _start_poll(self) -> None:
+        if self._stopped:  # stopped before the first poll began (tests stop at once)
+            return
+        self.app.run_worker(self._poll, name="poll", group="poll", exclusive=True,
+                            exit_on_error=False)
+
+    def _wanted(self) -> frozenset[str]:
+        """What the visible screens poll for: the top one, and the one under a modal;
+        `processes` too while one of them shows a process table."""
+        stack = self.app.screen_stack
+        visible = stack[-2:] if len(stack) > 1 and getattr(stack[-1], "is_modal", False) \
+            else stack[-1:]
+        wanted = frozenset(p for screen in visible for p in getattr(screen, "POLLS", ()))
+        if "resources" in wanted and any(self._has_processes(s) for s in visible):
+            wanted |= {"processes"}
+        return wanted
+
+    def _has_processes(self, screen: Any) -> bool:
+        """Whether a screen shows a process table (asked once per screen, not every second)."""
+        if screen in self._shows_processes:
+            return self._shows_processes[screen]
+        shows = bool(screen.query(ProcessTable))
+        if screen.children:  # composed: the answer holds from now on
+            self._shows_processes[screen] = shows
+        return shows
+
+    async def _poll(self) -> None:
+        try:
+            await self.poll_now(self._wanted(), board=self._tick % self._board_every == 0)
+        finally:
+            self._tick += 1
+            if not self._stopped:
+                self._timer = self.app.set_timer(self._interval, self._start_poll)
+
+    async def poll_now(self, wanted: frozenset[str] = EVERYTHING, board: bool = True) -> None:
+        """One poll of what is wanted; publishes only what changed."""
+        self.polled.clear()
+        if "resources" in wanted:
+            snap = await asyncio.to_thread(self._sample, "processes" in wanted)
+            self.history.add(snap)
+            self.snapshot = snap
+            self.sampled.publish(snap)
+        if "board" in wanted and board:
+            fresh = await self._read_board()
+            if fresh != self.board:
+                self.board = fresh
+                self.board_changed.publish(fresh)
+        self.polled.set()
+
+    def _sample(self, processes: bool) -> Snapshot:
+        with self._sampling:
+            if self._probe is None:  # built here, in a thread: psutil loads after the first frame
+                self._probe = self._probe_factory()
+            # the plain call when processes are wanted: any probe has `sample()`
+            return self._probe.sample() if processes else self._probe.sample(processes=False)
+
+    async def idle(self) -> None:
+        """Wait for a sample still being taken in its thread (stopping cannot cancel a thread)."""
+        def wait() -> None:
+            with self._sampling:
+                pass
+
+        await asyncio.to_thread(wait)
+
+    async def _read_board(self) -> Board:
+        maintenance = await asyncio.to_thread(self._read_files)
+        await self.open_store()
+        problems = [self._store_problem] if self._store_problem else []
+        try:
+            return await build_board(self.catalog, self.store, self.clock.now(), maintenance,
+                                     problems, self._skips)
+        except Exception as exc:  # a locked or damaged run log must not stop the dashboard
+            return await build_board(self.catalog, None, self.clock.now(), maintenance,
+                                     [f"run log: {exc}"])
+
+    def _read_files(self) -> dict[str, Any] | None:
+        self.catalog.refresh()
+        return read_maintenance(self.config.state_dir)
+
+    async def open_store(self) -> RunSource | None:
+        """The run log, opened on first use; None (with the reason in `problems`) if it cannot be."""
+        if self.store is None and self._owns_store:
+            from maintui.core.errors import StoreError
+            from maintui.core.store import RunLog
+
+            try:
+                self.store = await RunLog.open(self.config.store_path)
+                self._store_problem = ""
+            except StoreError as exc:
+                self._store_problem = f"run log: {exc}"
+        return self.store
+
+    def stop(self) -> None:
+        """Stop polling (for good): no timer, no running poll."""
+        self._stopped = True
+        if self._timer is not None:
+            self._timer.stop()
+        self.app.workers.cancel_group(self.app, "poll")
+
+    async def close(self) -> None:
+        """Stop polling and close the run log if this poller opened it."""
+        self.stop()
+        if self._owns_store and self.store is not None:
+            store, self.store = self.store, None
+            await store.close()  # type: ignore[attr-defined]

@@ -1,0 +1,75 @@
+"""The site's screens with their last run and due state, and the problems of broken files."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Static
+
+from maintui.tui.board import ScreenStatus
+from maintui.tui.format import ago, span
+from maintui.tui.widgets.tables import STATE_LEVELS, StatusTable
+
+SHORT_STATES = {"succeeded": "ok", "rolled_back": "rolled back", "rollback_failed": "undo failed"}
+DUE_LEVELS = {"ok": "ok", "due": "warning", "overdue": "critical", "never": "muted"}
+
+
+class ScreenList(StatusTable):
+    """One row per screen file; Enter (or its number on the home screen) opens it."""
+
+    class ScreenSelected(Message):
+        """The operator chose a screen to open."""
+
+        def __init__(self, screen_name: str) -> None:
+            super().__init__()
+            self.screen_name = screen_name
+
+    def on_mount(self) -> None:
+        self.add_fixed_columns(("Screen", 9), ("Last", 7), ("Outcome", 7), ("Due", 10))
+        self.border_title = "Screens"
+
+    def show(self, screens: tuple[ScreenStatus, ...], now: float) -> None:
+        self.show_rows([(s.name, self._cells(i, s, now)) for i, s in enumerate(screens, 1)])
+        self.border_subtitle = "" if screens else "no screen files"
+
+    def _cells(self, number: int, s: ScreenStatus, now: float) -> tuple:
+        last = s.last
+        outcome = ""
+        if last is not None:
+            outcome = self.styled(SHORT_STATES.get(last.state, last.state),
+                                  STATE_LEVELS.get(last.state, "muted"))
+        label = f"{number} {s.name}" if number < 10 else f"  {s.name}"
+        return (label, ago(last.started if last else None, now), outcome, self._due(s, now))
+
+    def _due(self, s: ScreenStatus, now: float) -> Text:
+        """`in 5h` (ok), `due 2h` (late by), `overdue 3d`, `never`, or `—` unscheduled."""
+        state, next_due = s.due.state, s.due.next_due
+        if not s.schedule:
+            return self.styled("—", "muted")
+        if state == "never":
+            return self.styled("never", "warning")
+        if next_due is None:
+            return self.styled(state, DUE_LEVELS[state])
+        if state == "ok":
+            return self.styled(ago(next_due, now), "ok")
+        return self.styled(f"{state} {span(now - next_due)}", DUE_LEVELS[state])
+
+    def on_data_table_row_selected(self, event: StatusTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(self.ScreenSelected(event.row_key.value))
+
+
+class ScreenProblems(Static):
+    """What is wrong with the site's screen files (or the run log), file and key first."""
+
+    DEFAULT_CSS = "ScreenProblems { height: auto; max-height: 8; display: none; }"
+
+    def show(self, problems: tuple[str, ...]) -> None:
+        self.display = bool(problems)
+        if problems:
+            shown = list(problems[:6])
+            if len(problems) > 6:
+                shown.append(f"… and {len(problems) - 6} more: run `maintui validate`")
+            self.update("\n".join(shown))
+            self.border_title = "Problems"

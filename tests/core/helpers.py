@@ -1,0 +1,53 @@
+"""Reading a test site's run log synchronously (plain sqlite3, as an auditor would)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+
+def rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def step_states(db: Path, run_id: int = 1) -> dict[str, str]:
+    return dict(rows(db, "SELECT step_id, state FROM steps WHERE run_id = ? ORDER BY position",
+                     (run_id,)))
+
+
+def run_state(db: Path, run_id: int = 1) -> str:
+    return rows(db, "SELECT state FROM runs WHERE id = ?", (run_id,))[0][0]
+
+
+def output(db: Path, run_id: int = 1, step: str | None = None) -> list[str]:
+    """Every output line of a run (the run log keeps them in chunks, one per pipe read)."""
+    sql = "SELECT text FROM output WHERE run_id = ?" + (" AND step_id = ?" if step else "")
+    chunks = rows(db, sql + " ORDER BY id", (run_id, step) if step else (run_id,))
+    return [line for r in chunks for line in r[0].split("\n")]
+
+
+def wait_for(predicate, timeout: float = 15.0, every: float = 0.05):
+    """Poll until predicate() is truthy (returns it) or fail after timeout."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            value = predicate()
+        except sqlite3.OperationalError:
+            value = None
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out waiting for {predicate}")
+
+
+def process_gone(pid: int) -> bool:
+    """No such process, or only its zombie (dead, waiting for its parent to reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+    except FileNotFoundError:
+        return True

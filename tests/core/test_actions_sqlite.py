@@ -1,0 +1,145 @@
+"""SQLite actions against the demo database: backup, integrity, retention, optimize, stats."""
+
+from __future__ import annotations
+
+import gzip
+import sqlite3
+
+import pytest
+from pydantic import ValidationError
+
+from maintui.core.actions.sqlite_maintenance import SqliteOptimize
+from maintui.core.errors import ActionError
+from tests.core.conftest import statuses
+
+
+def counts(db) -> dict[str, int]:
+    con = sqlite3.connect(db)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("events", "alerts", "settings")}
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def locked(sandbox):
+    """Another connection holds an exclusive lock on the application database."""
+    con = sqlite3.connect(sandbox.db, isolation_level=None)
+    con.execute("BEGIN EXCLUSIVE")
+    yield sandbox.db
+    con.execute("ROLLBACK")
+    con.close()
+
+
+def corrupt(path) -> None:
+    path.write_bytes(b"this is not a database, just garbage bytes" * 100)
+
+
+def test_backup_writes_a_gzipped_database_and_undo_deletes_it(sandbox):
+    dest = sandbox.root / "newbackups"
+    action, ctx = sandbox.ctx("sqlite.backup", db=str(sandbox.db), dest=str(dest), gzip=True)
+    result = action.run(ctx)
+    made = list(dest.iterdir())
+    assert result.ok and len(made) == 1 and made[0].name.endswith(".db.gz")
+    restored = sandbox.root / "restored.db"
+    restored.write_bytes(gzip.decompress(made[0].read_bytes()))
+    assert counts(restored) == counts(sandbox.db)
+    action.undo(ctx, result.undo)
+    assert list(dest.iterdir()) == []
+
+
+def test_backup_of_a_locked_database_says_it_is_locked(sandbox, locked):
+    with pytest.raises(ActionError, match="locked"):
+        sandbox.run("sqlite.backup", db=str(sandbox.db), dest=str(sandbox.root / "b"))
+
+
+def test_integrity_of_a_sound_database_is_ok(sandbox):
+    result = sandbox.run("sqlite.integrity", db=str(sandbox.db))
+    assert result.ok and statuses(result) == ["ok"]
+
+
+def test_integrity_of_garbage_is_a_critical_finding_not_a_traceback(sandbox):
+    corrupt(sandbox.db)
+    result = sandbox.run("sqlite.integrity", db=str(sandbox.db))
+    assert not result.ok and statuses(result) == ["critical"]
+    assert "not a SQLite database" in result.findings[0].summary
+
+
+def test_retention_deletes_exactly_the_rows_its_plan_counted(sandbox):
+    before = counts(sandbox.db)
+    plan = sandbox.plan("sqlite.retention", db=str(sandbox.db), table="events",
+                        column="timestamp", days=90)
+    planned = int(plan[0].split()[1].replace(",", ""))
+    result = sandbox.run("sqlite.retention", db=str(sandbox.db), table="events",
+                         column="timestamp", days=90)
+    assert result.ok and result.findings[0].details["deleted"] == planned > 0
+    assert counts(sandbox.db)["events"] == before["events"] - planned
+
+
+def test_retention_on_an_epoch_column_keeps_recent_rows(sandbox):
+    result = sandbox.run("sqlite.retention", db=str(sandbox.db), table="alerts",
+                         column="created_at", days=90)
+    con = sqlite3.connect(sandbox.db)
+    oldest = con.execute("SELECT min(created_at) FROM alerts").fetchone()[0]
+    con.close()
+    assert result.findings[0].details["deleted"] > 0
+    assert oldest >= sandbox.now - 90 * 86400
+
+
+def test_retention_undo_restores_every_deleted_row(sandbox):
+    before = counts(sandbox.db)
+    action, ctx = sandbox.ctx("sqlite.retention", db=str(sandbox.db), table="events",
+                              column="timestamp", days=30)
+    result = action.run(ctx)
+    assert counts(sandbox.db) != before
+    action.undo(ctx, result.undo)
+    assert counts(sandbox.db) == before
+
+
+def test_retention_refuses_table_names_that_are_not_identifiers():
+    from maintui.core.actions.sqlite_maintenance import RetentionParams
+
+    with pytest.raises(ValidationError, match="identifier"):
+        RetentionParams(db="x.db", table="events; DROP TABLE events", column="ts", days=1)
+
+
+def test_retention_on_a_locked_database_changes_nothing_and_says_locked(sandbox, locked):
+    with pytest.raises(ActionError, match="locked"):
+        sandbox.run("sqlite.retention", db=str(sandbox.db), table="events",
+                    column="timestamp", days=90)
+
+
+def test_vacuum_is_refused_when_it_would_not_fit(sandbox, monkeypatch):
+    monkeypatch.setattr(SqliteOptimize, "free_space", staticmethod(lambda path: 1024))
+    before = sandbox.db.read_bytes()
+    result = sandbox.run("sqlite.optimize", db=str(sandbox.db), operations=["vacuum"])
+    assert not result.ok and statuses(result) == ["critical"]
+    assert "VACUUM refused" in result.findings[0].summary
+    assert sandbox.db.read_bytes() == before
+
+
+def test_optimize_runs_every_operation_and_keeps_the_data(sandbox):
+    before = counts(sandbox.db)
+    result = sandbox.run("sqlite.optimize", db=str(sandbox.db),
+                         operations=["analyze", "reindex", "vacuum", "optimize"])
+    assert result.ok and set(result.findings[0].details["seconds"]) == {
+        "analyze", "reindex", "vacuum", "optimize"}
+    assert counts(sandbox.db) == before
+
+
+def test_stats_reports_row_counts_and_records_a_size_sample(sandbox):
+    result = sandbox.run("sqlite.stats", db=str(sandbox.db))
+    assert result.findings[0].details["rows"] == counts(sandbox.db)
+    assert sandbox.samples.get(f"file:{sandbox.db}")[0][1] == sandbox.db.stat().st_size
+
+
+def test_count_finds_the_sandboxs_critical_alerts_of_the_last_day(sandbox):
+    result = sandbox.run("sqlite.count", db=str(sandbox.db), table="alerts", column="created_at",
+                         hours=24, match={"severity": "critical"}, warning=1, critical=10)
+    assert result.findings[0].details["count"] == 3 and statuses(result) == ["warning"]
+
+
+def test_a_missing_database_is_a_clear_error(sandbox):
+    with pytest.raises(ActionError, match="not found"):
+        sandbox.run("sqlite.stats", db=str(sandbox.root / "nope.db"))

@@ -1,0 +1,156 @@
+"""Resource probes: the scripted fake, and the psutil probe's rates and caching."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections import namedtuple
+
+import psutil
+import pytest
+
+from maintui.core.clock import FakeClock
+from maintui.core.probe import FakeProbe, PsutilProbe, Snapshot, fake_snapshot
+from maintui.core.procfs import parse_stat, read_stats
+
+Nic = namedtuple("Nic", "bytes_recv bytes_sent")
+
+
+def test_fake_probe_plays_its_script_then_repeats_the_last_snapshot():
+    first, second = fake_snapshot(cpu=10.0), fake_snapshot(cpu=90.0)
+    probe = FakeProbe([first, second])
+    assert [probe.sample().cpu for _ in range(4)] == [10.0, 90.0, 90.0, 90.0]
+    assert probe.calls == 4
+
+
+def test_snapshots_are_frozen_and_compare_by_value():
+    assert fake_snapshot() == fake_snapshot()
+    assert fake_snapshot(cpu=1.0) != fake_snapshot(cpu=2.0)
+    assert hash(fake_snapshot()) == hash(fake_snapshot())
+
+
+def test_load_per_core_divides_by_the_number_of_cores():
+    snap = fake_snapshot(cores=(0.0, 0.0, 0.0, 0.0), load=(2.0, 1.0, 0.4))
+    assert snap.load_per_core == (0.5, 0.25, 0.1)
+
+
+def test_psutil_probe_returns_a_plausible_snapshot_of_this_machine():
+    snap = PsutilProbe().sample()
+    assert isinstance(snap, Snapshot)
+    assert len(snap.cores) == psutil.cpu_count()
+    assert 0.0 <= snap.memory <= 100.0 and snap.memory_total > 0
+    assert any(d.mount == "/" for d in snap.disks)
+    assert any(p.pid == psutil.Process().pid for p in snap.processes)
+
+
+def test_network_rates_are_bytes_per_second_between_samples(monkeypatch):
+    clock = FakeClock()
+    counters = {"eth0": Nic(1_000, 500), "lo": Nic(10**9, 10**9)}
+    monkeypatch.setattr(psutil, "net_io_counters", lambda pernic: dict(counters))
+    probe = PsutilProbe(clock)
+    assert probe._net_rates(clock.now()) == (0.0, 0.0)  # no baseline yet
+    counters.update(eth0=Nic(5_000, 1_500), lo=Nic(2 * 10**9, 2 * 10**9))
+    assert probe._net_rates(clock.advance(2.0)) == (2_000.0, 500.0)  # loopback ignored
+
+
+def test_the_process_list_is_reused_between_process_intervals(monkeypatch):
+    """The first list has no CPU baseline, so the second comes a second later; then every 3 s."""
+    clock = FakeClock()
+    calls = []
+
+    def fake_iter(attrs, ad_value):
+        calls.append(clock.now())
+        return iter(())
+
+    monkeypatch.setattr(psutil, "process_iter", fake_iter)
+    probe = PsutilProbe(clock, process_interval=3.0, procfs=False)
+    for _ in range(6):
+        probe.sample()
+        clock.advance(1.0)
+    start = calls[0]
+    assert [t - start for t in calls] == [0.0, 1.0, 4.0]
+
+
+def test_process_names_and_users_are_read_once_per_process(monkeypatch):
+    clock = FakeClock()
+    reads = []
+
+    class FakeProcess:
+        pid, info = 42, {"cpu_percent": 7.0, "memory_percent": 1.5}
+
+        def oneshot(self):
+            return contextlib.nullcontext()
+
+        def name(self):
+            reads.append("name")
+            return "worker"
+
+        def username(self):
+            return "app"
+
+        def io_counters(self):
+            raise psutil.AccessDenied(42)
+
+    proc = FakeProcess()
+    monkeypatch.setattr(psutil, "process_iter", lambda attrs, ad_value: iter([proc]))
+    probe = PsutilProbe(clock, process_interval=0.0, procfs=False)
+    first = probe.sample().processes
+    second = probe.sample().processes
+    assert first == second
+    assert (first[0].name, first[0].user, first[0].cpu, first[0].io) == ("worker", "app", 7.0, None)
+    assert reads == ["name"]
+
+
+
+def stat_line(pid: int, name: str, utime: int, stime: int, start: int, rss: int) -> str:
+    fields = ["S", "1", *["0"] * 9, str(utime), str(stime), *["0"] * 6, str(start), "0", str(rss)]
+    return f"{pid} ({name}) {' '.join(fields)} 0 0\n"
+
+
+def test_proc_stat_gives_cpu_seconds_rss_bytes_and_start_even_with_odd_names():
+    ticks, page = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
+    stat = parse_stat(7, stat_line(7, "a) (b", 3 * ticks, ticks, 99, 10).encode(), ticks, page)
+    assert (stat.pid, stat.start, stat.cpu, stat.rss) == (7, 99, 4.0, 10 * page)
+
+
+def test_read_stats_reads_every_pid_folder_and_skips_the_rest(tmp_path):
+    for pid in (1, 42):
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "stat").write_text(stat_line(pid, "x", 1, 1, pid, 1))
+    (tmp_path / "self").mkdir()
+    (tmp_path / "77").mkdir()  # ended while listing: no stat file
+    assert sorted(s.pid for s in read_stats(tmp_path)) == [1, 42]
+
+
+def test_process_cpu_from_proc_is_the_share_of_one_core_since_the_last_read(tmp_path):
+    clock, ticks = FakeClock(), os.sysconf("SC_CLK_TCK")
+    (tmp_path / "5").mkdir()
+
+    def write(cpu_ticks: int) -> None:
+        (tmp_path / "5" / "stat").write_text(stat_line(5, "busy", cpu_ticks, 0, 1, 1))
+
+    probe = PsutilProbe(clock, process_interval=0.0, procfs=tmp_path)
+    write(0)
+    probe._procfs_rows(clock.now())
+    write(ticks)  # one CPU second…
+    (_, pid, cpu, _), = probe._procfs_rows(clock.advance(2.0))  # …in two seconds
+    assert (pid, cpu) == (5, 50.0)
+
+
+def test_swap_disks_and_network_are_read_every_five_seconds(monkeypatch):
+    clock, reads = FakeClock(), []
+    monkeypatch.setattr(psutil, "net_io_counters", lambda pernic: reads.append(1) or {})
+    probe = PsutilProbe(clock)
+    stamps = []
+    for _ in range(11):
+        stamps.append(probe.sample(processes=False).slow_time - clock.now())
+        clock.advance(1.0)
+    assert len(reads) == 3  # at 0, 5 and 10 s
+    assert stamps[:6] == [0.0, -1.0, -2.0, -3.0, -4.0, 0.0]
+
+
+def test_no_process_list_is_read_when_nobody_looks_at_it(monkeypatch):
+    clock = FakeClock()
+    probe = PsutilProbe(clock, procfs=False)
+    monkeypatch.setattr(psutil, "process_iter", lambda *a, **k: pytest.fail("read processes"))
+    assert probe.sample(processes=False).processes == ()

@@ -1,0 +1,75 @@
+"""A full disk, a corrupt or locked run log: a clear message, no traceback, records intact."""
+
+from __future__ import annotations
+
+import resource
+import sqlite3
+import subprocess
+import sys
+
+from tests.core.helpers import output, rows
+
+
+def _limit_file_size(limit: int):
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def test_a_full_disk_while_recording_gives_a_clear_error_and_keeps_earlier_records(site):
+    site.screen("s", """
+title = "t"
+[[steps]]
+id = "small"
+title = "a few lines"
+run = "echo before-the-flood"
+[[steps]]
+id = "flood"
+title = "more than the disk holds"
+argv = ["python3", "-c", "print(('y' * 200 + chr(10)) * 100000)"]
+""")
+    site.screen("first", 'title = "t"\n[[steps]]\nid = "a"\ntitle = "A"\nrun = "true"\n')
+    assert site.cli("run", "first", "--yes", "--quiet") == 0  # a first run creates the log
+    size = site.db.stat().st_size
+    proc = subprocess.run([sys.executable, "-m", "maintui", "--config", str(site.config), "run",
+                           "s", "--yes", "--quiet"], capture_output=True, text=True, timeout=60,
+                          preexec_fn=_limit_file_size(size + 256 * 1024))
+    assert proc.returncode == 2, proc.stderr
+    assert "disk is full" in proc.stderr or "file-size limit" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    con = sqlite3.connect(site.db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+    assert rows(site.db, "SELECT state FROM runs WHERE id = 1") == [("succeeded",)]
+    assert "before-the-flood" in output(site.db, run_id=2)
+
+
+def test_a_corrupt_run_log_is_named_with_what_to_do(site):
+    site.db.parent.mkdir()
+    site.db.write_bytes(b"this is not a database, it is a grocery list\n" * 100)
+    result = site.run("history")
+    assert result.returncode == 2
+    assert "damaged or not a SQLite database" in result.stderr and "mv " in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_locked_run_log_says_so_instead_of_hanging(site):
+    site.screen("s", 'title = "t"\n[[steps]]\nid = "a"\ntitle = "A"\nrun = "true"\n')
+    assert site.cli("run", "s", "--yes") == 0
+    con = sqlite3.connect(site.db, isolation_level=None)
+    con.execute("BEGIN EXCLUSIVE")
+    try:
+        result = site.run("run", "s", "--yes")
+    finally:
+        con.execute("ROLLBACK")
+        con.close()
+    assert result.returncode == 2
+    assert "is locked by another process" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_run_log_is_created_private_to_its_owner(site):
+    site.screen("s", 'title = "t"\n[[steps]]\nid = "a"\ntitle = "A"\nrun = "true"\n')
+    assert site.cli("run", "s", "--yes") == 0
+    assert site.db.stat().st_mode & 0o777 == 0o600
+    assert rows(site.db, "PRAGMA journal_mode") == [("wal",)]
+    assert rows(site.db, "PRAGMA user_version")[0][0] >= 1

@@ -1,0 +1,123 @@
+"""Screen-file validation: every problem at once, each naming file, key, step and a fix."""
+
+from __future__ import annotations
+
+from maintui.core.graph import topo_order
+
+GOOD = """
+title = "Good"
+schedule = "daily"
+[[steps]]
+id = "a"
+title = "A"
+run = "echo ${app.greeting}"
+"""
+
+
+def test_valid_screen_prints_one_line_summary_and_exits_0(site, capsys):
+    site.screen("good", GOOD)
+    assert site.cli("validate") == 0
+    out = capsys.readouterr().out
+    assert "good: Good — 1 steps (session, daily)" in out
+
+
+def test_malformed_toml_names_file_line_and_column(site, capsys):
+    path = site.screen("bad", 'title = "x"\n[[steps]\nid = "a"\n')
+    assert site.cli("validate") == 2
+    err = capsys.readouterr().err
+    assert f"{path}:2:" in err and "TOML syntax error" in err
+
+
+def test_unknown_key_suggests_the_right_one(site, capsys):
+    site.screen("s", GOOD + 'timout = "3s"\n')
+    assert site.cli("validate") == 2
+    err = capsys.readouterr().err
+    assert "steps[0] (id 'a').timout: unknown key; did you mean 'timeout'?" in err
+
+
+def test_wrong_type_and_bad_duration_are_both_reported(site, capsys):
+    site.screen("s", GOOD + 'retries = "many"\ntimeout = "2x"\n')
+    assert site.cli("validate") == 2
+    err = capsys.readouterr().err
+    assert ".retries:" in err and "integer" in err
+    assert ".timeout: bad duration '2x'" in err
+
+
+def test_unknown_action_suggests_a_known_one(site, capsys):
+    site.screen("s", 'title = "t"\n[[steps]]\nid = "a"\ntitle = "A"\naction = "sqlite.bakup"\n')
+    assert site.cli("validate") == 2
+    err = capsys.readouterr().err
+    assert "unknown action 'sqlite.bakup'" in err
+
+
+def test_cycle_is_printed_as_the_cycle(site, capsys):
+    site.screen("s", """
+title = "t"
+[[steps]]
+id = "a"
+title = "A"
+run = "true"
+after = ["c"]
+[[steps]]
+id = "b"
+title = "B"
+run = "true"
+after = ["a"]
+[[steps]]
+id = "c"
+title = "C"
+run = "true"
+after = ["b"]
+""")
+    assert site.cli("validate") == 2
+    assert "cycle in `after`: a → c → b → a" in capsys.readouterr().err
+
+
+def test_duplicate_id_and_missing_after_target(site, capsys):
+    site.screen("s", GOOD + '[[steps]]\nid = "a"\ntitle = "again"\nrun = "true"\nafter = ["aa"]\n')
+    assert site.cli("validate") == 2
+    err = capsys.readouterr().err
+    assert "step 'a': duplicate step id" in err
+    assert "no step with id 'aa'" in err
+
+
+def test_undefined_variable_names_the_fix(site, capsys):
+    site.screen("s", GOOD.replace("app.greeting", "app.greting"))
+    assert site.cli("validate") == 2
+    err = capsys.readouterr().err
+    assert "undefined variable ${app.greting}" in err and "did you mean 'app.greeting'?" in err
+    assert "--var app.greting=VALUE" in err
+
+
+def test_every_problem_of_every_file_is_reported_at_once(site, capsys):
+    site.screen("one", GOOD + 'timout = "3s"\n')
+    site.screen("two", GOOD.replace("app.greeting", "nope.x"))
+    assert site.cli("validate") == 2
+    err = capsys.readouterr().err
+    assert "one.toml" in err and "two.toml" in err and "2 problem(s) in 2 file(s)" in err
+
+
+def test_order_is_topological_and_stable_in_file_order():
+    order = topo_order(["a", "b", "c", "d"], {"a": ["c"], "b": [], "c": [], "d": ["a"]})
+    assert order == ["b", "c", "a", "d"]
+
+
+def test_validate_json_free_of_tracebacks_for_a_missing_config(tmp_path, capsys):
+    from maintui.cli import main
+
+    assert main(["--config", str(tmp_path / "nope.toml"), "validate"]) == 2
+    err = capsys.readouterr().err
+    assert "nope.toml: file not found" in err and "Traceback" not in err
+
+
+def test_actions_lists_every_action_and_one_actions_parameters(capsys):
+    from maintui.cli import main
+
+    assert main(["actions"]) == 0
+    out = capsys.readouterr().out
+    assert "sqlite.retention (undo) — " in out and "security.cert — " in out
+    assert main(["actions", "sqlite.retention"]) == 0
+    detail = capsys.readouterr().out
+    assert "days" in detail and "required" in detail and "auto|iso|epoch|epoch_ms" in detail
+    assert main(["actions", "sqlite.retension"]) == 2
+    assert "did you mean 'sqlite.retention'?" in capsys.readouterr().err

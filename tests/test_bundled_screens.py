@@ -1,0 +1,119 @@
+"""Every bundled screen, run unattended on a fresh demo sandbox as cron would, finds what the
+sandbox holds; dry runs change nothing; what a run deletes, a rollback brings back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from maintui.core.demo import build_sandbox
+
+pytestmark = pytest.mark.slow
+SCREENS = ["daily", "weekly", "monthly", "quarterly", "update", "recovery", "triage"]
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory) -> Path:
+    return build_sandbox(tmp_path_factory.mktemp("fresh") / "demo").parent
+
+
+def maintui(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "maintui", "--config", str(root / "config.toml"),
+                           *args], capture_output=True, text=True, timeout=180,
+                          stdin=subprocess.DEVNULL)
+
+
+def digest(root: Path) -> dict[str, str]:
+    """Content and mtime of every file the screens could touch (the run log aside)."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "state" not in path.relative_to(root).parts:
+            out[str(path.relative_to(root))] = (hashlib.sha256(path.read_bytes()).hexdigest()
+                                                + str(path.stat().st_mtime_ns))
+    return out
+
+
+def findings(root: Path, run_id: int) -> list[tuple[str, str, str]]:
+    con = sqlite3.connect(root / "state" / "runlog.db")
+    try:
+        return con.execute("SELECT step_id, status, summary FROM findings WHERE run_id = ?",
+                           (run_id,)).fetchall()
+    finally:
+        con.close()
+
+
+def last_run(root: Path) -> int:
+    out = json.loads(maintui(root, "history", "--json", "--limit", "1").stdout)
+    return out[0]["id"]
+
+
+def count(db: Path, table: str) -> int:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_every_bundled_screen_validates_and_dry_runs_without_touching_anything(sandbox):
+    check = maintui(sandbox, "validate")
+    assert check.returncode == 0, check.stderr
+    before = digest(sandbox)
+    for name in SCREENS:
+        dry = maintui(sandbox, "run", name, "--dry-run")
+        assert dry.returncode == 0, dry.stderr
+        assert "plan unavailable" not in dry.stdout, dry.stdout
+    assert digest(sandbox) == before
+
+
+def test_daily_flags_the_stale_configuration_backup(sandbox):
+    result = maintui(sandbox, "run", "daily", "--yes", "--quiet")
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = findings(sandbox, last_run(sandbox))
+    stale = [f for f in found if f[0] == "config-backup-fresh"]
+    assert stale and stale[0][1] == "warning" and "limit 168 h" in stale[0][2]
+
+
+def test_monthly_removes_old_rows_flags_the_certificate_and_rollback_restores_the_rows(sandbox):
+    db = sandbox / "data" / "app.db"
+    events_before = count(db, "events")
+    result = maintui(sandbox, "run", "monthly", "--yes", "--quiet")
+    run_id = last_run(sandbox)
+    found = findings(sandbox, run_id)
+    assert any(f[0] == "certificate" and "expires in 20 days" in f[2] for f in found), found
+    assert any(f[0] == "permissions" and f[1] == "critical" for f in found), found
+    assert result.returncode == 1  # the world-writable file fails the audit step
+    events_after = count(db, "events")
+    assert 0 < events_after < events_before
+    undo = maintui(sandbox, "rollback", str(run_id))
+    assert undo.returncode == 0, undo.stdout + undo.stderr
+    assert count(db, "events") == events_before
+
+
+def test_a_corrupt_update_is_rejected_and_nothing_changes(sandbox):
+    app_before = {k: v for k, v in digest(sandbox).items() if k.startswith("app/")}
+    corrupt = sandbox / "staging" / "app-2.0.1.tar.gz"
+    result = maintui(sandbox, "run", "update", "--yes", "--quiet",
+                     "--var", f"update.archive_file={corrupt}")
+    assert result.returncode == 1
+    found = findings(sandbox, last_run(sandbox))
+    assert any("SHA-256 mismatch; nothing changed" in f[2] for f in found), found
+    assert {k: v for k, v in digest(sandbox).items() if k.startswith("app/")} == app_before
+
+
+@pytest.mark.parametrize(("name", "state"), [
+    ("weekly", "succeeded"), ("update", "succeeded"), ("recovery", "succeeded"),
+    ("triage", "succeeded"),
+    ("quarterly", "failed"),  # the certificate expires within its critical 30 days
+])
+def test_the_other_screens_complete_unattended_with_the_expected_outcome(sandbox, name, state):
+    result = maintui(sandbox, "run", name, "--yes", "--quiet")
+    run = json.loads(maintui(sandbox, "history", "--json", "--limit", "1").stdout)[0]
+    assert run["screen"] == name and run["state"] == state, result.stdout + result.stderr
+    assert result.returncode == (0 if state == "succeeded" else 1)

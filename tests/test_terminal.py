@@ -1,0 +1,115 @@
+"""The console in a real terminal (tmux): drive a session, kill the terminal mid-step,
+open maintui again, and find the run still going, reattached, its outcome in the run log."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import stop_live_runners
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")]
+
+MAINTUI = [sys.executable, "-m", "maintui"]
+SLOW = """
+title = "Slow fix"
+description = "A step that takes a while, then one that needs a yes."
+[[steps]]
+id = "slow"
+title = "Slow step"
+run = "for i in 1 2 3 4 5 6 7 8; do echo tick-$i; sleep 0.5; done"
+[[steps]]
+id = "after"
+title = "Needs a yes"
+run = "echo after"
+after = ["slow"]
+"""
+
+
+class Tmux:
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def __call__(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+                              text=True, check=False).stdout
+
+    def start(self, command: list[str], env: dict[str, str]) -> None:
+        exports = " ".join(f"{k}={v}" for k, v in env.items())
+        self("new-session", "-d", "-s", "main", "-x", "80", "-y", "24",
+             f"env {exports} {' '.join(command)} 2>&1 || sleep 30")
+
+    def kill(self) -> None:
+        """End the server and wait until it is gone (a new session could join the dying one)."""
+        self("kill-server")
+        for _ in range(50):
+            if subprocess.run(["tmux", "-L", self.socket, "ls"], capture_output=True).returncode:
+                return
+            time.sleep(0.1)
+
+    def screen(self) -> str:
+        return self("capture-pane", "-p", "-t", "main")
+
+    def keys(self, *keys: str) -> None:
+        self("send-keys", "-t", "main", *keys)
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+
+
+def _step(db: Path, step_id: str) -> tuple[str, ...]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT state, reason FROM steps WHERE step_id = ?", (step_id,)).fetchone()
+    finally:
+        con.close()
+
+
+def test_killing_the_terminal_mid_step_leaves_the_run_going_and_maintui_reattaches(tmp_path):
+    sandbox = tmp_path / "demo"
+    subprocess.run([*MAINTUI, "demo", "--path", str(sandbox), "--no-tui"], check=True,
+                   capture_output=True)
+    (sandbox / "screens" / "0-slow.toml").write_text(SLOW)  # sorts first: key 1 opens it
+    env = {"TERM": "xterm-256color",
+           "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+    tmux = Tmux(f"maintui-test-{uuid.uuid4().hex[:8]}")
+    db = sandbox / "state" / "runlog.db"
+    try:
+        tmux.start([*MAINTUI, "demo", "--path", str(sandbox)], env)
+        tmux.wait_for("0-slow")  # the screen list is loaded after the first frame
+        tmux.keys("1")
+        tmux.wait_for("press r to start")
+        tmux.keys("r")
+        tmux.wait_for("Run slow: Slow step?")
+        tmux.keys("y")
+        tmux.wait_for("tick-2")
+        tmux.kill()  # the terminal (an SSH link) is gone, mid-step
+        assert _step(db, "slow")[0] == "running"
+
+        tmux.start([*MAINTUI, "--config", str(sandbox / "config.toml")], env)
+        tmux.wait_for("Slow fix  run 1")  # opening maintui again reattaches to the live run
+        tmux.wait_for("Run after: Needs a yes?")  # the pending confirmation came back with it
+        assert _step(db, "slow") == ("succeeded", "")
+        tmux.keys("y")
+        tmux.wait_for("run 1 succeeded")
+    finally:
+        tmux.kill()
+        stop_live_runners(db)
+    con = sqlite3.connect(db)
+    text = "\n".join(r[0] for r in con.execute("SELECT text FROM output WHERE step_id = 'slow'"))
+    con.close()
+    assert [f"tick-{i}" for i in range(1, 9)] == [ln for ln in text.split("\n") if ln]

@@ -1,0 +1,210 @@
+"""The app's wiring: sections, help, palette, quitting, small terminals, polling, attach."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+from textual.screen import Screen
+
+from maintui.core.errors import ConfigError
+from maintui.core.probe import FakeProbe
+from maintui.core.states import RunRow
+from maintui.tui.app import MaintuiApp
+from maintui.tui.commands import MaintuiCommands
+from maintui.tui.help import HelpScreen
+from maintui.tui.home import HomeScreen
+from maintui.tui.toosmall import TooSmallScreen
+from tests.ui.conftest import settle
+
+
+class Opened(Screen):
+    """Stands in for a screen another module provides; remembers how it was built."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__()
+        self.args, self.kwargs = args, kwargs
+
+
+@pytest.fixture
+def provide(monkeypatch):
+    """`provide("logs", "LogsScreen")` makes `maintui.tui.logs.LogsScreen` the Opened stand-in."""
+    def install(module: str, name: str) -> None:
+        fake = types.ModuleType(f"maintui.tui.{module}")
+        setattr(fake, name, Opened)
+        monkeypatch.setitem(sys.modules, f"maintui.tui.{module}", fake)
+
+    return install
+
+
+def messages(app: MaintuiApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_the_app_opens_on_the_home_dashboard(build):
+    app = build()
+    async with app.run_test(size=(80, 24)):
+        assert isinstance(app.screen, HomeScreen)
+        assert not app.has_class("-production")
+
+
+async def test_a_production_site_gets_the_production_skin(build, ui_site):
+    ui_site.config.write_text(ui_site.config.read_text().replace('name = "test"',
+                                                                 'name = "test"\nproduction = true'))
+    app = build()
+    async with app.run_test(size=(80, 24)):
+        assert app.has_class("-production")
+        assert "PRODUCTION" in app.sub_title
+
+
+def test_an_unknown_theme_is_refused_with_the_names_of_the_known_ones(build):
+    with pytest.raises(ConfigError, match="textual-dark"):
+        build(theme="no-such-theme")
+
+
+def test_a_known_theme_is_applied(build):
+    assert build(theme="textual-light").theme == "textual-light"
+
+
+async def test_question_mark_lists_global_and_screen_keys_and_closes_again(build):
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        rows = {(key, where) for key, _, where in app.screen.rows}
+        assert {("?", "everywhere"), ("l", "everywhere"), ("/", "this screen"),
+                ("1", "this screen")} <= rows
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_section_that_is_not_installed_says_so_and_stays_home(build, monkeypatch):
+    monkeypatch.setitem(sys.modules, "maintui.tui.logs", None)  # import fails: not there
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("l")
+        assert isinstance(app.screen, HomeScreen)
+        assert any("not available" in m for m in messages(app))
+
+
+async def test_l_opens_the_logs_section_with_the_sites_logs_and_h_returns(build, provide, ui_site):
+    provide("logs", "LogsScreen")
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("l")
+        assert isinstance(app.screen, Opened)
+        assert app.screen.args == ({"app": ui_site.root / "app.log"},)
+        await pilot.press("h")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_key_of_the_current_section_is_dimmed(build):
+    app = build()
+    async with app.run_test(size=(80, 24)):
+        assert app.check_action("section", ("home",)) is None
+        assert app.check_action("section", ("logs",)) is True
+
+
+async def test_a_number_key_opens_that_screen_as_a_session(build, provide):
+    provide("session", "SessionScreen")
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        await pilot.press("2")  # screens are listed by name: daily, monthly, triage, weekly
+        assert isinstance(app.screen, Opened)
+        assert app.screen.args[1] == "monthly"
+
+
+async def test_enter_on_a_run_opens_its_details(build, provide):
+    provide("run_detail", "RunDetailScreen")
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot=pilot)
+        app.screen.query_one("#runs").focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, Opened)
+        assert app.screen.args[1] == 3  # the newest run is first
+
+
+async def test_attach_opens_the_newest_live_run(build, provide, run_log, clock):
+    provide("session", "SessionScreen")
+    run_log.live = [RunRow(9, "weekly", "Weekly", "waiting", clock.now(), None, "ops", "db1")]
+    app = build(attach=-1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, Opened)
+        assert app.screen.args[1:] == ("weekly",) and app.screen.kwargs["run_id"] == 9
+
+
+async def test_the_palette_offers_screens_logs_and_runs(build):
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        texts = [c.text for c in MaintuiCommands(app.screen).commands()]
+        assert "Open screen: daily (Daily health checks)" in texts
+        assert "Jump to log: app" in texts
+        assert "Find run #2: weekly failed" in texts
+
+
+async def test_a_too_small_terminal_says_so_until_it_is_enlarged(build):
+    app = build()
+    async with app.run_test(size=(60, 20)) as pilot:
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "60x20" in str(app.screen.query_one("#too-small").render())
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_ctrl_q_quits_only_when_confirm_quit_allows_it(build):
+    app = build()
+    app.confirm_quit = lambda: False
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+q")
+        assert app.is_running
+        app.confirm_quit = lambda: True
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_polling_pauses_while_another_screen_covers_home(build):
+    probe = FakeProbe()
+    app = build(probe=probe)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.poller.polled.wait()
+        app.push_screen(Screen())
+        await pilot.pause()
+        before = probe.calls
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(1.5)
+        assert probe.calls == before
+
+
+async def test_a_failing_probe_is_reported_and_polling_goes_on(build):
+    class Broken:
+        calls = 0
+
+        def sample(self):
+            self.calls += 1
+            raise OSError("no /proc")
+
+    probe = Broken()
+    app = build(probe=probe)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(1.3)
+        assert any("no /proc" in m for m in messages(app))
+        assert probe.calls >= 2
+
+
+async def test_a_run_log_the_app_opened_is_closed_at_exit(build, ui_site):
+    app = build(store=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        store = app.poller.store
+        assert store is not None and (ui_site.db).exists()
+    assert app.poller.store is None
+    assert store.db._connection is None  # aiosqlite's connection is gone

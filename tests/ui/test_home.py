@@ -1,0 +1,227 @@
+"""The home dashboard: gauges by threshold, disks, processes, screens and runs, banner."""
+
+from __future__ import annotations
+
+import pytest
+
+from maintui.core.carryover import KV_VERIFIED_RESTORE
+from maintui.core.probe import Disk, FakeProbe, Proc, fake_snapshot
+from maintui.core.states import RunRow, StepRow
+from maintui.tui.widgets import (
+    DiskTable,
+    ProcessTable,
+    RecentRuns,
+    ResourceGauges,
+    ScreenList,
+    SessionNotes,
+)
+from maintui.tui.widgets.gauges import spark
+from maintui.tui.widgets.screens import ScreenProblems
+from tests.ui.conftest import DAY, settle
+
+
+def cells(table, key: str) -> list[str]:
+    return [str(c) for c in table.get_row(key)]
+
+
+def test_spark_scales_to_the_top_and_keeps_the_newest_at_the_right():
+    assert spark([0, 50, 100], 5, 100) == "  ▁▅█"
+    assert spark([10, 20, 30, 40], 2, 40) == "▇█"
+    assert spark([], 3, 100) == "   "
+
+
+async def test_gauges_take_the_level_of_their_thresholds(build):
+    snap = fake_snapshot(cpu=96.0, memory=85.0, swap=1.0)
+    app = build(probe=FakeProbe([snap]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        gauges = app.screen.query_one(ResourceGauges)
+        assert gauges.level("cpu") == "critical"
+        assert gauges.level("memory") == "warning"
+        assert gauges.level("swap") == "ok"
+        assert gauges.reading("cpu").text == "96%"
+
+
+async def test_gauges_show_the_history_of_every_poll(build):
+    probe = FakeProbe([fake_snapshot(cpu=v) for v in (10.0, 50.0, 90.0)])
+    app = build(probe=probe)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.poller.stop()
+        await app.poller.idle()
+        probe.calls = 0  # replay the script from the start, whatever the first poll took
+        await settle(app, polls=3, pilot=pilot)
+        assert app.screen.query_one(ResourceGauges).reading("cpu").history == (10.0, 50.0, 90.0)
+
+
+async def test_each_mount_gets_a_disk_row_coloured_by_the_disk_threshold(build):
+    disks = (Disk("/", 40.0, 40, 100), Disk("/var", 91.0, 91, 100))
+    app = build(probe=FakeProbe([fake_snapshot(disks=disks)]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        table = app.screen.query_one(DiskTable)
+        assert table.labels == ["/", "/var"]
+        assert table.level("disk:/var") == "critical" and table.level("disk:/") == "ok"
+
+
+async def test_processes_sort_by_cpu_then_by_memory_with_m(build):
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        table = app.screen.query_one(ProcessTable)
+        assert [p.name for p in table.visible()][:2] == ["postgres", "app"]
+        await pilot.press("m")
+        assert [p.name for p in table.visible()][:2] == ["app", "postgres"]
+        assert "memory" in str(table.border_title)
+
+
+async def test_slash_filters_processes_and_escape_closes_the_filter(build):
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        await pilot.press("slash", "s", "s", "h")
+        table = app.screen.query_one(ProcessTable)
+        assert [p.name for p in table.visible()] == ["sshd"]
+        assert table.row_count == 1
+        await pilot.press("escape")
+        assert app.focused is table
+        assert not app.screen.query_one("#process-filter").has_class("-open")
+
+
+async def test_screens_show_their_last_outcome_and_due_state(build, clock):
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot=pilot)
+        table = app.screen.query_one(ScreenList)
+        assert cells(table, "daily") == ["1 daily", "2h ago", "ok", "in 22h"]
+        assert cells(table, "weekly")[2:] == ["failed", "due 1d"]  # succeeded 9 days ago
+        assert cells(table, "monthly")[1:] == ["never", "", "never"]
+        assert cells(table, "triage")[3] == "—"  # no schedule, never due
+
+
+async def test_a_screen_becomes_overdue_when_a_whole_period_is_missed(build, clock):
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        clock.advance(7 * DAY)  # weekly: last success ended ~16 days ago, so due ~9 days (floored)
+        await settle(app, pilot=pilot)
+        assert cells(app.screen.query_one(ScreenList), "weekly")[3] == "overdue 8d"
+
+
+async def test_recent_runs_list_the_newest_first(build):
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot=pilot)
+        table = app.screen.query_one(RecentRuns)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["3", "2", "1"]
+        assert cells(table, "2")[1:3] == ["weekly", "failed"]
+
+
+async def test_a_broken_screen_file_is_named_and_the_others_still_listed(build, ui_site):
+    ui_site.screen("broken", 'title = "Broken"\nschedule = "fortnightly"\n')
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot=pilot)
+        problems = app.screen.query_one(ScreenProblems)
+        assert problems.display
+        assert "broken.toml" in str(problems.render()) and "schedule" in str(problems.render())
+        assert app.screen.query_one(ScreenList).row_count == 4
+
+
+async def test_the_banner_shows_while_maintenance_mode_is_on(build, monkeypatch):
+    state = {"on": True, "message": "DB upgrade", "impact": "read-only", "end": None}
+    monkeypatch.setattr("maintui.tui.poller.read_maintenance", lambda folder: state)
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        banner = app.screen.query_one("#banner")
+        assert banner.display and banner.has_class("-on")
+        assert "DB upgrade" in str(banner.render()) and "read-only" in str(banner.render())
+
+
+async def test_the_banner_is_hidden_when_maintenance_mode_is_off(build, monkeypatch):
+    monkeypatch.setattr("maintui.tui.poller.read_maintenance", lambda folder: {"on": False})
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        assert not app.screen.query_one("#banner").has_class("-on")
+
+
+async def test_only_the_gauge_lines_that_changed_are_redrawn(build):
+    """A new sample repaints the lines whose text, level or bars moved, not the whole panel."""
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        gauges = app.screen.query_one(ResourceGauges)
+        series = app.poller.history.series
+        assert gauges.show(fake_snapshot(), series) == 0
+        assert gauges.show(fake_snapshot(cpu=99.0), series) == 1  # the CPU line only
+
+
+async def test_process_lines_are_redrawn_only_when_their_text_changes(build):
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        table = app.screen.query_one(ProcessTable)
+        procs = (Proc(1, "a", "u", 1.0, 1.0), Proc(2, "b", "u", 0.5, 1.0))
+        table.show(procs)
+        assert table.show(procs) == 0
+        assert table.show((Proc(1, "a", "u", 2.0, 1.0), procs[1])) == 1
+        assert "2.0" in table.text(0)
+
+
+async def test_the_process_list_is_asked_for_only_while_a_process_table_shows(build):
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.poller.stop()
+        assert "processes" in app.poller._wanted()
+        await pilot.press("l")  # Logs: no process table
+        await pilot.pause()
+        assert app.poller._wanted() == frozenset()
+
+
+def skipped_monthly(run_log, clock) -> None:
+    """The monthly screen's last run, finished a week ago, skipped review-alerts."""
+    run_log.rows.append(RunRow(4, "monthly", "Monthly", "succeeded", clock.now() - 7 * DAY,
+                               clock.now() - 7 * DAY + 60, "ops", "db1"))
+    run_log.step_rows[4] = [
+        StepRow(4, "vacuum", 0, "Vacuum", "shell", "low", "succeeded"),
+        StepRow(4, "review-alerts", 1, "Review alert rules", "manual", "low", "skipped",
+                reason="not needed this month")]
+
+
+async def test_a_step_skipped_last_time_is_carried_over_on_home_with_its_reason(build, run_log,
+                                                                                 clock):
+    skipped_monthly(run_log, clock)
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        notes = str(app.screen.query_one(SessionNotes).render())
+        assert "Carried over monthly · review-alerts: not needed this month" in notes
+        assert "vacuum" not in notes
+        assert "not needed this month" in str(app.screen.query_one(SessionNotes).tooltip)
+
+
+async def test_last_verified_restore_shows_its_age_and_backup(build, run_log, clock):
+    run_log.kv[KV_VERIFIED_RESTORE] = {"ts": clock.now() - 3 * DAY, "ok": True,
+                                       "backup": "/srv/backups/app-20240601.db.gz"}
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        notes = app.screen.query_one(SessionNotes)
+        assert "Last verified restore 3d ago (app-20240601.db.gz)" in str(notes.render())
+
+
+@pytest.mark.parametrize("record", [None, "stale", "failed"])
+async def test_a_missing_stale_or_failed_restore_test_is_a_warning(build, run_log, clock,
+                                                                    record):
+    if record is not None:
+        run_log.kv[KV_VERIFIED_RESTORE] = {"ts": clock.now() - (9 if record == "stale" else 1) * DAY,
+                                           "ok": record == "stale", "backup": "/b/app.db.gz"}
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        notes = app.screen.query_one(SessionNotes)
+        line = notes.restore_line(app.poller.board.restore, clock.now())
+        expected = {None: "never", "stale": "9d ago (older than 8d)", "failed": "failed 1d ago"}
+        assert expected[record] in line.plain
+        warning = notes.get_component_rich_style("notes--warning", partial=True)
+        assert any(span.style == str(warning) for span in line.spans)

@@ -1,0 +1,251 @@
+"""The logs screen, driven through Pilot at 80x24: tail, follow, pause, filters, missing files."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets import Input, Static
+
+from maintui.core.logtail import EventKind, Line, LogEvent, LogUpdate
+from maintui.tui.logs import LogsApp, LogsScreen
+from maintui.tui.logs_model import LogModel
+from maintui.tui.logs_view import LogView
+
+
+async def until(pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the app run until `condition` holds (the follower thread works in real time)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out waiting for the screen"
+        await pilot.pause(0.02)
+
+
+def write(path: Path, lines: list[str]) -> None:
+    with path.open("a") as f:
+        f.write("".join(f"{line}\n" for line in lines))
+
+
+def screen_text(app: App) -> str:
+    """The log rows as drawn (source prefixes included), one per line."""
+    view = app.screen.query_one(LogView)
+    rows = (view.render_line(y) for y in range(view.size.height))
+    return "\n".join("".join(segment.text for segment in row) for row in rows)
+
+
+def visible(app: App) -> list[str]:
+    view = app.screen.query_one(LogView)
+    top = int(view.scroll_y)
+    return [line.text for line in list(view.lines)[top : top + view.size.height]]
+
+
+def status(app: App) -> str:
+    return str(app.screen.query_one("#logs-status", Static).render())
+
+
+def app_for(*paths: Path) -> LogsApp:
+    return LogsApp({p.name: p for p in paths})
+
+
+async def test_the_screen_shows_the_tail_of_a_file(tmp_path: Path):
+    log = tmp_path / "app.log"
+    write(log, [f"2024 INFO line {i}" for i in range(500)])
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "line 499" in screen_text(app))
+        assert visible(app)[-1] == "2024 INFO line 499"
+        assert "line 400" not in screen_text(app)
+        assert "app.log: following" in status(app)
+
+
+async def test_appended_lines_are_followed(tmp_path: Path):
+    log = tmp_path / "app.log"
+    write(log, [f"old {i}" for i in range(100)])
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "old 99" in screen_text(app))
+        write(log, [f"new {i}" for i in range(30)])
+        await until(pilot, lambda: visible(app)[-1:] == ["new 29"])
+        assert "new 29" in screen_text(app)
+
+
+async def test_scrolling_up_pauses_auto_scroll_and_end_resumes_it(tmp_path: Path):
+    log = tmp_path / "app.log"
+    write(log, [f"old {i}" for i in range(100)])
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "old 99" in screen_text(app))
+        await pilot.press("pageup")
+        shown = visible(app)
+        write(log, [f"new {i}" for i in range(5)])
+        await until(pilot, lambda: "5 new" in status(app))
+        assert visible(app) == shown  # nothing moved under the operator
+        assert "new 4" not in screen_text(app)
+        await pilot.press("end")
+        await until(pilot, lambda: visible(app)[-1:] == ["new 4"])
+        assert "following" in status(app).splitlines()[0]
+
+
+async def test_the_pause_key_freezes_the_view_until_pressed_again(tmp_path: Path):
+    log = tmp_path / "app.log"
+    write(log, ["first"])
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "first" in screen_text(app))
+        await pilot.press("p")
+        write(log, ["second"])
+        await until(pilot, lambda: "1 new" in status(app))
+        assert "second" not in screen_text(app)
+        await pilot.press("p")
+        await until(pilot, lambda: "second" in screen_text(app))
+
+
+async def test_scrolling_past_the_top_reads_older_lines_from_the_file(tmp_path: Path):
+    log = tmp_path / "app.log"
+    write(log, [f"line {i}" for i in range(3000)])
+    app = LogsApp({"app.log": log})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "line 2999" in screen_text(app))
+        view = app.screen.query_one(LogView)
+        first = view.lines[0].text  # the oldest line the follower handed over
+        await pilot.press("home")
+        await until(pilot, lambda: view.lines[0].text != first)
+        texts = [line.text for line in view.lines]
+        assert texts == [f"line {i}" for i in range(int(texts[0].split()[1]), 3000)]
+        assert first in visible(app)  # what was on screen stays on screen
+
+
+async def test_typing_a_filter_shows_only_matching_lines(tmp_path: Path):
+    log = tmp_path / "app.log"
+    write(log, ["alpha one", "beta two", "ALPHA three", "gamma"])
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "gamma" in screen_text(app))
+        await pilot.press("slash", *"alpha", "enter")
+        assert visible(app) == ["alpha one", "ALPHA three"]
+        await pilot.press("escape")  # the view has focus again: escape clears the filter
+        assert visible(app) == ["alpha one", "beta two", "ALPHA three", "gamma"]
+
+
+async def test_a_regex_filter_and_a_bad_regex_that_is_reported_not_applied(tmp_path: Path):
+    log = tmp_path / "app.log"
+    write(log, ["timeout a", "timed out b", "fine c"])
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "fine c" in screen_text(app))
+        await pilot.press("slash", *"/time(out|d)/")
+        assert visible(app) == ["timeout a", "timed out b"]
+        app.screen.query_one(Input).value = "/time(/"  # an unclosed group, pasted at once
+        await pilot.pause()
+        assert "bad regex" in status(app)
+        assert app.screen.query_one(Input).has_class("-invalid")
+        assert visible(app) == ["timeout a", "timed out b"]
+
+
+async def test_level_keys_filter_by_minimum_level(tmp_path: Path):
+    log = tmp_path / "app.log"
+    write(log, ["DEBUG d", "INFO i", "WARNING w", "ERROR e", "CRITICAL c", "plain"])
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "plain" in screen_text(app))
+        await pilot.press("e")
+        assert visible(app) == ["ERROR e", "CRITICAL c"]
+        await pilot.press("e", "l", "l")  # off, then INFO, then WARNING and above
+        assert visible(app) == ["WARNING w", "ERROR e", "CRITICAL c"]
+        assert "level ≥ WARNING" in status(app)
+
+
+async def test_a_missing_file_says_waiting_for_file_then_shows_it_when_it_appears(tmp_path: Path):
+    log = tmp_path / "later.log"
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "later.log: waiting for file" in status(app))
+        write(log, ["it is here"])
+        await until(pilot, lambda: "it is here" in screen_text(app))
+        assert "later.log: following" in status(app)
+
+
+async def test_sources_merge_and_can_be_shown_one_at_a_time(tmp_path: Path):
+    a, b = tmp_path / "a.log", tmp_path / "b.log"
+    write(a, ["from a"])
+    write(b, ["from b"])
+    app = app_for(a, b)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "from b" in screen_text(app) and "from a" in screen_text(app))
+        assert "a.log from a" in screen_text(app)  # merged lines carry their source
+        await pilot.press("right_square_bracket")
+        assert visible(app) == ["from a"]
+        await pilot.press("right_square_bracket")
+        assert visible(app) == ["from b"]
+
+
+async def test_markup_and_escapes_in_a_log_are_shown_as_plain_text(tmp_path: Path):
+    log = tmp_path / "app.log"
+    write(log, ["[bold red]not markup[/] \x1b[31mred\x1b[0m"])
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "not markup" in screen_text(app))
+        assert visible(app) == ["[bold red]not markup[/] red"]
+
+
+def test_the_model_keeps_at_most_max_lines_per_source_and_in_the_window():
+    model = LogModel(["s"], max_lines=50)
+    lines = [Line("s", i, f"l{i}") for i in range(120)]
+    model.add([LogUpdate("s", lines, [LogEvent("s", EventKind.OPENED, 0.0)])])
+    assert len(model.rings["s"]) == 50 and len(model.window) == 50
+    assert model.window[0].text == "l70" and model.status["s"] == "following"
+
+
+def test_the_screen_takes_a_dict_of_names_to_paths(tmp_path: Path):
+    screen = LogsScreen({"app": tmp_path / "a.log", "db": tmp_path / "b.log"})
+    assert list(screen.files) == ["app", "db"]
+
+
+async def test_rows_drawn_from_the_cache_follow_the_lines_and_the_theme(tmp_path: Path):
+    """Cached rows are keyed by line, not row: a flood shifting the window redraws them."""
+    log = tmp_path / "app.log"
+    write(log, [f"ERROR first {i}" for i in range(30)])
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "first 29" in screen_text(app))
+        view = app.screen.query_one(LogView)
+        colour = view.render_line(0)._segments[0].style
+        write(log, [f"ERROR second {i}" for i in range(30)])
+        await until(pilot, lambda: "second 29" in screen_text(app))
+        assert "first" not in screen_text(app)
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        assert view.render_line(0)._segments[0].style != colour
+
+
+async def test_status_is_only_set_when_it_changes(tmp_path: Path, monkeypatch):
+    """Setting the status re-lays out the whole screen, so unchanged text is not set again."""
+    calls: list[object] = []
+    app = app_for(tmp_path / "app.log")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LogsScreen)
+        monkeypatch.setattr(screen.query_one("#logs-status", Static), "update", calls.append)
+        screen._show_status("bad regex")
+        screen._show_status("bad regex")
+        screen._show_status()
+    assert len(calls) == 2
+
+
+def test_maintui_logs_with_paths_opens_them_with_or_without_the_full_parser(monkeypatch):
+    """`maintui logs PATH...` skips the parser (and its imports); with options it parses."""
+    import maintui.cli as cli
+    import maintui.tui.logs as logs
+
+    opened: list[list[str]] = []
+    monkeypatch.setattr(logs, "open_paths", lambda paths: opened.append(list(paths)) or 0)
+    built = cli.build_parser
+    calls: list[int] = []
+    monkeypatch.setattr(cli, "build_parser", lambda: calls.append(1) or built())
+    assert cli.main(["logs", "a.log", "b.log"]) == 0 and calls == []
+    assert cli.main(["logs", "--config", "/nonexistent.toml", "a.log"]) == 0 and calls == [1]
+    assert opened == [["a.log", "b.log"], ["a.log"]]

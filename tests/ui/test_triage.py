@@ -1,0 +1,342 @@
+"""Incident triage: the triage screen over the demo sandbox, incidents end to end, snapshots."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from maintui.core import incidents as inc
+from maintui.core.clock import FakeClock
+from maintui.core.config import load_config
+from maintui.core.demo import build_sandbox
+from maintui.core.loglevel import Level
+from maintui.core.logtail import Line
+from maintui.core.probe import FakeProbe, fake_snapshot
+from maintui.core.states import StepRow
+from maintui.core.store import RunLog
+from maintui.tui.app import MaintuiApp, make_app
+from maintui.tui.dialogs import ConfirmDialog, ReasonDialog
+from maintui.tui.incident_dialogs import CloseIncidentDialog, OpenIncidentDialog, QuickActionDialog
+from maintui.tui.incidents_view import IncidentScreen
+from maintui.tui.session import SessionScreen
+from maintui.tui.triage import TriageScreen
+from maintui.tui.triage_widgets import (
+    CheckTable,
+    ErrorFeed,
+    ErrorTable,
+    IncidentBar,
+    failing_checks,
+)
+from tests.conftest import stop_live_runners
+from tests.core.helpers import rows
+from tests.ui.conftest import settle
+from tests.ui.test_session import until
+
+NOW = 1_717_243_200.0  # 2024-06-01 12:00 UTC: the sandbox, its logs and the clock agree
+SIZES = [(80, 24), (120, 40)]
+SNAP = {"taken": NOW - 600, "host": "db1", "elapsed": 0.4,
+        "resources": {"cpu": {"percent": 97.0, "cores": 4}, "load": [3.9, 2.1, 1.2],
+                      "load_per_core": 0.98, "memory": {"percent": 62.0, "used": 5 << 30,
+                                                        "total": 8 << 30},
+                      "swap": {"percent": 3.0}, "disks": [], "top_cpu": [], "top_memory": [],
+                      "top_io": []},
+        "logs": {"app": {"path": "logs/app.log", "available": True, "count": 2,
+                         "lines": ["ERROR app.http: upstream timed out"] * 2}},
+        "listeners": {"available": False, "reason": "access denied"},
+        "dmesg": {"available": False, "reason": "dmesg: permission denied"},
+        "levels": {"available": True, "items": [{"gauge": "cpu", "value": 97.0,
+                                                 "level": "critical"}]}}
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path):
+    config = load_config(build_sandbox(tmp_path / "site", now=NOW))
+    yield config
+    stop_live_runners(config.store_path)
+
+
+def app_for(config, clock: FakeClock | None = None) -> MaintuiApp:
+    return make_app(config, probe=FakeProbe([fake_snapshot()]), clock=clock or FakeClock(NOW))
+
+
+async def using_log(config, fn):
+    """`fn(log)` against the sandbox's run log, on a connection of its own."""
+    log = await RunLog.open(config.store_path)
+    try:
+        return await fn(log)
+    finally:
+        await log.close()
+
+
+def with_log(config, fn):
+    """`using_log` outside any event loop (the snapshot tests)."""
+    return asyncio.run(using_log(config, fn))
+
+
+async def seed_checks(log) -> None:
+    """Run 1: a finished check run with one failed check and one warning; run 2: a failed daily."""
+    async def go(db):
+        await db.execute("INSERT INTO runs(id, screen, title, state, started, ended, user, host) "
+                         "VALUES (1, 'triage', 'Incident triage', 'failed', ?, ?, 'ops', 'db1'), "
+                         "(2, 'daily', 'Daily', 'failed', ?, ?, 'cron', 'db1')",
+                         (NOW - 300, NOW - 290, NOW - 5000, NOW - 4900))
+        for pos, (step, state) in enumerate((("resources", "succeeded"), ("health", "failed"),
+                                             ("recent-errors", "succeeded"))):
+            await db.execute("INSERT INTO steps(run_id, step_id, position, title, kind, risk, "
+                             "state) VALUES (1, ?, ?, ?, 'action', 'safe', ?)",
+                             (step, pos, step, state))
+        await db.executemany("INSERT INTO findings(run_id, step_id, status, summary, ts) "
+                             "VALUES (1, ?, ?, ?, ?)", [
+                                 ("resources", "ok", "cpu 23%", NOW - 299),
+                                 ("health", "critical", "http://localhost:8000/health: "
+                                  "connection refused", NOW - 295),
+                                 ("recent-errors", "warning", "app: 54 errors in the last 1 h",
+                                  NOW - 292)])
+    await log.write(go)
+
+
+def stub_checks(monkeypatch) -> list[list[str]]:
+    """The checks never really run: every spawn returns the seeded check run (run 1)."""
+    calls: list[list[str]] = []
+
+    def spawn(config_path, screen, extra=None, timeout=20.0):
+        calls.append([screen, *(extra or [])])
+        return 1
+
+    monkeypatch.setattr("maintui.tui.triage_actions.spawn_runner", spawn)
+    return calls
+
+
+async def open_triage(pilot) -> TriageScreen:
+    """`t`, then one deterministic poll, and the first refresh of the incident and checks."""
+    await pilot.press("t")
+    await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
+    screen = pilot.app.screen
+    await settle(pilot.app, polls=3, pilot=pilot)
+    await until(pilot, lambda: screen.query_one(ErrorTable).row_count > 0
+                and "run 1" in str(screen.query_one(CheckTable).border_subtitle))
+    return screen
+
+
+# -- pure parts ---------------------------------------------------------------------------------
+
+def test_error_lines_that_differ_only_in_numbers_group_together_newest_first(tmp_path):
+    log = tmp_path / "app.log"
+    log.write_text("2024-06-01 10:00:00 ERROR app: order 17 failed for 'alice'\n"
+                   "2024-06-01 10:01:00 INFO app: fine\n"
+                   "2024-06-01 10:02:00 ERROR app: order 932 failed for 'bob'\n"
+                   "2024-06-01 10:03:00 ERROR db: disk full\n")
+    feed = ErrorFeed({"app": log})
+    try:
+        groups = feed.refresh()
+        assert [(g.pattern, g.count, g.newest) for g in groups] == [
+            ("db: disk full", 1, "2024-06-01 10:03"),
+            ("app: order # failed for …", 2, "2024-06-01 10:02")]
+        with log.open("a") as fh:  # followed after the first read: new lines count too
+            fh.write("2024-06-01 10:04:00 ERROR app: order 5 failed for 'carol'\n")
+        assert feed.refresh()[0] == groups[1].__class__("app", "app: order # failed for …", 3,
+                                                        "2024-06-01 10:04")
+    finally:
+        feed.close()
+
+
+def test_a_traceback_counts_once_by_its_exception_line(tmp_path):
+    log = tmp_path / "app.log"
+    log.write_text("Traceback (most recent call last):\n  File \"x.py\", line 3, in f\n"
+                   "    boom()\nKeyError: 'order'\n")
+    feed = ErrorFeed({"app": log})
+    try:
+        assert [(g.pattern, g.count) for g in feed.refresh()] == [("KeyError: …", 1)]
+    finally:
+        feed.close()
+
+
+def test_failing_checks_are_findings_not_ok_and_failed_steps_without_findings():
+    steps = [StepRow(1, "health", 0, "Health", "action", "safe", "failed"),
+             StepRow(1, "db", 1, "DB check", "action", "safe", "timed_out", reason="timed out")]
+    findings = [{"step_id": "health", "status": "critical", "summary": "refused"},
+                {"step_id": "disk", "status": "ok", "summary": "fine"}]
+    assert [(c.step_id, c.status, c.summary) for c in failing_checks(steps, findings)] == [
+        ("health", "critical", "refused"), ("db", "timed_out", "timed out")]
+
+
+def test_is_error_ignores_warnings():
+    from maintui.tui.triage_widgets import is_error
+
+    assert not is_error(Line("app", 0, "WARNING slow", Level.WARNING))
+    assert is_error(Line("app", 0, "CRITICAL down", Level.CRITICAL))
+
+
+# -- the screen ---------------------------------------------------------------------------------
+
+async def test_t_opens_triage_with_the_failing_checks_of_the_run_it_started(sandbox, monkeypatch):
+    calls = stub_checks(monkeypatch)
+    await using_log(sandbox, seed_checks)
+    app = app_for(sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_triage(pilot)
+        table = screen.query_one(CheckTable)
+        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["health",
+                                                                           "recent-errors"]
+        assert calls == [["triage", "--only", "tag:check", "--yes"]]
+        await pilot.press("R")  # the checks again, once the last run has ended
+        await until(pilot, lambda: len(calls) == 2)
+
+
+async def test_the_open_incident_survives_leaving_and_reopening_the_console(sandbox, monkeypatch):
+    calls = stub_checks(monkeypatch)
+    await using_log(sandbox, seed_checks)
+    clock = FakeClock(NOW)
+    async with app_for(sandbox, clock).run_test(size=(80, 24)) as pilot:
+        await open_triage(pilot)
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(pilot.app.screen, OpenIncidentDialog))
+        await pilot.press(*"API answers 502", "tab", "up", "enter")
+        await until(pilot, lambda: pilot.app.screen.incident is not None)
+        await pilot.press("h", "t")
+        assert pilot.app.screen.incident.severity == "sev2"
+        await pilot.press("R")  # checks run while an incident is open are attached to it
+        await until(pilot, lambda: calls[-1][-2:] == ["--incident", "INC-20240601-120000"])
+    opened = await using_log(sandbox, inc.open_incident_now)
+    assert (opened.id, opened.title) == ("INC-20240601-120000", "API answers 502")
+    clock.advance(720)
+    async with app_for(sandbox, clock).run_test(size=(80, 24)) as pilot:
+        screen = await open_triage(pilot)
+        bar = str(screen.query_one(IncidentBar).render())
+        assert "INC-20240601-120000" in bar and "open 12m" in bar
+
+
+async def test_notes_without_an_open_incident_say_how_to_open_one(sandbox, monkeypatch):
+    stub_checks(monkeypatch)
+    async with app_for(sandbox).run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
+        await pilot.press("n")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, ReasonDialog)
+        assert any("o opens one" in str(n.message) for n in pilot.app._notifications)
+
+
+async def test_a_hidden_triage_screen_reads_no_logs(sandbox, monkeypatch):
+    stub_checks(monkeypatch)
+    await using_log(sandbox, seed_checks)
+    monkeypatch.setattr("maintui.tui.triage.REFRESH", 0.05)
+    async with app_for(sandbox).run_test(size=(80, 24)) as pilot:
+        screen = await open_triage(pilot)
+        reads = []
+        monkeypatch.setattr(screen._feed, "refresh", lambda: reads.append(1) or [])
+        await pilot.press("h")
+        await pilot.pause(0.3)
+        hidden = len(reads)
+        await pilot.pause(0.3)
+        assert len(reads) == hidden <= 1  # at most the refresh already under way
+        await pilot.press("t")
+        await until(pilot, lambda: len(reads) > hidden)
+
+
+async def test_maintui_triage_opens_the_console_on_the_triage_section(sandbox, monkeypatch):
+    from maintui.cli import main
+
+    stub_checks(monkeypatch)
+    built: list[MaintuiApp] = []
+    monkeypatch.setattr(MaintuiApp, "run", lambda self: built.append(self))
+    assert main(["--config", str(sandbox.path), "triage"]) == 0
+
+    async with built[0].run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
+        assert pilot.app.current_mode == "triage"
+
+
+# -- an incident end to end, with real runners ------------------------------------------------
+
+async def test_an_incident_from_open_to_report_records_everything_on_its_timeline(sandbox):
+    app = app_for(sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, TriageScreen))
+        triage = app.screen
+        await until(pilot, lambda: "passed" in str(triage.query_one(CheckTable).border_subtitle)
+                    or "failing" in str(triage.query_one(CheckTable).border_subtitle))
+        await pilot.press("o", *"Orders fail", "enter")
+        await until(pilot, lambda: triage.incident is not None)
+        incident = triage.incident.id
+        await pilot.press("s")  # diagnostics, taken live in a thread
+        await until(pilot, lambda: rows(sandbox.store_path, "SELECT 1 FROM incident_events "
+                                        "WHERE kind = 'snapshot'"))
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, ReasonDialog))
+        await pilot.press(*"payments provider is down", "enter")
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, QuickActionDialog))
+        await pilot.press("enter")  # the first quick action: restart the service
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert app.screen.gate["step_id"] == "restart"
+        await pilot.press("y")  # normal risk: the standard one-key confirmation
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen)
+                    and app.screen.run_state == "succeeded")
+        await pilot.press("escape", "c")
+        await until(pilot, lambda: isinstance(app.screen, CloseIncidentDialog))
+        await pilot.press(*"restarted the app; orders flow again", "enter")
+        await until(pilot, lambda: isinstance(app.screen, IncidentScreen)
+                    and app.screen.incident is not None)
+    kinds = [k for (k,) in rows(sandbox.store_path, "SELECT kind FROM incident_events "
+                                "WHERE incident_id = ? ORDER BY id", (incident,))]
+    assert kinds[0] == "opened" and kinds[-1] == "closed"
+    assert {"snapshot", "note", "action", "decision", "step"} <= set(kinds)
+    report = (sandbox.reports_dir / f"{incident}.md").read_text()
+    assert "payments provider is down" in report and "quick action restart started" in report
+    assert "## Diagnostics snapshots" in report and "restarted the app" in report
+    assert "run 2 step restart: succeeded" in report or "step restart: succeeded" in report
+
+
+# -- snapshots ----------------------------------------------------------------------------------
+
+class TestTriageScreen:
+    @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+    def test_triage_with_an_open_incident_and_failing_checks(self, snap_compare, sandbox,
+                                                             monkeypatch, size):
+        stub_checks(monkeypatch)
+
+        async def seed(log):
+            await seed_checks(log)
+            await inc.open_incident(log, "Orders fail with 502", "sev2", user="ops", now=NOW - 720)
+
+        with_log(sandbox, seed)
+        assert snap_compare(app_for(sandbox), terminal_size=size, run_before=open_triage)
+
+
+class TestIncidentScreen:
+    @pytest.mark.parametrize(("size", "tab"), [((80, 24), "3"), ((120, 40), "3"), ((80, 24), "1")],
+                             ids=["report-80x24", "report-120x40", "timeline-80x24"])
+    def test_a_closed_incident(self, snap_compare, sandbox, monkeypatch, size, tab):
+        stub_checks(monkeypatch)
+
+        async def seed(log):
+            found = await inc.open_incident(log, "Orders fail with 502", "sev2", user="ops",
+                                            now=NOW - 1800)
+            await inc.add_timeline(log, found.id, "note", "payments provider is down",
+                                   user="ops", now=NOW - 1500)
+            await inc.add_timeline(log, found.id, "snapshot", "cpu 97% · 2 log errors", SNAP,
+                                   user="ops", now=NOW - 600)
+            await inc.close_incident(log, found.id, "provider recovered; no action needed",
+                                     user="ops", now=NOW - 60)
+
+        with_log(sandbox, seed)
+
+        async def run_before(pilot) -> None:
+            await open_triage_without_checks(pilot)
+            await pilot.press("i")
+            await until(pilot, lambda: isinstance(pilot.app.screen, IncidentScreen)
+                        and pilot.app.screen.incident is not None)
+            await pilot.press(tab)
+            await pilot.pause(0.3)
+
+        assert snap_compare(app_for(sandbox), terminal_size=size, run_before=run_before)
+
+
+async def open_triage_without_checks(pilot) -> None:
+    await pilot.press("t")
+    await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
+    await settle(pilot.app, polls=1, pilot=pilot)
