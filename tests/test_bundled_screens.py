@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from maintui.core.demo import build_sandbox
+from maintui.core.demo import build_sandbox, start_log_writer, stop_log_writer
 
 pytestmark = pytest.mark.slow
 SCREENS = ["daily", "weekly", "monthly", "quarterly", "update", "recovery", "triage"]
@@ -21,6 +21,21 @@ SCREENS = ["daily", "weekly", "monthly", "quarterly", "update", "recovery", "tri
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory) -> Path:
     return build_sandbox(tmp_path_factory.mktemp("fresh") / "demo").parent
+
+
+@pytest.fixture
+def service(sandbox):
+    """The sandbox's application, running as `maintui demo` runs it: process checks look for it."""
+    proc = start_log_writer(sandbox)
+    try:
+        yield proc
+    finally:
+        stop_log_writer(sandbox)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def maintui(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -72,7 +87,7 @@ def test_every_bundled_screen_validates_and_dry_runs_without_touching_anything(s
     assert digest(sandbox) == before
 
 
-def test_daily_flags_the_stale_configuration_backup(sandbox):
+def test_daily_flags_the_stale_configuration_backup(sandbox, service):
     result = maintui(sandbox, "run", "daily", "--yes", "--quiet")
     assert result.returncode == 0, result.stdout + result.stderr
     found = findings(sandbox, last_run(sandbox))
@@ -80,7 +95,7 @@ def test_daily_flags_the_stale_configuration_backup(sandbox):
     assert stale and stale[0][1] == "warning" and "limit 168 h" in stale[0][2]
 
 
-def test_monthly_removes_old_rows_flags_the_certificate_and_rollback_restores_the_rows(sandbox):
+def test_monthly_removes_old_rows_flags_the_certificate_and_rollback_restores_the_rows(sandbox, service):
     db = sandbox / "data" / "app.db"
     events_before = count(db, "events")
     result = maintui(sandbox, "run", "monthly", "--yes", "--quiet")
@@ -112,7 +127,7 @@ def test_a_corrupt_update_is_rejected_and_nothing_changes(sandbox):
     ("triage", "succeeded"),
     ("quarterly", "failed"),  # the certificate expires within its critical 30 days
 ])
-def test_the_other_screens_complete_unattended_with_the_expected_outcome(sandbox, name, state):
+def test_the_other_screens_complete_unattended_with_the_expected_outcome(sandbox, service, name, state):
     result = maintui(sandbox, "run", name, "--yes", "--quiet")
     run = json.loads(maintui(sandbox, "history", "--json", "--limit", "1").stdout)[0]
     assert run["screen"] == name and run["state"] == state, result.stdout + result.stderr

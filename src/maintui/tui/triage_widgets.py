@@ -191,7 +191,8 @@ class ResourcePane(Vertical):
         self._thresholds: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
-        yield ResourceGauges(self.level)
+        # the few gauges an incident turns on, so the disks still fit at 80x24
+        yield ResourceGauges(self.level, keys=("cpu", "memory", "load"))
         yield DiskTable(self.level)
 
     def level(self, gauge: str, value: float) -> str:

@@ -174,10 +174,11 @@ GAUGES = {"cpu": "CPU", "cores": "cores", "memory": "MEM", "swap": "SWAP", "load
 
 
 class ResourceGauges(GaugeLines):
-    """CPU total and per core, memory, swap, load per core and network rates."""
+    """CPU total and per core, memory, swap, load per core and network rates (or some of them)."""
 
-    def __init__(self, levels: Levels, *, id: str | None = None) -> None:
-        super().__init__(GAUGES, id=id)
+    def __init__(self, levels: Levels, *, keys: Sequence[str] = tuple(GAUGES),
+                 id: str | None = None) -> None:
+        super().__init__({k: GAUGES[k] for k in keys}, id=id)
         self.levels = levels
 
     def show(self, snap: Snapshot, series: Series) -> int:
