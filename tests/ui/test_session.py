@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 from textual.app import App
 
 from maintui.core.config import load_config
 from maintui.tui.dialogs import ChecklistDialog, ConfirmDialog, ReasonDialog
 from maintui.tui.session import SessionScreen
+from maintui.tui.session_widgets import StepQueue
 from tests.core.helpers import rows, step_states
 
 SESSION = """
@@ -295,3 +299,40 @@ manual = true
     assert rows(site.db, "SELECT step_id, state, reason FROM steps ORDER BY position") == [
         ("alerts", "succeeded", "all reviewed with Sam"),
         ("certs", "skipped", "the vault was down")]
+
+
+async def test_a_normal_gate_shows_the_plan_and_steps_passed_with_warnings_are_flagged(site):
+    old = site.root / "work" / "old.tmp"
+    old.parent.mkdir(exist_ok=True)
+    old.write_text("stale")
+    os.utime(old, (time.time() - 10 * 86400,) * 2)
+    site.screen("tidy", """
+title = "Tidy"
+[[steps]]
+id = "tidy"
+title = "Move old temp files aside"
+action = "files.cleanup"
+with = { dir = "${paths.work}", trash = "${paths.work}/../trash", older_than_days = 1 }
+[[steps]]
+id = "maintenance"
+title = "Enter maintenance mode"
+action = "maintenance.mode"
+with = { state = "on", message = "testing" }
+risk = "safe"
+after = ["tidy"]
+""")
+    app = Harness(load_config(site.config), "tidy")
+    async with app.run_test(size=(80, 24)) as pilot:
+        session = app.screen
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(dialog(app), ConfirmDialog))
+        gate = app.screen.gate
+        assert gate["risk"] == "normal"
+        assert any("old.tmp" in line for line in gate["plan"]), gate["plan"]
+        await pilot.press("y")
+        await until(pilot, lambda: session.run_state == "succeeded")
+        queue = session.query_one(StepQueue)
+        await until(pilot, lambda: queue.levels == {"maintenance": "warning"})
+        assert str(queue.get_cell("maintenance", "icon")) == "!"
+        assert str(queue.get_cell("tidy", "icon")) == "✓"
+        assert "1 flagged" in str(session.query_one("#session-head").render())

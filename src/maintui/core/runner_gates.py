@@ -71,8 +71,9 @@ class RunnerGates(_Base):
             await self.log.add_decision(self.run_id, DecisionKind.CONFIRM, step.id, "--yes",
                                         self.opt.user, self.opt.client)
             return Answer(DecisionKind.CONFIRM, "--yes")
-        plan = self.masker.lines(await self._plan(step)) if step.risk in (
-            "destructive", "critical") else []
+        # every gate shows what the step will change: the risk sets the friction, not how much
+        # the operator is told (a "normal" log rotation still deletes archives)
+        plan = self.masker.lines(await self._plan(step))
         request = GateRequest(self.run_id, step.id, step.title, step.risk, step.manual,
                               self.masker(self.display(step)), plan,
                               self.masker(rollback_text(step, self.lookup)), step.description)

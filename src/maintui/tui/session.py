@@ -8,6 +8,7 @@ through the run log and writes the operator's decisions there.
 from __future__ import annotations
 
 import asyncio
+import textwrap
 from typing import Any
 
 from textual import work
@@ -37,7 +38,7 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
     DEFAULT_CSS = """
     SessionScreen #session-head { height: 1; padding: 0 1; }
     SessionScreen #session-body { height: 1fr; }
-    SessionScreen StepQueue { width: 44%; min-width: 30; max-width: 56; }
+    SessionScreen StepQueue { width: auto; min-width: 30; max-width: 50%; }
     SessionScreen #session-right { width: 1fr; }
     SessionScreen Log { height: 1fr; border-top: solid $panel; }
     SessionScreen.-output-only StepQueue, SessionScreen.-output-only StepDetail { display: none; }
@@ -66,6 +67,7 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
         self.driving = False
         self.driver_text = ""
         self.run_state = ""
+        self._intro_width = 0  # the width the introduction was wrapped to (0: not shown)
         self.steps: dict[str, dict] = {}
         self.plan: dict[str, dict] = {}
         self.selected: str | None = None
@@ -155,16 +157,29 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
     def _intro(self) -> None:
         """Before a run, the output pane says what the screen is and how to begin."""
         log = self.query_one(Log)
-        if self.run_id is not None or log.line_count:
+        if self.run_id is not None or (log.line_count and not self._intro_width):
             return
+        # a Log does not wrap: fit the description to the pane, and again when it is resized
+        width = max(20, log.scrollable_content_region.width - 1) if log.size.width else 60
+        if width == self._intro_width:
+            return
+        log.clear()
+        self._intro_width = width
         sf = self.screen_file
         gates = sum(1 for s in sf.steps if s.manual or s.needs_confirm)
-        lines = [*(sf.description.strip().splitlines() or [sf.title]), " ",
-                 f"{len(sf.steps)} steps; {gates} ask before running"]
+        paragraphs = sf.description.strip().split("\n\n") if sf.description.strip() else [sf.title]
+        lines = [*(line for i, p in enumerate(paragraphs)
+                   for line in ([" "] if i else []) + textwrap.wrap(" ".join(p.split()), width)),
+                 " ", f"{len(sf.steps)} steps; {gates} ask before running"]
         if sf.schedule:
-            lines.append(f"schedule: {sf.schedule}" + (f" · window {sf.window}" if sf.window else ""))
+            lines += textwrap.wrap(f"schedule: {sf.schedule}"
+                                   + (f" · window {sf.window}" if sf.window else ""), width)
         lines += [" ", "r  start the run", "d  dry run: commands and changes"]
         log.write_lines(lines)
+
+    def on_resize(self) -> None:
+        if self.run_id is None and self._intro_width:
+            self.call_after_refresh(self._intro)
 
     def _ordered(self) -> list:
         from maintui.core.graph import topo_order
@@ -183,8 +198,10 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
             live = bool(self.run_state) and RunState(self.run_state).live
             role = ("driving" if self.driving else f"watching read-only: {self.driver_text}"
                     ) if live else ""
+            flagged = len(self.query_one(StepQueue).levels)
             text = Content.assemble((name, "bold"), f"  run {self.run_id} ",
                                     (self.run_state or "…", _state_style(self.run_state)),
+                                    (f" · {flagged} flagged (!)" if flagged else "", "$warning"),
                                     ("  " + role, "$text-muted"))
         self.query_one("#session-head", Static).update(text)
 
@@ -313,12 +330,30 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
             self.steps[row.step_id] = {"state": row.state, "reason": row.reason,
                                        "started": row.started, "ended": row.ended}
         self.query_one(StepQueue).show([(r.step_id, r.state, r.risk, r.started, r.ended) for r in rows])
+        if any(r.state == "succeeded" for r in rows):
+            self._load_levels()
         active = [r.step_id for r in rows if r.state in ("running", "waiting")]
         if self.follow and active and active[0] != self.selected:
             self.selected = active[0]
             self.query_one(StepQueue).select(active[0])
             self._reload_output()
         self._show_detail()
+
+    @work(exclusive=True, group="session-levels")
+    async def _load_levels(self) -> None:
+        """The worst finding per step, so a step that passed with a warning stands out."""
+        rank = {"warning": 1, "critical": 2}
+        worst: dict[str, str] = {}
+        try:
+            found = await self.store.findings(self.run_id)
+        except StoreError:
+            return
+        for f in found:
+            if rank.get(f["status"], 0) > rank.get(worst.get(f["step_id"], ""), 0):
+                worst[f["step_id"]] = f["status"]
+        if not self._closed:
+            self.query_one(StepQueue).mark(worst)
+            self._head()
 
     def _append_output(self, lines: list) -> None:
         if not lines:

@@ -18,6 +18,8 @@ STYLE = {"waiting": "bold $warning", "running": "bold $accent", "succeeded": "$s
          "failed": "bold $error", "timed_out": "bold $error", "rollback_failed": "bold reverse $error",
          "rolled_back": "$warning", "skipped": "$text-muted", "cancelled": "$text-muted"}
 
+FLAG = {"warning": "bold $warning", "critical": "bold $error"}  # succeeded, but look at it
+
 
 def theme_style(widget, spec: str) -> str:
     """A Rich style from `bold $error`-like specs, using the current theme's colours
@@ -50,6 +52,11 @@ class StepQueue(DataTable):
 
     DEFAULT_CSS = "StepQueue { height: 1fr; }"
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.levels: dict[str, str] = {}  # step id → worst finding, for flagged steps
+        self._shown: dict[str, tuple] = {}  # step id → the row last shown
+
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = False
@@ -58,12 +65,21 @@ class StepQueue(DataTable):
         self.add_column("took", key="took", width=6)
         self.add_column("risk", key="risk", width=4)
 
+    def mark(self, levels: dict[str, str]) -> None:
+        """Flag steps that succeeded with warning or critical findings (step id → worst)."""
+        self.levels = levels
+        self.show([row for row in self._shown.values() if row[0] in levels])
+
     def show(self, rows: list[tuple[str, str, str, float | None, float | None]]) -> None:
         """rows: (step_id, state, risk, started, ended); keeps the cursor where it was."""
         now = time.time()
-        for step_id, state, risk, started, ended in rows:
+        for row in rows:
+            step_id, state, risk, started, ended = row
+            self._shown[step_id] = row
             took = format_duration((ended or now) - started) if started else ""
-            icon = cell(self, ICON.get(state, " "), STYLE.get(state, ""))
+            level = self.levels.get(step_id) if state == "succeeded" else None
+            icon = (cell(self, "!", FLAG[level]) if level in FLAG
+                    else cell(self, ICON.get(state, " "), STYLE.get(state, "")))
             risk_cell = cell(self, RISK.get(risk, risk[:4]), "bold $error" if risk in (
                 "destructive", "critical") else "$text-muted")
             label = cell(self, step_id, STYLE.get(state, ""))
