@@ -158,7 +158,10 @@ async def test_enter_opens_the_run_and_shows_the_highlighted_steps_output(runs):
         assert list(output.lines) == ["│ about to fail", "┊ oops"]
         notes = app.screen.query_one("#run-notes", OutcomeTable)
         assert [str(notes.get_row_at(i)[0]) for i in range(notes.row_count)] == [
-            "warning", "critical", "note"]
+            "critical", "warning", "note"]  # worst first
+        steps = app.screen.query_one("#run-steps", OutcomeTable)
+        assert str(steps.get_row("broken")[-1]).startswith("1 flagged · exit code 3")
+        assert str(steps.get_row("greet")[-1]) == "1 flagged"
         await pilot.press("escape")
         assert isinstance(app.screen, HistoryScreen)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +23,7 @@ from maintui.tui.report_view import ProblemPanel, ReportScreen, RunLogScreen
 TAIL_LINES = 500      # what a step shows first: its last lines
 PAGE_CHUNKS = 100     # chunks read per page of full output
 MAX_LINES = 10_000    # the output view keeps at most this many lines (memory stays bounded)
+SEVERITY = {"critical": 0, "error": 0, "warning": 1, "ok": 2}  # findings, worst first
 
 # Run and step states, finding statuses and decision kinds, by the colour they show in.
 OUTCOMES = {
@@ -148,7 +150,9 @@ class RunDetailScreen(RunLogScreen):
         self.steps = {s.step_id: s for s in steps}
         self.query_one("#run-header", Static).update(self._header(run))
         table = self.query_one("#run-steps", OutcomeTable)
-        table.set_rows([(s.step_id, self._step_cells(table, s)) for s in steps])
+        flagged = Counter(f["step_id"] for f in findings if f["status"] != "ok")
+        table.set_rows([(s.step_id, self._step_cells(table, s, flagged[s.step_id]))
+                        for s in steps])
         self._show_notes(decisions, findings)
         if was_live and self.step_id and not self.full:
             self.load_output()  # a live step keeps printing
@@ -162,16 +166,20 @@ class RunDetailScreen(RunLogScreen):
                     f"· took {took}" + (" · dry run" if run.dry_run else ""))
         return text
 
-    def _step_cells(self, table: OutcomeTable, s: StepRow) -> list[RenderableType]:
+    def _step_cells(self, table: OutcomeTable, s: StepRow, flagged: int) -> list[RenderableType]:
         note = s.reason or (f"exit {s.exit_code}" if s.exit_code not in (None, 0) else "")
+        if flagged:  # passed, but with something to look at: say so where the eye goes
+            note = f"{flagged} flagged" + (f" · {note}" if note else "")
         return [str(s.position + 1), s.step_id, table.outcome(s.state), str(s.attempt),
                 format_duration(s.duration) if s.duration is not None else "—",
                 clip(note, self.size.width - 48)]
 
     def _show_notes(self, decisions: list[Decision], findings: list[dict[str, Any]]) -> None:
         notes = self.query_one("#run-notes", OutcomeTable)
+        # worst first: a critical or warning finding must not hide below a page of "ok"
+        worst = sorted(enumerate(findings), key=lambda f: SEVERITY.get(f[1]["status"], 3))
         rows = [(f"f{i}", [notes.outcome(f["status"]), f["step_id"], f["summary"], ""])
-                for i, f in enumerate(findings)]
+                for i, f in worst]
         rows += [(f"d{d.id}", [notes.outcome(d.kind), d.step_id or "", d.reason,
                                f"{d.user} {when(d.ts, '%H:%M')}"]) for d in decisions]
         notes.set_rows(rows)
