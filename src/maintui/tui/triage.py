@@ -74,6 +74,7 @@ class TriageScreen(IncidentActions, Screen):
     def __init__(self, config: SiteConfig, poller: Poller) -> None:
         super().__init__()
         self.config, self.poller = config, poller
+        self._checks_live = False  # the check run was still going at the last look
         self.incident: inc.Incident | None = None
         self.check_run: int | None = None
         self._feed = tw.ErrorFeed(dict(config.logs))
@@ -175,7 +176,11 @@ class TriageScreen(IncidentActions, Screen):
             return False
         failing = tw.failing_checks(await store.steps(run.id), await store.findings(run.id))
         self.query_one(CheckTable).show_run(run, failing, self.poller.clock.now())
-        return RunState(run.state).live
+        live = RunState(run.state).live
+        if not live and self._checks_live:  # just ended: the failed-runs line must agree now
+            await self.poller.poll_now(frozenset({"board"}))
+        self._checks_live = live
+        return live
 
     # -- actions ---------------------------------------------------------------------------------
 
