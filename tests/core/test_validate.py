@@ -35,6 +35,18 @@ def test_unknown_key_suggests_the_right_one(site, capsys):
     assert "steps[0] (id 'a').timout: unknown key; did you mean 'timeout'?" in err
 
 
+def test_a_step_with_an_unknown_key_still_gets_its_other_problems_reported(site, capsys):
+    site.screen("s", GOOD + '[[steps]]\nid = "b"\ntitle = "B"\nacton = "files.cleanup"\n'
+                'after = ["aa"]\n')
+    assert site.cli("validate") == 2
+    err = capsys.readouterr().err
+    label = "steps[1] (id 'b')"
+    assert f"{label}.acton: unknown key; did you mean 'action'?" in err
+    assert f"{label}: needs exactly one of action, run, argv or manual = true" in err
+    assert f"{label}.after: no step with id 'aa'; did you mean 'a'?" in err
+    assert "3 problem(s) in 1 file(s)" in err
+
+
 def test_wrong_type_and_bad_duration_are_both_reported(site, capsys):
     site.screen("s", GOOD + 'retries = "many"\ntimeout = "2x"\n')
     assert site.cli("validate") == 2

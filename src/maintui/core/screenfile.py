@@ -180,6 +180,19 @@ def _step_label(index: int, raw: Any) -> str:
     return f"steps[{index}] (id {sid!r})" if sid else f"steps[{index}]"
 
 
+def _rest_of_step(file: str, label: str, raw: dict, raw_steps: list, config: SiteConfig | None,
+                  ) -> list[Problem]:
+    """A step that failed on an unknown key is checked without it, so its other problems
+    (a missing `run`, an `after` naming no step) show in the same pass, not the next one."""
+    from maintui.core.validate import step_ids, step_problems
+
+    try:
+        step = Step.model_validate({k: v for k, v in raw.items() if k in FIELDS})
+    except ValidationError:
+        return []  # its fields are broken too: what pydantic said is what there is to say
+    return step_problems(file, label, step, step_ids(raw_steps), config)
+
+
 def parse_screen(path: Path, data: dict[str, Any], config: SiteConfig | None) -> tuple[Screen | None, list[Problem]]:
     """Validate one screen file's data; returns the screen (when usable) and every problem."""
     from maintui.core.validate import check_semantics
@@ -200,6 +213,7 @@ def parse_screen(path: Path, data: dict[str, Any], config: SiteConfig | None) ->
             step = Step.model_validate(raw)
         except ValidationError as exc:
             problems += _pydantic_problems(file, label, exc, FIELDS)
+            problems += _rest_of_step(file, label, raw, head.steps, config)
             continue
         steps.append(step)
     screen = Screen(path.stem, path, head.title, head.kind, head.schedule, head.window,

@@ -25,15 +25,14 @@ def check_semantics(screen: Screen, raw_steps: list[Any], config: SiteConfig | N
 
     file = str(screen.path)
     problems: list[Problem] = []
-    # ids from the raw tables too, so one broken step does not cause 'no step' errors elsewhere
-    ids = [r["id"] for r in raw_steps if isinstance(r, dict) and isinstance(r.get("id"), str)]
     seen: set[str] = set()
+    ids = step_ids(raw_steps)
     for step in screen.steps:
         where = f"step {step.id!r}"
         if step.id in seen:
             problems.append(Problem(file, where, "duplicate step id; every id must be unique"))
         seen.add(step.id)
-        problems += [Problem(file, where + m[0], m[1]) for m in _check_step(step, ids, config)]
+        problems += step_problems(file, where, step, ids, config)
     deps = {s.id: s.after for s in screen.steps}
     cycle = find_cycle(deps)
     if cycle:
@@ -46,7 +45,20 @@ def check_semantics(screen: Screen, raw_steps: list[Any], config: SiteConfig | N
     return problems
 
 
-def _check_step(step: Step, ids: list[str], config: SiteConfig | None) -> list[tuple[str, str]]:
+def step_ids(raw_steps: list[Any]) -> set[str]:
+    """Ids from the raw tables, so one broken step does not cause 'no step' errors elsewhere."""
+    return {r["id"] for r in raw_steps if isinstance(r, dict) and isinstance(r.get("id"), str)}
+
+
+def step_problems(file: str, where: str, step: Step, ids: set[str],
+                  config: SiteConfig | None) -> list[Problem]:
+    """One step's problems, labelled `where`."""
+    from maintui.core.screenfile import Problem
+
+    return [Problem(file, where + m[0], m[1]) for m in _check_step(step, ids, config)]
+
+
+def _check_step(step: Step, ids: set[str], config: SiteConfig | None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     kinds = [k for k, v in (("action", step.action), ("run", step.run),
                             ("argv", step.argv), ("manual", step.manual)) if v]
