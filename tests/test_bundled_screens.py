@@ -132,3 +132,21 @@ def test_the_other_screens_complete_unattended_with_the_expected_outcome(sandbox
     run = json.loads(maintui(sandbox, "history", "--json", "--limit", "1").stdout)[0]
     assert run["screen"] == name and run["state"] == state, result.stdout + result.stderr
     assert result.returncode == (0 if state == "succeeded" else 1)
+
+
+def test_capacity_forecasts_have_a_trend_on_the_first_run(sandbox, service):
+    from maintui.core.actions._util import level_below
+
+    maintui(sandbox, "run", "quarterly", "--yes", "--quiet")
+    con = sqlite3.connect(sandbox / "state" / "runlog.db")
+    try:
+        rows = con.execute("SELECT step_id, status, details FROM findings WHERE run_id = ? AND "
+                           "step_id LIKE '%-forecast'", (last_run(sandbox),)).fetchall()
+    finally:
+        con.close()
+    found = {step: (status, json.loads(details)) for step, status, details in rows}
+    assert set(found) == {"disk-forecast", "db-forecast"}
+    for status, details in found.values():  # the demo's month of samples, and this run's
+        assert details["samples"] > 100 and details["per_day"] > 0
+        assert status == level_below(details["days_until_full"], 90, 30)
+    assert found["db-forecast"][0] == "ok"

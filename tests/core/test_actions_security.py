@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import os
+
+import pytest
 
 from maintui.core.actions import security
 from tests.core.conftest import statuses
+
+# what `pip-audit -f json` prints (2.x): two vulnerable packages, a clean one, a skipped one
+AUDIT = {"dependencies": [
+    {"name": "jinja2", "version": "3.1.2", "vulns": [
+        {"id": "GHSA-h5c8-rqwp-cp95", "fix_versions": ["3.1.3"], "aliases": ["CVE-2024-22195"]},
+        {"id": "GHSA-h75v-3vvj-5mfj", "fix_versions": ["3.1.4"], "aliases": ["CVE-2024-34064"]}]},
+    {"name": "requests", "version": "2.31.0", "vulns": [
+        {"id": "GHSA-9wx4-h78v-vm56", "fix_versions": ["2.32.0"], "aliases": ["CVE-2024-35195"]}]},
+    {"name": "rich", "version": "13.7.1", "vulns": []},
+    {"name": "maintui", "skip_reason": "Dependency not found on PyPI and could not be audited: "
+                                      "maintui (0.1.0)"}],
+    "fixes": []}
+CLEAN = {"dependencies": [{"name": "rich", "version": "13.7.1", "vulns": []},
+                          {"name": "textual", "version": "0.80.0", "vulns": []}], "fixes": []}
 
 
 def test_permissions_finds_the_world_writable_upload(sandbox):
@@ -52,6 +69,67 @@ def test_pip_audit_missing_is_a_warning_not_a_failure(sandbox, monkeypatch):
     monkeypatch.setattr(security.shutil, "which", lambda name: None)
     result = sandbox.run("security.pip_audit")
     assert result.ok and statuses(result) == ["warning"] and "not installed" in result.findings[0].summary
+
+
+@pytest.fixture
+def fake_pip_audit(tmp_path, monkeypatch):
+    """`install(stdout, stderr, code)`: a `pip-audit` first on PATH that prints what it is given
+    and records its arguments in tmp_path/argv."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+
+    def install(stdout: str, stderr: str = "", code: int = 0) -> None:
+        (tmp_path / "out").write_text(stdout)
+        (tmp_path / "err").write_text(stderr)
+        exe = bin_dir / "pip-audit"
+        exe.write_text(f"#!/bin/sh\necho \"$@\" > '{tmp_path}/argv'\n"
+                       f"cat '{tmp_path}/out'\ncat '{tmp_path}/err' >&2\nexit {code}\n")
+        exe.chmod(0o755)
+
+    return install
+
+
+def test_pip_audit_reports_each_vulnerable_package_with_its_ids(sandbox, fake_pip_audit, tmp_path):
+    fake_pip_audit(json.dumps(AUDIT), code=1)  # pip-audit exits 1 when it finds something
+    result = sandbox.run("security.pip_audit", requirements=str(sandbox.root / "requirements.txt"))
+    f = result.findings[0]
+    assert not result.ok and statuses(result) == ["critical"]
+    assert f.details["vulnerabilities"] == 3 and f.details["checked"] == 4
+    assert f.details["vulnerable"] == [
+        {"name": "jinja2", "version": "3.1.2", "ids": ["GHSA-h5c8-rqwp-cp95", "GHSA-h75v-3vvj-5mfj"],
+         "fix_versions": ["3.1.3", "3.1.4"]},
+        {"name": "requests", "version": "2.31.0", "ids": ["GHSA-9wx4-h78v-vm56"],
+         "fix_versions": ["2.32.0"]}]
+    assert f.details["skipped"] == ["maintui"]
+    assert f.summary.startswith("3 known vulnerabilities in 2 of 4 packages: jinja2 3.1.2")
+    assert "requests 2.31.0 (GHSA-9wx4-h78v-vm56)" in f.summary
+    argv = (tmp_path / "argv").read_text().split()
+    assert argv[:2] == ["-f", "json"] and argv[-2:] == ["-r", str(sandbox.root / "requirements.txt")]
+
+
+def test_pip_audit_with_nothing_found_is_ok(sandbox, fake_pip_audit):
+    fake_pip_audit(json.dumps(CLEAN))
+    result = sandbox.run("security.pip_audit")
+    assert result.ok and statuses(result) == ["ok"]
+    assert result.findings[0].summary == "no known vulnerabilities in 2 packages"
+    assert result.findings[0].details["vulnerable"] == []
+
+
+@pytest.mark.parametrize("stdout", ["", '{"error": "unexpected"}', "[1, 2]"])
+def test_pip_audit_that_fails_is_a_warning_with_its_error(sandbox, fake_pip_audit, stdout):
+    fake_pip_audit(stdout, "ERROR:pip_audit._cli:requirements.txt: No such file or directory", 1)
+    result = sandbox.run("security.pip_audit")
+    assert result.ok and statuses(result) == ["warning"]
+    assert result.findings[0].summary == ("pip-audit failed (exit 1): ERROR:pip_audit._cli:"
+                                          "requirements.txt: No such file or directory")
+
+
+def test_pip_audit_that_cannot_start_is_a_warning(sandbox, fake_pip_audit, tmp_path):
+    fake_pip_audit("")
+    (tmp_path / "bin/pip-audit").write_text("#!/nonexistent/python\n")
+    result = sandbox.run("security.pip_audit")
+    assert statuses(result) == ["warning"] and "could not be started" in result.findings[0].summary
 
 
 def test_checksums_record_a_baseline_then_report_changed_files(sandbox):

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+
 from maintui.core.config import load_config
 from maintui.core.demo import build_sandbox, start_log_writer, stop_log_writer
+from maintui.core.demo_history import KEY, forecast_metrics
+from maintui.core.facts import StoreKV, StoreSamples
 from maintui.core.paths import starter_site
 from maintui.core.screenfile import load_screens
-from tests.core.conftest import NOW, tree_digest
+from maintui.core.template import substitute
+from tests.core.conftest import NOW, Sandbox, tree_digest
+
+GIB = 1 << 30
 
 
 def test_two_builds_at_the_same_time_are_identical(tmp_path):
@@ -18,7 +26,11 @@ def test_two_builds_at_the_same_time_are_identical(tmp_path):
     b = build_sandbox(tmp_path / "b", now=NOW).parent
     da, db = tree_digest(a), tree_digest(b)
     assert da.pop("config.toml") != db.pop("config.toml")  # only the absolute paths differ
+    # the run log holds the real disk's usage at build time: compare the database's history
+    del da["state/runlog.db"], db["state/runlog.db"]
     assert da == db
+    assert (StoreSamples(a / "state/runlog.db").get(f"file:{a / 'data/app.db'}")
+            == StoreSamples(b / "state/runlog.db").get(f"file:{b / 'data/app.db'}"))
 
 
 def test_sandbox_has_what_the_screens_need(sandbox):
@@ -110,3 +122,62 @@ def test_a_folder_that_is_not_a_sandbox_is_never_cleared(tmp_path):
     with pytest.raises(ConfigError, match="not a maintui demo sandbox"):
         build_sandbox(tmp_path)
     assert (tmp_path / "logs" / "precious.log").read_text() == "keep me"
+
+
+def forecasts(config) -> set[str]:
+    """The `metric` of every capacity.forecast step of the site's screens, substituted."""
+    return {substitute(step.with_["metric"], config.lookup) for screen in load_screens(config)
+            for step in screen.steps if step.action == "capacity.forecast"}
+
+
+def test_a_fresh_sandbox_has_a_month_of_samples_for_every_bundled_forecast(sandbox):
+    samples = StoreSamples(sandbox.config.store_path)  # the run log the runner writes to
+    assert forecasts(sandbox.config) == set(forecast_metrics(sandbox.config))
+    for metric in forecasts(sandbox.config):
+        got = samples.get(metric)
+        assert len(got) == 120 and got[-1][0] < NOW  # every 6 h, none in the future
+        assert (got[-1][0] - got[0][0]) / 86400 > 29.5 and got[-1][1] > got[0][1]
+
+
+def fake_disk(monkeypatch, used_gib: float, total_gib: float = 100) -> None:
+    usage = shutil._ntuple_diskusage(int(total_gib * GIB), int(used_gib * GIB),
+                                     int((total_gib - used_gib) * GIB))
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage)
+
+
+@pytest.mark.parametrize(("used_gib", "days", "status"), [(60, 400, "ok"), (90, 66.7, "warning")])
+def test_the_disk_forecast_of_a_fresh_sandbox_says_when_it_is_full(tmp_path, monkeypatch,
+                                                                     used_gib, days, status):
+    fake_disk(monkeypatch, used_gib)  # a month's growth is 5% of what is used today
+    config = load_config(build_sandbox(tmp_path / "s", now=NOW))
+    box = Sandbox(tmp_path / "s", config, samples=StoreSamples(config.store_path))
+    f = box.run("capacity.forecast", metric="disk:/").findings[0]
+    assert f.status == status and f.details["samples"] == 121
+    assert f.details["days_until_full"] == pytest.approx(days, rel=0.03)
+    assert f.details["per_day"] == pytest.approx(used_gib * GIB * 0.05 / 30, rel=0.03)
+
+
+def test_the_database_forecast_of_a_fresh_sandbox_grows_and_is_far_from_full(tmp_path,
+                                                                               monkeypatch):
+    fake_disk(monkeypatch, 60)
+    config = load_config(build_sandbox(tmp_path / "s", now=NOW))
+    box = Sandbox(tmp_path / "s", config, samples=StoreSamples(config.store_path))
+    db = tmp_path / "s/data/app.db"
+    f = box.run("capacity.forecast", metric=f"file:{db}").findings[0]
+    size = db.stat().st_size
+    assert f.status == "ok" and f.details["per_day"] == pytest.approx(size * 0.3 / 30, rel=0.1)
+    assert f.details["days_until_full"] == pytest.approx(40 * GIB / f.details["per_day"], rel=0.01)
+    assert "full in more than 100 years" in f.summary
+
+
+def test_rebuilding_in_place_replaces_the_seeded_samples_and_keeps_recorded_ones(tmp_path):
+    root = tmp_path / "s"
+    config = load_config(build_sandbox(root, now=NOW))
+    samples, metric = StoreSamples(config.store_path), f"file:{root / 'data/app.db'}"
+    samples.add(metric, 1.0, NOW + 3600)  # what a run records after the build
+    for later in (NOW, NOW + 5 * 86400):
+        build_sandbox(root, now=later)
+        got = samples.get(metric)
+        assert len(got) == 121 and (NOW + 3600, 1.0) in got
+        assert got[0][0] == later - 30 * 86400 and len(samples.get("disk:/")) == 120
+    assert StoreKV(config.store_path).get(KEY)["since"] == NOW + 5 * 86400 - 30 * 86400

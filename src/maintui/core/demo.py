@@ -1,4 +1,5 @@
-"""The demo sandbox: a throw-away site with a database, logs, backups, a cert and an update."""
+"""The demo sandbox: a throw-away site with a database, logs, backups, a cert, an update and
+a month of metric samples in its run log."""
 
 from __future__ import annotations
 
@@ -171,7 +172,10 @@ def _clear_old_sandbox(root: Path) -> None:
 
 
 def build_sandbox(root: Path, *, now: float | None = None) -> Path:
-    """Build the sandbox in `root` (created if needed) and return its config.toml."""
+    """Build the sandbox in `root` (created if needed) and return its config.toml.
+
+    Call it outside any running event loop (it writes the run log through the store).
+    """
     now = time.time() if now is None else now
     root = Path(root).resolve()
     _clear_old_sandbox(root)
@@ -191,7 +195,16 @@ def build_sandbox(root: Path, *, now: float | None = None) -> Path:
     _site_files(root)
     config = root / "config.toml"
     config.write_text(demo_config(root))
+    _history(config, now)
     return config
+
+
+def _history(config: Path, now: float) -> None:
+    """A month of samples in the run log the config names, for the capacity forecasts."""
+    from maintui.core.config import load_config
+    from maintui.core.demo_history import seed_samples
+
+    seed_samples(load_config(config), now)
 
 
 def _site_files(root: Path) -> None:

@@ -203,3 +203,12 @@ class RunLog(Queries):
         async def go(db: aiosqlite.Connection) -> None:
             await db.executemany("INSERT INTO samples(ts, metric, value) VALUES(?,?,?)", rows)
         await self.write(go, durable=False)
+
+    async def delete_samples(self, metrics: list[str], since: float, until: float) -> int:
+        """Remove the samples of `metrics` taken from `since` to `until` (inclusive)."""
+        async def go(db: aiosqlite.Connection) -> int:
+            cur = await db.executemany(
+                "DELETE FROM samples WHERE metric = ? AND ts BETWEEN ? AND ?",
+                [(m, since, until) for m in metrics])
+            return cur.rowcount
+        return await self.write(go)

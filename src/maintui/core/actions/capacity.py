@@ -89,4 +89,11 @@ class CapacityForecast(Action):
         far = ", ".join(f"{k} {human(v)}" for k, v in projections.items())
         return Finding(level_below(days, p.warning_days, p.critical_days),
                        f"{p.metric}: {human(latest)} of {human(capacity)}, {trend}; full in "
-                       f"{days:.0f} days ({far})", details)
+                       f"{in_words(days)} ({far})", details)
+
+
+def in_words(days: float) -> str:
+    """A time to full for people: "45 days", "about 18 years" (a file on a big disk)."""
+    if days < 730:
+        return f"{days:.0f} days"
+    return f"about {days / 365:.0f} years" if days < 36500 else "more than 100 years"

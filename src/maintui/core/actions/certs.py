@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import ssl
 from pathlib import Path
 from typing import Any
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
 from maintui.core.actions import register
 from maintui.core.actions._util import DAY, CheckParams, level_below, verdict
@@ -19,7 +20,14 @@ class CertParams(CheckParams):
     host: str | None = None  # host:port (default port 443)
     warning_days: float = 30
     critical_days: float = 7
-    timeout: float = 10
+    timeout: float = 10  # seconds, for the connect and for the TLS handshake each
+
+    @field_validator("host")
+    @classmethod
+    def _address(cls, v: str | None) -> str | None:
+        if v is not None:
+            address(v)
+        return v
 
     @model_validator(mode="after")
     def _one(self) -> CertParams:
@@ -37,11 +45,39 @@ def load(data: bytes) -> Any:
     return x509.load_der_x509_certificate(data)
 
 
+def address(host: str) -> tuple[str, int]:
+    """(name, port) of `host`, `host:port`, `[v6]` or `[v6]:port`; ValueError when malformed."""
+    name, port = host, "443"
+    if host.startswith("["):
+        name, sep, rest = host[1:].partition("]")
+        if not sep or (rest and not rest.startswith(":")):
+            raise ValueError(f"{host!r}: write an IPv6 address as [addr]:port")
+        port = rest[1:] or port
+    elif host.count(":") == 1:
+        name, _, port = host.partition(":")
+    if not name or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{host!r} is not host:port (a port from 1 to 65535)")
+    return name, int(port)
+
+
 def fetch(host: str, timeout: float) -> bytes:
-    name, _, port = host.rpartition(":") if ":" in host else (host, "", "443")
-    # no verification on purpose: we read expiry, including of self-signed or expired certs
-    pem = ssl.get_server_certificate((name, int(port)), timeout=timeout)
+    # no verification on purpose: we read expiry, including of self-signed or expired certs;
+    # the timeout covers the connect and the handshake (a silent peer must not hang the step)
+    pem = ssl.get_server_certificate(address(host), timeout=timeout)
     return pem.encode()
+
+
+def why(exc: Exception, timeout: float) -> str:
+    """What went wrong reading a certificate, in words an operator can act on."""
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused: nothing listens on that port"
+    if isinstance(exc, TimeoutError):
+        return f"no answer within {timeout:g}s"
+    if isinstance(exc, socket.gaierror):
+        return f"cannot resolve the host name ({exc.strerror})"
+    if isinstance(exc, ssl.SSLError | ConnectionResetError):
+        return f"TLS handshake failed, is this a TLS port? ({exc})"
+    return f"cannot read the certificate ({exc})"
 
 
 @register
@@ -58,8 +94,8 @@ class SecurityCert(Action):
             data = p.file.read_bytes() if p.file else fetch(p.host or "", p.timeout)
             cert = load(data)
         except (OSError, ValueError, IndexError) as exc:
-            return verdict([Finding("critical", f"{source}: cannot read the certificate ({exc})",
-                                    {"source": source})], p.fail_on)
+            return verdict([Finding("critical", f"{source}: {why(exc, p.timeout)}",
+                                    {"source": source, "error": str(exc)})], p.fail_on)
         expires = cert.not_valid_after_utc
         days = (expires.timestamp() - ctx.clock()) / DAY
         subject = cert.subject.rfc4514_string()

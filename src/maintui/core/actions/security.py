@@ -129,9 +129,8 @@ class SecurityPipAudit(Action):
         p: PipAuditParams = ctx.params
         exe = shutil.which("pip-audit")
         if exe is None:
-            return verdict([Finding("warning", "pip-audit is not installed: no dependency audit "
-                                    "done (install it with `pipx install pip-audit`)", {})],
-                           p.fail_on)
+            return _audit_warning("pip-audit is not installed: no dependency audit done "
+                                  "(install it with `pipx install pip-audit`)", p)
         argv = [exe, "-f", "json", "--progress-spinner", "off"]
         if p.requirements:
             argv += ["-r", str(p.requirements)]
@@ -140,21 +139,49 @@ class SecurityPipAudit(Action):
             done = subprocess.run(argv, capture_output=True, text=True, timeout=p.timeout,
                                   stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            return verdict([Finding("warning", f"pip-audit did not finish in {p.timeout:g}s", {})],
-                           p.fail_on)
-        try:
-            report = json.loads(done.stdout)
-        except ValueError:
+            return _audit_warning(f"pip-audit did not finish in {p.timeout:g}s", p)
+        except OSError as exc:  # a broken install: bad interpreter line, not executable
+            return _audit_warning(f"pip-audit could not be started: {exc.strerror or exc}", p)
+        # exit 1 with a report means "vulnerabilities found"; anything else unreadable is an error
+        deps = _dependencies(done.stdout)
+        if deps is None:
             tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            return verdict([Finding("warning", f"pip-audit failed: {tail}", {})], p.fail_on)
-        deps = report.get("dependencies", report) if isinstance(report, dict) else report
+            return _audit_warning(f"pip-audit failed (exit {done.returncode}): {tail}", p)
         vulnerable = [{"name": d["name"], "version": d.get("version"),
-                       "ids": [v["id"] for v in d.get("vulns", [])]}
-                      for d in deps if d.get("vulns")]
-        names = ", ".join(f"{v['name']} {v['version']}" for v in vulnerable[:5])
-        return verdict([Finding("critical" if vulnerable else "ok",
-                                f"{len(vulnerable)} vulnerable packages" + (f": {names}" if names else ""),
-                                {"vulnerable": vulnerable, "checked": len(deps)})], p.fail_on)
+                       "ids": [str(v.get("id", "?")) for v in d["vulns"]],
+                       "fix_versions": sorted({str(f) for v in d["vulns"]
+                                               for f in v.get("fix_versions") or []})}
+                      for d in deps if d["vulns"]]
+        skipped = [d["name"] for d in deps if "skip_reason" in d]
+        count = sum(len(v["ids"]) for v in vulnerable)
+        names = ", ".join(f"{v['name']} {v['version']} ({', '.join(v['ids'])})"
+                          for v in vulnerable[:5])
+        text = (f"{count} known vulnerabilities in {len(vulnerable)} of {len(deps)} packages: {names}"
+                if vulnerable else f"no known vulnerabilities in {len(deps)} packages")
+        return verdict([Finding("critical" if vulnerable else "ok", text,
+                                {"vulnerable": vulnerable, "vulnerabilities": count,
+                                 "checked": len(deps), "skipped": skipped})], p.fail_on)
+
+
+def _audit_warning(text: str, p: PipAuditParams) -> ActionResult:
+    """The audit could not be done: worth a look, not a failed step."""
+    return verdict([Finding("warning", text, {})], p.fail_on)
+
+
+def _dependencies(stdout: str) -> list[dict] | None:
+    """The dependencies of a `pip-audit -f json` report, or None when it is not one.
+
+    The report is {"dependencies": [{name, version, vulns: [{id, fix_versions}]} or
+    {name, skip_reason}], "fixes": [...]}; a bare list of dependencies is read too.
+    """
+    try:
+        report = json.loads(stdout)
+    except ValueError:
+        return None
+    deps = report.get("dependencies") if isinstance(report, dict) else report
+    if not isinstance(deps, list) or not all(isinstance(d, dict) and "name" in d for d in deps):
+        return None
+    return [{**d, "vulns": [v for v in d.get("vulns") or [] if isinstance(v, dict)]} for d in deps]
 
 
 class ChecksumsParams(CheckParams):
