@@ -113,3 +113,31 @@ def test_killing_the_terminal_mid_step_leaves_the_run_going_and_maintui_reattach
     text = "\n".join(r[0] for r in con.execute("SELECT text FROM output WHERE step_id = 'slow'"))
     con.close()
     assert [f"tick-{i}" for i in range(1, 9)] == [ln for ln in text.split("\n") if ln]
+
+
+def test_keys_a_lone_escape_and_quitting_work_with_the_quiet_input_thread(tmp_path):
+    """The input thread sleeps until a key comes: a lone Escape must still arrive (after
+    the parser's wait for more of a sequence), and Ctrl+Q must still end the program."""
+    sandbox = tmp_path / "demo"
+    subprocess.run([*MAINTUI, "demo", "--path", str(sandbox), "--no-tui"], check=True,
+                   capture_output=True)
+    env = {"TERM": "xterm-256color", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+    tmux = Tmux(f"maintui-test-{uuid.uuid4().hex[:8]}")
+    try:
+        tmux.start([*MAINTUI, "--config", str(sandbox / "config.toml")], env)
+        tmux.wait_for("Processes · by CPU")
+        tmux.keys("/")
+        time.sleep(0.3)
+        tmux.keys("x")
+        tmux.wait_for("by CPU · /x")
+        tmux.keys("Escape")  # closes the filter: the next key is a binding again, not text
+        time.sleep(0.3)
+        tmux.keys("m")
+        tmux.wait_for("by memory · /x")
+        tmux.keys("C-q")
+        end = time.monotonic() + 10
+        while "main" in tmux("ls") and time.monotonic() < end:
+            time.sleep(0.1)
+        assert "main" not in tmux("ls"), tmux.screen()
+    finally:
+        tmux.kill()

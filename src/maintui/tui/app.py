@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.worker import Worker, WorkerState
 
 from maintui.core.clock import Clock, SystemClock
@@ -52,6 +53,14 @@ class MaintuiApp(Sections):
                              probe_factory=(lambda: probe) if probe else default_probe)
         self.sub_title = f"{config.name} · PRODUCTION" if config.production else config.name
         self.add_mode(HOME, lambda: HomeScreen(config, self.poller))
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver":  # not one chosen through TEXTUAL_DRIVER
+            from maintui.tui.driver import QuietLinuxDriver
+
+            return QuietLinuxDriver
+        return driver
 
     def on_mount(self) -> None:
         self.set_class(self.config.production, "-production")

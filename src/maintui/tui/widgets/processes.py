@@ -60,6 +60,8 @@ class ProcessTable(ScrollView, can_focus=True):
 
     def show(self, procs: tuple[Proc, ...]) -> int:
         """Show a new process list; returns how many visible lines had to be redrawn."""
+        if procs is self._procs:  # the probe re-reads processes every few seconds only
+            return 0
         self._procs = procs
         return self._refresh_rows()
 
