@@ -127,6 +127,27 @@ async def test_enter_on_a_run_opens_its_details(build, provide):
         assert app.screen.args[1] == 3  # the newest run is first
 
 
+async def test_the_screen_list_cursor_follows_keys_and_clicks_and_enter_opens(build, provide):
+    provide("session", "SessionScreen")
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot=pilot)
+        screens = app.screen.query_one("#screens")
+        assert app.focused is screens and screens.selected_key == "daily"
+        await pilot.press("down", "down", "up")
+        assert screens.selected_key == "monthly"
+        await pilot.press("end")
+        assert screens.selected_key == "weekly"
+        await pilot.click(screens, offset=(3, 2))  # border, header, then the first row
+        assert screens.selected_key == "daily" and app.screen.query_one("#screens") is screens
+        await pilot.click(screens, offset=(3, 2))  # a click on the highlighted row opens it
+        assert isinstance(app.screen, Opened) and app.screen.args[1] == "daily"
+        app.pop_screen()
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, Opened) and app.screen.args[1] == "monthly"
+
+
 async def test_attach_opens_the_newest_live_run(build, provide, run_log, clock):
     provide("session", "SessionScreen")
     run_log.live = [RunRow(9, "weekly", "Weekly", "waiting", clock.now(), None, "ops", "db1")]

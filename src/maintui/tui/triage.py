@@ -55,7 +55,7 @@ class TriageScreen(IncidentActions, Screen):
         border: round $primary 60%; border-title-color: $text-primary; border-title-style: bold;
         border-subtitle-color: $text-muted;
     }
-    TriageScreen StatusTable:focus { border: round $accent; }
+    TriageScreen StatusTable:focus, TriageScreen RowList:focus { border: round $accent; }
     TriageScreen.-short #gauge-cores, TriageScreen.-short #gauge-swap,
     TriageScreen.-short #gauge-net, TriageScreen.-short #triage-runs { display: none; }
     """

@@ -6,10 +6,10 @@ from textual.message import Message
 
 from maintui.core.states import RunRow
 from maintui.tui.format import clock_time, span
-from maintui.tui.widgets.tables import STATE_LEVELS, StatusTable
+from maintui.tui.widgets.rows import STATE_LEVELS, RowList
 
 
-class RecentRuns(StatusTable):
+class RecentRuns(RowList):
     """Newest runs first: id, screen, outcome, when, how long, by whom."""
 
     class RunSelected(Message):
@@ -35,7 +35,5 @@ class RecentRuns(StatusTable):
         return (str(run.id), run.screen, self.styled(state, STATE_LEVELS.get(run.state, "muted")),
                 clock_time(run.started, now), took, run.user)
 
-    def on_data_table_row_selected(self, event: StatusTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.RunSelected(int(event.row_key.value)))
+    def chosen(self, key: str) -> None:
+        self.post_message(self.RunSelected(int(key)))

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
 
 from maintui.tui.board import ScreenStatus
 from maintui.tui.format import ago, span
-from maintui.tui.widgets.tables import STATE_LEVELS, StatusTable
+from maintui.tui.widgets.rows import STATE_LEVELS, Cell, RowList
 
 SHORT_STATES = {"succeeded": "ok", "rolled_back": "rolled back", "rollback_failed": "undo failed"}
 DUE_LEVELS = {"ok": "ok", "due": "warning", "overdue": "critical", "never": "muted"}
 
 
-class ScreenList(StatusTable):
+class ScreenList(RowList):
     """One row per screen file; Enter (or its number on the home screen) opens it."""
 
     class ScreenSelected(Message):
@@ -41,7 +40,7 @@ class ScreenList(StatusTable):
         label = f"{number} {s.name}" if number < 10 else f"  {s.name}"
         return (label, ago(last.started if last else None, now), outcome, self._due(s, now))
 
-    def _due(self, s: ScreenStatus, now: float) -> Text:
+    def _due(self, s: ScreenStatus, now: float) -> Cell:
         """`in 5h` (ok), `due 2h` (late by), `overdue 3d`, `never`, or `—` unscheduled."""
         state, next_due = s.due.state, s.due.next_due
         if not s.schedule:
@@ -54,10 +53,8 @@ class ScreenList(StatusTable):
             return self.styled(ago(next_due, now), "ok")
         return self.styled(f"{state} {span(now - next_due)}", DUE_LEVELS[state])
 
-    def on_data_table_row_selected(self, event: StatusTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.ScreenSelected(event.row_key.value))
+    def chosen(self, key: str) -> None:
+        self.post_message(self.ScreenSelected(key))
 
 
 class ScreenProblems(Static):

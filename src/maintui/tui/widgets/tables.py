@@ -1,4 +1,5 @@
-"""A read-only, row-cursor DataTable with level-coloured cells, redrawn only when rows change."""
+"""A read-only, row-cursor DataTable with level-coloured cells, redrawn only when rows change
+(the triage and incident tables; the home screen's lists are the lighter `RowList`)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,6 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 Row = tuple[str, tuple[Any, ...]]  # (row key, cells)
-
-# Run and step states → level, for colouring outcomes wherever they appear.
-STATE_LEVELS = {
-    "succeeded": "ok", "running": "active", "waiting": "warning", "aborted": "warning",
-    "rolled_back": "warning", "failed": "critical", "rollback_failed": "critical",
-    "interrupted": "critical",
-}
 
 
 class StatusTable(DataTable):
