@@ -202,3 +202,22 @@ def test_incidents_lists_newest_first_as_json(site, capsys):
     code, out, _ = cli_out(site, capsys, "incidents", "--state", "open", "--json")
     assert code == 0 and [i["title"] for i in json.loads(out)] == ["b", "a"]
     assert {i["id"] for i in json.loads(out)} == set(ids)
+
+
+def test_secrets_typed_into_an_incident_are_masked_before_they_are_stored(site, capsys):
+    with site.config.open("a") as fh:
+        fh.write('\n[masking]\npatterns = ["(?i:bearer\\\\s+[a-z0-9._~+/=-]+)"]\n')
+    code, out, _ = cli_out(site, capsys, "incident", "open", "--severity", "sev2",
+                           "DB slow; Authorization: Bearer abc.def")
+    assert code == 0, out
+    inc_id = re.search(r"INC-\d{8}-\d{6}", out).group(0)
+    assert cli_out(site, capsys, "incident", "note", inc_id,
+                   "the password is hunter2-config-secret")[0] == 0
+    assert cli_out(site, capsys, "incident", "close", inc_id, "--summary",
+                   "fixed; bearer qqq.999")[0] == 0
+    _, report, _ = cli_out(site, capsys, "incident", "report", inc_id)
+    stored = " ".join(str(r) for r in rows(site.db, "SELECT title, summary FROM incidents")
+                      + rows(site.db, "SELECT text FROM incident_events"))
+    for secret in ("abc.def", "hunter2-config-secret", "qqq.999"):
+        assert secret not in stored and secret not in report, secret
+    assert "DB slow; Authorization: " in report

@@ -94,7 +94,7 @@ async def test_screens_show_their_last_outcome_and_due_state(build, clock):
         table = app.screen.query_one(ScreenList)
         assert cells(table, "daily") == ["1 daily", "2h ago", "ok", "in 22h"]
         assert cells(table, "weekly")[2:] == ["failed", "due 1d"]  # succeeded 9 days ago
-        assert cells(table, "monthly")[1:] == ["never", "", "never"]
+        assert cells(table, "monthly")[1:] == ["never", "", "due now"]
         assert cells(table, "triage")[3] == "—"  # no schedule, never due
 
 

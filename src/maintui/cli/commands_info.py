@@ -9,7 +9,7 @@ from typing import Any
 
 from maintui.cli.common import emit, site, when, with_log
 from maintui.core.durations import format_duration
-from maintui.core.errors import ConfigError, MaintuiError
+from maintui.core.errors import ConfigError, UsageError
 
 
 def register(sub: Any, common: Any) -> None:
@@ -98,7 +98,7 @@ def cmd_history(args: Any) -> int:
 
 def _need_run(run: Any, args: Any, config: Any) -> None:
     if run is None:
-        raise MaintuiError(f"no run {args.run_id} in {config.store_path}; see `maintui history`")
+        raise UsageError(f"no run {args.run_id} in {config.store_path}; see `maintui history`")
 
 
 def cmd_show(args: Any) -> int:

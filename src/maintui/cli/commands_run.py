@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from maintui.cli.common import err, parse_vars, site
-from maintui.core.errors import MaintuiError
+from maintui.core.errors import UsageError
 from maintui.core.states import DecisionKind, RunState, StepState
 
 
@@ -188,7 +188,7 @@ async def _resume(runner, choice: str | None, reporter) -> RunState:
             reporter.say(f"  its verify check: {'passed' if verdict is None else verdict}")
         choice = choice or await _ask_choice(reporter)
         if choice is None:
-            raise MaintuiError("no choice made: pass --choice resume|done|rollback")
+            raise UsageError("no choice made: pass --choice resume|done|rollback")
         await runner.log.add_decision(runner.run_id, "note", row.step_id,
                                       f"after interruption: {choice}", runner.opt.user)
         if choice == "done":
@@ -228,7 +228,7 @@ def _load_run(args: Any):
 
     run = with_log(config, get, create=False)
     if run is None:
-        raise MaintuiError(f"no run {args.run_id} in {config.store_path}; see `maintui history`")
+        raise UsageError(f"no run {args.run_id} in {config.store_path}; see `maintui history`")
     return config, load_screen(config, run.screen), run
 
 

@@ -34,7 +34,7 @@ def with_log(config: SiteConfig, fn: Callable[[Any], Awaitable[T]], *, create: b
     from maintui.core.store import RunLog
 
     async def go() -> T:
-        log = await RunLog.open(config.store_path, create=create)
+        log = await RunLog.for_site(config, create=create)
         try:
             await recover_interrupted(log)
             return await fn(log)
@@ -59,7 +59,13 @@ def emit(text: str, out: str | None, what: str) -> int:
     from pathlib import Path
 
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        from maintui.core.errors import UsageError
+
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write the report to {out}: {exc.strerror}; "
+                             "give --out a path in a folder that exists and is writable") from None
         print(f"report of {what} written to {out}")
     else:
         sys.stdout.write(text)

@@ -30,6 +30,12 @@ class ConfigError(MaintuiError):
     exit_code = 2
 
 
+class UsageError(MaintuiError):
+    """The command asked for something that is not there (a run, a folder): exit 2."""
+
+    exit_code = 2
+
+
 class ValidationFailed(ConfigError):
     """Carries every problem found, so they can all be shown at once."""
 

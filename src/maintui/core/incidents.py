@@ -153,6 +153,11 @@ async def _insert(db: aiosqlite.Connection, incident_id: str, ts: float, kind: s
     return TimelineEntry(cur.lastrowid or 0, incident_id, ts, kind, text, data)
 
 
+def _masked(log: Any, text: str) -> str:
+    """What people type can hold a token too: masked like step output, before it is stored."""
+    return getattr(log, "masker", str)(text)
+
+
 async def _while_open(log: Any, incident_id: str,
                       fn: Callable[[aiosqlite.Connection, Incident], Awaitable[T]]) -> T:
     """Run fn(db, incident) in one write transaction, once the incident is known to be open."""
@@ -171,6 +176,7 @@ async def open_incident(log: Any, title: str, severity: str = "sev3", user: str 
         raise IncidentError("an incident needs a title that says what is wrong, e.g. "
                             "\"API answers 502\"")
     sev, now, user = parse_severity(severity), now or time.time(), user or getpass.getuser()
+    title = _masked(log, title)
 
     async def go(db: aiosqlite.Connection) -> Incident:
         base = new_incident_id(now)
@@ -194,7 +200,7 @@ async def add_timeline(log: Any, incident_id: str, kind: str, text: str,
     entry_kind = _choice(EntryKind, kind, "timeline kind")
     payload = {**(data or {}), "user": user or getpass.getuser()}
     return await _while_open(log, incident_id, lambda db, inc: _insert(
-        db, inc.id, now or time.time(), entry_kind, text, payload))
+        db, inc.id, now or time.time(), entry_kind, _masked(log, text), payload))
 
 
 async def close_incident(log: Any, incident_id: str, summary: str, user: str | None = None,
@@ -202,7 +208,7 @@ async def close_incident(log: Any, incident_id: str, summary: str, user: str | N
     """Close with a summary; runs attached to it are stamped first, so the record is complete."""
     if not summary.strip():
         raise IncidentError("closing needs a summary: what happened, what fixed it, what is left")
-    user, now, summary = user or getpass.getuser(), now or time.time(), summary.strip()
+    user, now, summary = user or getpass.getuser(), now or time.time(), _masked(log, summary.strip())
 
     async def go(db: aiosqlite.Connection, inc: Incident) -> Incident:
         for (run_id,) in await _rows(db, "SELECT id FROM runs WHERE incident = ? ORDER BY id",

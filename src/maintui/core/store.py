@@ -67,6 +67,17 @@ class RunLog(Queries):
         self.db = db
         self._lock = asyncio.Lock()
         self._sync_full: bool | None = None
+        # the site's secret masking, for text people type (incident titles, notes, summaries)
+        self.masker: Callable[[str], str] = str
+
+    @classmethod
+    async def for_site(cls, config: Any, *, create: bool = True) -> RunLog:
+        """The site's run log, masking what is typed into it as the runner masks output."""
+        from maintui.core.masking import Masker
+
+        log = await cls.open(config.store_path, create=create)
+        log.masker = Masker.for_site(config.data, config.mask_patterns)
+        return log
 
     @classmethod
     async def open(cls, path: str | os.PathLike, *, create: bool = True) -> RunLog:

@@ -171,7 +171,7 @@ class Poller:
             from maintui.core.store import RunLog
 
             try:
-                self.store = await RunLog.open(self.config.store_path)
+                self.store = await RunLog.for_site(self.config)
                 self._store_problem = ""
             except StoreError as exc:
                 self._store_problem = f"run log: {exc}"

@@ -97,7 +97,7 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
         if self.store is None:
             from maintui.core.store import RunLog
 
-            self.store = await RunLog.open(self.config.store_path)
+            self.store = await RunLog.for_site(self.config)
         self._load_plan()
         from maintui.core.lease import recover_interrupted
 

@@ -41,12 +41,12 @@ class ScreenList(RowList):
         return (label, ago(last.started if last else None, now), outcome, self._due(s, now))
 
     def _due(self, s: ScreenStatus, now: float) -> Cell:
-        """`in 5h` (ok), `due 2h` (late by), `overdue 3d`, `never`, or `—` unscheduled."""
+        """`in 5h` (ok), `due 2h` (late by), `overdue 3d`, `due now` (never succeeded), or `—`."""
         state, next_due = s.due.state, s.due.next_due
         if not s.schedule:
             return self.styled("—", "muted")
-        if state == "never":
-            return self.styled("never", "warning")
+        if state == "never":  # scheduled, and never run to success: it is due now
+            return self.styled("due now", "warning")
         if next_due is None:
             return self.styled(state, DUE_LEVELS[state])
         if state == "ok":
