@@ -106,7 +106,7 @@ def test_monthly_removes_old_rows_flags_the_certificate_and_rollback_restores_th
     assert result.returncode == 1  # the world-writable file fails the audit step
     events_after = count(db, "events")
     assert 0 < events_after < events_before
-    undo = maintui(sandbox, "rollback", str(run_id))
+    undo = maintui(sandbox, "rollback", str(run_id), "--yes")
     assert undo.returncode == 0, undo.stdout + undo.stderr
     assert count(db, "events") == events_before
 

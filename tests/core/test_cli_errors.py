@@ -24,3 +24,36 @@ def test_an_unknown_run_and_an_unwritable_report_path_exit_2_with_the_fix(site, 
         assert says in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert site.run("report", "1", "--out", str(tmp_path / "r.md")).returncode == 0
     assert "One" in (tmp_path / "r.md").read_text()
+
+
+UNDOABLE = """
+title = "Undoable"
+[[steps]]
+id = "make"
+title = "Make a file"
+run = "echo made > ${paths.work}/made"
+rollback = "rm ${paths.work}/made"
+risk = "safe"
+[[steps]]
+id = "note"
+title = "Say something"
+run = "echo said"
+risk = "safe"
+after = ["make"]
+"""
+
+
+def test_rollback_lists_what_it_undoes_and_asks_before_it_changes_anything(site):
+    site.screen("undoable", UNDOABLE)
+    assert site.run("run", "undoable", "--yes").returncode == 0
+    made = site.root / "work" / "made"
+    dry = site.run("rollback", "1", "--dry-run")
+    assert dry.returncode == 0 and made.exists()
+    assert "note: nothing to run: this step has no undo" in dry.stdout
+    assert "make: rm " in dry.stdout and dry.stdout.index("note:") < dry.stdout.index("make:")
+    refused = site.run("rollback", "1")  # no terminal, no --yes
+    assert refused.returncode == 3 and "pass --yes" in refused.stderr and made.exists()
+    assert site.run("rollback", "1", "--yes").returncode == 0
+    assert not made.exists()
+    again = site.run("rollback", "1", "--yes")
+    assert again.returncode == 0 and "no completed step to undo" in again.stdout

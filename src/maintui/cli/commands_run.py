@@ -43,6 +43,8 @@ def register(sub: Any, common: Any) -> None:
     b = sub.add_parser("rollback", help="undo a run's completed steps, newest first")
     common(b)
     b.add_argument("run_id", type=int, metavar="RUN")
+    b.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    b.add_argument("--dry-run", action="store_true", help="only list what would be undone")
     b.set_defaults(handler=cmd_rollback)
 
 
@@ -245,6 +247,28 @@ def cmd_rollback(args: Any) -> int:
     if RunState(run.state).live:
         err(f"run {run.id} is still {run.state}: roll it back from its console or abort it first")
         return 2
+    from maintui.cli.common import with_log
+
+    async def completed(log) -> list[str]:
+        return [r.step_id for r in await log.steps(run.id) if r.state == StepState.SUCCEEDED]
+
+    done = with_log(config, completed)
+    if not done:
+        print(f"run {run.id} ({run.state}) has no completed step to undo; nothing changed")
+        return 0
+    print(f"rolling back run {run.id} ({screen.name}, {run.state}) undoes, newest first:")
+    for line in _undo_lines(config, screen, run.id, done):
+        print(f"  {line}")
+    if args.dry_run:
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            err("rollback changes the machine: confirm at a terminal, or pass --yes")
+            return 3
+        if input(f"Roll back {len(done)} step(s) of run {run.id}? [y/N] ").strip().lower() not in (
+                "y", "yes"):
+            print("nothing rolled back")
+            return 3
 
     async def go(log) -> int:
         from maintui.cli.terminal import TerminalReporter
@@ -258,6 +282,22 @@ def cmd_rollback(args: Any) -> int:
         await runner._finish(final, message)
         return 0 if final is RunState.ROLLED_BACK else 1
 
-    from maintui.cli.common import with_log
-
     return with_log(config, go)
+
+
+def _undo_lines(config: Any, screen: Any, run_id: int, done: list[str]) -> list[str]:
+    """What undoing each completed step runs, masked as the runner would show it."""
+    from maintui.core.actions import get_action
+    from maintui.core.masking import Masker
+    from maintui.core.render import make_lookup, rollback_text
+
+    mask = Masker.for_site(config.data, config.mask_patterns)
+    lookup = make_lookup(config, screen, run_id, config.state_dir / "runs" / str(run_id))
+
+    def line(step: Any) -> str:
+        action = get_action(step.action) if step.action else None
+        if action is not None and action.changes_nothing:
+            return "nothing to undo: a read-only check"
+        return (mask(rollback_text(step, lookup))
+                or "nothing to run: this step has no undo, its change stays")
+    return [f"{sid}: {line(screen.step(sid))}" for sid in reversed(done)]
