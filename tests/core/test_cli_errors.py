@@ -57,3 +57,15 @@ def test_rollback_lists_what_it_undoes_and_asks_before_it_changes_anything(site)
     assert not made.exists()
     again = site.run("rollback", "1", "--yes")
     assert again.returncode == 0 and "no completed step to undo" in again.stdout
+
+
+def test_a_run_for_an_unknown_or_closed_incident_is_refused_before_it_starts(site):
+    site.screen("undoable", UNDOABLE)
+    unknown = site.run("run", "undoable", "--yes", "--incident", "INC-19990101-000000")
+    assert unknown.returncode == 2 and "no incident 'INC-19990101-000000'" in unknown.stderr
+    opened = site.run("incident", "open", "Disk filling")
+    inc_id = opened.stdout.split()[0]  # the id alone, for scripts
+    assert site.run("incident", "close", inc_id, "--summary", "done").returncode == 0
+    closed = site.run("run", "undoable", "--yes", "--incident", inc_id)
+    assert closed.returncode == 2 and "was closed" in closed.stderr
+    assert not (site.root / "work" / "made").exists()

@@ -69,6 +69,11 @@ def cmd_run(args: Any) -> int:
     screen = load_screen(config, args.screen)
     if args.dry_run:
         return _dry_run(config, screen, parse_vars(args.var))
+    if args.incident:  # before anything runs: a typo must not leave the run unattached
+        from maintui.cli.common import with_log
+        from maintui.core import incidents
+
+        with_log(config, lambda log: incidents.get_incident(log, args.incident, must_be_open=True))
     if args.detach:
         from maintui.core.launch import spawn_runner
 
