@@ -69,3 +69,17 @@ def test_a_run_for_an_unknown_or_closed_incident_is_refused_before_it_starts(sit
     closed = site.run("run", "undoable", "--yes", "--incident", inc_id)
     assert closed.returncode == 2 and "was closed" in closed.stderr
     assert not (site.root / "work" / "made").exists()
+
+
+def test_a_broken_config_names_every_key_and_the_fix_without_a_traceback(site):
+    text = site.config.read_text().replace('[store]\npath = "state/runlog.db"',
+                                           '[store]\npaht = "state/runlog.db"')
+    site.config.write_text(text.replace('[site]\n', '[site]\nproduction = "yes"\nscreens = 5\n')
+                           + "\n[masking]\npatterns = 'bearer'\n")
+    result = site.run("history")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    for line in ("store.paht: unknown key; did you mean 'path'?",
+                 "site.production: expected true or false, got 'yes'",
+                 "site.screens: expected a string, got 5",
+                 "masking.patterns: expected a list of strings, got 'bearer'"):
+        assert f"{site.config}: {line}" in result.stderr, result.stderr

@@ -47,6 +47,15 @@ def test_a_step_with_an_unknown_key_still_gets_its_other_problems_reported(site,
     assert "3 problem(s) in 1 file(s)" in err
 
 
+def test_a_wrong_top_level_key_does_not_hide_the_steps_problems(site, capsys):
+    site.screen("s", GOOD.replace('schedule = "daily"', 'shedule = "daily"')
+                + 'after = ["nope"]\n')
+    assert site.cli("validate") == 2
+    err = capsys.readouterr().err
+    assert "shedule: unknown key; did you mean 'schedule'?" in err
+    assert "step 'a'.after: no step with id 'nope'" in err
+
+
 def test_wrong_type_and_bad_duration_are_both_reported(site, capsys):
     site.screen("s", GOOD + 'retries = "many"\ntimeout = "2x"\n')
     assert site.cli("validate") == 2

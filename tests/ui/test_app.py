@@ -114,6 +114,11 @@ async def test_a_number_key_opens_that_screen_as_a_session(build, provide):
         await pilot.press("2")  # screens are listed by name: daily, monthly, triage, weekly
         assert isinstance(app.screen, Opened)
         assert app.screen.args[1] == "monthly"
+        assert app.check_action("section", ("home",)) is True  # h leads back from the session
+        await pilot.press("h")
+        await settle(app, pilot=pilot)
+        assert not isinstance(app.screen, Opened) and app.current_mode == "home"
+        assert app.check_action("section", ("home",)) is None
 
 
 async def test_enter_on_a_run_opens_its_details(build, provide):

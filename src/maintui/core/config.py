@@ -20,6 +20,16 @@ KNOWN_SECTIONS = {
     "maintenance", "console", "services", "backup", "security", "update", "vars",
 }
 
+# The engine's own sections: every key known, with its type and an example for the message.
+# (Other sections hold the site's values that screens use as ${section.key}: free-form.)
+ENGINE_KEYS: dict[str, dict[str, tuple[type, str]]] = {
+    "site": {"name": (str, '"web-1"'), "production": (bool, "true"),
+             "screens": (str, '"screens"'), "styles": (str, '"styles"')},
+    "store": {"path": (str, '"state/runlog.db"')},
+    "masking": {"patterns": (list, "['(?i)bearer\\s+\\S+']")},
+}
+TYPE_NAMES = {str: "a string", bool: "true or false", list: "a list"}
+
 DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
     "cpu": {"warning": 80, "critical": 95},
     "memory": {"warning": 80, "critical": 92},
@@ -182,6 +192,29 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(toml_error(path, exc)) from None
 
 
+def _check_engine_section(path: Path, section: str, table: Any,
+                          keys: dict[str, tuple[type, str]]) -> list[str]:
+    """Unknown keys (with a did-you-mean) and wrong types in one of the engine's sections."""
+    import difflib
+
+    if not isinstance(table, dict):
+        return [f"{path}: {section}: expected a table, e.g. [{section}]"]
+    out = []
+    for key, value in table.items():
+        if key not in keys:
+            hint = difflib.get_close_matches(key, keys, n=1)
+            fix = f"did you mean {hint[0]!r}?" if hint else "known keys: " + ", ".join(keys)
+            out.append(f"{path}: {section}.{key}: unknown key; {fix}")
+            continue
+        kind, example = keys[key]
+        if not isinstance(value, kind) or (kind is list and not all(isinstance(v, str)
+                                                                    for v in value)):
+            want = TYPE_NAMES[kind] + (" of strings" if kind is list else "")
+            out.append(f"{path}: {section}.{key}: expected {want}, got {value!r}; "
+                       f"e.g. {key} = {example}")
+    return out
+
+
 def _check(path: Path, data: dict[str, Any]) -> None:
     import difflib
 
@@ -191,6 +224,8 @@ def _check(path: Path, data: dict[str, Any]) -> None:
             hint = difflib.get_close_matches(section, KNOWN_SECTIONS, n=1)
             if hint:  # unknown sections are allowed (site variables) unless they look like typos
                 problems.append(f"{path}: [{section}]: unknown section; did you mean [{hint[0]}]?")
+    for section, keys in ENGINE_KEYS.items():
+        problems += _check_engine_section(path, section, data.get(section, {}), keys)
     for gauge, spec in data.get("thresholds", {}).items():
         if not isinstance(spec, dict) or not {"warning", "critical"} <= set(spec):
             problems.append(

@@ -202,7 +202,13 @@ def parse_screen(path: Path, data: dict[str, Any], config: SiteConfig | None) ->
     try:
         head = ScreenHead.model_validate(data)
     except ValidationError as exc:
-        return None, _pydantic_problems(file, "", exc, HEAD_FIELDS)
+        problems = _pydantic_problems(file, "", exc, HEAD_FIELDS)
+        # the steps are still checked without the broken top-level keys: every problem at once
+        bad = {e["loc"][0] for e in exc.errors() if e["loc"] and e["loc"][0] != "steps"}
+        try:
+            head = ScreenHead.model_validate({k: v for k, v in data.items() if k not in bad})
+        except ValidationError:
+            return None, problems
     steps: list[Step] = []
     for i, raw in enumerate(head.steps):
         label = _step_label(i, raw)

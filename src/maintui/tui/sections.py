@@ -61,6 +61,12 @@ class Sections(App[int]):
         """Switch to a section, creating it on first use."""
         mode = section
         if mode == self.current_mode:
+            # from a session or a run opened on top of the section: back to the section itself
+            # (a dialog keeps its keys; its own buttons or Escape close it)
+            from textual.screen import ModalScreen
+
+            while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
+                self.pop_screen()
             return
         if mode not in self._modes:
             factory = self._section_factory(section)
@@ -70,8 +76,9 @@ class Sections(App[int]):
         self.switch_mode(mode)
 
     def section_enabled(self, section: str) -> bool | None:
-        """None (shown dimmed) for the section the operator is in."""
-        return None if section == self.current_mode else True
+        """None (shown dimmed) for the section the operator is on; a screen opened on top of it
+        (a session, a run) goes back to it."""
+        return None if section == self.current_mode and len(self.screen_stack) <= 1 else True
 
     def action_open_screen(self, name: str) -> None:
         """Open one of the site's screens (a session) on top of Home."""
