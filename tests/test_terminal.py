@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from maintui.core.demo import stop_log_writer
 from tests.conftest import stop_live_runners
 
 pytestmark = [pytest.mark.slow,
@@ -109,6 +110,7 @@ def test_killing_the_terminal_mid_step_leaves_the_run_going_and_maintui_reattach
     finally:
         tmux.kill()
         stop_live_runners(db)
+        stop_log_writer(sandbox)  # the killed terminal took `maintui demo` down before its clean-up
     con = sqlite3.connect(db)
     text = "\n".join(r[0] for r in con.execute("SELECT text FROM output WHERE step_id = 'slow'"))
     con.close()
