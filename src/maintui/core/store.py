@@ -25,6 +25,7 @@ from maintui.core.store_queries import Queries
 
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
+BEGIN_RETRIES = 5  # an immediate "locked" (not one after busy_timeout): ~1.5 s more in all
 
 
 def translate(exc: BaseException, path: Path) -> StoreError:
@@ -141,7 +142,7 @@ class RunLog(Queries):
                 if self._sync_full is not durable:
                     await self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
                     self._sync_full = durable
-                await self.db.execute("BEGIN IMMEDIATE")
+                await self._begin()
                 try:
                     result = await fn(self.db)
                     await self.db.execute("COMMIT")
@@ -152,6 +153,21 @@ class RunLog(Queries):
                     raise
             except (sqlite3.Error, OSError) as exc:
                 raise translate(exc, self.path) from None
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, tried again a few times: SQLite answers "locked" without waiting
+        out busy_timeout in some WAL cases (e.g. while another connection recovers the WAL
+        of a writer that was killed), and nothing has been done yet at this point."""
+        for attempt in range(BEGIN_RETRIES):
+            started = time.monotonic()
+            try:
+                await self.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                waited = time.monotonic() - started > 1.0  # busy_timeout was waited out: held
+                if waited or attempt == BEGIN_RETRIES - 1 or "locked" not in str(exc):
+                    raise
+                await asyncio.sleep(0.1 * (attempt + 1))
 
     async def read(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
         try:
