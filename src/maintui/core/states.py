@@ -135,3 +135,21 @@ class Decision:
     user: str
     client: str
     ts: float
+
+
+# Finding statuses, least to most severe ("error" is how a crashed check reports itself).
+SEVERITY = {"ok": 0, "warning": 1, "critical": 2, "error": 2}
+
+
+def severity(status: str) -> int:
+    """How bad a finding status is: 0 for ok (and anything unknown), up to 2."""
+    return SEVERITY.get(status, 0)
+
+
+def worst_by_step(findings: list[dict[str, Any]]) -> dict[str, str]:
+    """Step id → its worst finding status, for the steps with one worse than ok."""
+    worst: dict[str, str] = {}
+    for f in findings:
+        if severity(f["status"]) > severity(worst.get(f["step_id"], "ok")):
+            worst[f["step_id"]] = f["status"]
+    return worst

@@ -17,13 +17,12 @@ from textual.widgets import DataTable, Footer, Log, Static
 from maintui.core.ansi import clean
 from maintui.core.config import SiteConfig
 from maintui.core.durations import format_duration
-from maintui.core.states import Decision, OutputLine, RunRow, StepRow
+from maintui.core.states import Decision, OutputLine, RunRow, StepRow, severity
 from maintui.tui.report_view import ProblemPanel, ReportScreen, RunLogScreen
 
 TAIL_LINES = 500      # what a step shows first: its last lines
 PAGE_CHUNKS = 100     # chunks read per page of full output
 MAX_LINES = 10_000    # the output view keeps at most this many lines (memory stays bounded)
-SEVERITY = {"critical": 0, "error": 0, "warning": 1, "ok": 2}  # findings, worst first
 
 # Run and step states, finding statuses and decision kinds, by the colour they show in.
 OUTCOMES = {
@@ -177,7 +176,7 @@ class RunDetailScreen(RunLogScreen):
     def _show_notes(self, decisions: list[Decision], findings: list[dict[str, Any]]) -> None:
         notes = self.query_one("#run-notes", OutcomeTable)
         # worst first: a critical or warning finding must not hide below a page of "ok"
-        worst = sorted(enumerate(findings), key=lambda f: SEVERITY.get(f[1]["status"], 3))
+        worst = sorted(enumerate(findings), key=lambda f: -severity(f[1]["status"]))
         rows = [(f"f{i}", [notes.outcome(f["status"]), f["step_id"], f["summary"], ""])
                 for i, f in worst]
         rows += [(f"d{d.id}", [notes.outcome(d.kind), d.step_id or "", d.reason,

@@ -22,7 +22,7 @@ from textual.widgets import Footer, Log, Static
 from maintui.core.attach import Attachment
 from maintui.core.config import SiteConfig
 from maintui.core.errors import StoreError
-from maintui.core.states import RunState
+from maintui.core.states import RunState, worst_by_step
 from maintui.tui.session_actions import SessionActions
 from maintui.tui.session_timing import SessionTiming
 from maintui.tui.session_widgets import StepDetail, StepQueue
@@ -342,17 +342,12 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
     @work(exclusive=True, group="session-levels")
     async def _load_levels(self) -> None:
         """The worst finding per step, so a step that passed with a warning stands out."""
-        rank = {"warning": 1, "critical": 2}
-        worst: dict[str, str] = {}
         try:
             found = await self.store.findings(self.run_id)
         except StoreError:
             return
-        for f in found:
-            if rank.get(f["status"], 0) > rank.get(worst.get(f["step_id"], ""), 0):
-                worst[f["step_id"]] = f["status"]
         if not self._closed:
-            self.query_one(StepQueue).mark(worst)
+            self.query_one(StepQueue).mark(worst_by_step(found))
             self._head()
 
     def _append_output(self, lines: list) -> None:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from maintui.core.states import severity
+
 if TYPE_CHECKING:
     from maintui.core.config import SiteConfig
 
@@ -131,5 +133,4 @@ class Action:
 
 def worst(findings: list[Finding]) -> str:
     """The most severe status among findings ('ok' when none)."""
-    order = {s: i for i, s in enumerate(STATUSES)}
-    return max((f.status for f in findings), key=lambda s: order.get(s, 0), default="ok")
+    return max((f.status for f in findings), key=severity, default="ok")
