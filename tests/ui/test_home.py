@@ -225,3 +225,29 @@ async def test_a_missing_stale_or_failed_restore_test_is_a_warning(build, run_lo
         assert expected[record] in line.plain
         warning = notes.get_component_rich_style("notes--warning", partial=True)
         assert any(span.style == str(warning) for span in line.spans)
+
+
+async def test_a_long_screen_name_gets_the_room_a_wider_panel_has():
+    from textual.app import App
+
+    from maintui.core.schedule import DueStatus
+    from maintui.tui.board import ScreenStatus
+
+    screens = (ScreenStatus("quarterly", "Quarterly", "session", "quarterly", None,
+                            DueStatus("never", None, None)),)
+
+    class One(App):
+        def compose(self):
+            yield ScreenList()
+
+    app = One()
+    async with app.run_test(size=(40, 5)) as pilot:
+        table = app.query_one(ScreenList)
+        table.show(screens, 0.0)
+        await pilot.pause()
+        narrow = table.render_line(1).text
+        await pilot.resize_terminal(80, 5)
+        await pilot.pause()
+        wide = table.render_line(1).text
+    assert "1 quarterly" not in narrow and "1 quarter" in narrow  # the 80x24 width: cut
+    assert "1 quarterly " in wide and "due now" in wide

@@ -23,13 +23,31 @@ class ScreenList(RowList):
             super().__init__()
             self.screen_name = screen_name
 
+    NAME_WIDTH = 9  # at 80x24; wider when the panel has room, so `3 quarterly` is not cut
+    REST = (("Last", 7), ("Outcome", 7), ("Due", 10))
+
     def on_mount(self) -> None:
-        self.add_fixed_columns(("Screen", 9), ("Last", 7), ("Outcome", 7), ("Due", 10))
+        self._longest = 0
+        self.add_fixed_columns(("Screen", self.NAME_WIDTH), *self.REST)
         self.border_title = "Screens"
 
     def show(self, screens: tuple[ScreenStatus, ...], now: float) -> None:
+        self._longest = max((len(s.name) + 2 for s in screens), default=0)
+        self._fit()
         self.show_rows([(s.name, self._cells(i, s, now)) for i, s in enumerate(screens, 1)])
         self.border_subtitle = "" if screens else "no screen files"
+
+    def on_resize(self) -> None:
+        self._fit()
+        super().on_resize()
+
+    def _fit(self) -> None:
+        room = self.scrollable_content_region.width - sum(w + 2 for _, w in self.REST) - 2
+        width = max(self.NAME_WIDTH, min(self._longest, room))
+        if self._columns[0][1] != width:
+            self._columns = (("Screen", width), *self.REST)
+            self._resize()
+            self.refresh()
 
     def _cells(self, number: int, s: ScreenStatus, now: float) -> tuple:
         last = s.last
