@@ -17,12 +17,12 @@ from pathlib import Path
 
 REPEAT = 7
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ["pydantic", "psutil", "aiosqlite", "croniter", "maintui.tui.logs", "maintui.core.store"]
+HEAVY = ["pydantic", "psutil", "aiosqlite", "croniter", "maintui.tui.screens.logs", "maintui.core.store.db"]
 
 CHILD = f"""
 import sys, time, json
 HEAVY = {HEAVY!r}
-from maintui.core.config import load_config
+from maintui.core.site.config import load_config
 from maintui.tui.app import make_app
 
 app = make_app(load_config(sys.argv[1]))

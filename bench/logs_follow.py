@@ -21,8 +21,8 @@ from pathlib import Path
 
 FOLLOWER = """
 import json, os, sys, time
-from maintui.core.logfollow import Follower
-from maintui.core.logtail import LogFile
+from maintui.core.logs.follow import Follower
+from maintui.core.logs.tail import LogFile
 
 path, seconds = sys.argv[1], float(sys.argv[2])
 buckets = [0] * 10_001  # lag in ms, capped at 10 s: memory stays flat however long it runs

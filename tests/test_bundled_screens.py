@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from maintui.core.demo import build_sandbox, start_log_writer, stop_log_writer
+from maintui.demo.sandbox import build_sandbox, start_log_writer, stop_log_writer
 
 pytestmark = pytest.mark.slow
 SCREENS = ["daily", "weekly", "monthly", "quarterly", "update", "recovery", "triage"]

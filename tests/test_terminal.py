@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from maintui.core.demo import stop_log_writer
+from maintui.demo.sandbox import stop_log_writer
 from tests.conftest import stop_live_runners
 
 pytestmark = [pytest.mark.slow,

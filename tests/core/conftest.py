@@ -12,8 +12,8 @@ import pytest
 
 from maintui.core.actions import get_action
 from maintui.core.actions.base import ActionContext, ActionResult, MemoryKV, MemorySamples
-from maintui.core.config import SiteConfig, load_config
-from maintui.core.demo import build_sandbox
+from maintui.core.site.config import SiteConfig, load_config
+from maintui.demo.sandbox import build_sandbox
 
 NOW = 1_750_000_000.0  # a fixed "now": the sandbox's ages and the actions' clock agree
 

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from maintui.core.actions.resources import ResourcesCheck
-from maintui.core.probe import Disk, FakeProbe, fake_snapshot
+from maintui.core.probes.base import Disk, FakeProbe, fake_snapshot
 from tests.core.conftest import statuses
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from maintui.core.actions import all_actions
-from maintui.core.planning import plan_screen
-from maintui.core.screenfile import load_screens
+from maintui.core.run.plan import plan_screen
+from maintui.core.site.screenfile import load_screens
 from tests.core.conftest import tree_digest
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from maintui.core.config import load_config
-from maintui.core.demo import build_sandbox, start_log_writer, stop_log_writer
-from maintui.core.demo_history import KEY, forecast_metrics
-from maintui.core.facts import StoreKV, StoreSamples
-from maintui.core.paths import starter_site
-from maintui.core.screenfile import load_screens
-from maintui.core.template import substitute
+from maintui.core.site.config import load_config
+from maintui.core.site.paths import starter_site
+from maintui.core.site.screenfile import load_screens
+from maintui.core.site.template import substitute
+from maintui.core.store.sync import StoreKV, StoreSamples
+from maintui.demo.history import KEY, forecast_metrics
+from maintui.demo.sandbox import build_sandbox, start_log_writer, stop_log_writer
 from tests.core.conftest import NOW, Sandbox, tree_digest
 
 GIB = 1 << 30
@@ -103,7 +103,7 @@ def test_log_writer_is_none_without_a_sandbox(tmp_path):
 
 
 def test_building_the_sandbox_again_over_an_old_one_works(tmp_path):
-    from maintui.core.demo import build_sandbox
+    from maintui.demo.sandbox import build_sandbox
 
     build_sandbox(tmp_path, now=1_800_000_000)
     (tmp_path / "screens" / "mine.toml").write_text('title = "mine"\n')
@@ -114,8 +114,8 @@ def test_building_the_sandbox_again_over_an_old_one_works(tmp_path):
 def test_a_folder_that_is_not_a_sandbox_is_never_cleared(tmp_path):
     import pytest
 
-    from maintui.core.demo import build_sandbox
     from maintui.core.errors import ConfigError
+    from maintui.demo.sandbox import build_sandbox
 
     (tmp_path / "logs").mkdir()
     (tmp_path / "logs" / "precious.log").write_text("keep me")

@@ -10,11 +10,11 @@ from pathlib import Path
 import psutil
 import pytest
 
-from maintui.core import diagnostics
-from maintui.core.config import load_config
-from maintui.core.incidents import open_incident, timeline
-from maintui.core.probe import FakeProbe
-from maintui.core.store import RunLog
+from maintui.core.incidents import diagnostics
+from maintui.core.incidents.model import open_incident, timeline
+from maintui.core.probes.base import FakeProbe
+from maintui.core.site.config import load_config
+from maintui.core.store.db import RunLog
 
 LOG_LINES = "INFO started\nERROR db unreachable password=hunter2-config-secret\nINFO ok\n"
 

@@ -12,7 +12,7 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(maintui.core.__path__, "m
 
 
 def test_core_modules_are_found():
-    assert "maintui.core.runner" in MODULES and "maintui.core.store" in MODULES
+    assert "maintui.core.run.runner" in MODULES and "maintui.core.store.db" in MODULES
 
 
 def test_no_core_module_pulls_in_textual_or_rich():

@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
-from maintui.core import diagnostics
-from maintui.core import incidents as inc
 from maintui.core.clock import FAKE_EPOCH
-from maintui.core.probe import FakeProbe
-from maintui.core.store import RunLog
+from maintui.core.incidents import diagnostics
+from maintui.core.incidents import model as inc
+from maintui.core.probes.base import FakeProbe
+from maintui.core.store.db import RunLog
 from tests.core.helpers import rows
 
 SCREEN = """

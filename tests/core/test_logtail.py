@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from maintui.core.ansi import clean, strip_ansi
-from maintui.core.logfollow import Follower
-from maintui.core.loglevel import Level, LevelTracker, LineFilter, level_of
-from maintui.core.logtail import EventKind, Line, LogFile, LogState, LogUpdate
+from maintui.core.logs.follow import Follower
+from maintui.core.logs.levels import Level, LevelTracker, LineFilter, level_of
+from maintui.core.logs.tail import EventKind, Line, LogFile, LogState, LogUpdate
 
 
 def kinds(update: LogUpdate) -> list[EventKind]:

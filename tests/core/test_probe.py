@@ -10,8 +10,8 @@ import psutil
 import pytest
 
 from maintui.core.clock import FakeClock
-from maintui.core.probe import FakeProbe, PsutilProbe, Snapshot, fake_snapshot
-from maintui.core.procfs import parse_stat, read_stats
+from maintui.core.probes.base import FakeProbe, PsutilProbe, Snapshot, fake_snapshot
+from maintui.core.probes.procfs import parse_stat, read_stats
 
 Nic = namedtuple("Nic", "bytes_recv bytes_sent")
 

@@ -10,7 +10,7 @@ import subprocess
 import time
 
 from maintui.core.states import DecisionKind
-from maintui.core.store import RunLog
+from maintui.core.store.db import RunLog
 from tests.core.helpers import output, rows, run_state, step_states, wait_for
 
 SLOW = """

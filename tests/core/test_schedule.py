@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from maintui.core.schedule import due_status, in_window, parse_window
+from maintui.core.site.schedule import due_status, in_window, parse_window
 
 DAY = 86_400.0
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from maintui.core.clock import FakeClock
-from maintui.core.config import load_config
-from maintui.core.probe import FakeProbe, fake_snapshot
+from maintui.core.probes.base import FakeProbe, fake_snapshot
+from maintui.core.site.config import load_config
 from maintui.core.states import RunRow, StepRow
 from maintui.tui.app import MaintuiApp, make_app
 

@@ -9,13 +9,13 @@ import pytest
 from textual.screen import Screen
 
 from maintui.core.errors import ConfigError
-from maintui.core.probe import FakeProbe
+from maintui.core.probes.base import FakeProbe
 from maintui.core.states import RunRow
 from maintui.tui.app import MaintuiApp
 from maintui.tui.commands import MaintuiCommands
-from maintui.tui.help import HelpScreen
-from maintui.tui.home import HomeScreen
-from maintui.tui.toosmall import TooSmallScreen
+from maintui.tui.screens.help import HelpScreen
+from maintui.tui.screens.home import HomeScreen
+from maintui.tui.screens.too_small import TooSmallScreen
 from tests.ui.conftest import settle
 
 
@@ -29,11 +29,11 @@ class Opened(Screen):
 
 @pytest.fixture
 def provide(monkeypatch):
-    """`provide("logs", "LogsScreen")` makes `maintui.tui.logs.LogsScreen` the Opened stand-in."""
+    """`provide("logs", "LogsScreen")` makes `maintui.tui.screens.logs.LogsScreen` the Opened stand-in."""
     def install(module: str, name: str) -> None:
-        fake = types.ModuleType(f"maintui.tui.{module}")
+        fake = types.ModuleType(f"maintui.tui.screens.{module}")
         setattr(fake, name, Opened)
-        monkeypatch.setitem(sys.modules, f"maintui.tui.{module}", fake)
+        monkeypatch.setitem(sys.modules, f"maintui.tui.screens.{module}", fake)
 
     return install
 
@@ -80,7 +80,7 @@ async def test_question_mark_lists_global_and_screen_keys_and_closes_again(build
 
 
 async def test_a_section_that_is_not_installed_says_so_and_stays_home(build, monkeypatch):
-    monkeypatch.setitem(sys.modules, "maintui.tui.logs", None)  # import fails: not there
+    monkeypatch.setitem(sys.modules, "maintui.tui.screens.logs", None)  # import fails: not there
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("l")

@@ -10,11 +10,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Log
 
-from maintui.core.config import SiteConfig, load_config
-from maintui.core.store import RunLog
-from maintui.tui.history import EMPTY, HistoryApp, HistoryScreen
-from maintui.tui.report_view import ProblemPanel
-from maintui.tui.run_detail import PAGE_CHUNKS, OutcomeTable, RunDetailScreen
+from maintui.core.site.config import SiteConfig, load_config
+from maintui.core.store.db import RunLog
+from maintui.tui.screens.report import ProblemPanel
+from maintui.tui.screens.run_detail import PAGE_CHUNKS, OutcomeTable, RunDetailScreen
+from maintui.tui.screens.runs import EMPTY, HistoryApp, HistoryScreen
 from tests.conftest import Site
 
 CHECKS = """

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from maintui.core.carryover import KV_VERIFIED_RESTORE
-from maintui.core.probe import Disk, FakeProbe, Proc, fake_snapshot
+from maintui.core.probes.base import Disk, FakeProbe, Proc, fake_snapshot
 from maintui.core.states import RunRow, StepRow
+from maintui.core.store.carryover import KV_VERIFIED_RESTORE
 from maintui.tui.widgets import (
     DiskTable,
     ProcessTable,
@@ -230,8 +230,8 @@ async def test_a_missing_stale_or_failed_restore_test_is_a_warning(build, run_lo
 async def test_a_long_screen_name_gets_the_room_a_wider_panel_has():
     from textual.app import App
 
-    from maintui.core.schedule import DueStatus
-    from maintui.tui.board import ScreenStatus
+    from maintui.core.site.schedule import DueStatus
+    from maintui.tui.models.board import ScreenStatus
 
     screens = (ScreenStatus("quarterly", "Quarterly", "session", "quarterly", None,
                             DueStatus("never", None, None)),)

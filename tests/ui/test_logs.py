@@ -9,10 +9,10 @@ from pathlib import Path
 from textual.app import App
 from textual.widgets import Input, Static
 
-from maintui.core.logtail import EventKind, Line, LogEvent, LogUpdate
-from maintui.tui.logs import LogsApp, LogsScreen
-from maintui.tui.logs_model import LogModel
-from maintui.tui.logs_view import LogView
+from maintui.core.logs.tail import EventKind, Line, LogEvent, LogUpdate
+from maintui.tui.models.logs import LogModel
+from maintui.tui.screens.logs import LogsApp, LogsScreen
+from maintui.tui.widgets.log_view import LogView
 
 
 async def until(pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -239,7 +239,7 @@ async def test_status_is_only_set_when_it_changes(tmp_path: Path, monkeypatch):
 def test_maintui_logs_with_paths_opens_them_with_or_without_the_full_parser(monkeypatch):
     """`maintui logs PATH...` skips the parser (and its imports); with options it parses."""
     import maintui.cli as cli
-    import maintui.tui.logs as logs
+    import maintui.tui.screens.logs as logs
 
     opened: list[list[str]] = []
     monkeypatch.setattr(logs, "open_paths", lambda paths: opened.append(list(paths)) or 0)

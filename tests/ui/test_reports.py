@@ -11,13 +11,13 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Log, MarkdownViewer
 
-from maintui.core.config import SiteConfig
-from maintui.core.report import render_report
-from maintui.core.store import RunLog
-from maintui.tui.history import HistoryApp
-from maintui.tui.report_view import ProblemPanel, ReportScreen
-from maintui.tui.reports_browser import ReportsScreen, report_dirs
-from maintui.tui.run_detail import OutcomeTable
+from maintui.core.run.report import render_report
+from maintui.core.site.config import SiteConfig
+from maintui.core.store.db import RunLog
+from maintui.tui.screens.report import ProblemPanel, ReportScreen
+from maintui.tui.screens.reports import ReportsScreen, report_dirs
+from maintui.tui.screens.run_detail import OutcomeTable
+from maintui.tui.screens.runs import HistoryApp
 from tests.conftest import Site
 from tests.ui.test_history import config, record_runs, settle
 

@@ -7,10 +7,10 @@ import time
 
 from textual.app import App
 
-from maintui.core.config import load_config
-from maintui.tui.dialogs import ChecklistDialog, ConfirmDialog, ReasonDialog
-from maintui.tui.session import SessionScreen
-from maintui.tui.session_widgets import StepQueue
+from maintui.core.site.config import load_config
+from maintui.tui.dialogs.confirm import ChecklistDialog, ConfirmDialog, ReasonDialog
+from maintui.tui.screens.session import SessionScreen
+from maintui.tui.widgets.steps import StepQueue
 from tests.core.helpers import rows, step_states
 
 SESSION = """
@@ -102,11 +102,11 @@ async def test_a_second_console_on_the_same_run_watches_read_only(site):
     async with first.run_test(size=(80, 24)) as pilot:
         await pilot.press("r")
         await until(pilot, lambda: isinstance(dialog(first), ConfirmDialog))
-        from maintui.core.attach import Identity
+        from maintui.core.run.attach import Identity
 
         second = SessionScreen(config, "monthly")
         other = Identity("bob", "elsewhere", 1, "")
-        import maintui.tui.session as session_mod
+        import maintui.tui.screens.session as session_mod
 
         original = session_mod.Attachment
 
@@ -187,7 +187,7 @@ risk = "safe"
 
 async def test_quitting_while_driving_a_run_asks_first_and_the_run_goes_on(site):
     from maintui.tui.app import make_app
-    from maintui.tui.dialogs import QuitDialog
+    from maintui.tui.dialogs.confirm import QuitDialog
 
     site.screen("monthly", SESSION)
     app = make_app(load_config(site.config))
@@ -210,8 +210,8 @@ async def test_an_interrupted_run_is_offered_for_resume_and_marked_done(site):
     import os
     import signal
 
-    from maintui.core.launch import spawn_runner
-    from maintui.tui.dialogs import InterruptedDialog
+    from maintui.core.run.launch import spawn_runner
+    from maintui.tui.dialogs.confirm import InterruptedDialog
     from tests.core.helpers import output, process_gone, wait_for
 
     site.screen("slow", """
@@ -245,7 +245,7 @@ risk = "safe"
 
 
 async def test_a_step_running_past_its_usual_p95_asks_the_operator(site):
-    from maintui.tui.dialogs import OverrunDialog
+    from maintui.tui.dialogs.confirm import OverrunDialog
 
     site.screen("usual", """
 title = "Usual"

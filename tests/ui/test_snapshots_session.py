@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
-from maintui.core.config import load_config
-from maintui.tui.session import SessionScreen
+from maintui.core.site.config import load_config
+from maintui.tui.screens.session import SessionScreen
 
 SIZES = [(80, 24), (120, 40)]
 SCREEN = """
@@ -92,7 +92,7 @@ def test_session_before_any_run(finished, snap_compare, size, tmp_path):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_logs_screen(snap_compare, size, tmp_path):
-    from maintui.tui.logs import LogsApp
+    from maintui.tui.screens.logs import LogsApp
 
     log = tmp_path / "app.log"
     log.write_text("".join(

@@ -7,22 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from maintui.core import incidents as inc
 from maintui.core.clock import FakeClock
-from maintui.core.config import load_config
-from maintui.core.demo import build_sandbox
-from maintui.core.loglevel import Level
-from maintui.core.logtail import Line
-from maintui.core.probe import FakeProbe, fake_snapshot
+from maintui.core.incidents import model as inc
+from maintui.core.logs.levels import Level
+from maintui.core.logs.tail import Line
+from maintui.core.probes.base import FakeProbe, fake_snapshot
+from maintui.core.site.config import load_config
 from maintui.core.states import StepRow
-from maintui.core.store import RunLog
+from maintui.core.store.db import RunLog
+from maintui.demo.sandbox import build_sandbox
 from maintui.tui.app import MaintuiApp, make_app
-from maintui.tui.dialogs import ConfirmDialog, ReasonDialog
-from maintui.tui.incident_dialogs import CloseIncidentDialog, OpenIncidentDialog, QuickActionDialog
-from maintui.tui.incidents_view import IncidentScreen
-from maintui.tui.session import SessionScreen
-from maintui.tui.triage import TriageScreen
-from maintui.tui.triage_widgets import (
+from maintui.tui.dialogs.confirm import ConfirmDialog, ReasonDialog
+from maintui.tui.dialogs.incident import CloseIncidentDialog, OpenIncidentDialog, QuickActionDialog
+from maintui.tui.screens.incident import IncidentScreen
+from maintui.tui.screens.session import SessionScreen
+from maintui.tui.screens.triage import TriageScreen
+from maintui.tui.widgets.triage import (
     CheckTable,
     ErrorFeed,
     ErrorTable,
@@ -105,7 +105,7 @@ def stub_checks(monkeypatch) -> list[list[str]]:
         calls.append([screen, *(extra or [])])
         return 1
 
-    monkeypatch.setattr("maintui.tui.triage_actions.spawn_runner", spawn)
+    monkeypatch.setattr("maintui.tui.screens.triage_actions.spawn_runner", spawn)
     return calls
 
 
@@ -163,7 +163,7 @@ def test_failing_checks_are_findings_not_ok_and_failed_steps_without_findings():
 
 
 def test_is_error_ignores_warnings():
-    from maintui.tui.triage_widgets import is_error
+    from maintui.tui.widgets.triage import is_error
 
     assert not is_error(Line("app", 0, "WARNING slow", Level.WARNING))
     assert is_error(Line("app", 0, "CRITICAL down", Level.CRITICAL))
@@ -222,7 +222,7 @@ async def test_notes_without_an_open_incident_say_how_to_open_one(sandbox, monke
 async def test_a_hidden_triage_screen_reads_no_logs(sandbox, monkeypatch):
     stub_checks(monkeypatch)
     await using_log(sandbox, seed_checks)
-    monkeypatch.setattr("maintui.tui.triage.REFRESH", 0.05)
+    monkeypatch.setattr("maintui.tui.screens.triage.REFRESH", 0.05)
     async with app_for(sandbox).run_test(size=(80, 24)) as pilot:
         screen = await open_triage(pilot)
         reads = []

@@ -41,7 +41,7 @@ def _plain_logs(argv: list[str]) -> bool:
 
 
 def _open_logs(args: argparse.Namespace) -> int:
-    from maintui.tui.logs import open_paths
+    from maintui.tui.screens.logs import open_paths
 
     return open_paths(args.paths)
 

@@ -9,8 +9,8 @@ import sys
 from typing import Any
 
 from maintui.cli.common import emit, site, when, with_log
-from maintui.core import incidents as inc
-from maintui.core.durations import format_duration
+from maintui.core.incidents import model as inc
+from maintui.core.units import format_duration
 
 
 def register(sub: Any, common: Any) -> None:
@@ -94,7 +94,7 @@ def cmd_note(args: Any) -> int:
 
 
 def cmd_snapshot(args: Any) -> int:
-    from maintui.core.diagnostics import render_snapshot, snapshot, store_snapshot
+    from maintui.core.incidents.diagnostics import render_snapshot, snapshot, store_snapshot
 
     config = site(args)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from maintui.cli.common import emit, site, when, with_log
-from maintui.core.durations import format_duration
 from maintui.core.errors import ConfigError, UsageError
+from maintui.core.units import format_duration
 
 
 def register(sub: Any, common: Any) -> None:
@@ -44,7 +44,7 @@ def register(sub: Any, common: Any) -> None:
 
 
 def cmd_validate(args: Any) -> int:
-    from maintui.core.screenfile import load_screen_file, screen_files
+    from maintui.core.site.screenfile import load_screen_file, screen_files
 
     config = site(args)
     paths = [Path(f) for f in args.files] if args.files else screen_files(config)
@@ -136,7 +136,7 @@ def cmd_show(args: Any) -> int:
 
 
 def cmd_report(args: Any) -> int:
-    from maintui.core.report import render_report
+    from maintui.core.run.report import render_report
 
     config = site(args)
 

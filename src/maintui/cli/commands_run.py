@@ -63,7 +63,7 @@ def _gates(args: Any) -> str:
 
 
 def cmd_run(args: Any) -> int:
-    from maintui.core.screenfile import load_screen
+    from maintui.core.site.screenfile import load_screen
 
     config = site(args)
     screen = load_screen(config, args.screen)
@@ -71,11 +71,11 @@ def cmd_run(args: Any) -> int:
         return _dry_run(config, screen, parse_vars(args.var))
     if args.incident:  # before anything runs: a typo must not leave the run unattached
         from maintui.cli.common import with_log
-        from maintui.core import incidents
+        from maintui.core.incidents import model as incidents
 
         with_log(config, lambda log: incidents.get_incident(log, args.incident, must_be_open=True))
     if args.detach:
-        from maintui.core.launch import spawn_runner
+        from maintui.core.run.launch import spawn_runner
 
         extra = [f"--var={v}" for v in args.var or []] + (["--yes"] if args.yes else [])
         extra += ["--reason", args.reason] if args.reason else []
@@ -90,9 +90,9 @@ def cmd_run(args: Any) -> int:
 
 async def _foreground(config, screen, args: Any, adopt: int | None, choice: str | None = None) -> int:
     from maintui.cli.terminal import TerminalReporter, tty_prompt
-    from maintui.core.lease import recover_interrupted
-    from maintui.core.runner import Runner, RunOptions
-    from maintui.core.store import RunLog
+    from maintui.core.run.lease import recover_interrupted
+    from maintui.core.run.runner import Runner, RunOptions
+    from maintui.core.store.db import RunLog
 
     detached = getattr(args, "detached", False)
     reporter = TerminalReporter(show_output=not getattr(args, "quiet", False) and not detached)
@@ -121,7 +121,7 @@ async def _foreground(config, screen, args: Any, adopt: int | None, choice: str 
         else:
             await runner.adopt(adopt)
         if detached:
-            from maintui.core.launch import announce
+            from maintui.core.run.launch import announce
 
             announce(runner.run_id)
             reporter.silenced = True
@@ -162,7 +162,7 @@ def _install_signals(runner, log, reporter, options) -> None:
 
 
 def _dry_run(config, screen, overrides: dict[str, str]) -> int:
-    from maintui.core.planning import plan_screen
+    from maintui.core.run.plan import plan_screen
 
     items = plan_screen(config, screen, overrides)
     print(f"Dry run of {screen.name}: {screen.title} — {len(items)} steps, nothing is changed\n")
@@ -181,7 +181,7 @@ def _dry_run(config, screen, overrides: dict[str, str]) -> int:
 
 
 async def _resume(runner, choice: str | None, reporter) -> RunState:
-    from maintui.core.stepexec import verify
+    from maintui.core.run.steps import verify
 
     rows = await runner.log.steps(runner.run_id)
     unfinished = [r for r in rows if r.state in (StepState.RUNNING, StepState.WAITING)]
@@ -226,7 +226,7 @@ async def _ask_choice(reporter) -> str | None:
 
 def _load_run(args: Any):
     from maintui.cli.common import with_log
-    from maintui.core.screenfile import load_screen
+    from maintui.core.site.screenfile import load_screen
 
     config = site(args)
 
@@ -277,7 +277,7 @@ def cmd_rollback(args: Any) -> int:
 
     async def go(log) -> int:
         from maintui.cli.terminal import TerminalReporter
-        from maintui.core.runner import Runner, RunOptions
+        from maintui.core.run.runner import Runner, RunOptions
 
         runner = Runner(config, screen, log, RunOptions(gates="none"), TerminalReporter())
         await runner.adopt(run.id)
@@ -294,7 +294,7 @@ def _undo_lines(config: Any, screen: Any, run_id: int, done: list[str]) -> list[
     """What undoing each completed step runs, masked as the runner would show it."""
     from maintui.core.actions import get_action
     from maintui.core.masking import Masker
-    from maintui.core.render import make_lookup, rollback_text
+    from maintui.core.run.stepview import make_lookup, rollback_text
 
     mask = Masker.for_site(config.data, config.mask_patterns)
     lookup = make_lookup(config, screen, run_id, config.state_dir / "runs" / str(run_id))

@@ -41,7 +41,7 @@ def register(sub: Any, common: Any) -> None:
 
 
 def cmd_init(args: Any) -> int:
-    from maintui.core.paths import starter_site
+    from maintui.core.site.paths import starter_site
 
     dest = Path(args.dir).expanduser()
     if (dest / "config.toml").exists() and not args.force:
@@ -59,7 +59,7 @@ def cmd_init(args: Any) -> int:
 def cmd_demo(args: Any) -> int:
     import tempfile
 
-    from maintui.core.demo import build_sandbox, start_log_writer
+    from maintui.demo.sandbox import build_sandbox, start_log_writer
 
     root = Path(args.path).expanduser() if args.path else Path(tempfile.mkdtemp(prefix="maintui-demo-"))
     config_path = build_sandbox(root)
@@ -103,13 +103,13 @@ def cmd_attach(args: Any) -> int:
 
 def cmd_logs(args: Any) -> int:
     if args.paths:  # plain files need no site: no config is read
-        from maintui.tui.logs import open_paths
+        from maintui.tui.screens.logs import open_paths
 
         return open_paths(args.paths)
     config = site(args)
     if not config.logs:
         raise ConfigError(f"no logs to follow: give paths, or add a [logs] table to {config.path}")
-    from maintui.tui.logs import LogsApp
+    from maintui.tui.screens.logs import LogsApp
 
     LogsApp(config.logs).run()
     return 0

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from maintui.core.config import SiteConfig, load_config
+from maintui.core.site.config import SiteConfig, load_config
 
 T = TypeVar("T")
 
@@ -30,8 +30,8 @@ def site(args: Any) -> SiteConfig:
 
 def with_log(config: SiteConfig, fn: Callable[[Any], Awaitable[T]], *, create: bool = True) -> T:
     """Open the run log, mark dead runners' runs interrupted, run fn(log), always close."""
-    from maintui.core.lease import recover_interrupted
-    from maintui.core.store import RunLog
+    from maintui.core.run.lease import recover_interrupted
+    from maintui.core.store.db import RunLog
 
     async def go() -> T:
         log = await RunLog.for_site(config, create=create)

@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 
-from maintui.core.gates import Answer, GateRequest
+from maintui.core.run.gates import Answer, GateRequest
 from maintui.core.states import DecisionKind
 
 

@@ -12,19 +12,19 @@ from textual.driver import Driver
 from textual.worker import Worker, WorkerState
 
 from maintui.core.clock import Clock, SystemClock
-from maintui.core.config import SiteConfig
 from maintui.core.errors import ConfigError
-from maintui.core.probe import Probe
-from maintui.tui.board import RunSource
+from maintui.core.probes.base import Probe
+from maintui.core.site.config import SiteConfig
 from maintui.tui.commands import MaintuiCommands
-from maintui.tui.home import HomeScreen
+from maintui.tui.models.board import RunSource
+from maintui.tui.navigation import HOME, Sections
 from maintui.tui.poller import Poller
-from maintui.tui.sections import HOME, Sections
-from maintui.tui.toosmall import TooSmallScreen, guard_size
+from maintui.tui.screens.home import HomeScreen
+from maintui.tui.screens.too_small import TooSmallScreen, guard_size
 
 
 def default_probe() -> Probe:
-    from maintui.core.probe import PsutilProbe
+    from maintui.core.probes.base import PsutilProbe
 
     return PsutilProbe()
 
@@ -84,7 +84,9 @@ class MaintuiApp(Sections):
         return True
 
     def action_help(self) -> None:
-        from maintui.tui.help import HelpScreen  # on first use: not needed for the first frame
+        from maintui.tui.screens.help import (
+            HelpScreen,  # on first use: not needed for the first frame
+        )
 
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
@@ -93,7 +95,7 @@ class MaintuiApp(Sections):
 
     def driven_runs(self) -> list[int]:
         """Live runs this console drives (their sessions are somewhere in the screen stacks)."""
-        from maintui.tui.session import SessionScreen
+        from maintui.tui.screens.session import SessionScreen
 
         stacks = list(self._screen_stacks.values())  # every mode's stack, not only the current
         return sorted({s.run_id for stack in stacks for s in stack
@@ -104,7 +106,7 @@ class MaintuiApp(Sections):
         runs = self.driven_runs()
         if not runs:
             return True
-        from maintui.tui.dialogs import QuitDialog
+        from maintui.tui.dialogs.confirm import QuitDialog
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -118,7 +120,7 @@ class MaintuiApp(Sections):
         self.exit(0)
 
     async def action_quit(self) -> None:
-        from maintui.tui.dialogs import QuitDialog
+        from maintui.tui.dialogs.confirm import QuitDialog
 
         if isinstance(self.screen, QuitDialog):  # Ctrl+Q again on the question: quit
             self.screen.dismiss(True)
@@ -153,7 +155,7 @@ def make_app(config: SiteConfig, *, probe: Probe | None = None, clock: Clock | N
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m maintui.tui.app [--config PATH] [--theme NAME]`."""
-    from maintui.core.config import load_config
+    from maintui.core.site.config import load_config
 
     parser = argparse.ArgumentParser(prog="maintui.tui.app", description=main.__doc__)
     parser.add_argument("--config", metavar="PATH")

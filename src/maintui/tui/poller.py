@@ -12,14 +12,14 @@ from weakref import WeakKeyDictionary
 from textual.signal import Signal
 
 from maintui.core.clock import Clock
-from maintui.core.probe import Probe, Snapshot
-from maintui.tui.board import Board, RunSource, ScreenCatalog, build_board, read_maintenance
+from maintui.core.probes.base import Probe, Snapshot
+from maintui.tui.models.board import Board, RunSource, ScreenCatalog, build_board, read_maintenance
 from maintui.tui.widgets.processes import ProcessTable
 
 if TYPE_CHECKING:
     from textual.app import App
 
-    from maintui.core.config import SiteConfig
+    from maintui.core.site.config import SiteConfig
 
 EVERYTHING = frozenset({"resources", "processes", "board"})
 HISTORY = 120  # samples kept per metric: two minutes at 1 s (ten at 5 s), bounded
@@ -168,7 +168,7 @@ class Poller:
         """The run log, opened on first use; None (with the reason in `problems`) if it cannot be."""
         if self.store is None and self._owns_store:
             from maintui.core.errors import StoreError
-            from maintui.core.store import RunLog
+            from maintui.core.store.db import RunLog
 
             try:
                 self.store = await RunLog.for_site(self.config)

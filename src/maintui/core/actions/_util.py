@@ -15,8 +15,8 @@ from typing import Any, Literal
 from pydantic import field_validator
 
 from maintui.core.actions.base import ActionContext, ActionResult, Finding, Params, worst
-from maintui.core.durations import parse_duration
 from maintui.core.errors import ActionError
+from maintui.core.units import parse_duration
 
 FailOn = Literal["warning", "critical", "never"]
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from maintui.core.states import severity
 
 if TYPE_CHECKING:
-    from maintui.core.config import SiteConfig
+    from maintui.core.site.config import SiteConfig
 
 STATUSES = ("ok", "warning", "critical")
 

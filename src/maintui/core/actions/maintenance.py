@@ -12,8 +12,8 @@ from typing import Any, Literal
 from maintui.core.actions import register
 from maintui.core.actions._util import iso, state_dir
 from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
-from maintui.core.durations import parse_duration
 from maintui.core.errors import ActionError
+from maintui.core.units import parse_duration
 
 FILE = "maintenance.json"
 OFF: dict[str, Any] = {"on": False}

@@ -8,8 +8,8 @@ from typing import ClassVar
 from maintui.core.actions import register
 from maintui.core.actions._util import CheckParams, human, level, verdict
 from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding
-from maintui.core.config import DEFAULT_THRESHOLDS
-from maintui.core.probe import Probe, Snapshot
+from maintui.core.probes.base import Probe, Snapshot
+from maintui.core.site.config import DEFAULT_THRESHOLDS
 
 
 class ResourcesParams(CheckParams):
@@ -20,7 +20,7 @@ class ResourcesParams(CheckParams):
 
 
 def _psutil_probe() -> Probe:
-    from maintui.core.probe import PsutilProbe
+    from maintui.core.probes.base import PsutilProbe
 
     return PsutilProbe(process_interval=float("inf"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from maintui.core.probe import Disk
+from maintui.core.probes.base import Disk
 from maintui.tui.format import used_of
 from maintui.tui.widgets.gauges import GaugeLines, Levels, Reading, Series
 

@@ -16,7 +16,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from maintui.core.probe import Snapshot
+from maintui.core.probes.base import Snapshot
 from maintui.tui.format import size, used_of
 
 BARS = "▁▂▃▄▅▆▇█"

@@ -7,7 +7,7 @@ from pathlib import PurePath
 from rich.text import Text
 from textual.widgets import Static
 
-from maintui.core.carryover import RESTORE_MAX_AGE, Skipped, VerifiedRestore
+from maintui.core.store.carryover import RESTORE_MAX_AGE, Skipped, VerifiedRestore
 from maintui.tui.format import ago, span
 
 MAX_SKIPS = 3  # lines of skipped steps; the rest are counted

@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from maintui.core.probe import Proc
+from maintui.core.probes.base import Proc
 from maintui.tui.format import size
 
 MAX_ROWS = 60  # more than any screen shows; beyond that rows only cost time

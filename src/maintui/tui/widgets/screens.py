@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.message import Message
 from textual.widgets import Static
 
-from maintui.tui.board import ScreenStatus
 from maintui.tui.format import ago, span
+from maintui.tui.models.board import ScreenStatus
 from maintui.tui.widgets.rows import STATE_LEVELS, Cell, RowList
 
 SHORT_STATES = {"succeeded": "ok", "rolled_back": "rolled back", "rollback_failed": "undo failed"}

@@ -1,0 +1,87 @@
+"""A run's Markdown report: steps, outcomes, timings, decisions, notes, findings."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from maintui.core.probes.psutil import describe
+from maintui.core.units import format_duration
+
+ICONS = {"succeeded": "✓", "failed": "✗", "timed_out": "⏱", "skipped": "⤼", "rolled_back": "↺",
+         "rollback_failed": "‼", "cancelled": "–", "pending": "·", "waiting": "?", "running": "▶"}
+
+
+def when(ts: float | None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)) if ts else "—"
+
+
+def cell(text: str) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+async def render_report(log, run_id: int) -> str:
+    """Markdown for one run, from the run log alone."""
+    run = await log.run(run_id)
+    if run is None:
+        raise KeyError(run_id)
+    steps = await log.steps(run_id)
+    decisions = await log.decisions(run_id)
+    findings = await log.findings(run_id)
+    took = format_duration(run.ended - run.started) if run.ended else "still running"
+    out = [f"# {run.title or run.screen} — run {run.id}", "",
+           f"- **Screen:** {run.screen}", f"- **Outcome:** {run.state}"
+           + (f" — {run.message}" if run.message else ""),
+           f"- **Operator:** {run.user}@{run.host}", f"- **Started:** {when(run.started)}",
+           f"- **Ended:** {when(run.ended)} ({took})"]
+    if run.incident:
+        out.append(f"- **Incident:** {run.incident}")
+    sessions = {e.data.get("phase"): e.data for e in await log.events(run_id) if e.kind == "session"}
+    start = sessions.get("start", {})
+    if start.get("window"):
+        out.append(f"- **Window:** {start['window']}")
+    if start.get("outside_window"):
+        out.append(f"- **Started outside the window:** {start['outside_window']}")
+    for phase in ("start", "end"):
+        if "gauges" in sessions.get(phase, {}):
+            out.append(f"- **Gauges at {phase}:** {describe(sessions[phase]['gauges'])}")
+    out += ["", "## Steps", "", "| # | Step | Outcome | Attempts | Duration | Note |",
+            "|---|------|---------|----------|----------|------|"]
+    for s in steps:
+        dur = format_duration(s.ended - s.started) if s.started and s.ended else "—"
+        note = s.reason or (f"exit {s.exit_code}" if s.exit_code not in (None, 0) else "")
+        out.append(f"| {s.position + 1} | {cell(s.title)} (`{s.step_id}`) | "
+                   f"{ICONS.get(s.state, '')} {s.state} | {s.attempt} | {dur} | {cell(note)} |")
+    if findings:
+        out += ["", "## Findings", ""]
+        for f in findings:
+            out.append(f"- **{f['status'].upper()}** `{f['step_id']}` — {f['summary']}")
+    if decisions:
+        out += ["", "## Decisions and notes", ""]
+        for d in decisions:
+            who = d.user + (f" from {d.client}" if d.client else "")
+            target = f" `{d.step_id}`" if d.step_id else ""
+            reason = f": {d.reason}" if d.reason else ""
+            out.append(f"- {when(d.ts)} {who} — **{d.kind}**{target}{reason}")
+    bad = [s for s in steps if s.state in ("failed", "timed_out", "rollback_failed")]
+    for s in bad:
+        tail = await log.output_tail(run_id, s.step_id, 20)
+        if tail:
+            out += ["", f"### Last output of `{s.step_id}`", "", "```"]
+            out += [ln.line for ln in tail] + ["```"]
+    return "\n".join(out) + "\n"
+
+
+def render_report_sync(path: Path, run_id: int) -> str:
+    """For action threads: open the run log on a private loop and render."""
+    from maintui.core.store.db import RunLog
+
+    async def go() -> str:
+        log = await RunLog.open(path, create=False)
+        try:
+            return await render_report(log, run_id)
+        finally:
+            await log.close()
+
+    return asyncio.run(go())

@@ -1,0 +1,194 @@
+"""Executing one step attempt, its verify check, and its undo, for the runner."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from maintui.core.actions.base import ActionContext, ActionResult
+from maintui.core.errors import ActionError
+from maintui.core.run.recorder import OutputRecorder
+from maintui.core.run.shell import GRACE, run_command
+from maintui.core.run.stepview import (
+    Rendered,
+    action_params,
+    render_command,
+    step_command,
+    step_env,
+)
+from maintui.core.site.config import SiteConfig
+from maintui.core.site.screenfile import Screen, Step
+from maintui.core.site.template import substitute
+from maintui.core.states import StepState
+from maintui.core.store.sync import StoreKV, StoreSamples
+
+VERIFY_TIMEOUT = 120.0
+
+
+@dataclass
+class Outcome:
+    state: StepState
+    exit_code: int | None = None
+    message: str = ""
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    undo: dict[str, Any] | None = None
+
+
+@dataclass
+class RunContext:
+    """What every step of one run shares."""
+
+    config: SiteConfig
+    screen: Screen
+    log: Any
+    run_id: int
+    run_dir: Path
+    lookup: Callable[[str], Any]
+    recorder: OutputRecorder
+    cancel: asyncio.Event
+    render_report: Callable[[], str] | None = None
+
+
+async def _command(ctx: RunContext, step: Step, rendered: Rendered, stream_prefix: str = "") -> Outcome:
+    async def sink(stream: str, lines: list[str]) -> None:
+        await ctx.recorder.add(step.id, stream_prefix + stream if stream_prefix else stream, lines)
+
+    cwd = str(substitute(step.cwd, ctx.lookup)) if step.cwd else None
+    env = step_env(step, ctx.lookup, ctx.run_id, {})
+    result = await run_command(rendered.argv, sink, env=env, cwd=cwd, timeout=step.timeout,
+                               cancel=ctx.cancel)
+    if result.timed_out:
+        return Outcome(StepState.TIMED_OUT, None, f"timed out after {step.timeout:g}s; "
+                       "its process group was killed")
+    if result.cancelled:
+        return Outcome(StepState.CANCELLED, None, "cancelled by the operator; process group killed")
+    if result.exit_code != 0:
+        return Outcome(StepState.FAILED, result.exit_code, f"exit code {result.exit_code}")
+    return Outcome(StepState.SUCCEEDED, 0)
+
+
+def _action_context(ctx: RunContext, step: Step, params: Any, loop: asyncio.AbstractEventLoop,
+                    cancelled: Any) -> ActionContext:
+    def log_line(line: str) -> None:
+        loop.call_soon_threadsafe(ctx.recorder.add_now, step.id, "stdout", str(line).split("\n"))
+
+    return ActionContext(params=params, config=ctx.config, scratch_dir=ctx.run_dir / step.id,
+                         run_id=ctx.run_id, step_id=step.id, log=log_line,
+                         kv=StoreKV(ctx.log.path), samples=StoreSamples(ctx.log.path),
+                         cancelled=cancelled, render_report=ctx.render_report)
+
+
+async def _in_thread(ctx: RunContext, step: Step, fn: Callable[[ActionContext], Any],
+                     params: Any) -> tuple[str, Any]:
+    """Run fn(actx) in a thread; returns ('ok', value) | ('timeout'|'cancelled'|'error', info)."""
+    import threading
+
+    loop = asyncio.get_running_loop()
+    flag = threading.Event()
+    actx = _action_context(ctx, step, params, loop, flag)
+    (ctx.run_dir / step.id).mkdir(parents=True, exist_ok=True)
+    task = asyncio.ensure_future(asyncio.to_thread(fn, actx))
+    stopper = asyncio.ensure_future(ctx.cancel.wait())
+    done, _ = await asyncio.wait({task, stopper}, timeout=step.timeout,
+                                 return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    if task in done:
+        try:
+            return "ok", task.result()
+        except ActionError as exc:
+            return "error", str(exc)
+        except Exception as exc:  # an action bug must not take the runner down
+            return "error", f"{type(exc).__name__}: {exc}"
+    flag.set()  # threads cannot be killed: ask the action to stop and wait a grace period
+    with contextlib.suppress(TimeoutError, Exception):
+        await asyncio.wait_for(asyncio.shield(task), GRACE)
+    return ("cancelled", "cancelled by the operator") if ctx.cancel.is_set() else (
+        "timeout", f"timed out after {step.timeout:g}s")
+
+
+async def _action(ctx: RunContext, step: Step) -> Outcome:
+    try:
+        cls, params = action_params(step, ctx.lookup)
+    except Exception as exc:
+        return Outcome(StepState.FAILED, None, f"bad parameters for {step.action}: {exc}")
+    action = cls()
+    kind, value = await _in_thread(ctx, step, action.run, params)
+    if kind == "timeout":
+        return Outcome(StepState.TIMED_OUT, None, value)
+    if kind == "cancelled":
+        return Outcome(StepState.CANCELLED, None, value)
+    if kind == "error":
+        return Outcome(StepState.FAILED, None, value)
+    result: ActionResult = value
+    findings = [f.as_dict() for f in result.findings]
+    state = StepState.SUCCEEDED if result.ok else StepState.FAILED
+    message = result.message or ("" if result.ok else "the action reported failure")
+    return Outcome(state, None, message, findings, result.undo)
+
+
+async def execute(ctx: RunContext, step: Step) -> Outcome:
+    """One attempt: the step itself, then its verify check when it succeeded."""
+    if step.action:
+        outcome = await _action(ctx, step)
+    else:
+        rendered = step_command(step, ctx.lookup)
+        assert rendered is not None
+        outcome = await _command(ctx, step, rendered)
+    if outcome.state is StepState.SUCCEEDED and step.verify is not None:
+        verdict = await verify(ctx, step)
+        if verdict is not None:
+            outcome.state, outcome.message = StepState.FAILED, verdict
+    return outcome
+
+
+async def verify(ctx: RunContext, step: Step) -> str | None:
+    """Run the step's verify check; None when it passed, else why it failed."""
+    rendered = render_command(step.verify, ctx.lookup)
+    if rendered is None:
+        return None
+    await ctx.recorder.add(step.id, "verify", [f"$ {rendered.display}"])
+
+    async def sink(stream: str, lines: list[str]) -> None:
+        await ctx.recorder.add(step.id, "verify", lines)
+
+    env = step_env(step, ctx.lookup, ctx.run_id, {})
+    result = await run_command(rendered.argv, sink, env=env, timeout=step.timeout or VERIFY_TIMEOUT,
+                               cancel=ctx.cancel)
+    if result.ok:
+        return None
+    if result.timed_out:
+        return "verify check timed out"
+    return f"verify check failed (exit code {result.exit_code})"
+
+
+async def undo(ctx: RunContext, step: Step, undo_data: dict[str, Any] | None) -> tuple[bool, str]:
+    """Undo a completed step: its `rollback` command, else the action's own undo."""
+    if step.rollback is not None:
+        rendered = render_command(step.rollback, ctx.lookup)
+        assert rendered is not None
+        await ctx.recorder.add(step.id, "rollback", [f"$ {rendered.display}"])
+
+        async def sink(stream: str, lines: list[str]) -> None:
+            await ctx.recorder.add(step.id, "rollback", lines)
+
+        result = await run_command(rendered.argv, sink, env=step_env(step, ctx.lookup, ctx.run_id, {}),
+                                   timeout=step.timeout)
+        return result.ok, "" if result.ok else f"rollback command failed (exit {result.exit_code})"
+    if step.action:
+        cls, params = action_params(step, ctx.lookup)
+        if not cls.has_undo():
+            return True, "nothing to undo"
+        if undo_data is None:
+            return True, "nothing to undo (the action recorded no changes)"
+        kind, value = await _in_thread(ctx, step, lambda a: cls().undo(a, undo_data), params)
+        return kind == "ok", "" if kind == "ok" else f"undo failed: {value}"
+    return True, "nothing to undo"
+
+
+def undo_json(data: dict[str, Any] | None) -> str | None:
+    return json.dumps(data, default=str) if data is not None else None

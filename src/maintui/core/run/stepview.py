@@ -1,0 +1,111 @@
+"""Rendering a step for a run: variables substituted, commands as argv, text masked for display."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from maintui.core.site.config import SiteConfig
+from maintui.core.site.screenfile import Screen, Step
+from maintui.core.site.template import substitute
+
+SHELL = "/bin/sh"
+
+
+def make_lookup(config: SiteConfig, screen: Screen, run_id: int | str,
+                run_dir: Path) -> Callable[[str], Any]:
+    builtins = {"run.id": str(run_id), "run.dir": str(run_dir), "site.root": str(config.root),
+                "screen.name": screen.name}
+
+    def lookup(name: str) -> Any:
+        if name in builtins:
+            return builtins[name]
+        return config.lookup(name)
+
+    return lookup
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A command ready to spawn, and how to show it."""
+
+    argv: list[str]
+    display: str
+
+
+def render_command(cmd: str | list[str] | None, lookup: Callable[[str], Any]) -> Rendered | None:
+    """A shell string (values shell-quoted) or an argv list (values as they are)."""
+    if cmd is None:
+        return None
+    if isinstance(cmd, str):
+        text = substitute(cmd, lookup, shell=True)
+        return Rendered([SHELL, "-c", text], text)
+    argv = [str(a) for a in substitute(cmd, lookup)]
+    return Rendered(argv, shlex.join(argv))
+
+
+def step_command(step: Step, lookup: Callable[[str], Any]) -> Rendered | None:
+    if step.run is not None:
+        return render_command(step.run, lookup)
+    if step.argv is not None:
+        return render_command(step.argv, lookup)
+    return None
+
+
+def describe_action(step: Step, lookup: Callable[[str], Any]) -> str:
+    params = substitute(step.with_, lookup)
+    args = " ".join(f"{k}={_arg(v)}" for k, v in params.items())
+    return f"{step.action} {args}".strip()
+
+
+def _arg(value: Any) -> str:
+    """A parameter as an operator reads it: tables and lists as compact JSON, text quoted."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"), default=str)
+    return shlex.quote(str(value)) if isinstance(value, str) else str(value).lower() if isinstance(
+        value, bool) else str(value)
+
+
+def display_command(step: Step, lookup: Callable[[str], Any]) -> str:
+    """One line that says what the step does: the command, the action call, or 'manual'."""
+    if step.manual:
+        return "manual checklist item"
+    if step.action:
+        return describe_action(step, lookup)
+    rendered = step_command(step, lookup)
+    return rendered.display if rendered else ""
+
+
+def rollback_text(step: Step, lookup: Callable[[str], Any]) -> str:
+    if step.rollback is not None:
+        rendered = render_command(step.rollback, lookup)
+        return rendered.display if rendered else ""
+    if step.action:
+        from maintui.core.actions import get_action
+
+        cls = get_action(step.action)
+        if cls is not None and cls.has_undo():
+            return f"{step.action} undo (built in)"
+    return ""
+
+
+def step_env(step: Step, lookup: Callable[[str], Any], run_id: int, extra: dict[str, str]) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({k: str(v) for k, v in substitute(step.env, lookup).items()})
+    env.update(extra)
+    env.update({"MAINTUI_RUN_ID": str(run_id), "MAINTUI_STEP": step.id})
+    return env
+
+
+def action_params(step: Step, lookup: Callable[[str], Any]) -> Any:
+    from maintui.core.actions import get_action
+
+    cls = get_action(step.action or "")
+    if cls is None:
+        raise KeyError(step.action)
+    return cls, cls.Params.model_validate(substitute(step.with_, lookup))

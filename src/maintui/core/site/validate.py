@@ -1,0 +1,141 @@
+"""Checks across a screen file: ids, `after`, cycles, actions and their parameters, variables."""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from maintui.core.run.order import find_cycle
+from maintui.core.site.template import names_in, substitute
+
+if TYPE_CHECKING:
+    from maintui.core.site.config import SiteConfig
+    from maintui.core.site.screenfile import Problem, Screen, Step
+
+
+def _hint(word: str, choices) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {match[0]!r}?" if match else ""
+
+
+def check_semantics(screen: Screen, raw_steps: list[Any], config: SiteConfig | None) -> list[Problem]:
+    from maintui.core.site.screenfile import Problem
+
+    file = str(screen.path)
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    ids = step_ids(raw_steps)
+    for step in screen.steps:
+        where = f"step {step.id!r}"
+        if step.id in seen:
+            problems.append(Problem(file, where, "duplicate step id; every id must be unique"))
+        seen.add(step.id)
+        problems += step_problems(file, where, step, ids, config)
+    deps = {s.id: s.after for s in screen.steps}
+    cycle = find_cycle(deps)
+    if cycle:
+        problems.append(Problem(file, "steps", "cycle in `after`: " + " → ".join(cycle)))
+    if config is not None:
+        for name in screen.panels.logs:
+            if name not in config.logs:
+                problems.append(Problem(file, "panels.logs", f"no log named {name!r} in "
+                                        f"{config.path} [logs]{_hint(name, config.logs)}"))
+    return problems
+
+
+def step_ids(raw_steps: list[Any]) -> set[str]:
+    """Ids from the raw tables, so one broken step does not cause 'no step' errors elsewhere."""
+    return {r["id"] for r in raw_steps if isinstance(r, dict) and isinstance(r.get("id"), str)}
+
+
+def step_problems(file: str, where: str, step: Step, ids: set[str],
+                  config: SiteConfig | None) -> list[Problem]:
+    """One step's problems, labelled `where`."""
+    from maintui.core.site.screenfile import Problem
+
+    return [Problem(file, where + m[0], m[1]) for m in _check_step(step, ids, config)]
+
+
+def _check_step(step: Step, ids: set[str], config: SiteConfig | None) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    kinds = [k for k, v in (("action", step.action), ("run", step.run),
+                            ("argv", step.argv), ("manual", step.manual)) if v]
+    if len(kinds) != 1:
+        what = "none of them" if not kinds else " and ".join(kinds)
+        out.append(("", f"needs exactly one of action, run, argv or manual = true (has {what})"))
+    if step.with_ and not step.action:
+        out.append((".with", "`with` only goes with `action`"))
+    if step.argv is not None and not step.argv:
+        out.append((".argv", "argv must not be empty"))
+    for dep in step.after:
+        if dep == step.id:
+            out.append((".after", "a step cannot come after itself"))
+        elif dep not in ids:
+            out.append((".after", f"no step with id {dep!r}{_hint(dep, ids)}"))
+    out += _check_variables(step, config)
+    if step.action:
+        out += _check_action(step, config)
+    return out
+
+
+def _fields(step: Step) -> dict[str, Any]:
+    return {"run": step.run, "argv": step.argv, "with": step.with_, "rollback": step.rollback,
+            "verify": step.verify, "cwd": step.cwd, "env": step.env,
+            "requires": step.requires.disk_path if step.requires else None}
+
+
+def _check_variables(step: Step, config: SiteConfig | None) -> list[tuple[str, str]]:
+    from maintui.core.site.screenfile import BUILTIN_VARS
+
+    if config is None:
+        return []
+    out = []
+    for key, value in _fields(step).items():
+        for name in names_in(value):
+            if name in BUILTIN_VARS:
+                continue
+            try:
+                config.lookup(name)
+            except KeyError:
+                hint = _hint(name, config.variables() + list(BUILTIN_VARS))
+                out.append((f".{key}", f"undefined variable ${{{name}}}: add it to {config.path}"
+                                       f" or pass --var {name}=VALUE{hint}"))
+    return out
+
+
+def _lenient(config: SiteConfig | None):
+    def lookup(name: str) -> Any:
+        if config is None:
+            return f"${{{name}}}"
+        try:
+            return config.lookup(name)
+        except KeyError:
+            return ""  # reported as an undefined variable already
+    return lookup
+
+
+def _check_action(step: Step, config: SiteConfig | None) -> list[tuple[str, str]]:
+    from maintui.core.actions import all_actions, get_action
+
+    cls = get_action(step.action or "")
+    if cls is None:
+        return [(".action", f"unknown action {step.action!r}{_hint(step.action or '', all_actions())}")]
+    params = substitute(step.with_, _lenient(config))
+    try:
+        cls.Params.model_validate(params)
+    except ValidationError as exc:
+        known = set(cls.Params.model_fields)
+        out = []
+        for err in exc.errors():
+            name = ".".join(str(p) for p in err["loc"])
+            if err["type"] == "extra_forbidden":
+                msg = f"unknown parameter for {step.action}{_hint(name, known)}"
+            elif err["type"] == "missing":
+                msg = f"missing parameter for {step.action}"
+            else:
+                msg = err["msg"].removeprefix("Value error, ")
+            out.append((f".with.{name}", msg))
+        return out
+    return []

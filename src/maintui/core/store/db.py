@@ -1,0 +1,241 @@
+"""The run log: a SQLite database (aiosqlite, WAL) that is the source of truth for every run.
+
+State changes commit with `synchronous=FULL` inside `BEGIN IMMEDIATE`; output lines are
+inserted in batches with `synchronous=NORMAL` (a later FULL commit makes them durable too).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiosqlite
+
+from maintui.core.errors import StoreCorrupt, StoreError, StoreFull, StoreLocked
+from maintui.core.store import schema
+from maintui.core.store.queries import Queries
+
+T = TypeVar("T")
+BUSY_TIMEOUT_MS = 5000
+BEGIN_RETRIES = 5  # an immediate "locked" (not one after busy_timeout): ~1.5 s more in all
+
+
+def translate(exc: BaseException, path: Path) -> StoreError:
+    """A sqlite3/OS error as a StoreError whose message says what to do."""
+    text = str(exc)
+    low = text.lower()
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return StoreFull(f"run log {path}: the disk is full ({exc.strerror}); free space "
+                         "and run again — records written before this are intact")
+    if "disk is full" in low or "disk i/o error" in low:
+        return StoreFull(f"run log {path}: writing failed ({text}): the disk is full or a "
+                         "file-size limit was hit; free space and run again — records "
+                         "written before this are intact")
+    if "locked" in low or "busy" in low:
+        return StoreLocked(f"run log {path} is locked by another process ({text}); "
+                           "wait for it to finish, or find it with `fuser " f"{path}`")
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return StoreCorrupt(f"run log {path} is damaged or not a SQLite database ({text}); "
+                            f"move it aside (mv {path} {path}.broken) to start a new one, "
+                            f"or try `sqlite3 {path} .recover` to save its rows")
+    if "unable to open" in low or "readonly" in low or isinstance(exc, PermissionError):
+        return StoreError(f"run log {path} cannot be opened for writing ({text}); check the "
+                          "folder exists and is writable, or set [store] path in config.toml")
+    return StoreError(f"run log {path}: {text}")
+
+
+def _prepare_file(path: Path) -> None:
+    """Create the folder (0700) and the file (0600) before SQLite does, so the mode is ours."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+class RunLog(Queries):
+    """An open run log. Use `await RunLog.open(path)` and always `await close()`."""
+
+    def __init__(self, path: Path, db: aiosqlite.Connection) -> None:
+        self.path = path
+        self.db = db
+        self._lock = asyncio.Lock()
+        self._sync_full: bool | None = None
+        # the site's secret masking, for text people type (incident titles, notes, summaries)
+        self.masker: Callable[[str], str] = str
+
+    @classmethod
+    async def for_site(cls, config: Any, *, create: bool = True) -> RunLog:
+        """The site's run log, masking what is typed into it as the runner masks output."""
+        from maintui.core.masking import Masker
+
+        log = await cls.open(config.store_path, create=create)
+        log.masker = Masker.for_site(config.data, config.mask_patterns)
+        return log
+
+    @classmethod
+    async def open(cls, path: str | os.PathLike, *, create: bool = True) -> RunLog:
+        path = Path(path)
+        try:
+            if create:
+                _prepare_file(path)
+            elif not path.exists():
+                raise StoreError(f"run log {path} does not exist yet; run a screen first")
+            db = await aiosqlite.connect(path, isolation_level=None)
+        except (sqlite3.Error, OSError) as exc:
+            raise translate(exc, path) from None
+        log = cls(path, db)
+        try:
+            await log._setup()
+        except (sqlite3.Error, OSError) as exc:
+            await db.close()
+            raise translate(exc, path) from None
+        except BaseException:
+            await db.close()
+            raise
+        return log
+
+    async def _setup(self) -> None:
+        await self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        mode = await (await self.db.execute("PRAGMA journal_mode=WAL")).fetchone()
+        if mode and mode[0] != "wal":
+            raise sqlite3.OperationalError(f"could not switch to WAL mode (got {mode[0]})")
+        await self.db.execute("PRAGMA foreign_keys=ON")
+        version = (await (await self.db.execute("PRAGMA user_version")).fetchone())[0]
+        if version > schema.VERSION:
+            raise StoreError(f"run log {self.path} was written by a newer maintui "
+                             f"(schema {version}, this one knows {schema.VERSION}); upgrade maintui")
+        for number in range(version, schema.VERSION):
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in schema.MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        await self.db.execute(statement)
+                await self.db.execute(f"PRAGMA user_version={number + 1}")
+                await self.db.execute("COMMIT")
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+
+    async def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error, ValueError):
+            await self.db.close()
+
+    async def __aenter__(self) -> RunLog:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def write(self, fn: Callable[[aiosqlite.Connection], Awaitable[T]], *,
+                    durable: bool = True) -> T:
+        """Run `fn` in one `BEGIN IMMEDIATE` transaction; StoreError on failure, nothing half-done."""
+        async with self._lock:
+            try:
+                if self._sync_full is not durable:
+                    await self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+                    self._sync_full = durable
+                await self._begin()
+                try:
+                    result = await fn(self.db)
+                    await self.db.execute("COMMIT")
+                    return result
+                except BaseException:
+                    if self.db.in_transaction:
+                        await self.db.execute("ROLLBACK")
+                    raise
+            except (sqlite3.Error, OSError) as exc:
+                raise translate(exc, self.path) from None
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, tried again a few times: SQLite answers "locked" without waiting
+        out busy_timeout in some WAL cases (e.g. while another connection recovers the WAL
+        of a writer that was killed), and nothing has been done yet at this point."""
+        for attempt in range(BEGIN_RETRIES):
+            started = time.monotonic()
+            try:
+                await self.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                waited = time.monotonic() - started > 1.0  # busy_timeout was waited out: held
+                if waited or attempt == BEGIN_RETRIES - 1 or "locked" not in str(exc):
+                    raise
+                await asyncio.sleep(0.1 * (attempt + 1))
+
+    async def read(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
+        try:
+            async with self.db.execute(sql, params) as cur:
+                return list(await cur.fetchall())
+        except (sqlite3.Error, OSError) as exc:
+            raise translate(exc, self.path) from None
+
+    # -- writes used by the runner and the console -----------------------------------------
+
+    async def add_event(self, run_id: int, kind: str, step_id: str | None = None,
+                        data: dict[str, Any] | None = None, *, durable: bool = True) -> None:
+        async def go(db: aiosqlite.Connection) -> None:
+            await db.execute("INSERT INTO events(run_id, ts, kind, step_id, data) VALUES(?,?,?,?,?)",
+                             (run_id, time.time(), kind, step_id, json.dumps(data or {})))
+        await self.write(go, durable=durable)
+
+    async def add_output(self, rows: list[tuple[int, str, str, float, int, str]]) -> None:
+        """Insert a batch of (run_id, step_id, stream, ts, nlines, text) chunks in one transaction."""
+        if not rows:
+            return
+
+        async def go(db: aiosqlite.Connection) -> None:
+            await db.executemany(
+                "INSERT INTO output(run_id, step_id, stream, ts, nlines, text) VALUES(?,?,?,?,?,?)",
+                rows)
+        await self.write(go, durable=False)
+
+    async def add_decision(self, run_id: int, kind: str, step_id: str | None = None,
+                           reason: str = "", user: str = "", client: str = "") -> int:
+        """Record an operator's decision (or note); the runner picks it up. Returns its id."""
+        async def go(db: aiosqlite.Connection) -> int:
+            cur = await db.execute(
+                "INSERT INTO decisions(run_id, step_id, kind, reason, user, client, ts) "
+                "VALUES(?,?,?,?,?,?,?)", (run_id, step_id, str(kind), reason, user, client,
+                                          time.time()))
+            await db.execute("INSERT INTO events(run_id, ts, kind, step_id, data) VALUES(?,?,?,?,?)",
+                             (run_id, time.time(), "decision", step_id,
+                              json.dumps({"kind": str(kind), "reason": reason, "user": user,
+                                          "client": client})))
+            return cur.lastrowid or 0
+        return await self.write(go)
+
+    async def add_finding(self, run_id: int, step_id: str, finding: dict[str, Any]) -> None:
+        async def go(db: aiosqlite.Connection) -> None:
+            await db.execute(
+                "INSERT INTO findings(run_id, step_id, status, summary, details, ts) "
+                "VALUES(?,?,?,?,?,?)", (run_id, step_id, finding["status"], finding["summary"],
+                                        json.dumps(finding.get("details", {}), default=str),
+                                        time.time()))
+        await self.write(go)
+
+    async def set_kv(self, key: str, value: Any) -> None:
+        async def go(db: aiosqlite.Connection) -> None:
+            await db.execute("INSERT OR REPLACE INTO kv(key, value, ts) VALUES(?,?,?)",
+                             (key, json.dumps(value, default=str), time.time()))
+        await self.write(go)
+
+    async def add_samples(self, rows: list[tuple[float, str, float]]) -> None:
+        async def go(db: aiosqlite.Connection) -> None:
+            await db.executemany("INSERT INTO samples(ts, metric, value) VALUES(?,?,?)", rows)
+        await self.write(go, durable=False)
+
+    async def delete_samples(self, metrics: list[str], since: float, until: float) -> int:
+        """Remove the samples of `metrics` taken from `since` to `until` (inclusive)."""
+        async def go(db: aiosqlite.Connection) -> int:
+            cur = await db.executemany(
+                "DELETE FROM samples WHERE metric = ? AND ts BETWEEN ? AND ?",
+                [(m, since, until) for m in metrics])
+            return cur.rowcount
+        return await self.write(go)

@@ -1,0 +1,133 @@
+"""Dialogs of incident triage: open an incident, close it with a summary, pick a quick action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from maintui.core.incidents.model import MEANING, Severity
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{ width: 72; max-width: 100%; height: auto; max-height: 100%;
+    border: thick $primary; background: $surface; padding: 0 1; }}
+{name} .dialog--title {{ text-style: bold; margin-bottom: 1; }}
+{name} .hint {{ color: $text-muted; }}
+"""
+
+
+@dataclass(frozen=True)
+class NewIncident:
+    """What the operator typed to open an incident."""
+
+    title: str
+    severity: str
+
+
+class OpenIncidentDialog(ModalScreen["NewIncident | None"]):
+    """A title (what is wrong) and a severity (sev3 unless chosen); Enter opens it."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="OpenIncidentDialog") + """
+    OpenIncidentDialog #severity { height: auto; margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Open an incident", classes="dialog--title")
+            yield Input(placeholder="what is wrong, e.g. API answers 502", id="incident-title",
+                        compact=True)
+            yield OptionList(*(Option(f"{sev} — {MEANING[sev]}", id=str(sev)) for sev in Severity),
+                             id="severity", compact=True)
+            yield Label("Tab: severity (↑↓) · Enter: open · Escape: cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#severity", OptionList).highlighted = list(Severity).index(Severity.SEV3)
+        self.query_one("#incident-title", Input).focus()
+
+    @on(Input.Submitted)
+    @on(OptionList.OptionSelected, "#severity")
+    def _open(self) -> None:
+        """Enter in the title or on a severity opens the incident."""
+        title = self.query_one("#incident-title", Input).value.strip()
+        if not title:
+            self.notify("an incident needs a title that says what is wrong", severity="warning")
+            return
+        severities = self.query_one("#severity", OptionList)
+        picked = severities.highlighted if severities.highlighted is not None else 2
+        self.dismiss(NewIncident(title, str(list(Severity)[picked])))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CloseIncidentDialog(ModalScreen["str | None"]):
+    """The closing summary: what happened, what fixed it, what is left (required)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="CloseIncidentDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, incident_id: str, title: str) -> None:
+        super().__init__()
+        self.incident_id, self.incident_title = incident_id, title
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Content(f"Close {self.incident_id}: {self.incident_title}"),
+                        classes="dialog--title")
+            yield Input(placeholder="summary: what happened, what fixed it, what is left",
+                        compact=True)
+            yield Label("Enter: close and save the report · Escape: keep it open", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+        else:
+            self.notify("closing needs a summary", severity="warning")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class QuickActionDialog(ModalScreen["str | None"]):
+    """The triage screen file's quick actions; Enter picks one (its confirmation comes next)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="QuickActionDialog") + """
+    QuickActionDialog OptionList { height: auto; max-height: 14; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, actions: list[tuple[str, str, str]], incident_id: str | None) -> None:
+        super().__init__()
+        self.actions = actions  # (step id, title, risk)
+        self.incident_id = incident_id
+
+    def compose(self) -> ComposeResult:
+        where = f"recorded on {self.incident_id}" if self.incident_id else "no incident open"
+        with Vertical():
+            yield Label(Content(f"Quick actions · {where}"), classes="dialog--title")
+            yield OptionList(*(Option(Content.assemble((f"{risk:<11}", "dim"), title), id=sid)
+                               for sid, title, risk in self.actions))
+            yield Label("Enter: run it (after its confirmation) · Escape: cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,130 @@
+"""What the home dashboard shows besides resources: screens and their due state, runs, maintenance.
+
+Plain Python (no Textual): gathered by the poller, rendered by the widgets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from maintui.core.site.config import SiteConfig
+from maintui.core.site.schedule import DueStatus, due_status
+from maintui.core.states import RunRow, StepRow
+from maintui.core.store.carryover import (
+    KV_VERIFIED_RESTORE,
+    Skipped,
+    VerifiedRestore,
+    skipped_last_time,
+    verified_restore,
+)
+
+
+class RunSource(Protocol):
+    """The part of the run log (`maintui.core.store.db.RunLog`) the dashboard reads."""
+
+    async def runs(self, limit: int = 50, screen: str | None = None,
+                   state: str | None = None) -> list[RunRow]: ...
+
+    async def last_runs(self) -> dict[str, RunRow]: ...
+
+    async def last_success(self) -> dict[str, RunRow]: ...
+
+    async def steps(self, run_id: int) -> list[StepRow]: ...
+
+    async def get_kv(self, key: str, default: Any = None) -> Any: ...
+
+
+@dataclass(frozen=True)
+class ScreenStatus:
+    """One of the site's screens, with its latest run and whether it is due."""
+
+    name: str
+    title: str
+    kind: str
+    schedule: str | None
+    last: RunRow | None
+    due: DueStatus
+
+
+@dataclass(frozen=True)
+class Board:
+    screens: tuple[ScreenStatus, ...] = ()
+    runs: tuple[RunRow, ...] = ()
+    maintenance: dict[str, Any] | None = None
+    problems: tuple[str, ...] = ()  # broken screen files, an unreadable run log
+    carried: dict[str, tuple[Skipped, ...]] = field(default_factory=dict)  # skipped last time
+    restore: VerifiedRestore = VerifiedRestore(None)  # the last verified restore
+
+
+@dataclass
+class ScreenCatalog:
+    """The site's screen files, re-read only when the folder's files or mtimes change."""
+
+    config: SiteConfig
+    screens: list[Any] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    _signature: tuple = ()
+
+    def refresh(self) -> None:
+        """Blocking (file reads, pydantic): call from a thread."""
+        from maintui.core.errors import ConfigError
+        from maintui.core.site.screenfile import load_screen_file, screen_files
+
+        try:
+            paths = screen_files(self.config)
+        except ConfigError as exc:
+            self.screens, self.problems, self._signature = [], [str(exc)], ()
+            return
+        signature = tuple((p.name, _mtime(p)) for p in paths)
+        if signature == self._signature:
+            return
+        screens, problems = [], []
+        for path in paths:  # one broken file must not hide the others
+            screen, found = load_screen_file(path, self.config)
+            problems += [str(p) for p in found]
+            if screen is not None and not found:
+                screens.append(screen)
+        self.screens, self.problems, self._signature = screens, problems, signature
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def read_maintenance(state_dir: Path) -> dict[str, Any] | None:
+    """Maintenance mode state, or None until the maintenance action exists or when unreadable."""
+    try:
+        from maintui.core.actions.maintenance import read_maintenance as read
+    except ImportError:
+        return None
+    try:
+        return dict(read(state_dir))
+    except (OSError, ValueError):
+        return None
+
+
+async def build_board(catalog: ScreenCatalog, store: RunSource | None, now: float,
+                      maintenance: dict[str, Any] | None, problems: list[str],
+                      skips: dict[int, tuple[Skipped, ...]] | None = None) -> Board:
+    """Join the screens with the run log: last run, due state, recent runs, what was skipped
+    last time (`skips` caches finished runs' skips by run id), the last verified restore."""
+    last, success, runs, carried, restore = {}, {}, [], {}, None
+    if store is not None:
+        last, success, runs, restore = await asyncio.gather(
+            store.last_runs(), store.last_success(), store.runs(limit=20),
+            store.get_kv(KV_VERIFIED_RESTORE))
+        carried = await skipped_last_time(store, last=last, cache=skips)
+    statuses = []
+    for screen in catalog.screens:
+        ok = success.get(screen.name)
+        due = due_status(screen.schedule, ok.ended or ok.started if ok else None, now)
+        statuses.append(ScreenStatus(screen.name, screen.title, screen.kind, screen.schedule,
+                                     last.get(screen.name), due))
+    return Board(tuple(statuses), tuple(runs), maintenance, tuple(catalog.problems + problems),
+                 carried, verified_restore(restore))

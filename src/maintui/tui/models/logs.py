@@ -1,0 +1,145 @@
+"""What the logs screen shows: bounded rings of live lines and a window over them.
+
+Memory is bounded in two places. Each source keeps a *ring* of its newest `max_lines`
+lines (older ones are dropped; they are still in the file). The *window* is what the view
+scrolls over: at most `max_lines` lines that pass the filter, from one source or all of
+them merged in arrival order. While following, new lines go to the rings and to the end
+of the window. Scrolling up pauses the window (it stops changing under the operator) and,
+at its top, older lines are read back from the file and put in front of it (dropping its
+newest lines once full). Going back to the bottom rebuilds the window from the rings.
+Plain Python, so it is tested without a terminal.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections import Counter, deque
+from collections.abc import Iterable
+
+from maintui.core.logs.levels import LineFilter
+from maintui.core.logs.tail import EventKind, Line, LogEvent, LogUpdate
+
+MAX_LINES = 10_000
+
+
+class LogModel:
+    """Rings per source, the filtered window, the filter and each source's status."""
+
+    def __init__(self, names: Iterable[str], max_lines: int = MAX_LINES) -> None:
+        self.names = list(names)
+        self.max_lines = max_lines
+        self.rings: dict[str, deque[tuple[int, Line]]] = {
+            name: deque(maxlen=max_lines) for name in self.names
+        }
+        self.status = dict.fromkeys(self.names, "starting")
+        self.source: str | None = None  # None: every source, merged
+        self.filter = LineFilter()
+        self.window: deque[Line] = deque()
+        self.live = True  # the window follows new lines
+        self.pending = 0  # lines that would have been shown while not live
+        self._seq = 0
+        self._floor: dict[str, Line | None] = {}  # oldest line read back, per source
+        self._count: Counter[str] = Counter()  # lines per source in the window
+        self.exhausted: set[str] = set()  # sources read back to their first line
+
+    @property
+    def visible(self) -> list[str]:
+        return self.names if self.source is None else [self.source]
+
+    def add(self, updates: Iterable[LogUpdate]) -> int:
+        """Take a batch from the follower; returns how many lines the window gained."""
+        added = 0
+        for update in updates:
+            ring = self.rings[update.source]
+            if any(e.kind is EventKind.SKIPPED for e in update.events):
+                ring.clear()  # a gap: the ring must stay contiguous for reading back
+            for event in update.events:
+                self.status[update.source] = describe(event)
+            seq = self._seq
+            self._seq += len(update.lines)
+            ring.extend(zip(range(seq + 1, self._seq + 1), update.lines, strict=True))
+            if update.source in self.visible:
+                added += self._show(update.lines)
+        return added
+
+    def _show(self, lines: list[Line]) -> int:
+        matches = self.filter.matches
+        shown = [line for line in lines if matches(line)] if self.filter.active else lines
+        if not self.live:
+            self.pending += len(shown)
+            return 0
+        for line in shown:
+            self._push(line)
+        return len(shown)
+
+    def _push(self, line: Line) -> None:
+        self.window.append(line)
+        self._count[line.source] += 1
+        if len(self.window) > self.max_lines:
+            old = self.window.popleft()
+            self._count[old.source] -= 1
+            # Read back from here once nothing of this source is left in the window.
+            self._floor[old.source] = old if not self._count[old.source] else None
+
+    def rebuild(self) -> None:
+        """Refill the window from the rings (after a filter or source change, or to resume)."""
+        self.window.clear()
+        self._count.clear()
+        self._floor = {s: ring[0][1] if ring else None for s, ring in self._rings_shown()}
+        self.exhausted.clear()
+        self.live, self.pending = True, 0
+        merged = heapq.merge(*(ring for _, ring in self._rings_shown()))
+        matches = self.filter.matches
+        for _, line in merged:
+            if matches(line):
+                self._push(line)
+
+    def _rings_shown(self) -> list[tuple[str, deque[tuple[int, Line]]]]:
+        return [(s, self.rings[s]) for s in self.visible]
+
+    def anchors(self) -> dict[str, Line]:
+        """Per visible source, the line to read back from (the oldest one read so far)."""
+        oldest: dict[str, Line] = {}
+        for line in self.window:
+            oldest.setdefault(line.source, line)
+            if len(oldest) == len(self.visible):
+                break
+        out: dict[str, Line] = {}
+        for s in self.visible:
+            floor, first = self._floor.get(s), oldest.get(s)
+            candidates = [c for c in (floor, first) if c is not None]
+            if s not in self.exhausted and candidates:
+                out[s] = min(candidates, key=lambda c: (c.generation, c.offset))
+        return out
+
+    def prepend(self, source: str, lines: list[Line], reached_start: bool) -> int:
+        """Put older `lines` of `source` (read back from its file) before the window."""
+        if lines:
+            self._floor[source] = lines[0]
+        if reached_start:
+            self.exhausted.add(source)
+        shown = [line for line in lines if self.filter.matches(line)]
+        self.window.extendleft(reversed(shown))
+        self._count[source] += len(shown)
+        while len(self.window) > self.max_lines:
+            self.live = False  # the newest lines are gone from the window: rebuild to resume
+            self._count[self.window.pop().source] -= 1
+        return len(shown)
+
+    def pause(self) -> None:
+        self.live = False
+
+
+def describe(event: LogEvent) -> str:
+    """A source's status line: "following", "rotated 10:02", "unreadable: permission denied"."""
+    at = time.strftime("%H:%M", time.localtime(event.at))
+    if event.kind is EventKind.UNREADABLE:
+        return f"unreadable: {event.detail}"
+    if event.kind is EventKind.MISSING:
+        return "waiting for file"
+    if event.kind is EventKind.OPENED:
+        return "following"
+    if event.kind is EventKind.SKIPPED:
+        return f"{event.detail} {at}"
+    return f"{event.kind.value} {at}"  # rotated / truncated, then following the new file

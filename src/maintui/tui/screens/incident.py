@@ -1,0 +1,125 @@
+"""IncidentScreen: one incident's timeline, its diagnostics snapshots and its Markdown report."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Log, MarkdownViewer, Static, TabbedContent, TabPane
+
+from maintui.core.incidents import model as inc
+from maintui.core.site.config import SiteConfig
+from maintui.tui.format import clock_time
+from maintui.tui.screens.report import ProblemPanel, RunLogScreen
+from maintui.tui.widgets.tables import StatusTable
+
+KIND_LEVELS = {"opened": "active", "closed": "active", "check": "warning", "action": "ok",
+               "snapshot": "muted", "note": "ok"}
+_DETAILS = re.compile(r"<details><summary>(.*?)</summary>")
+
+
+async def export_incident_report(log: Any, incident_id: str, folder: Path) -> Path:
+    """Write `INC-….md` in the reports folder, where the Reports browser lists it."""
+    markdown = await inc.render_incident_report(log, incident_id)
+
+    def write() -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{incident_id}.md"
+        path.write_text(markdown, encoding="utf-8")
+        return path
+
+    return await asyncio.to_thread(write)
+
+
+def for_viewer(markdown: str) -> str:
+    """The report as Textual's Markdown shows it: it drops HTML, so `<details>` become headings."""
+    return _DETAILS.sub(r"**\1**", markdown).replace("</details>", "")
+
+
+class TimelineTable(StatusTable):
+    """The incident's entries in time order: when, what kind, what."""
+
+    def on_mount(self) -> None:
+        self.add_fixed_columns(("Time", 10), ("Kind", 8), ("What", 300))
+
+    def show(self, entries: list[inc.TimelineEntry], now: float) -> None:
+        self.show_rows([(str(e.id), (clock_time(e.ts, now), self.styled(e.kind, KIND_LEVELS.get(
+            e.kind, "muted")), e.text.splitlines()[0] if e.text else "")) for e in entries])
+
+
+class IncidentScreen(RunLogScreen):
+    """Timeline, diagnostics and report of one incident; `e` saves the report as INC-….md."""
+
+    DEFAULT_CSS = """
+    IncidentScreen #incident-head { height: 1; padding: 0 1; text-style: bold; }
+    IncidentScreen TabbedContent { height: 1fr; }
+    IncidentScreen TabPane { padding: 0; }
+    IncidentScreen #incident-snapshots { height: 1fr; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("e", "export", "Export"),
+        Binding("1", "tab('timeline')", "Timeline"),
+        Binding("2", "tab('diagnostics')", "Diagnostics"),
+        Binding("3", "tab('report')", "Report"),
+    ]
+    REFRESH_GROUP = "incident-load"
+    POLL_SECONDS = 3.0  # an open incident's timeline grows while the operator reads it
+
+    def __init__(self, config: SiteConfig, incident_id: str, *, store: Any = None,
+                 tab: str = "timeline") -> None:
+        super().__init__(config, store)
+        self.incident_id, self.initial_tab = incident_id, tab
+        self.incident: inc.Incident | None = None
+        self.markdown = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.incident_id, id="incident-head", markup=False)
+        yield ProblemPanel()
+        with TabbedContent(initial=self.initial_tab):
+            with TabPane("Timeline", id="timeline"):
+                yield TimelineTable(id="incident-timeline")
+            with TabPane("Diagnostics", id="diagnostics"):
+                yield Log(id="incident-snapshots", auto_scroll=False, highlight=False)
+            with TabPane("Report", id="report"):
+                yield MarkdownViewer("Loading…", show_table_of_contents=False, id="incident-report")
+        yield Footer()
+
+    def wants_poll(self) -> bool:
+        return self.incident is None or self.incident.is_open
+
+    @work(exclusive=True, group="incident-load", exit_on_error=False)
+    async def reload(self) -> None:
+        from maintui.core.incidents.diagnostics import render_snapshot
+
+        log = await self.run_log()
+        self.incident = found = await inc.get_incident(log, self.incident_id)
+        entries = await inc.timeline(log, found.id)
+        markdown = await inc.render_incident_report(log, found.id)
+        clock = getattr(self.app, "clock", None)  # the console's (a fake one in tests)
+        now = clock.now() if clock is not None else time.time()
+        state = "open" if found.is_open else f"closed {clock_time(found.closed or 0, now)}"
+        self.query_one("#incident-head", Static).update(
+            f"{found.id} · {found.severity.upper()} · {state} · {found.title}")
+        self.query_one(TimelineTable).show(entries, now)
+        snaps = [e for e in entries if e.kind == inc.EntryKind.SNAPSHOT]
+        if markdown != self.markdown:
+            self.markdown = markdown
+            text = "\n".join(render_snapshot(e.data) for e in snaps) or "No diagnostics snapshot " \
+                "yet: s on the triage screen takes one."
+            self.query_one(Log).clear().write_lines(text.splitlines())
+            await self.query_one(MarkdownViewer).document.update(for_viewer(markdown))
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    @work(group="incident-export", exit_on_error=False)
+    async def action_export(self) -> None:
+        path = await export_incident_report(await self.run_log(), self.incident_id,
+                                            self.config.reports_dir)
+        self.notify(str(path), title="Report saved")

@@ -1,0 +1,250 @@
+"""RunDetailScreen: one run's steps, their output, findings, decisions and notes."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Log, Static
+
+from maintui.core.ansi import clean
+from maintui.core.site.config import SiteConfig
+from maintui.core.states import Decision, OutputLine, RunRow, StepRow, severity
+from maintui.core.units import format_duration
+from maintui.tui.screens.report import ProblemPanel, ReportScreen, RunLogScreen
+
+TAIL_LINES = 500      # what a step shows first: its last lines
+PAGE_CHUNKS = 100     # chunks read per page of full output
+MAX_LINES = 10_000    # the output view keeps at most this many lines (memory stays bounded)
+
+# Run and step states, finding statuses and decision kinds, by the colour they show in.
+OUTCOMES = {
+    "ok": ("succeeded", "ok", "confirm", "done"),
+    "bad": ("failed", "timed_out", "rollback_failed", "critical", "abort", "rollback"),
+    "warn": ("warning", "skipped", "aborted", "rolled_back", "interrupted", "cancelled",
+             "not_done", "na", "skip"),
+    "live": ("running", "waiting"),
+}
+OUTCOME = {state: name for name, states in OUTCOMES.items() for state in states}
+
+
+def when(ts: float | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return time.strftime(fmt, time.localtime(ts)) if ts else "—"
+
+
+def clip(text: str, room: int) -> str:
+    """`text` cut to `room` (at least 16) cells with an ellipsis: a last column that never
+    makes its table scroll sideways (the full text is shown elsewhere)."""
+    room = max(16, room)
+    return text if len(text) <= room else text[: room - 1] + "…"
+
+
+class OutcomeTable(DataTable):
+    """A row-cursor table whose state cells are coloured by outcome, refreshed in place."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open")]
+    COMPONENT_CLASSES = {"outcome--ok", "outcome--bad", "outcome--warn", "outcome--live",
+                         "outcome--idle"}
+    DEFAULT_CSS = """
+    OutcomeTable > .outcome--ok { color: $success; }
+    OutcomeTable > .outcome--bad { color: $error; text-style: bold; }
+    OutcomeTable > .outcome--warn { color: $warning; }
+    OutcomeTable > .outcome--live { color: $accent; text-style: bold; }
+    OutcomeTable > .outcome--idle { color: $text-muted; }
+    """
+
+    def __init__(self, *columns: str, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.add_columns(*columns)
+
+    def outcome(self, state: str) -> Text:
+        kind = OUTCOME.get(state, "idle")
+        return Text(state, style=self.get_component_rich_style(f"outcome--{kind}", partial=True))
+
+    @property
+    def cursor_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def set_rows(self, rows: Sequence[tuple[str, Sequence[RenderableType]]]) -> None:
+        """Show `(key, cells)` rows; the same keys are updated cell by cell, so nothing flickers."""
+        keys = [key for key, _ in rows]
+        if keys == [key.value for key in self.rows]:
+            for key, cells in rows:
+                for column, cell in zip(self.columns, cells, strict=False):
+                    if self.get_cell(key, column) != cell:
+                        self.update_cell(key, column, cell, update_width=True)
+            return
+        keep = self.cursor_key
+        self.clear()
+        for key, cells in rows:
+            self.add_row(*cells, key=key)
+        if keep in keys:
+            self.move_cursor(row=keys.index(keep))
+
+
+class RunDetailScreen(RunLogScreen):
+    """One run: header, steps, the highlighted step's output, findings and decisions."""
+
+    DEFAULT_CSS = """
+    RunDetailScreen #run-header { height: auto; padding: 0 1; }
+    RunDetailScreen #run-steps { height: auto; max-height: 40%; overflow-x: hidden; }
+    RunDetailScreen #output-title { height: auto; padding: 0 1; }
+    RunDetailScreen #run-output { height: 1fr; min-height: 3; }
+    RunDetailScreen #run-notes { height: auto; max-height: 30%; }
+    """
+    BINDINGS = [
+        Binding("m", "report", "Report"),
+        Binding("o", "toggle_output", "Full/last"),
+        Binding("n", "more", "More output"),
+    ]
+    AUTO_FOCUS = "#run-steps"
+    REFRESH_GROUP = "run-detail-refresh"
+    POLL_SECONDS = 2.0
+
+    def __init__(self, config: SiteConfig, run_id: int, store: Any = None) -> None:
+        super().__init__(config, store)
+        self.run_id = run_id
+        self.run: RunRow | None = None
+        self.steps: dict[str, StepRow] = {}
+        self.step_id: str | None = None
+        self.full = False         # full output, page by page, instead of the last lines
+        self._after = 0           # last chunk id shown in full mode
+        self._more = False        # full mode: another page may follow
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Run {self.run_id}", id="run-header")
+        yield ProblemPanel()
+        yield OutcomeTable("#", "step", "state", "tries", "took", "note", id="run-steps")
+        yield Static("Output", id="output-title")
+        yield Log(max_lines=MAX_LINES, id="run-output")
+        yield OutcomeTable("what", "step", "details", "who", id="run-notes")
+        yield Footer()
+
+    def wants_poll(self) -> bool:
+        return self.run is None or self.run.state in OUTCOMES["live"]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "more":
+            return self.full and self._more
+        return super().check_action(action, parameters)
+
+    @work(exclusive=True, group="run-detail-refresh", exit_on_error=False)
+    async def reload(self) -> None:
+        log = await self.run_log()
+        run = await log.run(self.run_id)
+        if run is None:
+            raise LookupError(f"run {self.run_id} is not in the run log {self.config.store_path}")
+        steps, decisions, findings = (await log.steps(run.id), await log.decisions(run.id),
+                                      await log.findings(run.id))
+        was_live, self.run = self.wants_poll(), run
+        self.steps = {s.step_id: s for s in steps}
+        self.query_one("#run-header", Static).update(self._header(run))
+        table = self.query_one("#run-steps", OutcomeTable)
+        flagged = Counter(f["step_id"] for f in findings if f["status"] != "ok")
+        table.set_rows([(s.step_id, self._step_cells(table, s, flagged[s.step_id]))
+                        for s in steps])
+        self._show_notes(decisions, findings)
+        if was_live and self.step_id and not self.full:
+            self.load_output()  # a live step keeps printing
+
+    def _header(self, run: RunRow) -> Text:
+        took = format_duration(run.ended - run.started) if run.ended else "still running"
+        text = Text.assemble((f"Run {run.id} · {run.title or run.screen} ({run.screen})  ", "bold"))
+        text.append(run.state, self.query_one(OutcomeTable).outcome(run.state).style)
+        text.append(f" — {run.message}\n" if run.message else "\n")
+        text.append(f"{run.user}@{run.host} · started {when(run.started, '%Y-%m-%d %H:%M:%S')} "
+                    f"· took {took}" + (" · dry run" if run.dry_run else ""))
+        return text
+
+    def _step_cells(self, table: OutcomeTable, s: StepRow, flagged: int) -> list[RenderableType]:
+        note = s.reason or (f"exit {s.exit_code}" if s.exit_code not in (None, 0) else "")
+        if flagged:  # passed, but with something to look at: say so where the eye goes
+            note = f"{flagged} flagged" + (f" · {note}" if note else "")
+        return [str(s.position + 1), s.step_id, table.outcome(s.state), str(s.attempt),
+                format_duration(s.duration) if s.duration is not None else "—",
+                clip(note, self.size.width - 48)]
+
+    def _show_notes(self, decisions: list[Decision], findings: list[dict[str, Any]]) -> None:
+        notes = self.query_one("#run-notes", OutcomeTable)
+        # worst first: a critical or warning finding must not hide below a page of "ok"
+        worst = sorted(enumerate(findings), key=lambda f: -severity(f[1]["status"]))
+        rows = [(f"f{i}", [notes.outcome(f["status"]), f["step_id"], f["summary"], ""])
+                for i, f in worst]
+        rows += [(f"d{d.id}", [notes.outcome(d.kind), d.step_id or "", d.reason,
+                               f"{d.user} {when(d.ts, '%H:%M')}"]) for d in decisions]
+        notes.set_rows(rows)
+        notes.display = bool(rows)
+
+    @on(DataTable.RowHighlighted, "#run-steps")
+    def _step_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value != self.step_id:
+            self.step_id = event.row_key.value
+            self.load_output()
+
+    @on(DataTable.RowSelected, "#run-steps")
+    def _step_selected(self) -> None:
+        self.query_one("#run-output", Log).focus()
+
+    @work(exclusive=True, group="run-output", exit_on_error=False)
+    async def load_output(self, more: bool = False) -> None:
+        """The step's last lines, or (full mode) its output from the start, a page at a time."""
+        if self.step_id is None:
+            return
+        log, view = await self.run_log(), self.query_one("#run-output", Log)
+        if self.full:
+            lines = await log.output(self.run_id, after_id=self._after if more else 0,
+                                     limit=PAGE_CHUNKS, step_id=self.step_id)
+            self._more = len({ln.id for ln in lines}) >= PAGE_CHUNKS
+            self._after = lines[-1].id if lines else self._after
+        else:
+            lines = await log.output_tail(self.run_id, self.step_id, TAIL_LINES)
+        if not more:
+            view.clear()
+        view.write_lines(self._plain(lines), scroll_end=False)
+        # After the next refresh, when the view knows its height: full output opens at its
+        # start, the last lines at their end.
+        if self.full and not more:
+            self.call_after_refresh(view.scroll_home, animate=False)
+        elif not self.full:
+            self.call_after_refresh(view.scroll_end, animate=False)
+        self._title_output(view.line_count)
+        self.refresh_bindings()
+
+    @staticmethod
+    def _plain(lines: list[OutputLine]) -> list[str]:
+        # The same gutters as `maintui run`: │ for stdout, ┊ for stderr.
+        return [("┊ " if ln.stream == "stderr" else "│ ") + clean(ln.line) for ln in lines]
+
+    def _title_output(self, count: int) -> None:
+        step = self.steps.get(self.step_id or "")
+        name = f"{self.step_id} — {step.title}" if step else str(self.step_id)
+        if not count:
+            mode = "no output"
+        elif self.full:
+            mode = f"{count} lines from the start" + (" · n: more" if self._more else " · all")
+        else:
+            mode = f"last {count} lines · o: full output"
+        title = Text.assemble((f"Output of {name}", "bold"), f" ({mode})")
+        if step and step.reason:
+            title.append(f"\n{step.state}: {step.reason}")
+        self.query_one("#output-title", Static).update(title)
+
+    def action_toggle_output(self) -> None:
+        self.full, self._after, self._more = not self.full, 0, False
+        self.load_output()
+
+    def action_more(self) -> None:
+        if self.full and self._more:
+            self.load_output(more=True)
+
+    def action_report(self) -> None:
+        self.app.push_screen(ReportScreen(self.config, run_id=self.run_id, store=self._store))
