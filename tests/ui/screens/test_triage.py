@@ -32,7 +32,7 @@ from maintui.tui.widgets.triage import (
 from tests.conftest import stop_live_runners
 from tests.core.helpers import rows
 from tests.ui.conftest import settle
-from tests.ui.test_session import until
+from tests.ui.screens.test_session import until
 
 NOW = 1_717_243_200.0  # 2024-06-01 12:00 UTC: the sandbox, its logs and the clock agree
 SIZES = [(80, 24), (120, 40)]

@@ -19,7 +19,7 @@ from maintui.tui.screens.reports import ReportsScreen, report_dirs
 from maintui.tui.screens.run_detail import OutcomeTable
 from maintui.tui.screens.runs import HistoryApp
 from tests.conftest import Site
-from tests.ui.test_history import config, record_runs, settle
+from tests.ui.screens.test_runs import config, record_runs, settle
 
 T0 = 1_714_536_000.0
 
