@@ -43,3 +43,32 @@ def clean(text: str) -> str:
         text = text.rstrip("\r").rsplit("\r", 1)[-1]
     return _CONTROL.sub("", text)
 
+
+
+_SGR = re.compile(r"(?:\x1b\[|\x9b)[0-9;:]*m")  # colour and weight only: harmless, dropped
+
+
+def _caret(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x20:
+        return "^" + chr(code + 0x40)   # ESC → ^[, BEL → ^G, NUL → ^@
+    if code == 0x7F:
+        return "^?"
+    return f"\\x{code:02x}"            # C1 controls (8-bit CSI, OSC, ST …)
+
+
+_UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Text safe to send to a terminal, with every attempt at control left visible.
+
+    Colour codes are dropped; every other escape sequence (OSC 52 clipboard, OSC 0 title,
+    OSC 8 links, DCS, cursor moves, clear screen) and every control character is written out
+    in caret or `\\xNN` notation, so the operator sees what a step tried to do instead of the
+    terminal doing it. A trailing CR is dropped; TAB is kept.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    text = _SGR.sub("", text.rstrip("\r"))
+    return _UNSAFE.sub(lambda m: _caret(m.group()), text)

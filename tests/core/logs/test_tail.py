@@ -481,3 +481,27 @@ def test_the_follower_stops_when_its_receiver_is_gone(tmp_path: Path):
     follower = Follower([LogFile(tmp_path / "x.log")], deliver, interval=0.01).start()
     follower._thread.join(5)
     assert not follower.running
+
+
+@pytest.mark.parametrize("tail_bytes", [b"x" * 60 + b"\nlast line ERROR\n", b"y" * 10])
+def test_a_10_gb_sparse_file_opens_reading_a_bounded_window(tmp_path: Path, tail_bytes: bytes):
+    """A file with no newline in its last part (sparse, binary, one huge line) is not scanned to
+    its start for a line boundary: at most SCAN_BACK bytes are read, the cut line says so."""
+    from maintui.core.logs.tail import SCAN_BACK
+
+    path = tmp_path / "huge.log"
+    with path.open("wb") as f:
+        f.truncate(10 << 30)
+        f.seek((10 << 30) - len(tail_bytes))
+        f.write(tail_bytes)
+    read: list[int] = []
+    log = LogFile(path)
+    real = log._pread
+    log._pread = lambda offset, size: read.append(size) or real(offset, size)
+    lines = log.tail(100)
+    assert sum(read) <= 2 * SCAN_BACK + 4 * log._index.chunk_size  # not 10 GB
+    if tail_bytes.endswith(b"\n"):
+        assert texts(lines)[-1] == "last line ERROR"
+        assert "[cut" in lines[0].text
+    else:
+        assert lines == []

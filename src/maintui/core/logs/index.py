@@ -36,19 +36,20 @@ class NewlineIndex:
         """How many chunks are cached (tests and benches check the bound)."""
         return len(self._chunks)
 
-    def newlines_before(self, offset: int, size: int, count: int) -> list[int]:
-        """Up to `count` newline positions below `offset`, nearest first."""
+    def newlines_before(self, offset: int, size: int, count: int, floor: int = 0) -> list[int]:
+        """Up to `count` newline positions below `offset` and at or above `floor`, nearest first."""
         found: list[int] = []
-        for positions, stop in self._walk_back(offset, size):
+        for positions, stop in self._walk_back(offset, size, floor):
             take = positions[max(0, stop - (count - len(found))) : stop]
             found.extend(reversed(take))
             if len(found) >= count:
                 break
         return found
 
-    def nth_newline_before(self, offset: int, size: int, n: int) -> int | None:
-        """The n-th newline below `offset` (n=1: the nearest), counting without collecting."""
-        for positions, stop in self._walk_back(offset, size):
+    def nth_newline_before(self, offset: int, size: int, n: int, floor: int = 0) -> int | None:
+        """The n-th newline below `offset` (n=1: the nearest) and at or above `floor`, counting
+        without collecting."""
+        for positions, stop in self._walk_back(offset, size, floor):
             if n <= stop:
                 return positions[stop - n]
             n -= stop
@@ -65,13 +66,17 @@ class NewlineIndex:
             k += 1
         return None
 
-    def _walk_back(self, offset: int, size: int) -> Iterator[tuple[array[int], int]]:
-        """(positions of a chunk, how many of them are below `offset`), chunks going back."""
+    def _walk_back(self, offset: int, size: int,
+                   floor: int = 0) -> Iterator[tuple[array[int], int]]:
+        """(positions of a chunk, how many of them are below `offset`), chunks going back, down
+        to the chunk that holds `floor` (positions below `floor` are left out)."""
         offset = min(offset, size)
         k = (offset - 1) // self.chunk_size
-        while k >= 0:
+        while k >= 0 and (k + 1) * self.chunk_size > floor:
             positions = self._positions(k, size)
-            yield positions, bisect_left(positions, offset)
+            low = bisect_left(positions, floor) if k * self.chunk_size < floor else 0
+            stop = bisect_left(positions, offset)
+            yield positions[low:], max(0, stop - low)
             k -= 1
 
     def _positions(self, k: int, size: int) -> array[int]:

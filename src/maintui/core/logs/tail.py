@@ -35,6 +35,9 @@ __all__ = ["EventKind", "Line", "LogEvent", "LogFile", "LogState", "LogUpdate"]
 MAX_LINE = 8 * 1024  # longer lines are cut, so one 64 KiB line cannot stall a screen
 READ_SIZE = 1 << 20  # bytes read per poll: a flood is delivered in bounded batches
 MAX_BACKLOG = 32 << 20  # further behind than this, jump to the end and say so
+# How far back a line's start is looked for: a file with no newline in its last 16 MiB (a
+# sparse or binary file, a 10 GB single line) opens at once, its last line shown as cut.
+SCAN_BACK = 16 << 20
 _CONTEXT = 8  # extra lines read before a window so a traceback's level is known in it
 # A chunk needs cleaning only if it holds controls (C0 but TAB/LF, DEL) or UTF-8 C1 codes.
 _CONTROLS = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
@@ -106,8 +109,9 @@ class LogFile:
             if not self._open():
                 return []
             size = self._size()
-            last = self._index.nth_newline_before(size, size, 1)
-            self._restart_at(0 if last is None else last + 1)
+            floor = max(0, size - SCAN_BACK)
+            last = self._index.nth_newline_before(size, size, 1, floor)
+            self._restart_at(floor if last is None else last + 1)
             lines = self._read_back(self._pos, n, self._levels)
             self._enter(LogState.FOLLOWING, EventKind.OPENED)
             return lines
@@ -269,10 +273,11 @@ class LogFile:
         """n lines ending before `end`, read with a few more before them for level context."""
         size = self._size()
         want = n + _CONTEXT + 1
-        bounds = self._index.newlines_before(end, size, want)
+        floor = max(0, end - SCAN_BACK)
+        bounds = self._index.newlines_before(end, size, want, floor)
         bounds.reverse()
         if len(bounds) < want:
-            bounds.insert(0, -1)  # the first line starts the file
+            bounds.insert(0, floor - 1)  # the first line starts the file, or is cut at the floor
         spans = [(a + 1, b) for a, b in zip(bounds, bounds[1:], strict=False)]
         saved, self._levels = self._levels, levels
         try:
