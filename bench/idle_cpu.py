@@ -65,7 +65,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         config = site(Path(tmp))
         programs = {"maintui dashboard": start("bench-maintui", f"{sys.executable} -m "
-                                               f"maintui.tui.app --config {config}")}
+                                               f"maintui --config {config}")}
         if shutil.which("htop"):
             programs["htop (default 1.5 s refresh)"] = start("bench-htop", "htop")
         try:

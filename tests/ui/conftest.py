@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from maintui.core.clock import FakeClock
-from maintui.core.probes.base import FakeProbe, fake_snapshot
+from maintui.core.probes.fake import FakeProbe, fake_snapshot
 from maintui.core.site.config import load_config
-from maintui.core.states import RunRow, StepRow
+from maintui.core.store.rows import RunRow, StepRow
 from maintui.tui.app import MaintuiApp, make_app
 
 HOUR, DAY = 3600.0, 86_400.0

@@ -9,8 +9,8 @@ import pytest
 from textual.screen import Screen
 
 from maintui.core.errors import ConfigError
-from maintui.core.probes.base import FakeProbe
-from maintui.core.states import RunRow
+from maintui.core.probes.fake import FakeProbe
+from maintui.core.store.rows import RunRow
 from maintui.tui.app import MaintuiApp
 from maintui.tui.commands import MaintuiCommands
 from maintui.tui.screens.help import HelpScreen
@@ -86,6 +86,16 @@ async def test_a_section_that_is_not_installed_says_so_and_stays_home(build, mon
         await pilot.press("l")
         assert isinstance(app.screen, HomeScreen)
         assert any("not available" in m for m in messages(app))
+
+
+async def test_a_section_whose_screen_is_missing_says_it_could_not_be_loaded(build, monkeypatch):
+    monkeypatch.setitem(sys.modules, "maintui.tui.screens.runs",
+                        types.ModuleType("maintui.tui.screens.runs"))  # no HistoryScreen in it
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        assert isinstance(app.screen, HomeScreen)
+        assert any(m.startswith("Run history could not be loaded") for m in messages(app))
 
 
 async def test_l_opens_the_logs_section_with_the_sites_logs_and_h_returns(build, provide, ui_site):
@@ -173,6 +183,8 @@ async def test_the_palette_offers_screens_logs_and_runs(build):
         assert "Open screen: daily (Daily health checks)" in texts
         assert "Jump to log: app" in texts
         assert "Find run #2: weekly failed" in texts
+        assert [t for t in texts if t.startswith("Go to ")] == [
+            "Go to Home", "Go to Logs", "Go to Runs", "Go to Triage"]
 
 
 async def test_a_too_small_terminal_says_so_until_it_is_enlarged(build):

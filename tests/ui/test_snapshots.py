@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from maintui.core.probes.base import FakeProbe, fake_snapshot
-from maintui.core.states import RunRow, StepRow
+from maintui.core.probes.fake import FakeProbe, fake_snapshot
 from maintui.core.store.carryover import KV_VERIFIED_RESTORE
+from maintui.core.store.rows import RunRow, StepRow
 from tests.ui.conftest import DAY, settle
 
 SIZES = [(80, 24), (120, 40)]

@@ -20,7 +20,13 @@ def _common(p: argparse.ArgumentParser, top: bool = False) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from maintui.cli import commands_incident, commands_info, commands_run, commands_site
+    from maintui.cli import (
+        commands_incident,
+        commands_info,
+        commands_run,
+        commands_serve,
+        commands_site,
+    )
 
     parser = argparse.ArgumentParser(prog="maintui", description="A terminal operations console: "
                                      "live gauges, logs, guided maintenance, a SQLite run log.",
@@ -30,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--theme", metavar="NAME", help="the console's colour theme (e.g. "
                         "textual-light, nord, gruvbox; ansi-dark suits 16-colour terminals)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (commands_run, commands_info, commands_site, commands_incident):
+    for module in (commands_run, commands_info, commands_site, commands_incident, commands_serve):
         module.register(sub, _common)
     return parser
 

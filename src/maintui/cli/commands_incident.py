@@ -8,9 +8,11 @@ import json
 import sys
 from typing import Any
 
-from maintui.cli.common import emit, site, when, with_log
+from maintui.cli.common import emit, site, with_log
 from maintui.core.incidents import model as inc
-from maintui.core.units import format_duration
+from maintui.core.incidents.diagnostics import render_snapshot, snapshot
+from maintui.core.incidents.report import render_incident_report
+from maintui.core.units import format_duration, when
 
 
 def register(sub: Any, common: Any) -> None:
@@ -94,15 +96,13 @@ def cmd_note(args: Any) -> int:
 
 
 def cmd_snapshot(args: Any) -> int:
-    from maintui.core.incidents.diagnostics import render_snapshot, snapshot, store_snapshot
-
     config = site(args)
 
     async def go(log: Any) -> dict[str, Any]:
         # refuse an unknown or closed incident before spending the time on a snapshot
         found = await inc.get_incident(log, args.incident_id, must_be_open=True)
         snap = await asyncio.to_thread(snapshot, config)
-        await store_snapshot(log, found.id, snap)
+        await inc.store_snapshot(log, found.id, snap)
         return snap
 
     sys.stdout.write(render_snapshot(with_log(config, go, create=False)))
@@ -135,6 +135,6 @@ def cmd_show(args: Any) -> int:
 
 
 def cmd_report(args: Any) -> int:
-    text = with_log(site(args), lambda log: inc.render_incident_report(log, args.incident_id),
+    text = with_log(site(args), lambda log: render_incident_report(log, args.incident_id),
                     create=False)
     return emit(text, args.out, args.incident_id)

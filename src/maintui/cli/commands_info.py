@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from maintui.cli.common import emit, site, when, with_log
+from maintui.cli.common import emit, site, with_log
+from maintui.core.ansi import visible
 from maintui.core.errors import ConfigError, UsageError
-from maintui.core.units import format_duration
+from maintui.core.store.hosts import host_results
+from maintui.core.units import format_duration, when
 
 
 def register(sub: Any, common: Any) -> None:
@@ -30,6 +32,8 @@ def register(sub: Any, common: Any) -> None:
     common(s)
     s.add_argument("run_id", type=int, metavar="RUN")
     s.add_argument("--output", action="store_true", help="also print every output line")
+    s.add_argument("--raw", action="store_true",
+                   help="with --output: the lines as stored, escape sequences and all")
     s.set_defaults(handler=cmd_show)
 
     a = sub.add_parser("actions", help="the built-in actions and their parameters")
@@ -107,32 +111,46 @@ def cmd_show(args: Any) -> int:
     async def go(log) -> int:
         run = await log.run(args.run_id)
         _need_run(run, args, config)
-        print(f"run {run.id}  {run.screen}: {run.title}\nstate {run.state}"
-              + (f" — {run.message}" if run.message else ""))
+        print(f"run {run.id}  {run.screen}: {visible(run.title)}\nstate {run.state}"
+              + (f" — {visible(run.message)}" if run.message else ""))
         print(f"by {run.user}@{run.host}  started {when(run.started)}  ended {when(run.ended)}\n")
         for s in await log.steps(run.id):
             took = format_duration(s.ended - s.started) if s.started and s.ended else ""
-            print(f"  {s.position + 1:>2}. {s.step_id:<20} {s.state:<15} {took:>8}  {s.reason}")
+            print(f"  {s.position + 1:>2}. {s.step_id:<20} {s.state:<15} {took:>8}  {visible(s.reason)}")
+        _print_hosts(await host_results(log, run.id))
         findings = await log.findings(run.id)
         if findings:
             print("\nfindings:")
             for f in findings:
-                print(f"  [{f['status']}] {f['step_id']}: {f['summary']}")
+                print(f"  [{f['status']}] {f['step_id']}: {visible(f['summary'])}")
         decisions = await log.decisions(run.id)
         if decisions:
             print("\ndecisions and notes:")
             for d in decisions:
-                print(f"  {when(d.ts)} {d.user}: {d.kind} {d.step_id or ''} {d.reason}".rstrip())
+                print(f"  {when(d.ts)} {d.user}: {d.kind} {d.step_id or ''} {visible(d.reason)}".rstrip())
         if args.output:
             print("\noutput:")
             after = 0
             while batch := await log.output(run.id, after, 10_000):
                 for line in batch:
-                    print(f"  {line.step_id} {line.stream}: {line.line}")
+                    text = line.line if args.raw else visible(line.line)
+                    print(f"  {line.step_id} {line.stream}: {text}")
                 after = batch[-1].id
         return 0
 
     return with_log(config, go, create=False)
+
+
+def _print_hosts(hosts: list[Any]) -> None:
+    """Per-host results of steps that ran on a fleet (docs/fleet.md)."""
+    if not hosts:
+        return
+    print("\nhosts:")
+    for h in hosts:
+        took = format_duration(h.ended - h.started) if h.ended else ""
+        phase = "" if h.phase == "run" else f" ({h.phase})"
+        print(f"  {h.step_id}{phase}: {h.host:<16} {h.state:<12} batch {h.batch} {took:>8}"
+              + (f"  {visible(h.message)}" if h.message else ""))
 
 
 def cmd_report(args: Any) -> int:

@@ -7,8 +7,9 @@ import signal
 import sys
 from typing import Any
 
-from maintui.cli.common import err, parse_vars, site
+from maintui.cli.common import err, parse_vars, site, with_log
 from maintui.core.errors import UsageError
+from maintui.core.site import paths
 from maintui.core.states import DecisionKind, RunState, StepState
 
 
@@ -28,7 +29,14 @@ def register(sub: Any, common: Any) -> None:
     p.add_argument("--incident", help="attach the run to an incident id")
     p.add_argument("--only", metavar="IDS", help="run only these steps: ids or tag:NAME, "
                    "comma-separated (e.g. --only tag:check)")
+    p.add_argument("--limit", metavar="HOSTS", help="run steps on hosts only on these: an "
+                   "Ansible pattern (e.g. web1,web2 or 'web:!web3'); see docs/fleet.md")
     p.add_argument("--reason", default="", help="why the run starts outside the screen's window")
+    after = p.add_mutually_exclusive_group()
+    after.add_argument("--resume", action="store_true", help="when the screen's last run was "
+                       "interrupted, continue it (from the step that was running)")
+    after.add_argument("--new", action="store_true", help="when the screen's last run was "
+                       "interrupted, end it as aborted (nothing undone) and start a new run")
     p.set_defaults(handler=cmd_run)
 
     r = sub.add_parser("resume", help="continue an interrupted run")
@@ -65,15 +73,22 @@ def _gates(args: Any) -> str:
 def cmd_run(args: Any) -> int:
     from maintui.core.site.screenfile import load_screen
 
+    if getattr(args, "limit", None):  # a variable, so a detached runner and the run row get it
+        args.var = [*(args.var or []), f"fleet.limit={args.limit}"]
     config = site(args)
     screen = load_screen(config, args.screen)
     if args.dry_run:
         return _dry_run(config, screen, parse_vars(args.var))
     if args.incident:  # before anything runs: a typo must not leave the run unattached
-        from maintui.cli.common import with_log
         from maintui.core.incidents import model as incidents
 
         with_log(config, lambda log: incidents.get_incident(log, args.incident, must_be_open=True))
+    if not args.detached:  # the console decides for itself what to do with an interrupted run
+        faced = _face_interrupted(config, screen, args)
+        if isinstance(faced, int):
+            return faced
+        if faced is not None:
+            return _continue_interrupted(config, screen, args, *faced)
     if args.detach:
         from maintui.core.run.launch import spawn_runner
 
@@ -86,6 +101,59 @@ def cmd_run(args: Any) -> int:
               f"or `maintui show {run_id}`")
         return 0
     return asyncio.run(_foreground(config, screen, args, adopt=None))
+
+
+def _face_interrupted(config: Any, screen: Any, args: Any) -> int | tuple[int, str | None] | None:
+    """When the screen's last run was interrupted: None to start a new run (after closing the
+    old one), (run id, choice) to resume or roll it back, or an exit code. Headless runs
+    never guess: without --resume or --new they stop with exit 4."""
+    from maintui.core.run.interrupted import interrupted_run, start_anew
+
+    run = with_log(config, lambda log: interrupted_run(log, screen.name))
+    if run is None:
+        return None
+    if args.resume:
+        return run.id, "resume"
+    what = (f"run {run.id} of {screen.name} was interrupted"
+            + (f" ({run.message})" if run.message else ""))
+    if not args.new:
+        if args.yes or _gates(args) != "tty":
+            err(f"not started: {what}. Resume it with `maintui resume {run.id}` (or pass "
+                f"--resume), roll it back with `maintui resume {run.id} --choice rollback`, "
+                "or pass --new to end it and start a new run")
+            return 4
+        answer = _ask_interrupted(what)
+        if answer in ("resume", "rollback"):
+            return run.id, None if answer == "resume" else "rollback"
+        if answer != "new":
+            print("nothing started")
+            return 3
+    from maintui.core.run.options import RunOptions
+
+    user = RunOptions().user  # who the operator is, as the runner records it
+    with_log(config, lambda log: start_anew(log, run.id, user))
+    print(f"run {run.id} ended as aborted (nothing undone); starting a new run")
+    return None
+
+
+def _ask_interrupted(what: str) -> str | None:
+    from maintui.cli.terminal import ask
+
+    answer = asyncio.run(ask(f"{what}.\n  [r]esume it / roll [b]ack its steps / start [n]ew "
+                             "(it ends as aborted) / [q]uit: "))
+    return {"r": "resume", "b": "rollback", "n": "new"}.get((answer or "").strip().lower())
+
+
+def _continue_interrupted(config: Any, screen: Any, args: Any, run_id: int,
+                          choice: str | None) -> int:
+    if args.detach:
+        from maintui.core.run.launch import spawn_runner
+
+        extra = ["--choice", choice or "resume"] + (["--yes"] if args.yes else [])
+        spawn_runner(config.path, str(run_id), extra, command="resume")
+        print(f"run {run_id} resumed in the background; watch it with `maintui attach {run_id}`")
+        return 0
+    return asyncio.run(_foreground(config, screen, args, adopt=run_id, choice=choice))
 
 
 async def _foreground(config, screen, args: Any, adopt: int | None, choice: str | None = None) -> int:
@@ -109,9 +177,9 @@ async def _foreground(config, screen, args: Any, adopt: int | None, choice: str 
         runner = Runner(config, screen, log, options, reporter,
                         tty_prompt if gates == "tty" else None)
         if adopt is None and gates == "tty" and runner.outside_window() and not options.reason:
-            from maintui.cli.terminal import _ask
+            from maintui.cli.terminal import ask
 
-            options.reason = await _ask(f"{screen.name} runs in the window {screen.window}; "
+            options.reason = await ask(f"{screen.name} runs in the window {screen.window}; "
                                         "it is outside it now. Why start anyway? ") or ""
             if not options.reason:
                 err("not started: a reason is needed outside the maintenance window")
@@ -196,36 +264,38 @@ async def _resume(runner, choice: str | None, reporter) -> RunState:
         choice = choice or await _ask_choice(reporter)
         if choice is None:
             raise UsageError("no choice made: pass --choice resume|done|rollback")
-        await runner.log.add_decision(runner.run_id, "note", row.step_id,
+        await runner.log.add_decision(runner.run_id, DecisionKind.NOTE, row.step_id,
                                       f"after interruption: {choice}", runner.opt.user)
         if choice == "done":
             await runner.records.set(row.step_id, StepState.SUCCEEDED,
                                      reason="marked done by the operator after an interruption")
             runner.completed.append(row.step_id)
         elif choice == "rollback":
-            await runner.records.set(row.step_id, StepState.FAILED, reason="interrupted")
-            extra = [row.step_id] if step.rollback is not None else []
-            final, message = await runner.rollback("rollback after an interruption", extra)
+            ran = row.state == StepState.RUNNING  # a step held at its gate changed nothing
+            await runner.records.set(row.step_id, StepState.FAILED if ran else StepState.CANCELLED,
+                                     reason="interrupted: the runner stopped while it ran" if ran
+                                     else "not run: the run was interrupted at its gate")
+            final, message = await runner.rollback("rollback after an interruption",
+                                                   row.step_id if ran else None)
             await runner.recorder.stop()
-            await runner._finish(final, message)
+            await runner.finish(final, message)
             return final
         else:
             await runner.records.set(row.step_id, StepState.PENDING, reason="resumed")
         await runner.recorder.stop()
-    return await runner._drive(runner.order)
+    return await runner.drive(runner.order)
 
 
 async def _ask_choice(reporter) -> str | None:
     if not sys.stdin.isatty():
         return None
-    from maintui.cli.terminal import _ask
+    from maintui.cli.terminal import ask
 
-    answer = await _ask("  [r]esume from it / mark it [d]one / roll [b]ack the run: ")
+    answer = await ask("  [r]esume from it / mark it [d]one / roll [b]ack the run: ")
     return {"r": "resume", "d": "done", "b": "rollback"}.get((answer or "").lower())
 
 
 def _load_run(args: Any):
-    from maintui.cli.common import with_log
     from maintui.core.site.screenfile import load_screen
 
     config = site(args)
@@ -252,7 +322,6 @@ def cmd_rollback(args: Any) -> int:
     if RunState(run.state).live:
         err(f"run {run.id} is still {run.state}: roll it back from its console or abort it first")
         return 2
-    from maintui.cli.common import with_log
 
     async def completed(log) -> list[str]:
         return [r.step_id for r in await log.steps(run.id) if r.state == StepState.SUCCEEDED]
@@ -284,7 +353,7 @@ def cmd_rollback(args: Any) -> int:
         runner.recorder.start()
         final, message = await runner.rollback(f"rollback of run {run.id} requested")
         await runner.recorder.stop()
-        await runner._finish(final, message)
+        await runner.finish(final, message)
         return 0 if final is RunState.ROLLED_BACK else 1
 
     return with_log(config, go)
@@ -297,7 +366,7 @@ def _undo_lines(config: Any, screen: Any, run_id: int, done: list[str]) -> list[
     from maintui.core.run.stepview import make_lookup, rollback_text
 
     mask = Masker.for_site(config.data, config.mask_patterns)
-    lookup = make_lookup(config, screen, run_id, config.state_dir / "runs" / str(run_id))
+    lookup = make_lookup(config, screen, run_id, paths.run_dir(config.state_dir, run_id))
 
     def line(step: Any) -> str:
         action = get_action(step.action) if step.action else None

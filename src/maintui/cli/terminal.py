@@ -7,6 +7,7 @@ import contextlib
 import os
 import sys
 
+from maintui.core.ansi import visible
 from maintui.core.run.gates import Answer, GateRequest
 from maintui.core.states import DecisionKind
 
@@ -31,6 +32,8 @@ class TerminalReporter:
         if self.silenced:
             return
         try:
+            if sys.stdout.isatty():  # step output must not drive the operator's terminal
+                text = "\n".join(visible(line) for line in text.split("\n"))
             sys.stdout.write(text)
             sys.stdout.flush()
         except OSError:
@@ -68,7 +71,8 @@ async def _readline() -> str | None:
         loop.remove_reader(fd)
 
 
-async def _ask(prompt: str) -> str | None:
+async def ask(prompt: str) -> str | None:
+    """One answer typed at the terminal, stripped; None when the terminal is gone."""
     sys.stdout.write(prompt)
     sys.stdout.flush()
     line = await _readline()
@@ -77,7 +81,7 @@ async def _ask(prompt: str) -> str | None:
 
 async def _reason(what: str) -> str | None:
     while True:
-        text = await _ask(f"  {what} (required): ")
+        text = await ask(f"  {what} (required): ")
         if text is None or text:
             return text
 
@@ -99,18 +103,18 @@ async def tty_prompt(req: GateRequest) -> Answer | None:
     """Ask at the terminal, with friction by risk. None when the terminal is gone."""
     _show(req)
     if req.manual:
-        choice = await _ask("  [d]one / [n]ot done / not [a]pplicable / [q] abort: ")
+        choice = await ask("  [d]one / [n]ot done / not [a]pplicable / [q] abort: ")
         table = {"d": DecisionKind.DONE, "n": DecisionKind.NOT_DONE, "a": DecisionKind.NA,
                  "q": DecisionKind.ABORT}
     elif req.risk == "critical":
-        choice = await _ask(f"  type the step id ({req.step_id}) to run it, or s skip / q abort / "
+        choice = await ask(f"  type the step id ({req.step_id}) to run it, or s skip / q abort / "
                             "r roll back: ")
         table = {req.step_id: DecisionKind.CONFIRM, "s": DecisionKind.SKIP, "q": DecisionKind.ABORT,
                  "r": DecisionKind.ROLLBACK}
     else:
         default = "n" if req.risk == "destructive" else "y"
         hint = "[y/N]" if default == "n" else "[Y/n]"
-        choice = await _ask(f"  run it? {hint}  s skip / q abort / r roll back: ")
+        choice = await ask(f"  run it? {hint}  s skip / q abort / r roll back: ")
         if choice == "":
             choice = default
         table = {"y": DecisionKind.CONFIRM, "n": DecisionKind.ABORT, "s": DecisionKind.SKIP,
@@ -125,5 +129,5 @@ async def tty_prompt(req: GateRequest) -> Answer | None:
     if kind in (DecisionKind.SKIP, DecisionKind.NOT_DONE):
         reason = await _reason("why") or ""
     elif kind in (DecisionKind.DONE, DecisionKind.NA):
-        reason = (await _ask("  note (optional): ")) or ""
+        reason = (await ask("  note (optional): ")) or ""
     return Answer(kind, reason)

@@ -3,6 +3,7 @@
     MaintuiError                 anything maintui raises on purpose
     ├── ConfigError              a broken config.toml or screen file (exit 2)
     │   └── ValidationFailed     screen files with one or more problems (carries them all)
+    ├── UsageError               the command named something that is not there (exit 2)
     ├── StoreError               the run log cannot be opened, read or written
     │   ├── StoreCorrupt         not a SQLite database, or a damaged one
     │   ├── StoreLocked          another process holds the database too long
@@ -10,9 +11,9 @@
     ├── LockHeld                 another runner holds this screen's lease (exit 4)
     ├── GateRefused              a gate could not be answered or was refused (exit 3)
     ├── ActionError              a built-in action failed in a way the operator can act on
-    └── IncidentError            (incidents.py) an unknown or closed incident, a bad severity
-        ├── UnknownIncident
-        └── IncidentClosed
+    └── IncidentError            a bad incident request: a bad severity, no title (exit 2)
+        ├── UnknownIncident      no incident with that id
+        └── IncidentClosed       the incident is closed and its record final
 
 Every message says what is wrong, where (file, key) and what to do about it.
 """
@@ -69,4 +70,18 @@ class GateRefused(MaintuiError):
 
 
 class ActionError(MaintuiError):
+    pass
+
+
+class IncidentError(MaintuiError):
+    """A usage error about incidents (exit 2); subclasses for the cases callers tell apart."""
+
+    exit_code = 2
+
+
+class UnknownIncident(IncidentError):
+    pass
+
+
+class IncidentClosed(IncidentError):
     pass

@@ -1,9 +1,8 @@
-"""Run and step states, and the records the run log hands out (frozen dataclasses)."""
+"""Run, step and decision states as enums, and how bad a finding status is."""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -61,80 +60,6 @@ class DecisionKind(enum.StrEnum):
     NOT_DONE = "not_done"    # manual item not done (note required)
     NA = "na"                # manual item not applicable
     NOTE = "note"            # an operator note, no effect on the run
-
-
-@dataclass(frozen=True)
-class RunRow:
-    id: int
-    screen: str
-    title: str
-    state: str
-    started: float
-    ended: float | None
-    user: str
-    host: str
-    dry_run: bool = False
-    pid: int | None = None
-    message: str = ""
-    incident: str | None = None
-
-
-@dataclass(frozen=True)
-class StepRow:
-    run_id: int
-    step_id: str
-    position: int
-    title: str
-    kind: str
-    risk: str
-    state: str
-    attempt: int = 0
-    exit_code: int | None = None
-    started: float | None = None
-    ended: float | None = None
-    command: str = ""
-    plan: list[str] = field(default_factory=list)
-    reason: str = ""
-    undo: dict[str, Any] | None = None
-
-    @property
-    def duration(self) -> float | None:
-        if self.started is None:
-            return None
-        return (self.ended or self.started) - self.started if self.ended else None
-
-
-@dataclass(frozen=True)
-class OutputLine:
-    id: int
-    step_id: str
-    stream: str
-    ts: float
-    line: str
-
-
-@dataclass(frozen=True)
-class Event:
-    """Something that happened in a run, for attached consoles: state changes, gates, findings."""
-
-    id: int
-    run_id: int
-    ts: float
-    kind: str
-    step_id: str | None
-    data: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Decision:
-    id: int
-    run_id: int
-    step_id: str | None
-    kind: str
-    reason: str
-    user: str
-    client: str
-    ts: float
 
 
 # Finding statuses, least to most severe ("error" is how a crashed check reports itself).

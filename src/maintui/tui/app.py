@@ -1,13 +1,12 @@
-"""The console app and `make_app`, the factory that main() and the tests both use."""
+"""The console app, wiring only, and `make_app`, the factory that the CLI and the tests use."""
 
 from __future__ import annotations
 
-import argparse
 from typing import ClassVar
 
 from textual import events, on
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.driver import Driver
 from textual.worker import Worker, WorkerState
 
@@ -15,16 +14,16 @@ from maintui.core.clock import Clock, SystemClock
 from maintui.core.errors import ConfigError
 from maintui.core.probes.base import Probe
 from maintui.core.site.config import SiteConfig
+from maintui.tui import keys
 from maintui.tui.commands import MaintuiCommands
 from maintui.tui.models.board import RunSource
-from maintui.tui.navigation import HOME, Sections
+from maintui.tui.navigation import BY_MODE, HOME, SECTIONS, Sections
 from maintui.tui.poller import Poller
-from maintui.tui.screens.home import HomeScreen
 from maintui.tui.screens.too_small import TooSmallScreen, guard_size
 
 
 def default_probe() -> Probe:
-    from maintui.core.probes.base import PsutilProbe
+    from maintui.core.probes.psutil import PsutilProbe
 
     return PsutilProbe()
 
@@ -35,14 +34,7 @@ class MaintuiApp(Sections):
     TITLE = "maintui"
     DEFAULT_MODE = HOME
     COMMANDS = App.COMMANDS | {MaintuiCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Help"),
-        Binding("h", "section('home')", "Home"),
-        Binding("l", "section('logs')", "Logs"),
-        Binding("r", "section('history')", "Runs"),
-        Binding("t", "section('triage')", "Triage"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.for_app(SECTIONS)
 
     def __init__(self, config: SiteConfig, *, probe: Probe | None, clock: Clock,
                  store: RunSource | None, attach: int | None = None) -> None:
@@ -52,7 +44,7 @@ class MaintuiApp(Sections):
         self.poller = Poller(self, config, clock, store=store,
                              probe_factory=(lambda: probe) if probe else default_probe)
         self.sub_title = f"{config.name} · PRODUCTION" if config.production else config.name
-        self.add_mode(HOME, lambda: HomeScreen(config, self.poller))
+        self.add_section(BY_MODE[HOME])
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()
@@ -106,7 +98,7 @@ class MaintuiApp(Sections):
         runs = self.driven_runs()
         if not runs:
             return True
-        from maintui.tui.dialogs.confirm import QuitDialog
+        from maintui.tui.dialogs.quit import QuitDialog
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -120,7 +112,7 @@ class MaintuiApp(Sections):
         self.exit(0)
 
     async def action_quit(self) -> None:
-        from maintui.tui.dialogs.confirm import QuitDialog
+        from maintui.tui.dialogs.quit import QuitDialog
 
         if isinstance(self.screen, QuitDialog):  # Ctrl+Q again on the question: quit
             self.screen.dismiss(True)
@@ -151,21 +143,3 @@ def make_app(config: SiteConfig, *, probe: Probe | None = None, clock: Clock | N
             raise ConfigError(f"unknown theme {theme!r}; available: {names}")
         app.theme = theme
     return app
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m maintui.tui.app [--config PATH] [--theme NAME]`."""
-    from maintui.core.site.config import load_config
-
-    parser = argparse.ArgumentParser(prog="maintui.tui.app", description=main.__doc__)
-    parser.add_argument("--config", metavar="PATH")
-    parser.add_argument("--theme", metavar="NAME")
-    args = parser.parse_args(argv)
-    app = make_app(load_config(args.config), theme=args.theme)
-    app.run()
-    return int(app.return_code or 0)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
-

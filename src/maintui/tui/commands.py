@@ -5,14 +5,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from maintui.tui.format import clock_time
+from maintui.core.units import clock_time
+from maintui.tui.navigation import SECTIONS
 
 if TYPE_CHECKING:
-    from maintui.tui.app import MaintuiApp
+    from maintui.core.clock import Clock
+    from maintui.core.site.config import SiteConfig
+    from maintui.tui.models.board import Board
+
+
+class Navigator(Protocol):
+    """What the palette needs of the app: what there is to open, and how to open it."""
+
+    config: SiteConfig
+    clock: Clock
+
+    @property
+    def board(self) -> Board: ...
+    def action_section(self, mode: str) -> None: ...
+    def open_screen(self, name: str) -> None: ...
+    def open_run(self, run_id: int) -> None: ...
+    def open_log(self, name: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -26,22 +43,22 @@ class MaintuiCommands(Provider):
     """Go to a section, open a screen, follow a log, find a run."""
 
     def commands(self) -> list[Command]:
-        app = cast("MaintuiApp", self.app)
-        out = [Command(f"Go to {title}", f"the {title.lower()} section",
-                       partial(app.action_section, section))
-               for section, title in (("home", "Home"), ("logs", "Logs"), ("history", "Runs"),
-                                      ("triage", "Triage"))]
-        for s in app.poller.board.screens:
-            detail = s.schedule or s.kind
-            out.append(Command(f"Open screen: {s.name} ({s.title})", f"{detail}, {s.due.state}",
-                               partial(app.action_open_screen, s.name)))
+        app = cast(Navigator, self.app)
+        out = [Command(f"Go to {s.title}", f"the {s.title.lower()} section",
+                       partial(app.action_section, s.mode)) for s in SECTIONS]
+        board = app.board
+        for screen in board.screens:
+            detail = screen.schedule or screen.kind
+            out.append(Command(f"Open screen: {screen.name} ({screen.title})",
+                               f"{detail}, {screen.due.state}",
+                               partial(app.open_screen, screen.name)))
         for name, path in app.config.logs.items():
             out.append(Command(f"Jump to log: {name}", str(path), partial(app.open_log, name)))
-        now = app.poller.clock.now()
-        for run in app.poller.board.runs:
+        now = app.clock.now()
+        for run in board.runs:
             out.append(Command(f"Find run #{run.id}: {run.screen} {run.state}",
                                f"started {clock_time(run.started, now)} by {run.user or '?'}",
-                               partial(app.action_open_run, run.id)))
+                               partial(app.open_run, run.id)))
         return out
 
     async def discover(self) -> Hits:

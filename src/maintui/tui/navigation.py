@@ -1,29 +1,58 @@
-"""Navigation between the console's sections, each loaded only when first opened.
+"""Navigation: the SECTIONS table (key, mode, title, screen), and opening screens, runs and logs.
 
-Home is the app's default mode (`home`); Logs, Runs (history) and Triage are modes added on first
-use, so their modules (and what they import) load after the first frame. Screens that
-other parts of maintui provide are imported by name, and a clear notification replaces
-them until they exist.
+Home is the app's default mode; Logs, Runs and Triage are modes added on first use, so their
+modules (and what they import) load after the first frame. Every screen is named as
+"module:Class" under `maintui.tui.screens` and imported when first opened; a clear
+notification stands in for one that is missing or broken.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from maintui.tui.widgets import RecentRuns, ScreenList
 
 if TYPE_CHECKING:
     from maintui.core.site.config import SiteConfig
+    from maintui.tui.models.board import Board
     from maintui.tui.poller import Poller
 
+SCREENS = "maintui.tui.screens"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One row of the section table: its key, mode, title, screen and how to build it."""
+
+    key: str
+    mode: str
+    title: str  # the footer's and the palette's word for it
+    screen: str  # "module:Class" under maintui.tui.screens
+    build: Callable[[type[Screen], Sections], Screen]
+    name: str = ""  # what a notification calls it, when not its title
+
+    @property
+    def label(self) -> str:
+        return self.name or self.title
+
+
 HOME = "home"
-SECTIONS = {"home": "Home", "logs": "Logs", "history": "Runs", "triage": "Triage"}
+SECTIONS: tuple[Section, ...] = (
+    Section("h", HOME, "Home", "home:HomeScreen", lambda cls, app: cls(app.config, app.poller)),
+    Section("l", "logs", "Logs", "logs:LogsScreen", lambda cls, app: cls(app.config.logs)),
+    Section("r", "history", "Runs", "runs:HistoryScreen",
+            lambda cls, app: cls(app.config, app.poller.store), name="Run history"),
+    Section("t", "triage", "Triage", "triage:TriageScreen",
+            lambda cls, app: cls(app.config, app.poller)),
+)
+BY_MODE = {section.mode: section for section in SECTIONS}
 
 
 class Sections(App[int]):
@@ -32,12 +61,20 @@ class Sections(App[int]):
     config: SiteConfig
     poller: Poller
 
-    def load_screen_class(self, module: str, name: str, title: str) -> type[Screen] | None:
-        """`maintui.tui.screens.<module>.<name>`, or None after telling the operator why not."""
+    @property
+    def board(self) -> Board:
+        """What the dashboard shows: the site's screens and the latest runs."""
+        return self.poller.board
+
+    def load_screen(self, screen: str, title: str) -> type[Screen] | None:
+        """The class named "module:Class" under maintui.tui.screens, imported on first use;
+        None after telling the operator why it is not there."""
+        module, name = screen.split(":")
+        path = f"{SCREENS}.{module}"
         try:
-            return getattr(importlib.import_module(f"maintui.tui.screens.{module}"), name)
+            return getattr(importlib.import_module(path), name)
         except ModuleNotFoundError as exc:
-            if exc.name != f"maintui.tui.screens.{module}":
+            if exc.name != path:
                 raise
             self.notify(f"{title} is not available in this version yet.",
                         title=title, severity="warning")
@@ -46,55 +83,54 @@ class Sections(App[int]):
                         severity="error")
         return None
 
-    def _section_factory(self, section: str) -> Callable[[], Screen] | None:
-        config, poller = self.config, self.poller
-        if section == "logs":
-            cls = self.load_screen_class("logs", "LogsScreen", "Logs")
-            return cls and (lambda: cls(config.logs))
-        if section == "history":
-            cls = self.load_screen_class("runs", "HistoryScreen", "Run history")
-            return cls and (lambda: cls(config, poller.store))
-        cls = self.load_screen_class("triage", "TriageScreen", "Triage")
-        return cls and (lambda: cls(config, poller))
+    def add_section(self, section: Section) -> bool:
+        """Add the section's mode, its screen imported now; False after saying why it cannot be."""
+        cls = self.load_screen(section.screen, section.label)
+        if cls is not None:
+            self.add_mode(section.mode, lambda: section.build(cls, self))
+        return cls is not None
 
-    def action_section(self, section: str) -> None:
+    def action_section(self, mode: str) -> None:
         """Switch to a section, creating it on first use."""
-        mode = section
         if mode == self.current_mode:
             # from a session or a run opened on top of the section: back to the section itself
             # (a dialog keeps its keys; its own buttons or Escape close it)
-            from textual.screen import ModalScreen
-
             while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
                 self.pop_screen()
             return
-        if mode not in self._modes:
-            factory = self._section_factory(section)
-            if factory is None:
-                return
-            self.add_mode(mode, factory)
-        self.switch_mode(mode)
+        if mode in self._modes or self.add_section(BY_MODE[mode]):
+            self.switch_mode(mode)
 
-    def section_enabled(self, section: str) -> bool | None:
+    def section_enabled(self, mode: str) -> bool | None:
         """None (shown dimmed) for the section the operator is on; a screen opened on top of it
         (a session, a run) goes back to it."""
-        return None if section == self.current_mode and len(self.screen_stack) <= 1 else True
+        return None if mode == self.current_mode and len(self.screen_stack) <= 1 else True
 
-    def action_open_screen(self, name: str) -> None:
+    def open_screen(self, name: str) -> None:
         """Open one of the site's screens (a session) on top of Home."""
         if not any(s.name == name for s in self.poller.catalog.screens):
             self.notify(f"No usable screen named {name!r}", severity="error")
             return
-        cls = self.load_screen_class("session", "SessionScreen", "Sessions")
+        cls = self.load_screen("session:SessionScreen", "Sessions")
         if cls is not None:
-            self.action_section("home")
+            self.action_section(HOME)
             self.push_screen(cls(self.config, name, store=self.poller.store))
 
-    def action_open_run(self, run_id: int) -> None:
+    def open_run(self, run_id: int) -> None:
         """Open a past run: its steps, outcomes and output."""
-        cls = self.load_screen_class("run_detail", "RunDetailScreen", "Run details")
+        cls = self.load_screen("run_detail:RunDetailScreen", "Run details")
         if cls is not None:
             self.push_screen(cls(self.config, run_id, self.poller.store))
+
+    def open_log(self, name: str) -> None:
+        """Follow one of the site's logs."""
+        cls = self.load_screen("logs:LogsScreen", "Logs")
+        if cls is not None and name in self.config.logs:
+            self.push_screen(cls({name: self.config.logs[name]}))
+
+    # the same two, as actions (bindings, `run_action`)
+    action_open_screen = open_screen
+    action_open_run = open_run
 
     async def attach_run(self, run_id: int, *, quiet: bool = False) -> None:
         """Open the session of a run (the newest live one when `run_id` < 0), as `maintui attach`;
@@ -110,20 +146,14 @@ class Sections(App[int]):
             self.notify("No live run to attach to" if run_id < 0 else f"No run #{run_id}",
                         severity="warning")
             return
-        cls = self.load_screen_class("session", "SessionScreen", "Sessions")
+        cls = self.load_screen("session:SessionScreen", "Sessions")
         if cls is not None:
             self.push_screen(cls(self.config, run.screen, run_id=run.id, store=store))
 
-    def open_log(self, name: str) -> None:
-        """Follow one of the site's logs."""
-        cls = self.load_screen_class("logs", "LogsScreen", "Logs")
-        if cls is not None and name in self.config.logs:
-            self.push_screen(cls({name: self.config.logs[name]}))
-
     @on(ScreenList.ScreenSelected)
     def _screen_selected(self, event: ScreenList.ScreenSelected) -> None:
-        self.action_open_screen(event.screen_name)
+        self.open_screen(event.screen_name)
 
     @on(RecentRuns.RunSelected)
     def _run_selected(self, event: RecentRuns.RunSelected) -> None:
-        self.action_open_run(event.run_id)
+        self.open_run(event.run_id)

@@ -11,7 +11,8 @@ import time
 import pytest
 
 from maintui.core.actions.resources import ResourcesCheck
-from maintui.core.probes.base import Disk, FakeProbe, fake_snapshot
+from maintui.core.probes.base import Disk
+from maintui.core.probes.fake import FakeProbe, fake_snapshot
 from tests.core.conftest import statuses
 
 

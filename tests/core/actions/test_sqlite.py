@@ -36,7 +36,7 @@ def corrupt(path) -> None:
     path.write_bytes(b"this is not a database, just garbage bytes" * 100)
 
 
-def test_backup_writes_a_gzipped_database_and_undo_deletes_it(sandbox):
+def test_backup_writes_a_gzipped_database_and_undo_keeps_it(sandbox):
     dest = sandbox.root / "newbackups"
     action, ctx = sandbox.ctx("sqlite.backup", db=str(sandbox.db), dest=str(dest), gzip=True)
     result = action.run(ctx)
@@ -46,7 +46,7 @@ def test_backup_writes_a_gzipped_database_and_undo_deletes_it(sandbox):
     restored.write_bytes(gzip.decompress(made[0].read_bytes()))
     assert counts(restored) == counts(sandbox.db)
     action.undo(ctx, result.undo)
-    assert list(dest.iterdir()) == []
+    assert list(dest.iterdir()) == made  # a rollback never deletes a backup (issue 10, item 3)
 
 
 def test_backup_of_a_locked_database_says_it_is_locked(sandbox, locked):

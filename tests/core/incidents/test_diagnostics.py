@@ -11,8 +11,8 @@ import psutil
 import pytest
 
 from maintui.core.incidents import diagnostics
-from maintui.core.incidents.model import open_incident, timeline
-from maintui.core.probes.base import FakeProbe
+from maintui.core.incidents.model import open_incident, store_snapshot, timeline
+from maintui.core.probes.fake import FakeProbe
 from maintui.core.site.config import load_config
 from maintui.core.store.db import RunLog
 
@@ -145,7 +145,7 @@ async def test_a_stored_snapshot_is_a_timeline_entry_carrying_the_data(config):
     log = await RunLog.open(config.store_path)
     try:
         inc = await open_incident(log, "slow", "sev2", "ann")
-        await diagnostics.store_snapshot(log, inc.id, snap)
+        await store_snapshot(log, inc.id, snap)
         entry = (await timeline(log, inc.id))[-1]
     finally:
         await log.close()

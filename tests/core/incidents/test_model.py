@@ -11,7 +11,7 @@ import pytest
 from maintui.core.clock import FAKE_EPOCH
 from maintui.core.incidents import diagnostics
 from maintui.core.incidents import model as inc
-from maintui.core.probes.base import FakeProbe
+from maintui.core.probes.fake import FakeProbe
 from maintui.core.store.db import RunLog
 from tests.core.helpers import rows
 

@@ -10,8 +10,10 @@ import psutil
 import pytest
 
 from maintui.core.clock import FakeClock
-from maintui.core.probes.base import FakeProbe, PsutilProbe, Snapshot, fake_snapshot
+from maintui.core.probes.base import Snapshot
+from maintui.core.probes.fake import FakeProbe, fake_snapshot
 from maintui.core.probes.procfs import parse_stat, read_stats
+from maintui.core.probes.psutil import PsutilProbe
 
 Nic = namedtuple("Nic", "bytes_recv bytes_sent")
 

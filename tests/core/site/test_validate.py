@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from maintui.core.run.order import topo_order
+from maintui.core.site.order import topo_order
 
 GOOD = """
 title = "Good"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from maintui.core.states import RunRow, StepRow
 from maintui.core.store.carryover import (
     RESTORE_MAX_AGE,
     Skipped,
     skipped_last_time,
     verified_restore,
 )
+from maintui.core.store.rows import RunRow, StepRow
 
 NOW = 1_750_000_000.0
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from maintui.core.probes.base import Disk, FakeProbe, Proc, fake_snapshot
-from maintui.core.states import RunRow, StepRow
+from maintui.core.probes.base import Disk, Proc
+from maintui.core.probes.fake import FakeProbe, fake_snapshot
 from maintui.core.store.carryover import KV_VERIFIED_RESTORE
+from maintui.core.store.rows import RunRow, StepRow
 from maintui.tui.widgets import (
     DiskTable,
     ProcessTable,

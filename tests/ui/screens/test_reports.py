@@ -14,10 +14,11 @@ from textual.widgets import Log, MarkdownViewer
 from maintui.core.run.report import render_report
 from maintui.core.site.config import SiteConfig
 from maintui.core.store.db import RunLog
-from maintui.tui.screens.report import ProblemPanel, ReportScreen
+from maintui.tui.screens.report import ReportScreen
 from maintui.tui.screens.reports import ReportsScreen, report_dirs
-from maintui.tui.screens.run_detail import OutcomeTable
 from maintui.tui.screens.runs import HistoryApp
+from maintui.tui.widgets.outcomes import OutcomeTable
+from maintui.tui.widgets.problem import ProblemPanel
 from tests.conftest import Site
 from tests.ui.screens.test_runs import config, record_runs, settle
 

@@ -12,9 +12,10 @@ from textual.widgets import Input, Log
 
 from maintui.core.site.config import SiteConfig, load_config
 from maintui.core.store.db import RunLog
-from maintui.tui.screens.report import ProblemPanel
-from maintui.tui.screens.run_detail import PAGE_CHUNKS, OutcomeTable, RunDetailScreen
+from maintui.tui.screens.run_detail import PAGE_CHUNKS, RunDetailScreen
 from maintui.tui.screens.runs import EMPTY, HistoryApp, HistoryScreen
+from maintui.tui.widgets.outcomes import OutcomeTable
+from maintui.tui.widgets.problem import ProblemPanel
 from tests.conftest import Site
 
 CHECKS = """

@@ -8,7 +8,8 @@ import time
 from textual.app import App
 
 from maintui.core.site.config import load_config
-from maintui.tui.dialogs.confirm import ChecklistDialog, ConfirmDialog, ReasonDialog
+from maintui.tui.dialogs.confirm import ChecklistDialog, ConfirmDialog
+from maintui.tui.dialogs.text import ReasonDialog
 from maintui.tui.screens.session import SessionScreen
 from maintui.tui.widgets.steps import StepQueue
 from tests.core.helpers import rows, step_states
@@ -187,7 +188,7 @@ risk = "safe"
 
 async def test_quitting_while_driving_a_run_asks_first_and_the_run_goes_on(site):
     from maintui.tui.app import make_app
-    from maintui.tui.dialogs.confirm import QuitDialog
+    from maintui.tui.dialogs.quit import QuitDialog
 
     site.screen("monthly", SESSION)
     app = make_app(load_config(site.config))

@@ -11,24 +11,20 @@ from maintui.core.clock import FakeClock
 from maintui.core.incidents import model as inc
 from maintui.core.logs.levels import Level
 from maintui.core.logs.tail import Line
-from maintui.core.probes.base import FakeProbe, fake_snapshot
+from maintui.core.probes.fake import FakeProbe, fake_snapshot
 from maintui.core.site.config import load_config
-from maintui.core.states import StepRow
 from maintui.core.store.db import RunLog
+from maintui.core.store.rows import StepRow
 from maintui.demo.sandbox import build_sandbox
 from maintui.tui.app import MaintuiApp, make_app
-from maintui.tui.dialogs.confirm import ConfirmDialog, ReasonDialog
+from maintui.tui.dialogs.confirm import ConfirmDialog
 from maintui.tui.dialogs.incident import CloseIncidentDialog, OpenIncidentDialog, QuickActionDialog
+from maintui.tui.dialogs.text import ReasonDialog
+from maintui.tui.models.errors import ErrorFeed
 from maintui.tui.screens.incident import IncidentScreen
 from maintui.tui.screens.session import SessionScreen
 from maintui.tui.screens.triage import TriageScreen
-from maintui.tui.widgets.triage import (
-    CheckTable,
-    ErrorFeed,
-    ErrorTable,
-    IncidentBar,
-    failing_checks,
-)
+from maintui.tui.widgets.triage import CheckTable, ErrorTable, IncidentBar, failing_checks
 from tests.conftest import stop_live_runners
 from tests.core.helpers import rows
 from tests.ui.conftest import settle
@@ -105,7 +101,7 @@ def stub_checks(monkeypatch) -> list[list[str]]:
         calls.append([screen, *(extra or [])])
         return 1
 
-    monkeypatch.setattr("maintui.tui.screens.triage_actions.spawn_runner", spawn)
+    monkeypatch.setattr("maintui.tui.screens.triage.spawn_runner", spawn)
     return calls
 
 
@@ -163,7 +159,7 @@ def test_failing_checks_are_findings_not_ok_and_failed_steps_without_findings():
 
 
 def test_is_error_ignores_warnings():
-    from maintui.tui.widgets.triage import is_error
+    from maintui.tui.models.errors import is_error
 
     assert not is_error(Line("app", 0, "WARNING slow", Level.WARNING))
     assert is_error(Line("app", 0, "CRITICAL down", Level.CRITICAL))

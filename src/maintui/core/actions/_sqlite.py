@@ -16,6 +16,7 @@ from maintui.core.errors import ActionError
 BUSY_TIMEOUT = 5.0  # seconds to wait for a lock before calling the database busy
 PAGES_PER_STEP = 256  # backup in slices so a live writer is not blocked for the whole copy
 GZIP_SUFFIXES = (".gz",)
+SIDECARS = ("-wal", "-journal")  # files beside a database that may hold its committed data
 
 
 def explain(path: Path, exc: sqlite3.Error) -> ActionError:
@@ -118,13 +119,76 @@ def restore_into_live(backup_db: Path, target: Path) -> None:
         raise explain(target, exc) from None
 
 
+def put_back_rows(db: Path, backup: Path, table: str, where: str, arg: object) -> int:
+    """Copy back into `db` the rows of `table` in `backup` that match `where` (written on the
+    alias `old`) and are missing now; rows written since are left alone. Returns rows put back.
+
+    Refuses, changing nothing, when a row id those rows need now holds a different row.
+    """
+    with opened(db) as con:
+        try:
+            con.execute("ATTACH DATABASE ? AS pre", (f"file:{Path(backup).as_posix()}?mode=ro",))
+            try:
+                return _put_back(con, table, where, arg, backup)
+            finally:
+                con.execute("DETACH DATABASE pre")
+        except sqlite3.Error as exc:
+            raise explain(db, exc) from None
+
+
+def _put_back(con: sqlite3.Connection, table: str, where: str, arg: object, backup: Path) -> int:
+    t = qi(table)
+    now = [r[1] for r in con.execute(f"PRAGMA main.table_info({t})")]
+    then = {r[1] for r in con.execute(f"PRAGMA pre.table_info({t})")}
+    if not now or not then:
+        raise ActionError(f"{table}: missing from the database or from the backup {backup}")
+    cols = [c for c in now if c in then]  # a column added since keeps its default
+    same = " AND ".join(f"cur.{qi(c)} IS old.{qi(c)}" for c in cols)
+    names = ", ".join(qi(c) for c in cols)
+    picked = ", ".join(f"old.{qi(c)}" for c in cols)
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        taken = con.execute(f"SELECT count(*) FROM pre.{t} AS old JOIN main.{t} AS cur "
+                            f"ON cur.rowid = old.rowid WHERE {where} AND NOT ({same})",
+                            (arg,)).fetchone()[0]
+        if taken:
+            raise ActionError(f"{table}: {taken} row ids of the deleted rows now hold other rows; "
+                              f"nothing was put back; the backup {backup} has every deleted row")
+        n = con.execute(f"INSERT INTO main.{t}(rowid, {names}) SELECT old.rowid, {picked} "
+                        f"FROM pre.{t} AS old WHERE {where} AND NOT EXISTS "
+                        f"(SELECT 1 FROM main.{t} AS cur WHERE cur.rowid = old.rowid)",
+                        (arg,)).rowcount
+        con.execute("COMMIT")
+        return n
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def replace_file(source: Path, target: Path) -> None:
-    """Put `source` in place of `target` atomically, dropping stale journal/WAL files."""
+    """Put `source` in place of `target` atomically, with the -wal/-journal copied beside
+    `source` (see copy_as_is), dropping the target's stale ones."""
     tmp = target.with_name(target.name + ".restoring")
     shutil.copyfile(source, tmp)
     for suffix in ("-wal", "-shm", "-journal"):
         target.with_name(target.name + suffix).unlink(missing_ok=True)
     os.replace(tmp, target)
+    for suffix in SIDECARS:
+        kept = source.with_name(source.name + suffix)
+        if kept.is_file() and kept.stat().st_size:  # a read-only check leaves an empty -wal
+            shutil.copyfile(kept, target.with_name(target.name + suffix))
+
+
+def copy_as_is(db: Path, dest: Path) -> list[Path]:
+    """Byte copies of a database and its -wal/-journal (committed data may still be there);
+    a corrupt file copies too, where the backup API would refuse it. Returns the copies."""
+    made = []
+    for suffix in ("", *SIDECARS):
+        src = db.with_name(db.name + suffix)
+        if src.is_file():
+            made.append(dest.with_name(dest.name + suffix))
+            shutil.copyfile(src, made[-1])
+    return made
 
 
 def integrity(con: sqlite3.Connection, *, quick: bool = False, limit: int = 100) -> list[str]:

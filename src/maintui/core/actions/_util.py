@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -16,7 +17,7 @@ from pydantic import field_validator
 
 from maintui.core.actions.base import ActionContext, ActionResult, Finding, Params, worst
 from maintui.core.errors import ActionError
-from maintui.core.units import parse_duration
+from maintui.core.units import human_size, parse_duration
 
 FailOn = Literal["warning", "critical", "never"]
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -50,11 +51,7 @@ def level_below(value: float, warning: float, critical: float) -> str:
     return "warning" if value <= warning else "ok"
 
 
-def human(n: float) -> str:
-    """Bytes for people: 1.4 MiB."""
-    import humanize
-
-    return humanize.naturalsize(n, binary=True)
+human = human_size  # bytes for people (1.4 MiB), by the name the actions use
 
 
 def stamp(ts: float, fmt: str = "%Y%m%d-%H%M%S") -> str:
@@ -130,12 +127,17 @@ def older_than(paths: Iterable[Path], days: float, now: float) -> list[Path]:
     return [p for p in paths if p.stat().st_mtime < cutoff]
 
 
+def newest_first(folder: Path, pattern: str) -> list[Path]:
+    """Regular files in `folder` matching `pattern`, the most recently modified first."""
+    if not folder.is_dir():
+        return []
+    files = [p for p in folder.glob(pattern) if p.is_file()]
+    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+
+
 def newest(folder: Path, pattern: str) -> Path | None:
     """The most recently modified regular file in `folder` matching `pattern`."""
-    if not folder.is_dir():
-        return None
-    files = [p for p in folder.glob(pattern) if p.is_file()]
-    return max(files, key=lambda p: (p.stat().st_mtime, p.name), default=None)
+    return next(iter(newest_first(folder, pattern)), None)
 
 
 def require_dir(path: Path, what: str) -> Path:
@@ -152,6 +154,29 @@ def require_dir(path: Path, what: str) -> Path:
         raise ActionError(f"{what} {path}: not writable; fix its permissions or choose "
                           "another folder")
     return path
+
+
+def fresh_dir(parent: Path, name: str) -> Path:
+    """A new, empty folder `parent/name` (or `name-2`, `name-3`, …): never one that exists."""
+    for n in itertools.count(1):
+        path = parent / (name if n == 1 else f"{name}-{n}")
+        try:
+            path.mkdir(parents=True)
+        except FileExistsError:
+            continue
+        return path
+    raise AssertionError("unreachable")
+
+
+def fresh_name(path: Path) -> Path:
+    """`path`, or `name-2.db.gz`, `name-3.db.gz`, … when it is taken: a name that replaces
+    nothing (the number goes before every suffix, so patterns like `app-*.db*` still match)."""
+    base, dot, suffixes = path.name.partition(".")
+    for n in itertools.count(1):
+        candidate = path if n == 1 else path.with_name(f"{base}-{n}{dot}{suffixes}")
+        if not (candidate.exists() or candidate.is_symlink()):
+            return candidate
+    raise AssertionError("unreachable")
 
 
 def require_file(path: Path, what: str) -> Path:

@@ -1,24 +1,25 @@
-"""Backup actions: verify the newest backup, restore-test it, and restore a database from it."""
+"""Backup actions: verify the newest backup, and restore-test it (the newest good one)."""
 
 from __future__ import annotations
 
 import gzip
 from pathlib import Path
-from typing import Any
 
 from maintui.core.actions import register
-from maintui.core.actions._sqlite import check_copy, plain_copy, replace_file
+from maintui.core.actions._sqlite import check_copy, plain_copy
 from maintui.core.actions._util import (
     CheckParams,
+    check_cancel,
     human,
     iso,
     level,
     newest,
+    newest_first,
     require_dir,
     require_file,
     verdict,
 )
-from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
+from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding
 from maintui.core.errors import ActionError
 
 KV_VERIFIED = "backups.last_verified_restore"
@@ -67,6 +68,39 @@ def pick(folder: Path, pattern: str, given: Path | None) -> Path:
         raise ActionError(f"no backup matching {pattern!r} in {folder}; run a backup first "
                           "(sqlite.backup) or check paths.backups in config.toml")
     return found
+
+
+def candidates(folder: Path, pattern: str, given: Path | None) -> list[Path]:
+    """The backups to try, best first: the given one alone, else every SQLite backup in the
+    folder, newest first (an older one is the fallback when a newer one is corrupt)."""
+    if given is not None:
+        found = [require_file(given, "backup")]
+    else:
+        found = [f for f in newest_first(folder, pattern) if is_sqlite(f)] or [
+            pick(folder, pattern, None)]
+    if not is_sqlite(found[0]):
+        raise ActionError(f"{found[0]}: not a SQLite backup (.db, .sqlite, .sqlite3, "
+                          "optionally .gz)")
+    return found
+
+
+def fell_back(ctx: ActionContext, skipped: list[dict[str, str]], used: Path,
+              first_choice: str) -> list[Finding]:
+    """A warning naming the backup(s) passed over, why, and the one used instead."""
+    if not skipped:
+        return []
+    first = Path(skipped[0]["backup"])
+    more = f" ({len(skipped) - 1} more after it too)" if len(skipped) > 1 else ""
+    summary = (f"the {first_choice} {first.name} is unusable ({skipped[0]['why']}){more}; "
+               f"used {used.name} instead, the newest backup that passes integrity_check")
+    ctx.log(summary)
+    return [Finding("warning", summary, {"used": str(used), "skipped": skipped})]
+
+
+def none_older(skipped: list[dict[str, str]]) -> str:
+    if len(skipped) < 2:
+        return ""
+    return f"; none of the {len(skipped) - 1} other backups passed either"
 
 
 class VerifyParams(CheckParams):
@@ -125,97 +159,49 @@ class BackupsRestoreTest(Action):
     def plan(self, ctx: ActionContext) -> list[str]:
         p: RestoreTestParams = ctx.params
         found = p.backup or newest(p.dir, p.pattern)
-        return [f"restore {found or '(no backup found)'} into the run's scratch folder "
-                f"{ctx.scratch_dir} and check it; the live database is not touched"]
+        lines = [f"restore {found or '(no backup found)'} into the run's scratch folder "
+                 f"{ctx.scratch_dir} and check it; the live database is not touched"]
+        if p.backup is None:
+            lines.append("if it is corrupt, test the next newest instead (a warning names both)")
+        return lines
 
     def run(self, ctx: ActionContext) -> ActionResult:
         p: RestoreTestParams = ctx.params
-        found = pick(p.dir, p.pattern, p.backup)
-        if not is_sqlite(found):
-            raise ActionError(f"{found}: not a SQLite backup (.db, .sqlite, .sqlite3, optionally .gz)")
-        require_dir(ctx.scratch_dir, "scratch folder")
-        ctx.log(f"restoring {found.name} into {ctx.scratch_dir}")
-        copy = plain_copy(found, ctx.scratch_dir / ("restore-test-" + found.name.removesuffix(".gz")))
-        try:
-            problems, counts = check_copy(copy)
-        except ActionError as exc:
-            problems, counts = [str(exc)], {}
+        skipped: list[dict[str, str]] = []
+        for found in candidates(p.dir, p.pattern, p.backup):
+            check_cancel(ctx)
+            counts, problems = self._restore(ctx, found)
+            if not problems:
+                break
+            skipped.append({"backup": str(found), "why": problems[0]})
+            ctx.log(f"{found.name} is unusable ({problems[0]}); trying the next newest")
+        else:
+            first = Path(skipped[0]["backup"])
+            return verdict([Finding("critical", f"restore test of {first.name} failed: "
+                                    f"{skipped[0]['why']}" + none_older(skipped),
+                                    {"backup": str(first), "problems": [skipped[0]["why"]],
+                                     "skipped": skipped})], p.fail_on)
         missing = [t for t in p.expect_tables if t not in counts]
-        details = {"backup": str(found), "rows": counts, "problems": problems, "missing": missing}
-        if problems or missing:
-            why = problems[0] if problems else f"missing tables: {', '.join(missing)}"
-            return verdict([Finding("critical", f"restore test of {found.name} failed: {why}",
-                                    details)], p.fail_on)
+        details = {"backup": str(found), "rows": counts, "problems": [], "missing": missing}
+        if missing:
+            return verdict([Finding("critical", f"restore test of {found.name} failed: missing "
+                                    f"tables: {', '.join(missing)}", details)], p.fail_on)
         ts = ctx.clock()
         ctx.kv.set(KV_VERIFIED, {"ts": ts, "backup": str(found), "ok": True, "rows": counts})
         rows = ", ".join(f"{t} {n:,}" for t, n in counts.items())
-        return verdict([Finding("ok", f"restore test of {found.name} passed at {iso(ts)}; "
-                                f"rows: {rows}", details)], p.fail_on)
+        return verdict(fell_back(ctx, skipped, found, "newest backup") + [Finding(
+            "ok", f"restore test of {found.name} passed at {iso(ts)}; rows: {rows}", details)],
+            p.fail_on)
 
-
-class RestoreParams(Params):
-    db: Path
-    dir: Path
-    pattern: str = "*"
-    backup: Path | None = None  # default: the last verified restore, else refused
-    require_verified: bool = True  # only restore a backup a restore test passed
-
-
-@register
-class BackupsRestore(Action):
-    name = "backups.restore"
-    summary = "Replace a database with the newest verified backup (keeps the current copy)"
-    Params = RestoreParams
-    default_risk = "critical"
-
-    def _choose(self, ctx: ActionContext) -> Path:
-        p: RestoreParams = ctx.params
-        if p.backup is not None:
-            return require_file(p.backup, "backup")
-        verified = ctx.kv.get(KV_VERIFIED)
-        if verified and verified.get("ok") and Path(verified["backup"]).is_file():
-            return Path(verified["backup"])
-        if p.require_verified:
-            raise ActionError("no verified backup: run backups.restore_test first (it records "
-                              "the last verified restore), or pass backup = PATH")
-        return pick(p.dir, p.pattern, None)
-
-    def plan(self, ctx: ActionContext) -> list[str]:
-        p: RestoreParams = ctx.params
-        try:
-            chosen = str(self._choose(ctx))
-        except ActionError as exc:
-            chosen = f"(none yet: {exc})"
-        return [f"replace {p.db} with the backup {chosen}",
-                f"first keep the current {p.db.name} in the run's scratch folder; undo puts it back",
-                "stop the application first: it must reopen the restored file"]
-
-    def run(self, ctx: ActionContext) -> ActionResult:
-        p: RestoreParams = ctx.params
-        chosen = self._choose(ctx)
+    def _restore(self, ctx: ActionContext, found: Path) -> tuple[dict[str, int], list[str]]:
+        """Row counts of a scratch copy of the backup, or why it is unusable."""
         require_dir(ctx.scratch_dir, "scratch folder")
-        candidate = plain_copy(chosen, ctx.scratch_dir / ("candidate-" + chosen.name.removesuffix(".gz")))
-        problems, counts = check_copy(candidate)
+        ctx.log(f"restoring {found.name} into {ctx.scratch_dir}")
+        copy = ctx.scratch_dir / ("restore-test-" + found.name.removesuffix(".gz"))
+        try:
+            problems, counts = check_copy(plain_copy(found, copy))
+        except ActionError as exc:
+            problems, counts = [str(exc)], {}
         if problems:
-            return ActionResult(ok=False, findings=[Finding(
-                "critical", f"{chosen.name} fails integrity_check ({problems[0]}); nothing "
-                "changed", {"backup": str(chosen)})])
-        saved = None
-        if p.db.exists():
-            # a byte copy on purpose: the current file may be corrupt, the backup API would refuse it
-            saved = ctx.scratch_dir / f"pre-restore-{p.db.name}"
-            plain_copy(p.db, saved)
-            ctx.log(f"kept the current database as {saved}")
-        replace_file(candidate, p.db)
-        ctx.log(f"restored {p.db} from {chosen}")
-        return ActionResult(findings=[Finding(
-            "ok", f"{p.db.name} restored from {chosen.name}", {"backup": str(chosen), "rows": counts})],
-            undo={"db": str(p.db), "saved": str(saved) if saved else None})
-
-    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> None:
-        db = Path(data["db"])
-        if data.get("saved"):
-            ctx.log(f"putting back the pre-restore copy of {db}")
-            replace_file(Path(data["saved"]), db)
-        else:
-            db.unlink(missing_ok=True)
+            copy.unlink(missing_ok=True)  # a broken copy of a broken backup: nothing to keep
+        return counts, problems

@@ -127,8 +127,18 @@ class Action:
     def has_undo(cls) -> bool:
         return cls.undo is not Action.undo
 
-    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> None:
+    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> ActionResult | None:
+        """Put back what `run` changed; raise ActionError when that is impossible.
+
+        The result's message and findings say what was restored and what was kept (backups,
+        copies set aside): an undo deletes no copy a step made for safety.
+        """
         raise NotImplementedError(f"{self.name} cannot be undone")
+
+
+def kept(summary: str, paths: list[Path], status: str = "ok", key: str = "kept") -> Finding:
+    """A finding that lists files an undo left in place on purpose (safety nets, set-asides)."""
+    return Finding(status, summary, {key: [str(p) for p in paths]})
 
 
 def worst(findings: list[Finding]) -> str:

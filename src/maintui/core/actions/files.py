@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 from maintui.core.actions import register
 from maintui.core.actions._util import (
     check_cancel,
+    fresh_dir,
     human,
     matching_files,
     older_than,
@@ -29,8 +32,25 @@ class CleanupParams(Params):
 
 
 def _move(src: Path, dest: Path) -> None:
+    """Move one file; never onto an existing path (a rename would silently replace it)."""
+    if dest.exists() or dest.is_symlink():
+        raise ActionError(f"{dest} exists; refusing to replace it with {src}")
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(src), str(dest))  # rename when on one file system, copy+delete otherwise
+
+
+def _batch(trash: Path, ctx: ActionContext) -> Path:
+    """A new folder for this step's files alone: no other step, run or attempt writes into it."""
+    require_dir(trash, "trash folder")
+    step = re.sub(r"[^A-Za-z0-9_.-]+", "_", ctx.step_id) or "step"
+    return fresh_dir(trash, f"{stamp(ctx.clock())}-run{ctx.run_id}-{step}")
+
+
+def _prune(folder: Path) -> None:
+    """Remove the folders under `folder` that the undo left empty (deepest first)."""
+    for sub in sorted((d for d in folder.rglob("*") if d.is_dir()), reverse=True):
+        with contextlib.suppress(OSError):
+            sub.rmdir()
 
 
 @register
@@ -63,9 +83,11 @@ class FilesCleanup(Action):
         if not victims:
             return ActionResult(findings=[Finding("ok", f"{p.dir}: nothing older than "
                                                   f"{p.older_than_days:g} days", {"moved": 0})])
-        batch = require_dir(p.trash / f"{stamp(ctx.clock())}-run{ctx.run_id}", "trash folder")
+        batch = _batch(p.trash, ctx)
+        manifest = batch / "manifest.json"
         moved: list[dict[str, Any]] = []
         total = 0
+        failure = ""
         try:
             for f in victims:
                 check_cancel(ctx)
@@ -74,22 +96,54 @@ class FilesCleanup(Action):
                 _move(f, batch / rel)
                 moved.append({"from": str(f), "to": str(batch / rel), "bytes": size})
                 total += size
+        except ActionError as exc:
+            failure = str(exc)
         except OSError as exc:
-            raise ActionError(f"cannot move {f} into {batch}: {exc}; check permissions") from None
+            failure = f"cannot move {f} into {batch}: {exc}; check permissions"
         finally:  # the manifest says what moved even when a move failed half way
-            (batch / "manifest.json").write_text(json.dumps(moved, indent=1))
+            manifest.write_text(json.dumps(moved, indent=1))
+        undo = {"manifest": str(manifest)}
+        if failure:  # the files already moved stay listed: this step's own undo brings them back
+            return ActionResult(ok=False, message=failure, undo=undo, findings=[Finding(
+                "critical", f"{p.dir}: {failure}; {len(moved)} files were moved before it",
+                {"moved": len(moved), "bytes": total, "trash": str(batch)})])
         ctx.log(f"moved {len(moved)} files ({human(total)}) to {batch}")
         return ActionResult(findings=[Finding(
             "ok", f"{p.dir}: moved {len(moved)} files ({human(total)}) to the trash",
-            {"moved": len(moved), "bytes": total, "trash": str(batch)})],
-            undo={"manifest": str(batch / "manifest.json")})
+            {"moved": len(moved), "bytes": total, "trash": str(batch)})], undo=undo)
 
-    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> None:
+    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> ActionResult:
         manifest = Path(data["manifest"])
-        moved = json.loads(manifest.read_text())
-        clashes = [m["from"] for m in moved if Path(m["from"]).exists()]
+        try:
+            moved = json.loads(manifest.read_text())
+        except (OSError, ValueError) as exc:
+            raise ActionError(f"cannot read the trash manifest {manifest} ({exc}); the files "
+                              f"are still in {manifest.parent}") from None
+        back, home, missing, clashes = [], [], [], []
+        for m in moved:
+            in_trash, at_home = (Path(m[k]).exists() or Path(m[k]).is_symlink()
+                                 for k in ("to", "from"))
+            if in_trash and at_home:
+                clashes.append(m["from"])
+            elif in_trash:
+                back.append(m)
+            else:
+                (home if at_home else missing).append(m["from"])
         if clashes:
-            raise ActionError(f"cannot move back: {clashes[0]} exists again; move it aside first")
-        for m in reversed(moved):
+            raise ActionError(f"cannot move back: {clashes[0]} exists again"
+                              + (f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else "")
+                              + "; move it aside first; nothing was moved")
+        for m in reversed(back):
             _move(Path(m["to"]), Path(m["from"]))
-        ctx.log(f"moved {len(moved)} files back from {manifest.parent}")
+        _prune(manifest.parent)
+        ctx.log(f"moved {len(back)} files back from {manifest.parent}")
+        if home:  # a retried undo: those went back the first time
+            ctx.log(f"{len(home)} files were already back in place")
+        if missing:
+            raise ActionError(f"moved {len(back)} files back, but {len(missing)} are no longer "
+                              f"in the trash {manifest.parent}, e.g. {missing[0]}; they cannot "
+                              "be restored")
+        return ActionResult(message=f"moved {len(back)} files back from {manifest.parent}",
+                            findings=[Finding("ok", f"moved {len(back)} files back from the trash",
+                                              {"restored": [m["from"] for m in back],
+                                               "manifest": str(manifest)})])

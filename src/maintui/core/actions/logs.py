@@ -15,14 +15,13 @@ from pydantic import field_validator
 from maintui.core.actions import register
 from maintui.core.actions._util import CheckParams, check_cancel, level, verdict
 from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding
+from maintui.core.logs.patterns import SCAN, error_pattern
 
 ERROR = r"\b(ERROR|CRITICAL|FATAL|EMERG|ALERT)\b"
 WARNING = r"\b(WARN|WARNING)\b"
 ISO_TS = re.compile(rb"^\[?(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})")
 SYSLOG_TS = re.compile(rb"^([A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2})")
 EXCEPTION = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Fault))(?::|$)")
-NOISE = [(re.compile(p), r) for p, r in ((r"0x[0-9a-fA-F]+", "0x…"), (r"'[^']*'|\"[^\"]*\"", "'…'"),
-                                          (r"\d+", "N"))]
 
 
 class ScanParams(CheckParams):
@@ -74,11 +73,7 @@ def _timestamp(line: bytes, year: int) -> float | None:
 
 def error_type(text: str) -> str:
     """A short key that groups similar errors: the message with numbers and quotes blanked."""
-    msg = re.split(r"\b(?:ERROR|CRITICAL|FATAL)\b:?\s*", text, maxsplit=1)[-1]
-    msg = msg.split(": ", 1)[-1] if re.match(r"^[\w.]+: ", msg) else msg  # drop the logger name
-    for pattern, repl in NOISE:
-        msg = pattern.sub(repl, msg)
-    return msg.strip()[:80]
+    return error_pattern(text, SCAN).text
 
 
 def _open(path: Path) -> IO[bytes]:

@@ -13,15 +13,16 @@ from maintui.core.actions import register
 from maintui.core.actions._util import iso, state_dir
 from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
 from maintui.core.errors import ActionError
+from maintui.core.site.paths import MAINTENANCE_FILE, maintenance_file
 from maintui.core.units import parse_duration
 
-FILE = "maintenance.json"
+FILE = MAINTENANCE_FILE
 OFF: dict[str, Any] = {"on": False}
 
 
 def read_maintenance(state_dir: Path) -> dict[str, Any]:
     """The site's maintenance state ({"on": False} when never set); never raises on bad files."""
-    path = Path(state_dir) / FILE
+    path = maintenance_file(state_dir)
     try:
         data = json.loads(path.read_text())
     except FileNotFoundError:
@@ -117,13 +118,19 @@ class MaintenanceMode(Action):
                             undo={"state_dir": str(folder), "before": before,
                                   "flag_file": str(p.flag_file) if p.flag_file else None})
 
-    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> None:
-        before = data["before"]
-        before.pop("error", None)
+    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> ActionResult:
+        folder = Path(data["state_dir"])
+        # only the mode goes back: the notice is maintenance.notice's, as it is now
+        before = {k: v for k, v in data["before"].items() if k not in ("error", "notice")}
+        now = read_maintenance(folder)
+        if "notice" in now:
+            before["notice"] = now["notice"]
         flag = Path(data["flag_file"]) if data.get("flag_file") else None
         _flag(flag, bool(before.get("on")), before.get("message", ""))
-        write_maintenance(Path(data["state_dir"]), before)
-        ctx.log(f"maintenance mode restored to {'on' if before.get('on') else 'off'}")
+        write_maintenance(folder, before)
+        said = f"maintenance mode restored to {'on' if before.get('on') else 'off'}"
+        ctx.log(said)
+        return ActionResult(message=said)
 
 
 def _status(state: dict[str, Any]) -> Finding:
@@ -187,7 +194,7 @@ class MaintenanceNotice(Action):
                             undo={"state_dir": str(folder), "notice": before.get("notice"),
                                   "file": str(p.file) if p.file else None, "text": previous_text})
 
-    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> None:
+    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> ActionResult:
         folder = Path(data["state_dir"])
         state = read_maintenance(folder)
         state.pop("notice", None)
@@ -200,6 +207,8 @@ class MaintenanceNotice(Action):
                 path.unlink(missing_ok=True)
             else:
                 path.write_text(data["text"])
+        return ActionResult(message="the previous notice is back" if data.get("notice")
+                            else "notice withdrawn")
 
 
 def notice_text(n: dict[str, Any]) -> str:

@@ -20,7 +20,7 @@ class ResourcesParams(CheckParams):
 
 
 def _psutil_probe() -> Probe:
-    from maintui.core.probes.base import PsutilProbe
+    from maintui.core.probes.psutil import PsutilProbe
 
     return PsutilProbe(process_interval=float("inf"))
 

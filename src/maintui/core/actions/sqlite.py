@@ -11,6 +11,7 @@ from maintui.core.actions._sqlite import backup_file, integrity, opened, row_cou
 from maintui.core.actions._util import (
     CheckParams,
     free_bytes,
+    fresh_name,
     human,
     ident_validator,
     level,
@@ -19,7 +20,14 @@ from maintui.core.actions._util import (
     stamp,
     verdict,
 )
-from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
+from maintui.core.actions.base import (
+    Action,
+    ActionContext,
+    ActionResult,
+    Finding,
+    Params,
+    kept,
+)
 from maintui.core.errors import ActionError
 
 
@@ -57,7 +65,7 @@ class SqliteBackup(Action):
             return ActionResult(ok=False, findings=[Finding(
                 "critical", f"not enough space in {p.dest}: need {human(size)}, "
                 f"{human(free)} free; nothing written", {"need": size, "free": free})])
-        target = self._target(ctx)
+        target = fresh_name(self._target(ctx))  # a second backup in the same second: -2
         ctx.log(f"backing up {p.db} → {target}")
         started = time.monotonic()
         written = backup_file(p.db, target, compress=p.gzip)
@@ -68,10 +76,17 @@ class SqliteBackup(Action):
             {"path": str(target), "bytes": written, "seconds": round(took, 3)})],
             undo={"path": str(target)})
 
-    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> None:
+    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> ActionResult:
+        # a backup changed nothing to put back, and it is the safety net of what follows
+        # (an update, a retention): rolling the run back keeps it
         path = Path(data["path"])
-        ctx.log(f"deleting the backup this step made: {path}")
-        path.unlink(missing_ok=True)
+        if not path.is_file():
+            ctx.log(f"nothing to put back; the backup this step made is gone: {path}")
+            return ActionResult(message=f"the backup {path.name} is no longer there", findings=[
+                Finding("warning", f"backup missing (removed since): {path}", {"path": str(path)})])
+        ctx.log(f"nothing to put back; the backup this step made is kept: {path}")
+        return ActionResult(message=f"kept the backup {path.name}",
+                            findings=[kept(f"backup kept: {path}", [path])])
 
 
 class IntegrityParams(CheckParams):

@@ -9,18 +9,33 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from maintui.core.actions import register
-from maintui.core.actions._sqlite import backup_file, explain, opened, restore_into_live
+from maintui.core.actions._sqlite import (
+    backup_file,
+    explain,
+    opened,
+    put_back_rows,
+    restore_into_live,
+)
 from maintui.core.actions._util import (
     DAY,
     check_cancel,
     free_bytes,
+    fresh_name,
     human,
     ident_validator,
+    identifier,
     iso,
     qi,
     require_dir,
 )
-from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
+from maintui.core.actions.base import (
+    Action,
+    ActionContext,
+    ActionResult,
+    Finding,
+    Params,
+    kept,
+)
 
 Operation = Literal["analyze", "vacuum", "reindex", "optimize"]
 SQL = {"analyze": "ANALYZE", "vacuum": "VACUUM", "reindex": "REINDEX", "optimize": "PRAGMA optimize"}
@@ -110,9 +125,8 @@ def _detect(con: sqlite3.Connection, table: str, column: str) -> str:
     return "epoch_ms" if float(row[1]) > 1e11 else "epoch"
 
 
-def _condition(con: sqlite3.Connection, p: RetentionParams, cutoff: float) -> tuple[str, Any]:
-    fmt = p.format if p.format != "auto" else _detect(con, p.table, p.column)
-    col = qi(p.column)
+def _where(column: str, fmt: str, cutoff: float, alias: str = "") -> tuple[str, Any]:
+    col = (f"{alias}." if alias else "") + qi(column)
     if fmt == "iso":
         # julianday reads 'YYYY-MM-DD HH:MM:SS', the T form and a Z/±HH:MM suffix
         return f"julianday({col}) < julianday(?, 'unixepoch')", cutoff
@@ -126,16 +140,18 @@ class SqliteRetention(Action):
     Params = RetentionParams
     default_risk = "destructive"
 
-    def _count(self, ctx: ActionContext) -> tuple[int, str, Any]:
+    def _count(self, ctx: ActionContext) -> tuple[int, str, float]:
+        """Rows the step would delete, the column's time format, and the cutoff."""
         p: RetentionParams = ctx.params
         cutoff = ctx.clock() - p.days * DAY
         with opened(p.db, readonly=True) as con:
-            where, arg = _condition(con, p, cutoff)
+            fmt = p.format if p.format != "auto" else _detect(con, p.table, p.column)
+            where, arg = _where(p.column, fmt, cutoff)
             try:
                 n = con.execute(f"SELECT count(*) FROM {qi(p.table)} WHERE {where}", (arg,)).fetchone()[0]
             except sqlite3.Error as exc:
                 raise explain(p.db, exc) from None
-        return n, where, arg
+        return n, fmt, cutoff
 
     def plan(self, ctx: ActionContext) -> list[str]:
         p: RetentionParams = ctx.params
@@ -148,19 +164,20 @@ class SqliteRetention(Action):
 
     def run(self, ctx: ActionContext) -> ActionResult:
         p: RetentionParams = ctx.params
-        n, where, arg = self._count(ctx)
+        n, fmt, cutoff = self._count(ctx)
         if n == 0:
             return ActionResult(findings=[Finding("ok", f"{p.table}: no rows older than "
                                                   f"{p.days:g} days", {"deleted": 0})])
         require_dir(ctx.scratch_dir, "scratch folder")
-        saved = ctx.scratch_dir / f"{p.db.stem}-pre-retention.db"
+        saved = fresh_name(ctx.scratch_dir / f"{p.db.stem}-pre-retention.db")  # a retry's own
         ctx.log(f"pre-step backup of {p.db} → {saved}")
         backup_file(p.db, saved)
-        deleted = self._delete(ctx, where, arg)
+        deleted = self._delete(ctx, *_where(p.column, fmt, cutoff))
         return ActionResult(findings=[Finding(
             "ok", f"{p.table}: deleted {deleted:,} rows older than {p.days:g} days",
             {"deleted": deleted, "backup": str(saved)})],
-            undo={"backup": str(saved), "db": str(p.db), "deleted": deleted})
+            undo={"backup": str(saved), "db": str(p.db), "deleted": deleted, "table": p.table,
+                  "column": p.column, "format": fmt, "cutoff": cutoff})
 
     def _delete(self, ctx: ActionContext, where: str, arg: Any) -> int:
         p: RetentionParams = ctx.params
@@ -184,7 +201,20 @@ class SqliteRetention(Action):
                 if n < p.batch:
                     return total
 
-    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> None:
+    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> ActionResult:
         saved, db = Path(data["backup"]), Path(data["db"])
-        ctx.log(f"restoring {db} from the pre-step backup {saved} ({data.get('deleted', 0)} rows)")
-        restore_into_live(saved, db)
+        if "table" not in data:  # a record written before undo put back rows one by one
+            ctx.log(f"restoring {db} from the pre-step backup {saved}")
+            restore_into_live(saved, db)
+            back = f"restored {db.name} from the pre-step backup {saved.name}"
+        else:
+            # only the rows this step deleted go back: rows written since stay
+            table = identifier(data["table"])
+            where, arg = _where(identifier(data["column"]), data["format"], data["cutoff"], "old")
+            ctx.log(f"putting back the rows of {table} deleted by this step from {saved}")
+            n = put_back_rows(db, saved, table, where, arg)
+            back = f"{table}: put back {n:,} of {data.get('deleted', n):,} deleted rows"
+        ctx.log(back)
+        return ActionResult(message=f"{back}; kept the pre-step backup {saved.name}",
+                            findings=[Finding("ok", back, {"db": str(db)}),
+                                      kept(f"pre-step backup kept: {saved}", [saved])])

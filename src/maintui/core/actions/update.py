@@ -10,9 +10,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from maintui.core.actions import register
-from maintui.core.actions._sqlite import backup_file, restore_into_live
-from maintui.core.actions._util import human, require_dir, require_file, sha256_file
-from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
+from maintui.core.actions._sqlite import backup_file, copy_as_is, restore_into_live
+from maintui.core.actions._update_files import Changes, apply, keep, put_back
+from maintui.core.actions._util import fresh_dir, human, require_dir, require_file, sha256_file
+from maintui.core.actions.base import (
+    Action,
+    ActionContext,
+    ActionResult,
+    Finding,
+    Params,
+    kept,
+)
 from maintui.core.errors import ActionError
 
 
@@ -71,18 +79,6 @@ def extract(archive: Path, dest: Path) -> None:
             tar.extractall(dest, filter="data")
 
 
-def copy_tree(src: Path, dest: Path) -> None:
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(src, dest, symlinks=True, dirs_exist_ok=True)
-
-
-def restore_tree(saved: Path, target: Path) -> None:
-    """Make target exactly the saved copy again (files the update added are removed)."""
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(saved, target, symlinks=True)
-
-
 @register
 class UpdateApply(Action):
     name = "update.apply"
@@ -95,10 +91,13 @@ class UpdateApply(Action):
         files = members(p.archive)
         new = [f for f, _ in files if not (p.target / f).exists()]
         lines = [f"check SHA-256 of {p.archive.name} against {expected_digest(p)[:16]}…",
-                 f"copy {p.target} into the run's scratch folder (undo restores it)"
-                 + (f"; back up {p.db}" if p.db else ""),
+                 f"keep a copy of the {len(files) - len(new)} files it replaces in the run's "
+                 "scratch folder" + (f"; back up {p.db}" if p.db else "")
+                 + " (kept after an undo)",
                  f"write {len(files)} files ({human(sum(s for _, s in files))}) into {p.target}: "
-                 f"{len(files) - len(new)} replaced, {len(new)} new"]
+                 f"{len(files) - len(new)} replaced, {len(new)} new",
+                 "undo puts back the replaced files and removes the new ones; files the "
+                 "application writes meanwhile stay"]
         if p.verify:
             lines.append(f"then run {p.verify!r} in {p.target}; on failure restore automatically")
         return lines
@@ -112,36 +111,54 @@ class UpdateApply(Action):
                 "critical", f"{p.archive.name}: SHA-256 mismatch; nothing changed",
                 {"expected": want, "actual": got})])
         ctx.log(f"{p.archive.name}: SHA-256 ok")
-        scratch = require_dir(ctx.scratch_dir, "scratch folder")
-        undo = self._backup(ctx, scratch)
-        staged = scratch / "staged"
+        require_dir(ctx.scratch_dir, "scratch folder")
+        work = fresh_dir(ctx.scratch_dir, "update")  # a retry never mixes with an earlier try
+        files = [f for f, _ in members(p.archive)]
+        changes = Changes.survey(p.target, files)
+        staged = work / "staged"
         extract(p.archive, staged)
-        ctx.log(f"applying {p.archive.name} to {p.target}")
-        copy_tree(staged, p.target)
+        undo = self._backup(ctx, work, changes)
+        ctx.log(f"applying {p.archive.name} to {p.target}: {len(changes.replaced)} files "
+                f"replaced, {len(changes.added)} new")
+        try:
+            apply(staged, p.target, files)
+        except OSError as exc:
+            return self._rolled_back(ctx, undo, f"cannot write into {p.target}: {exc}")
         problem = self._verify(ctx)
         if problem:
-            ctx.log(f"verify failed ({problem}): rolling back")
-            self.undo(ctx, undo)
-            return ActionResult(ok=False, findings=[Finding(
-                "critical", f"rolled back: verify failed after applying {p.archive.name} "
-                f"({problem})", {"archive": str(p.archive)})])
+            return self._rolled_back(ctx, undo, f"verify failed after applying "
+                                     f"{p.archive.name} ({problem})")
         return ActionResult(findings=[Finding("ok", f"{p.archive.name} applied to {p.target}",
                                               {"archive": str(p.archive), "sha256": got})],
                             undo=undo)
 
-    def _backup(self, ctx: ActionContext, scratch: Path) -> dict[str, Any]:
+    def _backup(self, ctx: ActionContext, work: Path, changes: Changes) -> dict[str, Any]:
         p: UpdateParams = ctx.params
-        saved = scratch / "pre-update" / p.target.name
-        if p.target.exists():
-            shutil.copytree(p.target, saved, symlinks=True)
-        undo: dict[str, Any] = {"target": str(p.target),
-                                "saved": str(saved) if p.target.exists() else None}
+        saved = work / "pre-update"
+        keep(p.target, changes, saved / "files")
+        undo: dict[str, Any] = {"target": str(p.target), "work": str(work),
+                                "staged": str(work / "staged"), "saved": str(saved / "files"),
+                                **changes.as_dict()}
         if p.db is not None:
-            db_copy = scratch / "pre-update" / p.db.name
+            db_copy = saved / p.db.name
             backup_file(p.db, db_copy)
             undo.update(db=str(p.db), db_saved=str(db_copy))
-        ctx.log(f"pre-update copy in {saved.parent}")
+        ctx.log(f"pre-update copy in {saved}")
         return undo
+
+    def _rolled_back(self, ctx: ActionContext, undo: dict[str, Any], why: str) -> ActionResult:
+        """Undo a half or badly applied update at once; the pre-update copies stay."""
+        ctx.log(f"{why}: rolling back")
+        try:
+            undone = self.undo(ctx, undo)
+        except (ActionError, OSError) as exc:
+            # the step's own rollback may try again with the same record
+            return ActionResult(ok=False, undo=undo, message=f"{why}; automatic restore failed",
+                                findings=[Finding("critical", f"{why}; the automatic restore "
+                                                  f"FAILED: {exc}", {"work": undo["work"]})])
+        return ActionResult(ok=False, message=why, findings=[
+            Finding("critical", f"rolled back: {why}", {"target": undo["target"]}),
+            *undone.findings])
 
     def _verify(self, ctx: ActionContext) -> str | None:
         p: UpdateParams = ctx.params
@@ -159,12 +176,60 @@ class UpdateApply(Action):
             ctx.log(f"verify: {line}")
         return None if done.returncode == 0 else f"exit code {done.returncode}"
 
-    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> None:
+    def undo(self, ctx: ActionContext, data: dict[str, Any]) -> ActionResult:
         target = Path(data["target"])
-        if data.get("saved"):
-            restore_tree(Path(data["saved"]), target)
-        elif target.exists():
-            shutil.rmtree(target)
+        if "replaced" not in data:
+            return self._undo_whole_copy(ctx, data)
+        work = Path(data["work"])
+        findings: list[Finding] = []
+        done = put_back(target, data, work)  # first: it refuses before changing anything
+        db_kept = self._undo_db(ctx, data, work)
+        what = (f"{target}: put back {len(done.restored)} files the update replaced, removed "
+                f"{len(done.removed)} it added")
+        ctx.log(what)
+        findings.append(Finding("ok", what, {"restored": done.restored, "removed": done.removed}))
+        if done.set_aside:
+            findings.append(kept(f"{len(done.set_aside)} files changed since the update were set "
+                                 f"aside in {done.folder}, not lost", done.set_aside, "warning",
+                                 key="set_aside"))
+            ctx.log(f"set aside {len(done.set_aside)} files changed since the update in "
+                    f"{done.folder}")
+        safety = [Path(data["saved"]).parent] + db_kept
+        findings.append(kept(f"pre-update copy kept: {', '.join(str(p) for p in safety)}", safety))
+        note = f"{what}; kept the pre-update copy in {safety[0]}"
+        if done.set_aside:
+            note += f"; set aside {len(done.set_aside)} files changed since"
+        return ActionResult(message=note, findings=findings)
+
+    def _undo_db(self, ctx: ActionContext, data: dict[str, Any], work: Path) -> list[Path]:
+        """Put the pre-update database back, keeping the one it replaces; returns both."""
+        if not data.get("db_saved"):
+            return []
+        db, saved = Path(data["db"]), Path(data["db_saved"])
+        now = fresh_dir(work, "db-before-undo") / f"{db.stem}-before-undo{db.suffix or '.db'}"
+        try:
+            backup_file(db, now)
+        except ActionError:  # unreadable as a database: keep its bytes as they are
+            copy_as_is(db, now)
+        ctx.log(f"kept the database as it was before this undo: {now}")
+        restore_into_live(saved, db)
+        ctx.log(f"restored {db} from the pre-update backup {saved}")
+        return [saved, now]
+
+    def _undo_whole_copy(self, ctx: ActionContext, data: dict[str, Any]) -> ActionResult:
+        """A record from before undo tracked single files: copy the saved tree back over the
+        target, deleting nothing (files the update added stay; the record cannot tell them)."""
+        target = Path(data["target"])
+        kept_paths = [Path(data["saved"])] if data.get("saved") else []
+        if kept_paths:
+            shutil.copytree(kept_paths[0], target, symlinks=True, dirs_exist_ok=True)
         if data.get("db_saved"):
             restore_into_live(Path(data["db_saved"]), Path(data["db"]))
-        ctx.log(f"restored {target} from the pre-update copy")
+            kept_paths.append(Path(data["db_saved"]))
+        ctx.log(f"restored {target} from the pre-update copy; files the update added were left")
+        return ActionResult(message=f"restored {target} from the pre-update copy",
+                            findings=[Finding("warning", f"{target}: restored the replaced "
+                                              "files; files the update added were left (an "
+                                              "older undo record)", {"target": str(target)}),
+                                      kept("pre-update copy kept: " + ", ".join(
+                                          str(k) for k in kept_paths), kept_paths)])

@@ -17,11 +17,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from humanize import naturalsize
-
 from maintui.core.masking import Masker
 from maintui.core.probes.base import Probe, Proc
 from maintui.core.site.config import SiteConfig
+from maintui.core.units import human_size
 
 TOP = 8                       # processes per ranking
 TAIL_BYTES = 256 * 1024       # how far back each log is read
@@ -171,7 +170,7 @@ class ProcessWindow:
 def _resources(probe: Probe | None) -> Section:
     window = None
     if probe is None:  # live: our own CPU window per process, the probe for the machine
-        from maintui.core.probes.base import PsutilProbe
+        from maintui.core.probes.psutil import PsutilProbe
 
         probe, window = PsutilProbe(top=TOP), ProcessWindow()
     s = probe.sample()
@@ -226,10 +225,6 @@ def levels(config: SiteConfig, res: Section) -> Section:
 
 # -- renderings ------------------------------------------------------------------------------
 
-def _size(n: float) -> str:
-    return naturalsize(n, binary=True)
-
-
 def summary_line(snap: dict[str, Any]) -> str:
     """The collapsed form: key numbers, alerts and error counts on one line."""
     parts = []
@@ -258,7 +253,7 @@ def _section(title: str, sec: Section, body: Callable[[Section], list[str]]) -> 
 
 def _procs(rows: list[Section]) -> list[str]:
     return [f"{p['pid']:>7} {p['name'][:20]:<20} {p['user'][:10]:<10} cpu {p['cpu']:5.1f}% "
-            f"mem {p['memory']:5.1f}%" + (f" io {_size(p['io'])}/s" if p["io"] else "")
+            f"mem {p['memory']:5.1f}%" + (f" io {human_size(p['io'])}/s" if p["io"] else "")
             for p in rows]
 
 
@@ -266,9 +261,9 @@ def _resource_lines(res: Section) -> list[str]:
     mem = res["memory"]
     out = [f"cpu {res['cpu']['percent']}% of {res['cpu']['cores']} cores, load "
            + " ".join(f"{x:.2f}" for x in res["load"]),
-           f"memory {mem['percent']}% ({_size(mem['used'])} of {_size(mem['total'])}), "
+           f"memory {mem['percent']}% ({human_size(mem['used'])} of {human_size(mem['total'])}), "
            f"swap {res['swap']['percent']}%"]
-    out += [f"disk {d['mount']}: {d['percent']}% ({_size(d['used'])} of {_size(d['total'])})"
+    out += [f"disk {d['mount']}: {d['percent']}% ({human_size(d['used'])} of {human_size(d['total'])})"
             for d in res["disks"]]
     for key, title in (("top_cpu", "by cpu"), ("top_memory", "by memory"), ("top_io", "by io")):
         if res[key]:
@@ -290,10 +285,3 @@ def render_snapshot(snap: dict[str, Any]) -> str:
     out += _section("journal (errors)", snap.get("journal", {}), lambda s: s["lines"])
     return "\n".join(out) + "\n"
 
-
-async def store_snapshot(log: Any, incident_id: str, snap: dict[str, Any]) -> Any:
-    """Put a snapshot on an incident's timeline (kind "snapshot", data = the snapshot)."""
-    # imported here: incidents renders snapshots with this module, so it imports us first
-    from maintui.core.incidents.model import add_timeline
-
-    return await add_timeline(log, incident_id, "snapshot", summary_line(snap), snap)

@@ -1,7 +1,7 @@
-"""Incidents: open one, add to its timeline, stamp runs onto it, close it, report it.
+"""Incidents: open one, add to its timeline, stamp runs onto it, close it, read them back.
 
-Every write is one durable `RunLog.write` transaction, so a timeline read after a crash is
-exactly what was committed. Errors an operator can cause (an unknown id, closing twice, a
+Every write is one durable `RunLog.write` transaction (its SQL in store/incidents.py), so a
+timeline read after a crash is exactly what was committed. Errors an operator can cause (an unknown id, closing twice, a
 bad severity) are `IncidentError`s, usage errors (exit 2) with a message saying what to do.
 """
 
@@ -18,20 +18,11 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from maintui.core.errors import MaintuiError
+from maintui.core.errors import IncidentClosed, IncidentError, UnknownIncident
+from maintui.core.incidents.diagnostics import summary_line
 from maintui.core.states import RunState, StepState
-
-
-class IncidentError(MaintuiError):
-    """A usage error about incidents (exit 2); subclasses for the cases callers tell apart."""
-
-    exit_code = 2
-
-
-class UnknownIncident(IncidentError): ...
-
-
-class IncidentClosed(IncidentError): ...
+from maintui.core.store import incidents as tables
+from maintui.core.store.incidents import ENTRY_COLS, INCIDENT_COLS
 
 
 class Severity(enum.StrEnum):
@@ -94,8 +85,6 @@ class TimelineEntry:
 
 
 T = TypeVar("T")
-INCIDENT_COLS = "id, title, severity, state, opened, closed, summary, user"
-ENTRY_COLS = "id, incident_id, ts, kind, text, data"
 
 
 def _choice(enum_type: type[enum.StrEnum], value: str, what: str) -> Any:
@@ -147,10 +136,8 @@ async def _require(read: Callable[[str, tuple], Awaitable[list]], incident_id: s
 
 async def _insert(db: aiosqlite.Connection, incident_id: str, ts: float, kind: str, text: str,
                   data: dict[str, Any]) -> TimelineEntry:
-    cur = await db.execute("INSERT INTO incident_events(incident_id, ts, kind, text, data) "
-                           "VALUES(?,?,?,?,?)", (incident_id, ts, kind, text,
-                                                 json.dumps(data, default=str)))
-    return TimelineEntry(cur.lastrowid or 0, incident_id, ts, kind, text, data)
+    entry_id = await tables.insert_entry(db, incident_id, ts, kind, text, data)
+    return TimelineEntry(entry_id, incident_id, ts, kind, text, data)
 
 
 def _masked(log: Any, text: str) -> str:
@@ -184,8 +171,8 @@ async def open_incident(log: Any, title: str, severity: str = "sev3", user: str 
                                            (base, base + "-%"))}
         inc = Incident(new_incident_id(now, taken), title.strip(), sev, IncidentState.OPEN, now,
                        None, "", user)
-        await db.execute(f"INSERT INTO incidents({INCIDENT_COLS}) VALUES(?,?,?,?,?,?,?,?)",
-                         (inc.id, inc.title, inc.severity, inc.state, now, None, "", user))
+        await tables.insert_incident(db, (inc.id, inc.title, inc.severity, inc.state, now, None,
+                                          "", user))
         await _insert(db, inc.id, now, EntryKind.OPENED, f"opened by {user} as {sev}: {inc.title}",
                       {"user": user, "severity": str(sev)})
         return inc
@@ -203,6 +190,11 @@ async def add_timeline(log: Any, incident_id: str, kind: str, text: str,
         db, inc.id, now or time.time(), entry_kind, _masked(log, text), payload))
 
 
+async def store_snapshot(log: Any, incident_id: str, snap: dict[str, Any]) -> TimelineEntry:
+    """Put a diagnostics snapshot on an incident's timeline (kind "snapshot", data = the snapshot)."""
+    return await add_timeline(log, incident_id, EntryKind.SNAPSHOT, summary_line(snap), snap)
+
+
 async def close_incident(log: Any, incident_id: str, summary: str, user: str | None = None,
                          now: float | None = None) -> Incident:
     """Close with a summary; runs attached to it are stamped first, so the record is complete."""
@@ -216,8 +208,7 @@ async def close_incident(log: Any, incident_id: str, summary: str, user: str | N
             await _stamp(db, inc.id, run_id)
         await _insert(db, inc.id, now, EntryKind.CLOSED, f"closed by {user}: {summary}",
                       {"user": user})
-        await db.execute("UPDATE incidents SET state = ?, closed = ?, summary = ? WHERE id = ?",
-                         (IncidentState.CLOSED, now, summary, inc.id))
+        await tables.set_closed(db, inc.id, IncidentState.CLOSED, now, summary)
         return replace(inc, state=IncidentState.CLOSED, closed=now, summary=summary)
 
     return await _while_open(log, incident_id, go)
@@ -307,9 +298,3 @@ async def timeline(log: Any, incident_id: str) -> list[TimelineEntry]:
                           "ORDER BY ts, id", (_normal_id(incident_id),))
     return [TimelineEntry(*r[:5], json.loads(r[5])) for r in rows]
 
-
-async def render_incident_report(log: Any, incident_id: str) -> str:
-    """The incident's Markdown record (see incident_report.py)."""
-    from maintui.core.incidents.report import render
-
-    return await render(log, incident_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from maintui.core.incidents.diagnostics import render_snapshot
 from maintui.core.incidents.model import (
     MEANING,
     EntryKind,
@@ -12,6 +13,9 @@ from maintui.core.incidents.model import (
     get_incident,
     timeline,
 )
+from maintui.core.markdown import cell
+from maintui.core.states import RunState
+from maintui.core.units import format_duration, when
 
 
 async def _attached_runs(log: Any, incident_id: str, entries: list[TimelineEntry]) -> list[Any]:
@@ -21,12 +25,8 @@ async def _attached_runs(log: Any, incident_id: str, entries: list[TimelineEntry
     return [run for run_id in sorted(ids) if (run := await log.run(run_id)) is not None]
 
 
-async def render(log: Any, incident_id: str) -> str:
+async def render_incident_report(log: Any, incident_id: str) -> str:
     """The incident's Markdown record: header, summary, timeline, snapshots, runs, outcome."""
-    from maintui.core.incidents.diagnostics import render_snapshot
-    from maintui.core.run.report import cell, when  # the run report's cells, for one look
-    from maintui.core.units import format_duration
-
     inc = await get_incident(log, incident_id)
     entries = await timeline(log, inc.id)
     runs = await _attached_runs(log, inc.id, entries)
@@ -50,7 +50,8 @@ async def render(log: Any, incident_id: str) -> str:
                 "|-----|--------|---------|---------|------|"]
         out += [f"| {r.id} | {r.screen} | {r.state}{cell(_tail(r.message))} | {when(r.started)} "
                 f"| {format_duration(r.ended - r.started) if r.ended else 'running'} |" for r in runs]
-    bad = [f"run {r.id} {r.state}" for r in runs if r.state not in ("succeeded", "running", "waiting")]
+    bad = [f"run {r.id} {r.state}" for r in runs
+           if r.state not in (RunState.SUCCEEDED, RunState.RUNNING, RunState.WAITING)]
     ended = f"Closed after {format_duration(inc.duration)}" if inc.closed else "Still open"
     verdict = f", not succeeded: {', '.join(bad)}" if bad else (", all succeeded" if runs else "")
     out += ["", "## Outcome", "", f"{ended}; {len(runs)} run(s) attached{verdict}"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
 from typing import Protocol
 
 
@@ -26,6 +27,7 @@ _WORDS = {
     "ERR": Level.ERROR, "ERROR": Level.ERROR,
     "CRIT": Level.CRITICAL, "CRITICAL": Level.CRITICAL, "FATAL": Level.CRITICAL,
     "ALERT": Level.CRITICAL, "EMERG": Level.CRITICAL,
+    "SEVERE": Level.CRITICAL, "PANIC": Level.CRITICAL,  # java.util.logging, Go/PostgreSQL
 }
 # Level words are looked for in the lower-cased prefix of a line: an alternation of
 # literals is ~10x faster than a case-insensitive one with \b on both sides, which matters
@@ -33,7 +35,8 @@ _WORDS = {
 # is upper case (ERROR), or sits in a structured slot (level=error, "lvl":"warn", [error],
 # <warn>) or opens the line before a colon ("error: …"): prose says "no error found" a lot.
 _WORD = re.compile(
-    r"(?:debug|info|notice|warn(?:ing)?|err(?:or)?|crit(?:ical)?|fatal|trace|alert|emerg)(?![a-z])"
+    r"(?:debug|info|notice|warn(?:ing)?|err(?:or)?|crit(?:ical)?|fatal|trace|alert|emerg|"
+    r"severe|panic)(?![a-z])"
 )
 _SLOTS = ("level", "lvl", "severity")
 _SCAN = 160
@@ -63,6 +66,44 @@ def level_of(text: str) -> Level:
                 return _WORDS[word.upper()]
         match = _WORD.search(low, end)
     return Level.NONE
+
+
+# A format's level field holds a word ("Warning", "err", "DEBUG5", "Note"), a letter ("E" of
+# glog and logcat) or a code. Words are read the way lnav reads them (src/log_level_re.re):
+# the first known word found anywhere in the field decides, so "DEBUG5" is debug and
+# "Information" is info; lnav's notice, stats and its debug2..5 fold into our coarser levels.
+_LETTERS = {
+    "T": Level.DEBUG, "V": Level.DEBUG, "D": Level.DEBUG, "I": Level.INFO, "S": Level.INFO,
+    "N": Level.INFO, "W": Level.WARNING, "E": Level.ERROR, "C": Level.CRITICAL,
+    "F": Level.CRITICAL, "A": Level.CRITICAL,  # logcat's A is "assert", above error
+}
+_NAMED = {
+    "trace": Level.DEBUG, "verbose": Level.DEBUG, "debug": Level.DEBUG, "fine": Level.DEBUG,
+    "info": Level.INFO, "system": Level.INFO, "notice": Level.INFO, "note": Level.INFO,
+    "log": Level.INFO, "stats": Level.INFO, "config": Level.INFO,
+    "warn": Level.WARNING, "deprecation": Level.WARNING,
+    "err": Level.ERROR, "fail": Level.ERROR,
+    "crit": Level.CRITICAL, "severe": Level.CRITICAL, "alert": Level.CRITICAL,
+    "fatal": Level.CRITICAL, "emerg": Level.CRITICAL, "panic": Level.CRITICAL,
+    "invalid": Level.NONE,
+}
+_NAME = re.compile("|".join(sorted(_NAMED, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=512)
+def level_named(token: str) -> Level:
+    """The level a format's level field names: `E`, `WARN`, `Warning`, `err`, `SEVERE`, `LOG`.
+
+    Level.NONE when the field names none (`DETAIL`, `-`, empty): the field, not the line,
+    is read, so any word in it counts whatever its case.
+    """
+    token = token.strip()
+    if len(token) == 1 or token[1:2] == " ":
+        letter = _LETTERS.get(token[0].upper())
+        if letter is not None:
+            return letter
+    found = _NAME.search(token.lower())
+    return Level.NONE if found is None else _NAMED[found.group()]
 
 
 def _in_slot(low: str, at: int) -> bool:

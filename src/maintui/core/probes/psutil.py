@@ -1,12 +1,202 @@
-"""A quick gauge snapshot (memory, swap, load, disks) for a run's start and end."""
+"""The real `Probe`, on psutil (and /proc where there is one), and a quick gauge reading."""
 
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from maintui.core.clock import Clock, SystemClock
+from maintui.core.probes.base import Disk, Proc, Snapshot
+from maintui.core.probes.procfs import proc_root, read_stats
+
+# File systems that are never worth a gauge: pseudo, in-memory and read-only images.
+PSEUDO_FS = {"squashfs", "tmpfs", "devtmpfs", "proc", "sysfs", "overlay", "iso9660", "nsfs"}
+MIN_CPU_DELTA = 0.1  # seconds between the CPU baseline and the first sample
+PARTITIONS_TTL = 60.0  # re-read the mount table once a minute, not every sample
+SLOW_INTERVAL = 5.0  # swap, disks and network: slow-moving, read every 5 s and reused between
 
 
-def quick_gauges() -> dict:
-    """Cheap numbers only: no CPU sampling interval, no process scan."""
+Row = tuple[Any, int, float, float]  # (process key, pid, CPU %, memory %)
+
+
+class PsutilProbe:
+    """Samples with psutil; keeps state between samples for CPU and network/IO rates.
+
+    CPU, memory and load are read on every sample; swap, disks and network every
+    `slow_interval` seconds, and the process list at most every `process_interval`
+    seconds, and only when asked for.
+    """
+
+    def __init__(self, clock: Clock | None = None, *, top: int = 20,
+                 process_interval: float = 3.0, slow_interval: float = SLOW_INTERVAL,
+                 procfs: bool | Path = True) -> None:
+        import psutil  # imported here so that importing this module stays cheap
+
+        self._ps = psutil
+        self._clock = clock or SystemClock()
+        self._top = top
+        self._process_interval, self._slow_interval = process_interval, slow_interval
+        self._slow: tuple[float, float, tuple[Disk, ...], float, float] | None = None
+        self._no_io: set[Any] = set()  # processes whose IO counters we may not read
+        # Processes are read from /proc where there is one (cheaper), else through psutil.
+        self._procfs = procfs if isinstance(procfs, Path) else proc_root() if procfs else None
+        self._cpu_seen: dict[tuple[int, int], tuple[float, float]] = {}
+        self._handles: dict[Any, Any] = {}
+        self._memory_total = 0
+        self._names: dict[Any, tuple[str, str]] = {}
+        self._procs: tuple[float, tuple[Proc, ...]] = (float("-inf"), ())
+        self._io: dict[Any, tuple[float, int]] = {}
+        self._net: tuple[float, int, int] | None = None
+        self._mounts: tuple[float, list[str]] = (-PARTITIONS_TTL, [])
+        psutil.cpu_percent(percpu=True)  # CPU percentages are deltas: take the baseline now
+        self._primed = time.monotonic()
+
+    def sample(self, processes: bool = True) -> Snapshot:
+        # A delta over a few microseconds reads as 0 % or 100 %: let the baseline age a little.
+        time.sleep(max(0.0, MIN_CPU_DELTA - (time.monotonic() - self._primed)))
+        ps, now = self._ps, self._clock.now()
+        cores = tuple(ps.cpu_percent(percpu=True))
+        mem = ps.virtual_memory()
+        self._memory_total = mem.total
+        stamp, swap, disks, rx, tx = self._slow_values(now)
+        return Snapshot(
+            time=now, cpu=sum(cores) / max(1, len(cores)), cores=cores, memory=mem.percent,
+            memory_used=mem.total - mem.available, memory_total=mem.total, swap=swap,
+            load=tuple(os.getloadavg()), disks=disks, rx=rx, tx=tx,
+            processes=self._processes(now) if processes else self._procs[1], slow=stamp,
+        )
+
+    def disk_usage(self, path: str) -> Disk:
+        u = self._ps.disk_usage(path)
+        return Disk(path, u.percent, u.used, u.total, u.free)
+
+    def _slow_values(self, now: float) -> tuple[float, float, tuple[Disk, ...], float, float]:
+        """(when read, swap %, disks, rx, tx), re-read every `slow_interval` seconds."""
+        if self._slow is None or now - self._slow[0] >= self._slow_interval:
+            rx, tx = self._net_rates(now)
+            self._slow = (now, self._ps.swap_memory().percent, tuple(self._disks(now)), rx, tx)
+        return self._slow
+
+    def _mountpoints(self, now: float) -> list[str]:
+        stamp, mounts = self._mounts
+        if now - stamp >= PARTITIONS_TTL:
+            parts = self._ps.disk_partitions(all=False)
+            mounts = [p.mountpoint for p in parts if p.fstype not in PSEUDO_FS
+                      and not p.mountpoint.startswith(("/snap/", "/boot/efi"))]
+            mounts = sorted(set(mounts) | {"/"}, key=lambda m: (m != "/", m))
+            self._mounts = (now, mounts)
+        return mounts
+
+    def _disks(self, now: float) -> Iterable[Disk]:
+        for mount in self._mountpoints(now):
+            try:
+                u = self._ps.disk_usage(mount)
+            except OSError:  # unmounted since the table was read, or not permitted
+                continue
+            yield Disk(mount, u.percent, u.used, u.total)
+
+    def _net_rates(self, now: float) -> tuple[float, float]:
+        nics = self._ps.net_io_counters(pernic=True)
+        rx = sum(c.bytes_recv for name, c in nics.items() if name != "lo")
+        tx = sum(c.bytes_sent for name, c in nics.items() if name != "lo")
+        previous, self._net = self._net, (now, rx, tx)
+        if previous is None or now <= previous[0]:
+            return 0.0, 0.0
+        dt = now - previous[0]
+        return max(0.0, (rx - previous[1]) / dt), max(0.0, (tx - previous[2]) / dt)
+
+    def _processes(self, now: float) -> tuple[Proc, ...]:
+        # A process list is the costly part of a sample (a /proc read or two per process),
+        # so it is refreshed every `process_interval` seconds and reused in between.
+        stamp, procs = self._procs
+        if now - stamp < self._process_interval:
+            return procs
+        rows = self._procfs_rows(now) if self._procfs else self._psutil_rows()
+        alive = {row[0] for row in rows}
+        self._names = {k: v for k, v in self._names.items() if k in alive}
+        self._handles = {k: v for k, v in self._handles.items() if k in alive}
+        self._io = {k: v for k, v in self._io.items() if k in alive}
+        self._no_io &= alive
+        visible = self._visible(rows)
+        procs = tuple(Proc(pid, *self._identity(key), round(cpu, 1), round(mem, 1),
+                           self._io_rate(key, now) if key in visible else None)
+                      for key, pid, cpu, mem in rows)
+        # The first list has no CPU baseline (all 0 %): take the next one a second later.
+        self._procs = (now if stamp > float("-inf") else now - self._process_interval + 1, procs)
+        return procs
+
+    def _psutil_rows(self) -> list[Row]:
+        # process_iter caches Process objects between calls, so cpu_percent has a baseline.
+        return [(p, p.pid, p.info["cpu_percent"] or 0.0, p.info["memory_percent"] or 0.0)
+                for p in self._ps.process_iter(["cpu_percent", "memory_percent"], ad_value=None)]
+
+    def _procfs_rows(self, now: float) -> list[Row]:
+        """Rows from /proc: CPU % over the time since this process was last read, as psutil's."""
+        assert self._procfs is not None
+        total = self._memory_total or 1
+        seen, rows = {}, []
+        for stat in read_stats(self._procfs):
+            seen[stat.key] = (now, stat.cpu)
+            before = self._cpu_seen.get(stat.key)
+            dt = now - before[0] if before else 0.0
+            cpu = max(0.0, (stat.cpu - before[1]) / dt * 100) if before and dt > 0 else 0.0
+            rows.append((stat.key, stat.pid, cpu, stat.rss / total * 100))
+        self._cpu_seen = seen
+        return rows
+
+    def _visible(self, rows: list[Row]) -> set[Any]:
+        """The processes that can appear at the top of either sort: worth an IO read."""
+        by_cpu = sorted(rows, key=lambda r: r[2], reverse=True)[: self._top]
+        by_mem = sorted(rows, key=lambda r: r[3], reverse=True)[: self._top]
+        return {r[0] for r in by_cpu + by_mem}
+
+    def _handle(self, key: Any) -> Any:
+        """The psutil Process for a row, made once per process (None if it has gone)."""
+        if not isinstance(key, tuple):
+            return key
+        if key not in self._handles:
+            try:
+                self._handles[key] = self._ps.Process(key[0])
+            except self._ps.Error:
+                self._handles[key] = None
+        return self._handles[key]
+
+    def _identity(self, key: Any) -> tuple[str, str]:
+        """(name, user), read once per process: a name can cost a cmdline read, a user a uid lookup."""
+        if key not in self._names:
+            p = self._handle(key)
+            try:
+                if p is None:
+                    raise self._ps.NoSuchProcess(key[0])
+                with p.oneshot():
+                    self._names[key] = (p.name(), p.username())
+            except (self._ps.Error, KeyError):  # KeyError: a uid without a passwd entry
+                self._names[key] = ("?", "?")
+        return self._names[key]
+
+    def _io_rate(self, key: Any, now: float) -> float | None:
+        if key in self._no_io:  # not ours to read: asking again only costs an exception
+            return None
+        p = self._handle(key)
+        try:
+            counters = p.io_counters()
+        except (self._ps.Error, AttributeError, OSError):
+            self._no_io.add(key)
+            return None
+        total = counters.read_bytes + counters.write_bytes
+        previous = self._io.get(key)
+        self._io[key] = (now, total)
+        if previous is None or now <= previous[0]:
+            return 0.0
+        return max(0.0, (total - previous[1]) / (now - previous[0]))
+
+
+def quick_snapshot() -> dict:
+    """Memory, swap, load and disks for a run's start and end: cheap numbers only, no CPU
+    sampling interval, no process scan."""
     import psutil
 
     vm, sw = psutil.virtual_memory(), psutil.swap_memory()
@@ -23,6 +213,7 @@ def quick_gauges() -> dict:
 
 
 def describe(g: dict) -> str:
+    """One line of a quick_snapshot() for the run report."""
     disks = ", ".join(f"{m} {p:g}%" for m, p in list(g.get("disks", {}).items())[:6])
     load = " ".join(f"{x:g}" for x in g.get("load", []))
     return (f"memory {g.get('memory', 0):g}% · swap {g.get('swap', 0):g}% · load {load} "

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from maintui.core.errors import StoreError
+from maintui.core.errors import MaintuiError, StoreError
+from maintui.core.incidents.model import stamp_run
+from maintui.core.probes.psutil import quick_snapshot
+from maintui.core.run.options import RunOptions
+from maintui.core.run.report import render_report, render_report_sync
+from maintui.core.site.config import SiteConfig
+from maintui.core.site.model import Screen
+from maintui.core.site.schedule import in_window
 
-if TYPE_CHECKING:
-    from maintui.core.run.runner import Runner
 
-    _Base = Runner
-else:
-    _Base = object
+def outside_window(screen: Screen, now: float | None = None) -> bool:
+    """Whether the screen has a maintenance window and `now` is not in it."""
+    if not screen.window:
+        return False
+    return not in_window(screen.window, time.time() if now is None else now)
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -22,56 +30,52 @@ def _write_private(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-class RunnerRecords(_Base):
-    """Mixed into Runner: the session's start and end, its report, its incident."""
+class RunArtifacts:
+    """The session's start and end, its report, its incident.
 
-    async def _session_event(self, phase: str) -> None:
+    `log` is the open `RunLog` (`add_event` here; the report and the incident read the
+    rest); `gauges` takes the machine's numbers, psutil's unless a test passes its own.
+    """
+
+    def __init__(self, config: SiteConfig, log: Any, screen: Screen, options: RunOptions,
+                 run_id: int, say: Callable[[str], None],
+                 gauges: Callable[[], dict[str, Any]] = quick_snapshot) -> None:
+        self.config, self.log, self.screen, self.options = config, log, screen, options
+        self.run_id, self.say, self.gauges = run_id, say, gauges
+        self.report_path: Path | None = None
+
+    async def session_event(self, phase: str) -> None:
         """Gauges (and the window) at the start and end of the run, for the session report."""
-        from maintui.core.probes.psutil import quick_gauges
-
-        data: dict[str, Any] = {"phase": phase, "gauges": await asyncio.to_thread(quick_gauges)}
+        data: dict[str, Any] = {"phase": phase, "gauges": await asyncio.to_thread(self.gauges)}
         if phase == "start":
             data.update(window=self.screen.window, schedule=self.screen.schedule)
-            if self.outside_window():
-                data["outside_window"] = self.opt.reason or "no reason given"
+            if outside_window(self.screen):
+                data["outside_window"] = self.options.reason or "no reason given"
         await self.log.add_event(self.run_id, "session", None, data)
 
-    async def _stamp_incident(self) -> None:
+    async def stamp_incident(self) -> None:
         """A run made for an incident lands on its timeline (steps, decisions, findings)."""
-        if not self.opt.incident:
+        if not self.options.incident:
             return
-        from maintui.core.errors import MaintuiError
-        from maintui.core.incidents.model import stamp_run
-
         try:
-            await stamp_run(self.log, self.opt.incident, self.run_id)
+            await stamp_run(self.log, self.options.incident, self.run_id)
         except MaintuiError as exc:
-            self.out.say(f"not stamped on incident {self.opt.incident}: {exc}")
+            self.say(f"not stamped on incident {self.options.incident}: {exc}")
 
-    def outside_window(self) -> bool:
-        if not self.screen.window:
-            return False
-        from maintui.core.site.schedule import in_window
-
-        return not in_window(self.screen.window, time.time())
-
-    async def _export_report(self) -> None:
+    async def write_report(self) -> Path | None:
         """Write the run's Markdown report to the site's reports folder; a failure is a note."""
-        from maintui.core.run.report import render_report
-
-        reports = self.config.reports_dir
         stamp = time.strftime("%Y%m%d-%H%M", time.localtime())
-        path = reports / f"{self.screen.name}-{self.run_id}-{stamp}.md"
+        path = self.config.reports_dir / f"{self.screen.name}-{self.run_id}-{stamp}.md"
         try:
             text = await render_report(self.log, self.run_id)
             await asyncio.to_thread(_write_private, path, text)
         except (OSError, StoreError) as exc:
-            self.out.say(f"report not written to {path}: {exc}")
-            return
+            self.say(f"report not written to {path}: {exc}")
+            return None
         self.report_path = path
-        self.out.say(f"report: {path}")
+        self.say(f"report: {path}")
+        return path
 
-    def _render_report(self) -> str:
-        from maintui.core.run.report import render_report_sync
-
+    def render_report(self) -> str:
+        """The report so far, for a step's action running in a thread (its own connection)."""
         return render_report_sync(self.log.path, self.run_id)

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from maintui.core.states import Event, OutputLine, RunRow, StepRow
+from maintui.core.store.rows import Event, OutputLine, RunRow, StepRow
 
 CLAIM_STALE = 10.0  # seconds without renewal after which a driver's claim lapses
 

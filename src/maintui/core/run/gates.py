@@ -1,4 +1,5 @@
-"""Gates: what the runner asks before a step, and where the answer comes from."""
+"""Gates: what the runner asks before a step, where the answer comes from, and the
+`Gatekeeper` that asks it and holds a step while its preconditions are not met."""
 
 from __future__ import annotations
 
@@ -6,8 +7,20 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
 
-from maintui.core.states import Decision, DecisionKind
+from maintui.core.errors import GateRefused
+from maintui.core.masking import Masker
+from maintui.core.probes.base import Probe
+from maintui.core.run.options import RunOptions
+from maintui.core.run.plan import action_plan
+from maintui.core.run.preconditions import check_step
+from maintui.core.run.stepview import display_command, rollback_text
+from maintui.core.site.config import SiteConfig
+from maintui.core.site.model import Step
+from maintui.core.states import DecisionKind, StepState
+from maintui.core.store.rows import Decision
 
 POLL = 0.2  # seconds between looks for new decisions in the run log
 
@@ -97,3 +110,123 @@ class DecisionWatcher:
     async def close(self) -> None:
         if self._task:
             self._task.cancel()
+
+
+class DecisionLog(Protocol):
+    """The part of the run log that gates read and write."""
+
+    async def decisions(self, run_id: int, after_id: int = 0) -> list[Decision]: ...
+
+    async def add_decision(self, run_id: int, kind: str, step_id: str | None = None,
+                           reason: str = "", user: str = "", client: str = "") -> int: ...
+
+
+class GateRecords(Protocol):
+    """The part of a run's step rows (`store.writes.StepRecords`) that gates write."""
+
+    async def waiting(self, step_id: str, gate: dict[str, Any]) -> None: ...
+
+    async def resume_run(self) -> None: ...
+
+    async def set(self, step_id: str, state: StepState, *, reason: str | None = None) -> None: ...
+
+
+class Gatekeeper:
+    """A gate records the request, then waits for the terminal, a console or `--yes`;
+    preconditions are checked again just before the step starts."""
+
+    def __init__(self, config: SiteConfig, run_id: int, *, log: DecisionLog,
+                 records: GateRecords, watcher: DecisionWatcher, masker: Masker,
+                 prompt: Prompt | None, options: RunOptions, lookup: Callable[[str], Any],
+                 run_dir: Path, probe: Probe, say: Callable[[str], None]) -> None:
+        self.config, self.run_id = config, run_id
+        self.log, self.records, self.watcher = log, records, watcher
+        self.masker, self.prompt, self.options = masker, prompt, options
+        self.lookup, self.run_dir, self.probe, self.say = lookup, run_dir, probe, say
+
+    async def checks(self, step: Step) -> list[dict[str, Any]]:
+        """The step's preconditions now, as the gate event carries them."""
+        if step.requires is None:
+            return []
+        found = await asyncio.to_thread(check_step, step, self.lookup, self.config.state_dir,
+                                        self.probe)
+        return [c.as_dict() for c in found]
+
+    async def admit(self, step: Step) -> Answer:
+        """Ask when the step needs it; returns how the operator (or --yes) answered."""
+        if not (step.manual or step.needs_confirm):
+            return Answer(DecisionKind.CONFIRM)  # preconditions are still checked before it starts
+        if self.options.gates == "yes":
+            if step.manual:
+                return Answer(DecisionKind.SKIP, "manual checklist item: left open in an "
+                              "unattended run (--yes)")
+            await self.log.add_decision(self.run_id, DecisionKind.CONFIRM, step.id, "--yes",
+                                        self.options.user, self.options.client)
+            return Answer(DecisionKind.CONFIRM, "--yes")
+        # every gate shows what the step will change: the risk sets the friction, not how much
+        # the operator is told (a "normal" log rotation still deletes archives)
+        plan = self.masker.lines(await self._plan(step))
+        request = GateRequest(self.run_id, step.id, step.title, step.risk, step.manual,
+                              self._display(step), plan,
+                              self.masker(rollback_text(step, self.lookup)), step.description)
+        await self.records.waiting(step.id, {**request.as_dict(),
+                                             "requires": await self.checks(step)})
+        if self.options.gates == "none":
+            await self.records.set(step.id, StepState.CANCELLED,
+                                   reason="gate not answered: no terminal and no --yes")
+            raise GateRefused(f"step {step.id!r} ({step.risk}) needs confirmation, and there is no "
+                              "terminal to ask: re-run with --yes, or run it from the console")
+        answer = await self._ask(request)
+        await self.records.resume_run()
+        return answer
+
+    async def blocked(self, step: Step) -> str | Answer | None:
+        """Re-check preconditions just before starting. Unattended: why it cannot start.
+        At a console: wait until they hold (the operator retries) or the step is skipped."""
+        while True:
+            unmet = [c["text"] for c in await self.checks(step) if not c["ok"]]
+            if not unmet:
+                return None
+            why = "precondition not met: " + "; ".join(unmet)
+            if self.options.gates in ("yes", "none"):
+                return why
+            self.say(f"  ⏸ {step.id} blocked: {why}")
+            request = GateRequest(self.run_id, step.id, step.title, step.risk, False,
+                                  self._display(step), [why], "", step.description)
+            data = {**request.as_dict(), "blocked": True, "requires": await self.checks(step)}
+            await self.records.waiting(step.id, data)
+            answer = await self._ask(request)
+            await self.records.resume_run()
+            if answer.kind is not DecisionKind.CONFIRM:
+                return answer
+
+    def _display(self, step: Step) -> str:
+        return self.masker(display_command(step, self.lookup))
+
+    async def _plan(self, step: Step) -> list[str]:
+        if not step.action:
+            return []
+        return await asyncio.to_thread(action_plan, self.config, step, self.lookup, self.run_dir)
+
+    async def _ask(self, request: GateRequest) -> Answer:
+        from_log = asyncio.create_task(self.watcher.wait_for(request.step_id))
+        waiters = {from_log}
+        from_tty = None
+        if self.options.gates == "tty" and self.prompt is not None:
+            from_tty = asyncio.create_task(self.prompt(request))
+            waiters.add(from_tty)
+        done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        for t in pending:
+            t.cancel()
+        if from_tty is not None and from_tty in done and from_tty.result() is not None:
+            answer = from_tty.result()
+            await self.log.add_decision(self.run_id, answer.kind, request.step_id, answer.reason,
+                                        self.options.user, self.options.client)
+            return answer
+        if from_log in done:
+            d = from_log.result()
+            self.say(f"  answered from a console by {d.user or 'someone'}: {d.kind}")
+            return Answer(DecisionKind(d.kind), d.reason, d.user, recorded=True)
+        # the terminal went away (hang-up) while asking: wait for a console to answer
+        d = await self.watcher.wait_for(request.step_id)
+        return Answer(DecisionKind(d.kind), d.reason, d.user, recorded=True)

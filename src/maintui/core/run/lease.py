@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import time
@@ -12,6 +11,13 @@ import aiosqlite
 
 from maintui.core.errors import LockHeld
 from maintui.core.states import RunState
+from maintui.core.store.leases import (
+    drop_leases_of,
+    live_runs_with_leases,
+    put_lease,
+    read_lease,
+)
+from maintui.core.store.writes import add_event, end_run
 
 HEARTBEAT = 2.0   # seconds between renewals
 STALE = 15.0      # a lease not renewed for this long is stale
@@ -47,45 +53,21 @@ def describe(lease: dict[str, Any]) -> str:
             f"since {since}")
 
 
-async def _mark_interrupted(db: aiosqlite.Connection, run_id: int, why: str) -> None:
-    await db.execute("UPDATE runs SET state = ?, ended = ?, message = ? WHERE id = ? AND state IN "
-                     "('running','waiting')", (RunState.INTERRUPTED, time.time(), why, run_id))
-    await db.execute("INSERT INTO events(run_id, ts, kind, data) VALUES(?,?,?,?)",
-                     (run_id, time.time(), "run_state",
-                      json.dumps({"state": "interrupted", "message": why})))
-
-
 async def take(db: aiosqlite.Connection, screen: str, run_id: int, user: str) -> None:
     """Inside a write transaction: take the screen's lease for run_id, or raise LockHeld."""
-    rows = await (await db.execute(
-        "SELECT screen, run_id, pid, pid_start, host, user, acquired, heartbeat FROM leases "
-        "WHERE screen = ?", (screen,))).fetchall()
-    if rows:
-        keys = ("screen", "run_id", "pid", "pid_start", "host", "user", "acquired", "heartbeat")
-        lease = dict(zip(keys, rows[0], strict=True))
+    lease = await read_lease(db, screen)
+    if lease is not None:
         if lease["run_id"] != run_id and holder_alive(lease):
             raise LockHeld(f"screen {screen!r} is locked by {describe(lease)}; wait for it to end, "
                            f"or watch it with `maintui attach {lease['run_id']}`")
         if lease["run_id"] != run_id:
-            await _mark_interrupted(db, lease["run_id"], "runner gone (stale lease taken over)")
-            await db.execute("INSERT INTO events(run_id, ts, kind, data) VALUES(?,?,?,?)",
-                             (run_id, time.time(), "note", json.dumps(
-                                 {"text": f"took over the stale lease of {describe(lease)}"})))
-    now = time.time()
+            await end_run(db, lease["run_id"], RunState.INTERRUPTED,
+                          "runner gone (stale lease taken over)", live_only=True)
+            await add_event(db, run_id, "note", None,
+                            {"text": f"took over the stale lease of {describe(lease)}"})
     pid = os.getpid()
-    await db.execute("INSERT OR REPLACE INTO leases(screen, run_id, pid, pid_start, host, user, "
-                     "acquired, heartbeat) VALUES(?,?,?,?,?,?,?,?)",
-                     (screen, run_id, pid, process_start(pid), socket.gethostname(), user, now, now))
-
-
-async def renew(db: aiosqlite.Connection, screen: str, run_id: int) -> bool:
-    cur = await db.execute("UPDATE leases SET heartbeat = ? WHERE screen = ? AND run_id = ?",
-                           (time.time(), screen, run_id))
-    return cur.rowcount == 1
-
-
-async def release(db: aiosqlite.Connection, screen: str, run_id: int) -> None:
-    await db.execute("DELETE FROM leases WHERE screen = ? AND run_id = ?", (screen, run_id))
+    await put_lease(db, screen, run_id, pid=pid, pid_start=process_start(pid),
+                    host=socket.gethostname(), user=user)
 
 
 async def recover_interrupted(log) -> list[int]:
@@ -93,18 +75,13 @@ async def recover_interrupted(log) -> list[int]:
     found: list[int] = []
 
     async def go(db: aiosqlite.Connection) -> None:
-        runs = await (await db.execute(
-            "SELECT r.id, l.run_id, l.pid, l.pid_start, l.host, l.user, l.acquired, l.heartbeat "
-            "FROM runs r LEFT JOIN leases l ON l.screen = r.screen "
-            "WHERE r.state IN ('running','waiting')")).fetchall()
-        for rid, lrun, pid, pstart, host, user, acquired, beat in runs:
-            lease = {"run_id": lrun, "pid": pid, "pid_start": pstart, "host": host, "user": user,
-                     "acquired": acquired, "heartbeat": beat}
-            if lrun == rid and holder_alive(lease):
+        for rid, lease in await live_runs_with_leases(db):
+            if lease["run_id"] == rid and holder_alive(lease):
                 continue
-            await _mark_interrupted(db, rid, "runner gone: its process ended without finishing")
-            if lrun == rid:
-                await db.execute("DELETE FROM leases WHERE run_id = ?", (rid,))
+            await end_run(db, rid, RunState.INTERRUPTED,
+                          "runner gone: its process ended without finishing", live_only=True)
+            if lease["run_id"] == rid:
+                await drop_leases_of(db, rid)
             found.append(rid)
 
     live = await log.read("SELECT 1 FROM runs WHERE state IN ('running','waiting') LIMIT 1")

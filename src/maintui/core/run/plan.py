@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from maintui.core.masking import Masker
-from maintui.core.run.order import topo_order
 from maintui.core.run.stepview import display_command, make_lookup, rollback_text
+from maintui.core.site import paths
 from maintui.core.site.config import SiteConfig
-from maintui.core.site.screenfile import Screen, Step
+from maintui.core.site.model import Screen, Step
+from maintui.core.site.order import topo_order
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def gate_text(step: Step) -> str:
 
 
 def plan_screen(config: SiteConfig, screen: Screen, overrides: dict[str, str] | None = None) -> list[PlanItem]:
-    run_dir = config.state_dir / "runs" / "DRY-RUN"
+    run_dir = paths.run_dir(config.state_dir, "DRY-RUN")
     base = make_lookup(config, screen, "DRY-RUN", run_dir)
     overrides = overrides or {}
 

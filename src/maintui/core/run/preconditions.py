@@ -1,4 +1,4 @@
-"""Step preconditions from live gauges: free disk, load, memory, maintenance mode.
+"""Step preconditions from live gauges (through a `Probe`): free disk, load, memory, maintenance.
 
 Checked when the confirm dialog is open (shown live) and again by the runner just before
 the step starts, because minutes may pass between the two.
@@ -7,43 +7,18 @@ the step starts, because minutes may pass between the two.
 from __future__ import annotations
 
 import json
-import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from maintui.core.probes.base import Probe
+from maintui.core.site.paths import maintenance_file
+from maintui.core.site.template import substitute
+from maintui.core.units import parse_size
 
-_SIZES = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
-
-
-def parse_size(text: str) -> float:
-    """`512M`, `2G`, `1.5T` → bytes; ValueError with a hint otherwise."""
-    raw = str(text).strip().lower().removesuffix("ib").removesuffix("b")
-    unit = raw[-1] if raw and raw[-1] in _SIZES else ""
-    try:
-        return float(raw[: len(raw) - len(unit)]) * _SIZES[unit]
-    except ValueError:
-        raise ValueError(f"bad size {text!r}: use e.g. 512M, 2G, or a percentage like 10%") from None
-
-
-class Requires(BaseModel):
-    """A step's `requires` table."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    disk_free: str | None = None         # "5G" or "10%"
-    disk_path: str = "/"
-    load_below: float | None = None      # 1-minute load average per core
-    memory_available: str | None = None  # "512M"
-    maintenance: bool | None = None      # maintenance mode must be on (or off)
-
-    @field_validator("disk_free", "memory_available")
-    @classmethod
-    def _size(cls, value: str | None) -> str | None:
-        if value is not None and not str(value).endswith("%"):
-            parse_size(value)
-        return value
-
+if TYPE_CHECKING:
+    from maintui.core.site.model import Requires, Step
 
 @dataclass(frozen=True)
 class Check:
@@ -51,38 +26,44 @@ class Check:
     ok: bool
     text: str
 
+    def as_dict(self) -> dict[str, Any]:
+        """As the gate event carries it (`requires`), for the confirm dialog."""
+        return {"name": self.name, "ok": self.ok, "text": self.text}
+
+
+def check_step(step: Step, lookup: Callable[[str], Any], state_dir: Path,
+               probe: Probe) -> list[Check]:
+    """Every precondition of `step` with its value now; [] when it has none.
+
+    `lookup` fills `${…}` in the disk path, `state_dir` holds the maintenance flag, and
+    `probe` reads free space, memory and load. It blocks (disk reads): run it in a thread.
+    """
+    if step.requires is None:
+        return []
+    path = str(substitute(step.requires.disk_path, lookup))
+    return _evaluate(step.requires, state_dir, path or step.requires.disk_path, probe)
+
 
 def _maintenance_on(state_dir: Path) -> bool:
     try:
-        return bool(json.loads((state_dir / "maintenance.json").read_text()).get("on"))
+        return bool(json.loads(maintenance_file(state_dir).read_text()).get("on"))
     except (OSError, ValueError):
         return False
 
 
-def evaluate(req: Requires, state_dir: Path, disk_path: str | None = None) -> list[Check]:
-    """Every condition with its current value; `disk_path` is the substituted path."""
-    import psutil
-
+def _evaluate(req: Requires, state_dir: Path, path: str, probe: Probe) -> list[Check]:
     out: list[Check] = []
     if req.disk_free is not None:
-        path = disk_path or req.disk_path
-        try:
-            usage = psutil.disk_usage(path)
-        except OSError as exc:
-            out.append(Check("disk_free", False, f"cannot read free space of {path}: {exc.strerror}"))
-        else:
-            if req.disk_free.endswith("%"):
-                want = float(req.disk_free[:-1]) / 100 * usage.total
-            else:
-                want = parse_size(req.disk_free)
-            out.append(Check("disk_free", usage.free >= want,
-                             f"free on {path}: {_gb(usage.free)} (needs {_gb(want)})"))
-    if req.load_below is not None:
-        per_core = os.getloadavg()[0] / max(1, psutil.cpu_count() or 1)
+        out.append(_disk_free(req.disk_free, path, probe))
+    # memory and load come from one sample, taken only when a condition needs it
+    snap = probe.sample(processes=False) if (
+        req.load_below is not None or req.memory_available is not None) else None
+    if req.load_below is not None and snap is not None:
+        per_core = snap.load_per_core[0]
         out.append(Check("load_below", per_core < req.load_below,
                          f"load per core: {per_core:.2f} (needs < {req.load_below:g})"))
-    if req.memory_available is not None:
-        avail = psutil.virtual_memory().available
+    if req.memory_available is not None and snap is not None:
+        avail = snap.memory_total - snap.memory_used
         want = parse_size(req.memory_available)
         out.append(Check("memory_available", avail >= want,
                          f"memory available: {_gb(avail)} (needs {_gb(want)})"))
@@ -92,6 +73,16 @@ def evaluate(req: Requires, state_dir: Path, disk_path: str | None = None) -> li
                          f"maintenance mode is {'on' if on else 'off'} "
                          f"(needs {'on' if req.maintenance else 'off'})"))
     return out
+
+
+def _disk_free(need: str, path: str, probe: Probe) -> Check:
+    try:
+        usage = probe.disk_usage(path)
+    except OSError as exc:
+        return Check("disk_free", False, f"cannot read free space of {path}: {exc.strerror}")
+    free = usage.free if usage.free is not None else usage.total - usage.used
+    want = float(need[:-1]) / 100 * usage.total if need.endswith("%") else parse_size(need)
+    return Check("disk_free", free >= want, f"free on {path}: {_gb(free)} (needs {_gb(want)})")
 
 
 def _gb(n: float) -> str:

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
+from maintui.core.markdown import cell
 from maintui.core.probes.psutil import describe
-from maintui.core.units import format_duration
+from maintui.core.units import format_duration, when
 
 ICONS = {"succeeded": "✓", "failed": "✗", "timed_out": "⏱", "skipped": "⤼", "rolled_back": "↺",
          "rollback_failed": "‼", "cancelled": "–", "pending": "·", "waiting": "?", "running": "▶"}
-
-
-def when(ts: float | None) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)) if ts else "—"
-
-
-def cell(text: str) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
 
 
 async def render_report(log, run_id: int) -> str:

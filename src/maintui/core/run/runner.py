@@ -4,31 +4,42 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import getpass
-import json
 import os
 import socket
 import time
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import aiosqlite
 
 from maintui.core.errors import ConfigError, GateRefused, StoreError
-from maintui.core.masking import Masker
+from maintui.core.probes.base import Probe
+from maintui.core.probes.psutil import PsutilProbe
 from maintui.core.run import lease
-from maintui.core.run.artifacts import RunnerRecords
-from maintui.core.run.gatekeeper import RunnerGates
-from maintui.core.run.gates import DecisionWatcher, Prompt
-from maintui.core.run.order import topo_order
+from maintui.core.run.artifacts import RunArtifacts, outside_window
+from maintui.core.run.gates import DecisionWatcher, Gatekeeper, Prompt
+from maintui.core.run.interrupted import rollback_order
+from maintui.core.run.options import RunOptions
 from maintui.core.run.recorder import OutputRecorder
-from maintui.core.run.steps import Outcome, RunContext, execute, undo, undo_json
+from maintui.core.run.steps import Outcome, RunContext, execute, has_undo, undo, undo_json
 from maintui.core.run.stepview import display_command, make_lookup
-from maintui.core.run.walk import RunnerWalk
+from maintui.core.run.walk import Verdict, Walk
+from maintui.core.site import paths
 from maintui.core.site.config import SiteConfig
-from maintui.core.site.screenfile import Screen, Step
-from maintui.core.states import DecisionKind, RunState, StepState
-from maintui.core.store.writes import StepRecords
+from maintui.core.site.model import Screen, Step
+from maintui.core.site.order import topo_order
+from maintui.core.site.secrets import run_masker, stored_vars
+from maintui.core.states import RunState, StepState
+from maintui.core.store.leases import release_lease, renew_lease
+from maintui.core.store.writes import (
+    NewStep,
+    StepRecords,
+    add_event,
+    add_steps,
+    close_steps,
+    create_run,
+    end_run,
+    set_run_state,
+)
 
 
 class Reporter(Protocol):
@@ -47,32 +58,25 @@ class Silent:
         pass
 
 
-@dataclass
-class RunOptions:
-    gates: str = "log"           # yes | log | tty | none
-    user: str = field(default_factory=getpass.getuser)
-    client: str = field(default_factory=lambda: os.environ.get("SSH_CLIENT", "").split(" ")[0])
-    vars: dict[str, str] = field(default_factory=dict)
-    incident: str | None = None
-    mode: str = "foreground"
-    reason: str = ""             # why the run starts outside the screen's window
-    only: list[str] = field(default_factory=list)  # step ids or `tag:NAME`; empty = every step
-
-
-class Runner(RunnerWalk, RunnerGates, RunnerRecords):
-    """One run: lease, step rows, gates, execution, rollback, final state."""
+class Runner:
+    """One run: lease, step rows, execution, rollback, final state. The walk through the
+    steps, the gates and what the run leaves behind are collaborators built once the run
+    has its id (`create` or `adopt`)."""
 
     def __init__(self, config: SiteConfig, screen: Screen, log, options: RunOptions,
-                 reporter: Reporter | None = None, prompt: Prompt | None = None) -> None:
+                 reporter: Reporter | None = None, prompt: Prompt | None = None,
+                 probe: Probe | None = None) -> None:
         self.config, self.screen, self.log, self.opt = config, screen, log, options
         self.out = reporter or Silent()
         self.prompt = prompt
+        self.probe = probe
         self.run_id = 0
-        self.masker = Masker.for_site(config.data, config.mask_patterns)
+        self.masker = run_masker(config, screen, options.vars)
         self.cancel = asyncio.Event()
         self.lost_lease = False
         self.completed: list[str] = []   # step ids in order of completion (for rollback)
         self.undo_data: dict[str, Any] = {}
+        self.order: list[str] = []
         self._tasks: list[asyncio.Task] = []
         self.final_message = ""
 
@@ -81,28 +85,26 @@ class Runner(RunnerWalk, RunnerGates, RunnerRecords):
     async def create(self) -> int:
         """Take the lease and write the run and its pending steps (one transaction)."""
         async def go(db: aiosqlite.Connection) -> int:
-            cur = await db.execute(
-                "INSERT INTO runs(screen, title, state, started, pid, host, user, client, mode, "
-                "vars, incident) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-                (self.screen.name, self.screen.title, RunState.RUNNING, time.time(), os.getpid(),
-                 socket.gethostname(), self.opt.user, self.opt.client, self.opt.mode,
-                 json.dumps(self.opt.vars), self.opt.incident))
-            run_id = cur.lastrowid or 0
+            run_id = await create_run(db, self.screen.name, self.screen.title,
+                                      pid=os.getpid(), host=socket.gethostname(),
+                                      user=self.opt.user, client=self.opt.client,
+                                      mode=self.opt.mode,
+                                      vars=stored_vars(self.opt.vars, self.masker,
+                                                       self.config.secrets),
+                                      incident=self.opt.incident)
             await lease.take(db, self.screen.name, run_id, self.opt.user)
-            self._bind(run_id)
-            for pos, sid in enumerate(self.order):
-                step = self.screen.step(sid)
-                await db.execute(
-                    "INSERT INTO steps(run_id, step_id, position, title, kind, risk, state, command)"
-                    " VALUES(?,?,?,?,?,?,?,?)", (run_id, sid, pos, step.title, step.kind, step.risk,
-                                                 StepState.PENDING, self.masker(self.display(step))))
-            await db.execute("INSERT INTO events(run_id, ts, kind, data) VALUES(?,?,?,?)",
-                             (run_id, time.time(), "run_state", json.dumps({"state": "running"})))
+            self._bind(run_id)  # the commands stored are shown as this run will render them
+            await add_steps(db, run_id, [self._new_step(self.screen.step(sid))
+                                         for sid in self.order])
+            await add_event(db, run_id, "run_state", None, {"state": "running"})
             return run_id
 
         self.order = self.select(topo_order([s.id for s in self.screen.steps],
                                             {s.id: s.after for s in self.screen.steps}))
         return await self.log.write(go)
+
+    def _new_step(self, step: Step) -> NewStep:
+        return NewStep(step.id, step.title, step.kind, step.risk, self.masker(self.display(step)))
 
     def select(self, order: list[str]) -> list[str]:
         """The steps `--only` names (ids or `tag:NAME`), in order; `after` outside it is ignored."""
@@ -121,16 +123,26 @@ class Runner(RunnerWalk, RunnerGates, RunnerRecords):
         return picked
 
     def _bind(self, run_id: int) -> None:
+        """Everything that needs the run's id: its lookup, its rows, and the collaborators."""
         self.run_id = run_id
-        self.run_dir = self.config.state_dir / "runs" / str(run_id)
+        self.run_dir = paths.run_dir(self.config.state_dir, run_id)
         self.lookup = make_lookup(self.config, self.screen, run_id, self.run_dir)
         if self.opt.vars:
             base = self.lookup
             self.lookup = lambda n: self.opt.vars[n] if n in self.opt.vars else base(n)
         self.records = StepRecords(self.log, run_id)
         self.recorder = OutputRecorder(self.log, run_id, self.masker, self.out.lines)
+        self.artifacts = RunArtifacts(self.config, self.log, self.screen, self.opt, run_id,
+                                      self.out.say)
         self.ctx = RunContext(self.config, self.screen, self.log, run_id, self.run_dir,
-                              self.lookup, self.recorder, self.cancel, self._render_report)
+                              self.lookup, self.recorder, self.cancel, self.artifacts.render_report)
+        self.watcher = DecisionWatcher(self.log, run_id)
+        self.gatekeeper = Gatekeeper(
+            self.config, run_id, log=self.log, records=self.records, watcher=self.watcher,
+            masker=self.masker, prompt=self.prompt, options=self.opt, lookup=self.lookup,
+            run_dir=self.run_dir, probe=self.probe or PsutilProbe(), say=self.out.say)
+        self.walk = Walk(self.screen, self.gatekeeper, self.attempts, self.records, self.opt,
+                         watcher=self.watcher, control=self, say=self.out.say)
 
     async def adopt(self, run_id: int) -> None:
         """Bind to an existing (interrupted or finished) run, taking its screen's lease."""
@@ -138,50 +150,55 @@ class Runner(RunnerWalk, RunnerGates, RunnerRecords):
 
         async def go(db: aiosqlite.Connection) -> None:
             await lease.take(db, self.screen.name, run_id, self.opt.user)
-            await db.execute("UPDATE runs SET state = ?, ended = NULL, pid = ? WHERE id = ?",
-                             (RunState.RUNNING, os.getpid(), run_id))
+            await set_run_state(db, run_id, RunState.RUNNING, ended=None, pid=os.getpid())
         await self.log.write(go)
         self._bind(run_id)
-        for row in await self.log.steps(run_id):
-            if row.state == StepState.SUCCEEDED:
-                self.completed.append(row.step_id)
+        rows = await self.log.steps(run_id)
+        for row in rows:
+            if row.undo is not None:
                 self.undo_data[row.step_id] = row.undo
+        # oldest first, as they completed: a rollback walks this list backwards
+        self.completed = list(reversed(rollback_order(
+            [r for r in rows if r.state == StepState.SUCCEEDED])))
 
     def display(self, step: Step) -> str:
         return display_command(step, self.lookup)
 
-    async def _start_tasks(self) -> DecisionWatcher:
+    def outside_window(self) -> bool:
+        """Whether the screen has a maintenance window and this is not in it."""
+        return outside_window(self.screen)
+
+    async def _start_tasks(self) -> None:
         self.recorder.start()
-        watcher = DecisionWatcher(self.log, self.run_id)
-        await watcher.start()
-        self.watcher = watcher
+        await self.watcher.start()
         self._tasks = [asyncio.create_task(self._heartbeat()),
-                       asyncio.create_task(self._watch_stop(watcher))]
-        return watcher
+                       asyncio.create_task(self._watch_stop())]
 
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(lease.HEARTBEAT)
             try:
-                ok = await self.log.write(lambda db: lease.renew(db, self.screen.name, self.run_id))
+                ok = await self.log.write(
+                    lambda db: renew_lease(db, self.screen.name, self.run_id))
             except Exception:
                 ok = False
             if not ok:
                 self.lost_lease = True
 
-    async def _watch_stop(self, watcher: DecisionWatcher) -> None:
-        await watcher.stop_event.wait()
+    async def _watch_stop(self) -> None:
+        await self.watcher.stop_event.wait()
         self.cancel.set()  # stops the running step: its process group is killed
 
     async def run(self) -> RunState:
         """Execute every step in order; returns the run's final state."""
         if not self.run_id:
             await self.create()
-        return await self._drive(self.order)
+        return await self.drive(self.order)
 
-    async def _drive(self, order: list[str]) -> RunState:
+    async def drive(self, order: list[str]) -> RunState:
+        """Walk `order` with the gates, the heartbeat and the stop watcher; then finish."""
         await self._start_tasks()
-        await self._session_event("start")
+        await self.artifacts.session_event("start")
         final = RunState.FAILED
         message = ""
         try:
@@ -193,7 +210,7 @@ class Runner(RunnerWalk, RunnerGates, RunnerRecords):
             raise
         except (asyncio.CancelledError, KeyboardInterrupt):
             final, message = RunState.ABORTED, "stopped by a signal"
-            await self._cancel_rest(message)
+            await self.records.cancel_rest(message)
         finally:
             for t in self._tasks:
                 t.cancel()
@@ -203,73 +220,47 @@ class Runner(RunnerWalk, RunnerGates, RunnerRecords):
             except StoreError as exc:
                 final, message = RunState.FAILED, f"run log failure: {exc}"
             with contextlib.suppress(StoreError):  # the original error is the one to report
-                await self._session_event("end")
-                await self._finish(final, message)
-                await self._export_report()
-                await self._stamp_incident()
+                await self.artifacts.session_event("end")
+                await self.finish(final, message)
+                await self.artifacts.write_report()
+                await self.artifacts.stamp_incident()
         return final
 
+    async def _walk(self, order: list[str]) -> Verdict:
+        if self.opt.gates == "yes" and self.screen.concurrency > 1:
+            return await self.walk.run_parallel(order)
+        return await self.walk.run(order)
 
-    async def _finish(self, final: RunState, message: str) -> None:
+    async def finish(self, final: RunState, message: str) -> None:
+        """The run's final state and message, and the screen's lease given back."""
         async def go(db: aiosqlite.Connection) -> None:
-            await db.execute("UPDATE runs SET state = ?, ended = ?, message = ? WHERE id = ?",
-                             (final, time.time(), message, self.run_id))
-            await db.execute("INSERT INTO events(run_id, ts, kind, data) VALUES(?,?,?,?)",
-                             (self.run_id, time.time(), "run_state",
-                              json.dumps({"state": str(final), "message": message})))
-            await lease.release(db, self.screen.name, self.run_id)
+            # nothing is left running or pending once the run has ended (a refused gate, a
+            # run-log failure, a crash in the walk): each step says why it stopped
+            await close_steps(db, self.run_id, message or f"the run ended {final}")
+            await end_run(db, self.run_id, final, message)
+            await release_lease(db, self.screen.name, self.run_id)
         await self.log.write(go)
         self.final_message = message
         self.out.say(f"run {self.run_id} {final}" + (f": {message}" if message else ""))
 
+    # -- what the walk asks of the run (walk.RunControl) ---------------------------------------
 
-    async def _check_stop(self) -> tuple[RunState, str] | None:
-        if self.lost_lease:
-            await self._cancel_rest("not run: the runner lost its lease")
-            return RunState.ABORTED, "lost the screen's lease (another runner took it over)"
-        stop = self.watcher.stop
-        if stop is not None:
-            return await self._stopped(DecisionKind(stop.kind), stop.reason or f"by {stop.user}")
-        return None
+    def lease_lost(self) -> bool:
+        return self.lost_lease
 
-    async def _stopped(self, kind: DecisionKind, reason: str) -> tuple[RunState, str]:
-        if kind is DecisionKind.ROLLBACK:
-            return await self.rollback(f"rollback requested: {reason}")
-        await self._cancel_rest("not run: the run was aborted")
-        return RunState.ABORTED, reason
-
-    async def _cancel_rest(self, reason: str) -> None:
-        for row in await self.log.steps(self.run_id):
-            if not StepState(row.state).finished:
-                await self.records.set(row.step_id, StepState.CANCELLED, reason=reason)
-
-    async def _skip(self, step: Step, reason: str, kind: DecisionKind = DecisionKind.SKIP) -> StepState:
-        await self.records.set(step.id, StepState.SKIPPED, reason=reason)
-        self.out.say(f"  ⤼ {step.id} skipped: {reason}")
-        return StepState.SKIPPED
-
-    async def _complete_manual(self, step: Step, note: str) -> StepState:
-        await self.records.set(step.id, StepState.SUCCEEDED, reason=note or "done",
-                               started=time.time(), ended=time.time())
-        self.completed.append(step.id)
-        self.out.say(f"  ✓ {step.id} done" + (f": {note}" if note else ""))
-        return StepState.SUCCEEDED
-
+    def completed_step(self, step_id: str) -> None:
+        self.completed.append(step_id)
 
     # -- execution ---------------------------------------------------------------------------
 
-    async def _attempts(self, step: Step) -> Outcome:
+    async def attempts(self, step: Step) -> Outcome:
+        """Run the step, retried as it says; records every attempt and the outcome."""
         outcome = Outcome(StepState.FAILED)
         for attempt in range(1, step.retries + 2):
             await self.records.started(step.id, attempt)  # intent before action
             self.out.say(f"▶ {step.id}: {step.title}" + (f" (attempt {attempt})" if attempt > 1 else ""))
             outcome = await execute(self.ctx, step)
-            for finding in outcome.findings:
-                finding = {**finding, "summary": self.masker(finding["summary"])}
-                await self.log.add_finding(self.run_id, step.id, finding)
-                # also in the step's output, so every view of the step shows what it found
-                self.recorder.add_now(step.id, "finding",
-                                      [f"[{finding['status']}] {finding['summary']}"])
+            await self._findings(step, outcome)
             await self.recorder.flush()
             if outcome.state is StepState.SUCCEEDED or outcome.state is StepState.CANCELLED:
                 break
@@ -281,26 +272,43 @@ class Runner(RunnerWalk, RunnerGates, RunnerRecords):
                                undo=undo_json(outcome.undo))
         mark = "✓" if outcome.state is StepState.SUCCEEDED else "✗"
         self.out.say(f"  {mark} {step.id} {outcome.state}" + (f": {outcome.message}" if outcome.message else ""))
+        if outcome.undo is not None:  # a failed step's record is what its own undo needs
+            self.undo_data[step.id] = outcome.undo
         if outcome.state is StepState.SUCCEEDED:
             self.completed.append(step.id)
-            self.undo_data[step.id] = outcome.undo
         return outcome
 
-    async def rollback(self, why: str, extra: list[str] | None = None) -> tuple[RunState, str]:
-        """Undo completed steps in reverse order of completion; stop at the first failed undo."""
+    async def _findings(self, step: Step, outcome: Outcome) -> None:
+        for finding in outcome.findings:
+            finding = {**finding, "summary": self.masker(finding["summary"])}
+            await self.log.add_finding(self.run_id, step.id, finding)
+            # also in the step's output, so every view of the step shows what it found
+            self.recorder.add_now(step.id, "finding",
+                                  [f"[{finding['status']}] {finding['summary']}"])
+
+    async def rollback(self, why: str, first: str | None = None) -> Verdict:
+        """Undo `first` (the step that failed or was interrupted: it may have changed half of
+        what it meant to), then the completed steps newest first; stop at the first failed undo."""
         self.out.say(f"↺ rolling back: {why}")
-        await self._cancel_rest("not run: the run is rolling back")
+        await self.records.cancel_rest("not run: the run is rolling back")
         self.cancel.clear()
-        for sid in reversed((extra or []) + self.completed):
+        order = ([first] if first else []) + [s for s in reversed(self.completed) if s != first]
+        reasons = {r.step_id: r.reason for r in await self.log.steps(self.run_id)}
+        for sid in order:
             step = self.screen.step(sid)
-            ok, note = await undo(self.ctx, step, self.undo_data.get(sid))
+            data = self.undo_data.get(sid)
+            if sid == first and not has_undo(step, data):
+                continue  # nothing it did can be undone: it stays as it ended
+            ok, note = await undo(self.ctx, step, data)
             await self.recorder.flush()
+            said = f"{reasons.get(sid)}; then " if sid == first and reasons.get(sid) else ""
             if not ok:
-                await self.records.set(sid, StepState.ROLLBACK_FAILED, reason=note)
+                await self.records.set(sid, StepState.ROLLBACK_FAILED, reason=said + note)
                 self.out.say(f"  ✗ undo of {sid} FAILED: {note}")
                 return RunState.ROLLBACK_FAILED, f"{why}; undo of {sid} failed: {note}"
-            await self.records.set(sid, StepState.ROLLED_BACK, reason=note)
+            done = f"rolled back ({note})" if note else "rolled back"
+            await self.records.set(sid, StepState.ROLLED_BACK,
+                                   reason=said + done if said else note)
             self.out.say(f"  ↺ {sid} rolled back" + (f" ({note})" if note else ""))
         self.completed.clear()
         return RunState.ROLLED_BACK, why
-

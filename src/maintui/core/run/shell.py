@@ -16,6 +16,7 @@ CHUNK = 1024 * 1024
 PIPE_SIZE = 1024 * 1024
 F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 GRACE = 5.0                # seconds between SIGTERM and SIGKILL
+SPAWN_FAILED = 127         # the shell's code for "command not found"
 DRAIN = 2.0                # after the main process exits, how long orphans may hold the pipes
 
 LineSink = Callable[[str, list[str]], Awaitable[None]]
@@ -102,8 +103,10 @@ def _kill_group(pid: int, sig: int) -> None:
 
 async def run_command(argv: list[str], sink: LineSink, *, env: Mapping[str, str] | None = None,
                       cwd: str | None = None, timeout: float | None = None,
-                      cancel: asyncio.Event | None = None, grace: float = GRACE) -> CommandResult:
-    """Run argv in a new session; stream stdout/stderr lines to `sink`; kill the group on limits."""
+                      cancel: asyncio.Event | None = None, grace: float = GRACE,
+                      on_start: Callable[[int], Awaitable[None]] | None = None) -> CommandResult:
+    """Run argv in a new session; stream stdout/stderr lines to `sink`; kill the group on limits.
+    `on_start(pgid)` is awaited once it runs (the runner records the group to find it again)."""
     start = time.monotonic()
     out_r, out_w = _big_pipe()
     err_r, err_w = _big_pipe()
@@ -111,12 +114,20 @@ async def run_command(argv: list[str], sink: LineSink, *, env: Mapping[str, str]
         proc = await asyncio.create_subprocess_exec(
             *argv, stdin=asyncio.subprocess.DEVNULL, stdout=out_w, stderr=err_w,
             env=dict(env) if env is not None else None, cwd=cwd, start_new_session=True)
+    except OSError as exc:  # no such program, not executable, bad cwd: the step fails, said why
+        os.close(out_r)
+        os.close(err_r)
+        where = f" in {cwd}" if cwd and isinstance(exc, FileNotFoundError) else ""
+        await sink("stderr", [f"maintui: cannot run {argv[0]}{where}: {exc.strerror}"])
+        return CommandResult(SPAWN_FAILED, False, False, time.monotonic() - start)
     finally:
         os.close(out_w)
         os.close(err_w)
     readers = [await _reader(out_r), await _reader(err_r)]
     pumps = [asyncio.create_task(_pump(readers[0][0], "stdout", sink)),
              asyncio.create_task(_pump(readers[1][0], "stderr", sink))]
+    if on_start is not None:
+        await on_start(proc.pid)  # its own session: the group id is its pid
     waiters = {asyncio.create_task(proc.wait())}
     if cancel is not None:
         waiters.add(asyncio.create_task(cancel.wait()))

@@ -12,6 +12,7 @@ from typing import Any
 
 from maintui.core.actions.base import ActionContext, ActionResult
 from maintui.core.errors import ActionError
+from maintui.core.fleet import step as fleet
 from maintui.core.run.recorder import OutputRecorder
 from maintui.core.run.shell import GRACE, run_command
 from maintui.core.run.stepview import (
@@ -22,7 +23,7 @@ from maintui.core.run.stepview import (
     step_env,
 )
 from maintui.core.site.config import SiteConfig
-from maintui.core.site.screenfile import Screen, Step
+from maintui.core.site.model import Screen, Step
 from maintui.core.site.template import substitute
 from maintui.core.states import StepState
 from maintui.core.store.sync import StoreKV, StoreSamples
@@ -135,6 +136,11 @@ async def execute(ctx: RunContext, step: Step) -> Outcome:
     """One attempt: the step itself, then its verify check when it succeeded."""
     if step.action:
         outcome = await _action(ctx, step)
+    elif step.hosts:  # runs on a fleet through Ansible (core/fleet), not as a local process
+        rendered = step_command(step, ctx.lookup)
+        assert rendered is not None
+        state, message = await fleet.run_on_hosts(ctx, step, rendered.display)
+        outcome = Outcome(state, None, message)
     else:
         rendered = step_command(step, ctx.lookup)
         assert rendered is not None
@@ -166,8 +172,25 @@ async def verify(ctx: RunContext, step: Step) -> str | None:
     return f"verify check failed (exit code {result.exit_code})"
 
 
+def has_undo(step: Step, undo_data: dict[str, Any] | None) -> bool:
+    """Whether undoing the step would run anything: its `rollback`, or its action's undo
+    with the record the step left."""
+    if step.rollback is not None:
+        return True
+    if not step.action or undo_data is None:
+        return False
+    from maintui.core.actions import get_action
+
+    cls = get_action(step.action)
+    return cls is not None and cls.has_undo()
+
+
 async def undo(ctx: RunContext, step: Step, undo_data: dict[str, Any] | None) -> tuple[bool, str]:
     """Undo a completed step: its `rollback` command, else the action's own undo."""
+    if step.hosts and step.rollback is not None:  # on the hosts it changed, newest first
+        rendered = render_command(step.rollback, ctx.lookup)
+        assert rendered is not None
+        return await fleet.rollback_on_hosts(ctx, step, rendered.display)
     if step.rollback is not None:
         rendered = render_command(step.rollback, ctx.lookup)
         assert rendered is not None
@@ -186,8 +209,20 @@ async def undo(ctx: RunContext, step: Step, undo_data: dict[str, Any] | None) ->
         if undo_data is None:
             return True, "nothing to undo (the action recorded no changes)"
         kind, value = await _in_thread(ctx, step, lambda a: cls().undo(a, undo_data), params)
-        return kind == "ok", "" if kind == "ok" else f"undo failed: {value}"
+        if kind != "ok":
+            return False, f"undo failed: {value}"
+        return True, await _undo_said(ctx, step, value)
     return True, "nothing to undo"
+
+
+async def _undo_said(ctx: RunContext, step: Step, result: ActionResult | None) -> str:
+    """What an action's undo reports (restored, kept): lines of the step's output, and a note."""
+    if not isinstance(result, ActionResult):
+        return ""
+    lines = [f"[{f.status}] {f.summary}" for f in result.findings]
+    if lines:
+        await ctx.recorder.add(step.id, "rollback", lines)
+    return result.message
 
 
 def undo_json(data: dict[str, Any] | None) -> str | None:

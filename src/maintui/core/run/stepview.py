@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from maintui.core.site.config import SiteConfig
-from maintui.core.site.screenfile import Screen, Step
+from maintui.core.site.model import Screen, Step
 from maintui.core.site.template import substitute
 
 SHELL = "/bin/sh"

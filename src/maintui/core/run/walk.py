@@ -1,36 +1,82 @@
-"""The runner's walk through a run's steps: in order, or side by side when unattended."""
+"""The walk through a run's steps: in order, or side by side when unattended."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 from maintui.core.run.gates import Answer
-from maintui.core.site.screenfile import Step
+from maintui.core.run.options import RunOptions
+from maintui.core.run.steps import Outcome
+from maintui.core.site.model import Screen, Step
 from maintui.core.states import DecisionKind, RunState, StepState
+from maintui.core.store.rows import Decision
 
-if TYPE_CHECKING:
-    from maintui.core.run.runner import Runner
-
-    _Base = Runner
-else:
-    _Base = object
+Verdict = tuple[RunState, str]  # how the run ends, and why
+ExecuteStep = Callable[[Step], Awaitable[Outcome]]
+NOT_SUCCEEDED = (StepState.FAILED, StepState.TIMED_OUT, StepState.CANCELLED)
 
 
-class RunnerWalk(_Base):
-    """Mixed into Runner: admit each step (dependencies, gate, preconditions), run it, and
-    apply its `on_failure`."""
+class Admission(Protocol):
+    """What the walk asks before a step starts (`gates.Gatekeeper`)."""
 
-    async def _walk(self, order: list[str]) -> tuple[RunState, str]:
-        states = {r.step_id: StepState(r.state) for r in await self.log.steps(self.run_id)}
-        if self.opt.gates == "yes" and self.screen.concurrency > 1:
-            return await self._walk_parallel(order, states)
+    async def admit(self, step: Step) -> Answer: ...
+
+    async def blocked(self, step: Step) -> str | Answer | None: ...
+
+
+class WalkRecords(Protocol):
+    """The part of a run's step rows (`store.writes.StepRecords`) the walk reads and writes."""
+
+    async def states(self) -> dict[str, StepState]: ...
+
+    async def set(self, step_id: str, state: StepState, *, reason: str | None = None,
+                  started: float | None = None, ended: float | None = None) -> None: ...
+
+    async def cancel_rest(self, reason: str) -> None: ...
+
+
+class StopSignal(Protocol):
+    """Where a run-level decision (abort, roll back) shows up (`gates.DecisionWatcher`)."""
+
+    stop: Decision | None
+
+
+class RunControl(Protocol):
+    """What the walk needs from the run it walks (`runner.Runner`)."""
+
+    def lease_lost(self) -> bool: ...
+
+    async def rollback(self, why: str, first: str | None = None) -> Verdict:
+        """Undo `first` (the step that failed), then the completed steps newest first."""
+        ...
+
+    def completed_step(self, step_id: str) -> None:
+        """A step done by hand joins the steps a rollback undoes."""
+        ...
+
+
+class Walk:
+    """Admit each step (dependencies, gate, preconditions), run it, and apply its `on_failure`."""
+
+    def __init__(self, screen: Screen, gatekeeper: Admission, execute_step: ExecuteStep,
+                 records: WalkRecords, options: RunOptions, *, watcher: StopSignal,
+                 control: RunControl, say: Callable[[str], None]) -> None:
+        self.screen, self.gatekeeper, self.execute_step = screen, gatekeeper, execute_step
+        self.records, self.options = records, options
+        self.watcher, self.control, self.say = watcher, control, say
+
+    async def run(self, order: list[str]) -> Verdict:
+        """One step after the other; a step that ends the run ends the walk."""
+        states = await self.records.states()
         failed = False
         for sid in order:
-            if StepState(states[sid]).finished:
+            if states[sid].finished:
                 continue
             step = self.screen.step(sid)
-            stop = await self._check_stop()
+            stop = await self.check_stop()
             if stop:
                 return stop
             kind, value = await self._admit(step, states, order)
@@ -40,49 +86,51 @@ class RunnerWalk(_Base):
                 states[sid] = value
                 continue
             if kind == "run":
-                outcome = await self._attempts(step)
+                outcome = await self.execute_step(step)
                 states[sid] = outcome.state
                 if outcome.state is StepState.CANCELLED:
-                    return await self._check_stop() or (RunState.ABORTED, "cancelled")
+                    return await self.check_stop() or (RunState.ABORTED, "cancelled")
                 if outcome.state is StepState.SUCCEEDED:
                     continue
                 value = f"step {sid} {outcome.state}: {outcome.message}"
             else:
                 states[sid] = StepState.FAILED
             failed = True
-            end = await self._failure(step, value)
+            end = await self._failure(step, value, ran=kind == "run")
             if end:
                 return end
         return self._verdict(failed)
 
-    async def _walk_parallel(self, order: list[str], states: dict) -> tuple[RunState, str]:
+    async def run_parallel(self, order: list[str]) -> Verdict:
         """Unattended runs: steps whose `after` are done run side by side, `concurrency` at once."""
-        pending = [sid for sid in order if not StepState(states[sid]).finished]
+        states = await self.records.states()
+        pending = [sid for sid in order if not states[sid].finished]
         running: dict[asyncio.Task, str] = {}
         failed, end_with = False, None
         while pending or running:
             # an abort or a lost lease: start nothing more; running steps are being stopped
-            stop = self.watcher.stop is not None or self.lost_lease
+            stop = self.watcher.stop is not None or self.control.lease_lost()
             if stop and not running:
                 break
             for sid in list(pending):
                 if len(running) >= self.screen.concurrency or end_with or stop:
                     break
                 step = self.screen.step(sid)
-                if any(not StepState(states[d]).finished for d in step.after if d in order):
+                if any(not states[d].finished for d in step.after if d in order):
                     continue
                 pending.remove(sid)
                 kind, value = await self._admit(step, states, order)
                 if kind == "run":
-                    running[asyncio.create_task(self._attempts(step))] = sid
+                    running[asyncio.create_task(self.execute_step(step))] = sid
                 elif kind == "done":
                     states[sid] = value
                 elif kind == "fail":
                     states[sid], failed = StepState.FAILED, True
-                    end_with = end_with or (None if step.on_failure == "continue" else (step, value))
+                    end_with = end_with or (None if step.on_failure == "continue"
+                                            else (step, value, False))
             if not running:
                 if pending and not end_with:  # nothing can start: should not happen (no cycles)
-                    await self._cancel_rest("not run: its dependencies never finished")
+                    await self.records.cancel_rest("not run: its dependencies never finished")
                 break
             done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
@@ -93,50 +141,80 @@ class RunnerWalk(_Base):
                     failed = True
                     step = self.screen.step(sid)
                     if step.on_failure != "continue" and not end_with:
-                        end_with = (step, f"step {sid} {outcome.state}: {outcome.message}")
-        if stop := await self._check_stop():
+                        end_with = (step, f"step {sid} {outcome.state}: {outcome.message}", True)
+        if stop := await self.check_stop():
             return stop
         if end_with:
             return await self._failure(*end_with) or self._verdict(True)
         return self._verdict(failed)
 
+    async def check_stop(self) -> Verdict | None:
+        """How the run ends when it must stop now (lost lease, abort, roll back), else None."""
+        if self.control.lease_lost():
+            await self.records.cancel_rest("not run: the runner lost its lease")
+            return RunState.ABORTED, "lost the screen's lease (another runner took it over)"
+        stop = self.watcher.stop
+        if stop is not None:
+            return await self._stopped(DecisionKind(stop.kind), stop.reason or f"by {stop.user}")
+        return None
+
+    async def _stopped(self, kind: DecisionKind, reason: str) -> Verdict:
+        if kind is DecisionKind.ROLLBACK:
+            return await self.control.rollback(f"rollback requested: {reason}")
+        await self.records.cancel_rest("not run: the run was aborted")
+        return RunState.ABORTED, reason
+
     @staticmethod
-    def _verdict(failed: bool) -> tuple[RunState, str]:
+    def _verdict(failed: bool) -> Verdict:
         if failed:
             return RunState.FAILED, "one or more steps failed (on_failure = continue)"
         return RunState.SUCCEEDED, ""
 
-    async def _admit(self, step: Step, states: dict, order: list[str]) -> tuple[str, Any]:
+    async def _admit(self, step: Step, states: dict[str, StepState],
+                     order: list[str]) -> tuple[str, Any]:
         """Before a step starts: ('run', None), ('done', state) when it ends without running,
-        ('fail', why) when it cannot start, or ('stop', (state, message)) for the run."""
+        ('fail', why) when it cannot start, or ('stop', verdict) for the run."""
         sid = step.id
-        bad = [d for d in step.after if d in order and states.get(d) in (
-            StepState.FAILED, StepState.TIMED_OUT, StepState.CANCELLED)]
+        bad = [d for d in step.after if d in order and states.get(d) in NOT_SUCCEEDED]
         if bad:
             return "done", await self._skip(step, f"not run: {', '.join(bad)} did not succeed")
-        answer = await self._gate(step)
+        answer = await self.gatekeeper.admit(step)
         if answer.kind in (DecisionKind.ABORT, DecisionKind.ROLLBACK):
             return "stop", await self._stopped(answer.kind, answer.reason or f"at step {sid}")
         if answer.kind in (DecisionKind.SKIP, DecisionKind.NA, DecisionKind.NOT_DONE):
-            return "done", await self._skip(step, answer.reason or str(answer.kind), answer.kind)
+            return "done", await self._skip(step, answer.reason or str(answer.kind))
         if answer.kind is DecisionKind.DONE:
             return "done", await self._complete_manual(step, answer.reason)
-        blocked = await self._blocked(step)
+        blocked = await self.gatekeeper.blocked(step)
         if isinstance(blocked, Answer):
             if blocked.kind in (DecisionKind.ABORT, DecisionKind.ROLLBACK):
                 return "stop", await self._stopped(blocked.kind, blocked.reason or f"at step {sid}")
             return "done", await self._skip(step, blocked.reason or "skipped while blocked")
         if blocked is not None:
             await self.records.set(sid, StepState.FAILED, reason=blocked)
-            self.out.say(f"  ✗ {sid} not started: {blocked}")
+            self.say(f"  ✗ {sid} not started: {blocked}")
             return "fail", f"step {sid}: {blocked}"
         return "run", None
 
-    async def _failure(self, step: Step, why: str) -> tuple[RunState, str] | None:
-        """After a step did not succeed: None to go on (`continue`), else how the run ends."""
+    async def _skip(self, step: Step, reason: str) -> StepState:
+        await self.records.set(step.id, StepState.SKIPPED, reason=reason)
+        self.say(f"  ⤼ {step.id} skipped: {reason}")
+        return StepState.SKIPPED
+
+    async def _complete_manual(self, step: Step, note: str) -> StepState:
+        now = time.time()
+        await self.records.set(step.id, StepState.SUCCEEDED, reason=note or "done",
+                               started=now, ended=now)
+        self.control.completed_step(step.id)
+        self.say(f"  ✓ {step.id} done" + (f": {note}" if note else ""))
+        return StepState.SUCCEEDED
+
+    async def _failure(self, step: Step, why: str, ran: bool = True) -> Verdict | None:
+        """After a step did not succeed: None to go on (`continue`), else how the run ends.
+        A rollback undoes the failed step itself first when it ran (`ran`)."""
         if step.on_failure == "continue":
             return None
         if step.on_failure == "rollback":
-            return await self.rollback(why)
-        await self._cancel_rest(f"not run: {why.split(':')[0]}")
+            return await self.control.rollback(why, step.id if ran else None)
+        await self.records.cancel_rest(f"not run: {why.split(':')[0]}")
         return RunState.FAILED, why

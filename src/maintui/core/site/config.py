@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from maintui.core.errors import ConfigError
+from maintui.core.masking import Masker, is_secret_name, usable
 from maintui.core.site.paths import find_config, user_state_dir
+from maintui.core.site.trust import read_trusted
 
 # Keys whose string values are paths, resolved against the config file's folder.
 PATH_SECTIONS = {"paths", "logs", "reports"}
@@ -17,7 +19,7 @@ PATH_SUFFIXES = ("_path", "_dir", "_file", "_db", "_cert")
 
 KNOWN_SECTIONS = {
     "site", "store", "thresholds", "logs", "paths", "app", "masking", "reports",
-    "maintenance", "console", "services", "backup", "security", "update", "vars",
+    "maintenance", "console", "services", "backup", "security", "update", "vars", "fleet",
 }
 
 # The engine's own sections: every key known, with its type and an example for the message.
@@ -27,8 +29,12 @@ ENGINE_KEYS: dict[str, dict[str, tuple[type, str]]] = {
              "screens": (str, '"screens"'), "styles": (str, '"styles"')},
     "store": {"path": (str, '"state/runlog.db"')},
     "masking": {"patterns": (list, "['(?i)bearer\\s+\\S+']")},
+    # steps on hosts through Ansible (core/fleet/settings.py, docs/fleet.md)
+    "fleet": {"inventory": (str, '"inventory.ini"'), "forks": (int, "10"),
+              "timeout": (int, "10"), "become": (bool, "false"),
+              "private_data_dir": (str, '"state/fleet"')},
 }
-TYPE_NAMES = {str: "a string", bool: "true or false", list: "a list"}
+TYPE_NAMES = {str: "a string", bool: "true or false", list: "a list", int: "a whole number"}
 
 DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
     "cpu": {"warning": 80, "critical": 95},
@@ -108,6 +114,21 @@ class SiteConfig:
     def mask_patterns(self) -> list[str]:
         return list(self.data.get("masking", {}).get("patterns", []))
 
+    @property
+    def secrets(self) -> list[str]:
+        """Names the site declares secret (`secrets = [...]`), beside the usual name patterns."""
+        listed = self.data.get("secrets", [])
+        return [str(n) for n in listed] if isinstance(listed, list) else []
+
+    def secret_overrides(self) -> dict[str, str]:
+        """The `--var` values whose names are secret."""
+        return {k: v for k, v in self.overrides.items() if is_secret_name(k, self.secrets)}
+
+    def masker(self, values: list[str] | tuple[str, ...] = ()) -> Masker:
+        """The site's masker: secret config keys and variables, `--var` secrets, extra values."""
+        return Masker.for_site(self.data, self.mask_patterns, names=self.secrets,
+                               values=[*self.secret_overrides().values(), *values])
+
     def threshold(self, gauge: str) -> Threshold:
         """Thresholds for a gauge; `disk:/var` falls back to `disk`."""
         table = self.data.get("thresholds", {})
@@ -175,21 +196,18 @@ def toml_error(path: Path, exc: tomllib.TOMLDecodeError) -> str:
     return f"{path}: TOML syntax error: {msg}"
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; every failure becomes a ConfigError naming the file."""
+def read_toml(path: Path, what: str = "config file") -> dict[str, Any]:
+    """Parse a trusted TOML file (see site.trust); every failure is a ConfigError naming it."""
+    data = read_trusted(path, what)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except PermissionError:
-        raise ConfigError(f"{path}: permission denied; check the file's owner and mode") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a folder, expected a TOML file") from None
+        return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(toml_error(path, exc)) from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a {what}; arrays and tables in "
+                          "maintui's files are a few levels deep") from None
 
 
 def _check_engine_section(path: Path, section: str, table: Any,
@@ -247,8 +265,51 @@ def _check(path: Path, data: dict[str, Any]) -> None:
             re.compile(pat)
         except (re.error, TypeError) as exc:
             problems.append(f"{path}: masking.patterns[{i}]: not a valid regular expression ({exc})")
+    problems += _check_secrets(path, data)
     if problems:
         raise ConfigError("\n".join(problems))
+
+
+def weak_secret(name: str, value: object, where: str, fix: str) -> str | None:
+    """Why a secret-named value cannot be a secret (too short or common to mask), or None.
+
+    Masking it would blank ordinary words, and storing it in clear would keep the secret: so it
+    is refused. An empty value (not set) is allowed.
+    """
+    if not isinstance(value, str) or not value or usable(value):
+        return None
+    return (f"{where}: the value of {name} is too short or too common to be kept secret "
+            f"(under 6 characters, or a word like 'true' or 'yes'); {fix}")
+
+
+def _check_secrets(path: Path, data: dict[str, Any]) -> list[str]:
+    listed = data.get("secrets", [])
+    if not isinstance(listed, list) or not all(isinstance(n, str) for n in listed):
+        return [f"{path}: secrets: expected a list of strings (variable or key names), got "
+                f"{listed!r}; e.g. secrets = [\"app.release\", \"DEPLOY_PASS\"]"]
+    out = []
+
+    def walk(node: dict[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            dotted = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict):
+                walk(value, dotted)
+            elif is_secret_name(str(key), listed) or dotted in listed:
+                why = weak_secret(dotted, value, str(path),
+                                  "use a real secret, or rename the key if it is not one")
+                if why:
+                    out.append(why)
+
+    walk(data, "")
+    return out
+
+
+def check_overrides(overrides: dict[str, str], secrets: list[str]) -> None:
+    """`--var` values with secret names that are too weak to be secrets: a ConfigError."""
+    problems = [weak_secret(k, v, f"--var {k}", "pass the real secret")
+                for k, v in overrides.items() if is_secret_name(k, secrets)]
+    if any(problems):
+        raise ConfigError("\n".join(p for p in problems if p))
 
 
 def load_config(explicit: str | Path | None = None, overrides: dict[str, str] | None = None) -> SiteConfig:
@@ -257,4 +318,6 @@ def load_config(explicit: str | Path | None = None, overrides: dict[str, str] | 
     data = read_toml(path)
     _check(path, data)
     _resolve_paths(data, path.parent)
-    return SiteConfig(path=path, data=data, found_by=found_by, overrides=dict(overrides or {}))
+    config = SiteConfig(path=path, data=data, found_by=found_by, overrides=dict(overrides or {}))
+    check_overrides(config.overrides, config.secrets)
+    return config

@@ -7,6 +7,7 @@ from pathlib import Path
 
 APP_NAME = "maintui"
 CONFIG_ENV = "MAINTUI_CONFIG"
+MAINTENANCE_FILE = "maintenance.json"
 
 
 def starter_site() -> Path:
@@ -51,3 +52,13 @@ def find_config(explicit: str | os.PathLike | None = None) -> tuple[Path, str]:
         if candidate.is_file():
             return candidate.resolve(), "search"
     return starter_site() / "config.toml", "starter site"
+
+
+def run_dir(state_dir: Path, run_id: int | str) -> Path:
+    """A run's own folder (scratch files, backups an undo needs) under the state folder."""
+    return Path(state_dir) / "runs" / str(run_id)
+
+
+def maintenance_file(state_dir: Path) -> Path:
+    """The site's maintenance state, shared by the actions, preconditions and the console."""
+    return Path(state_dir) / MAINTENANCE_FILE

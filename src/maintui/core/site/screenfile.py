@@ -1,151 +1,17 @@
-"""Screen files (screens/*.toml): the model, loading, and validation that reports every problem."""
+"""Screen files (screens/*.toml): loading and parsing, reporting every problem at once."""
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
 from maintui.core.errors import ConfigError, ValidationFailed
-from maintui.core.run.preconditions import Requires
 from maintui.core.site.config import SiteConfig, read_toml
-from maintui.core.units import parse_duration
-
-Risk = Literal["safe", "normal", "destructive", "critical"]
-BUILTIN_VARS = ("run.id", "run.dir", "site.root", "screen.name")
-SCHEDULES = ("daily", "weekly", "monthly", "quarterly")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a screen file, with enough context to find and fix it."""
-
-    file: str
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.where}: {self.message}" if self.where else f"{self.file}: {self.message}"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
-
-
-class Panels(_Strict):
-    gauges: list[str] = ["cpu", "memory", "load", "disk:/"]
-    logs: list[str] = []
-    reports: list[str] = []
-
-
-Command = str | list[str]
-
-
-class Step(_Strict):
-    """One step: a built-in action, a shell command, an argv, or a manual checklist item."""
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    title: str
-    description: str = ""
-    action: str | None = None
-    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
-    run: str | None = None
-    argv: list[str] | None = None
-    manual: bool = False
-    after: list[str] = []
-    risk: Risk = "normal"
-    on_failure: Literal["stop", "continue", "rollback"] = "stop"
-    rollback: Command | None = None
-    verify: Command | None = None
-    timeout: float | None = None
-    retries: int = Field(default=0, ge=0, le=20)
-    retry_delay: float = 1.0
-    confirm: bool | None = None
-    env: dict[str, str] = {}
-    cwd: str | None = None
-    impact: str = ""
-    estimate: float | None = None
-    class_: Literal["preventive", "corrective", "adaptive", "perfective"] | None = Field(
-        default=None, alias="class")
-    tags: list[str] = []
-    requires: Requires | None = None
-
-    @field_validator("timeout", "estimate", "retry_delay", mode="before")
-    @classmethod
-    def _duration(cls, value: Any) -> Any:
-        return None if value is None else parse_duration(value)
-
-    @property
-    def kind(self) -> str:
-        if self.manual:
-            return "manual"
-        if self.action:
-            return "action"
-        return "argv" if self.argv is not None else "shell"
-
-    @property
-    def needs_confirm(self) -> bool:
-        """Whether a guided session asks before running it (`safe` does not, by default)."""
-        return self.confirm if self.confirm is not None else self.risk != "safe"
-
-
-class ScreenHead(_Strict):
-    title: str
-    kind: Literal["session", "triage"] = "session"
-    schedule: str | None = None
-    window: str | None = None
-    description: str = ""
-    panels: Panels = Panels()
-    concurrency: int = Field(default=1, ge=1, le=16)
-    steps: list[Any] = []
-
-    @field_validator("window")
-    @classmethod
-    def _window(cls, value: str | None) -> str | None:
-        if value is not None:
-            from maintui.core.site.schedule import parse_window
-
-            parse_window(value)  # raises ValueError with what is wrong
-        return value
-
-    @field_validator("schedule")
-    @classmethod
-    def _schedule(cls, value: str | None) -> str | None:
-        if value is None or value in SCHEDULES:
-            return value
-        if len(value.split()) != 5:
-            raise ValueError(f"expected one of {', '.join(SCHEDULES)} or a 5-field cron expression")
-        from croniter import croniter
-
-        if not croniter.is_valid(value):
-            raise ValueError(f"not a valid cron expression: {value!r}")
-        return value
-
-
-@dataclass
-class Screen:
-    """A loaded, validated screen file."""
-
-    name: str
-    path: Path
-    title: str
-    kind: str
-    schedule: str | None
-    window: str | None
-    description: str
-    panels: Panels
-    concurrency: int
-    steps: list[Step] = field(default_factory=list)
-
-    def step(self, step_id: str) -> Step:
-        return next(s for s in self.steps if s.id == step_id)
-
-
-FIELDS = {f.alias or n for n, f in Step.model_fields.items()}
-HEAD_FIELDS = {f.alias or n for n, f in ScreenHead.model_fields.items()}
+from maintui.core.site.model import FIELDS, HEAD_FIELDS, Problem, Screen, ScreenHead, Step
+from maintui.core.site.validate import check_semantics, step_ids, step_problems
 
 
 def _loc(loc: tuple) -> str:
@@ -184,8 +50,6 @@ def _rest_of_step(file: str, label: str, raw: dict, raw_steps: list, config: Sit
                   ) -> list[Problem]:
     """A step that failed on an unknown key is checked without it, so its other problems
     (a missing `run`, an `after` naming no step) show in the same pass, not the next one."""
-    from maintui.core.site.validate import step_ids, step_problems
-
     try:
         step = Step.model_validate({k: v for k, v in raw.items() if k in FIELDS})
     except ValidationError:
@@ -195,8 +59,6 @@ def _rest_of_step(file: str, label: str, raw: dict, raw_steps: list, config: Sit
 
 def parse_screen(path: Path, data: dict[str, Any], config: SiteConfig | None) -> tuple[Screen | None, list[Problem]]:
     """Validate one screen file's data; returns the screen (when usable) and every problem."""
-    from maintui.core.site.validate import check_semantics
-
     file = str(path)
     problems: list[Problem] = []
     try:
@@ -230,7 +92,7 @@ def parse_screen(path: Path, data: dict[str, Any], config: SiteConfig | None) ->
 
 def load_screen_file(path: Path, config: SiteConfig | None) -> tuple[Screen | None, list[Problem]]:
     try:
-        data = read_toml(path)
+        data = read_toml(path, "screen file")
     except ConfigError as exc:
         return None, [Problem(str(path), "", str(exc).removeprefix(f"{path}: "))]
     return parse_screen(path, data, config)

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from maintui.core.run.order import find_cycle
+from maintui.core.site.model import BUILTIN_VARS, Problem, Screen, Step
+from maintui.core.site.order import find_cycles
+from maintui.core.site.secrets import secret_entries
 from maintui.core.site.template import names_in, substitute
 
 if TYPE_CHECKING:
     from maintui.core.site.config import SiteConfig
-    from maintui.core.site.screenfile import Problem, Screen, Step
 
 
 def _hint(word: str, choices) -> str:
@@ -21,8 +22,6 @@ def _hint(word: str, choices) -> str:
 
 
 def check_semantics(screen: Screen, raw_steps: list[Any], config: SiteConfig | None) -> list[Problem]:
-    from maintui.core.site.screenfile import Problem
-
     file = str(screen.path)
     problems: list[Problem] = []
     seen: set[str] = set()
@@ -34,8 +33,7 @@ def check_semantics(screen: Screen, raw_steps: list[Any], config: SiteConfig | N
         seen.add(step.id)
         problems += step_problems(file, where, step, ids, config)
     deps = {s.id: s.after for s in screen.steps}
-    cycle = find_cycle(deps)
-    if cycle:
+    for cycle in find_cycles(deps):
         problems.append(Problem(file, "steps", "cycle in `after`: " + " → ".join(cycle)))
     if config is not None:
         for name in screen.panels.logs:
@@ -53,8 +51,6 @@ def step_ids(raw_steps: list[Any]) -> set[str]:
 def step_problems(file: str, where: str, step: Step, ids: set[str],
                   config: SiteConfig | None) -> list[Problem]:
     """One step's problems, labelled `where`."""
-    from maintui.core.site.screenfile import Problem
-
     return [Problem(file, where + m[0], m[1]) for m in _check_step(step, ids, config)]
 
 
@@ -75,6 +71,8 @@ def _check_step(step: Step, ids: set[str], config: SiteConfig | None) -> list[tu
         elif dep not in ids:
             out.append((".after", f"no step with id {dep!r}{_hint(dep, ids)}"))
     out += _check_variables(step, config)
+    out += _check_secrets(step, config)
+    out += _check_program(step)
     if step.action:
         out += _check_action(step, config)
     return out
@@ -87,8 +85,6 @@ def _fields(step: Step) -> dict[str, Any]:
 
 
 def _check_variables(step: Step, config: SiteConfig | None) -> list[tuple[str, str]]:
-    from maintui.core.site.screenfile import BUILTIN_VARS
-
     if config is None:
         return []
     out = []
@@ -103,6 +99,37 @@ def _check_variables(step: Step, config: SiteConfig | None) -> list[tuple[str, s
                 out.append((f".{key}", f"undefined variable ${{{name}}}: add it to {config.path}"
                                        f" or pass --var {name}=VALUE{hint}"))
     return out
+
+
+def _check_secrets(step: Step, config: SiteConfig | None) -> list[tuple[str, str]]:
+    """Secret-named values written in the screen that are too weak to mask (see weak_secret)."""
+    from maintui.core.site.config import weak_secret
+
+    out = []
+    for where, value in secret_entries(step, config.secrets if config else ()):
+        if isinstance(value, str) and "${" not in value:
+            why = weak_secret(where, value, "", "use a real secret, e.g. from config.toml as "
+                              "${section.key}")
+            if why:
+                out.append((f".{where}", why.removeprefix(": ")))
+    return out
+
+
+def _check_program(step: Step) -> list[tuple[str, str]]:
+    """An argv program given by path must exist and be executable; a bare name must be on PATH."""
+    import os
+    import shutil
+
+    if not step.argv or names_in(step.argv[0]):
+        return []
+    program = step.argv[0]
+    if "/" in program:
+        if not os.path.isfile(program) or not os.access(program, os.X_OK):
+            why = "does not exist" if not os.path.exists(program) else "is not an executable file"
+            return [(".argv", f"program {program} {why}")]
+    elif shutil.which(program) is None:
+        return [(".argv", f"program {program!r} is not on PATH ({os.environ.get('PATH', '')})")]
+    return []
 
 
 def _lenient(config: SiteConfig | None):

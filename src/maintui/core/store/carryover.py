@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from maintui.core.states import RunRow, RunState, StepRow, StepState
+from maintui.core.states import RunState, StepState
+from maintui.core.store.rows import RunRow, StepRow
 
 KV_VERIFIED_RESTORE = "backups.last_verified_restore"  # written by backups.restore_test
 RESTORE_MAX_AGE = 8 * 86_400.0  # older than this, a verified restore no longer reassures

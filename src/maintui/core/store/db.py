@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from maintui.core.errors import StoreCorrupt, StoreError, StoreFull, StoreLocked
-from maintui.core.store import schema
+from maintui.core.store import schema, writes
 from maintui.core.store.queries import Queries
 
 T = TypeVar("T")
@@ -70,25 +70,40 @@ class RunLog(Queries):
         self._sync_full: bool | None = None
         # the site's secret masking, for text people type (incident titles, notes, summaries)
         self.masker: Callable[[str], str] = str
+        self.read_only = ""          # why the log cannot be written, when it cannot
+        self._copy: Path | None = None  # the private copy a read-only log is read from
 
     @classmethod
     async def for_site(cls, config: Any, *, create: bool = True) -> RunLog:
         """The site's run log, masking what is typed into it as the runner masks output."""
-        from maintui.core.masking import Masker
-
         log = await cls.open(config.store_path, create=create)
-        log.masker = Masker.for_site(config.data, config.mask_patterns)
+        log.masker = config.masker()  # secret keys, `secrets` names, `--var` secrets
         return log
 
     @classmethod
     async def open(cls, path: str | os.PathLike, *, create: bool = True) -> RunLog:
+        """The run log at `path`; one that cannot be written (a copy, a snapshot, a read-only
+        mount, a full disk) is opened read-only, saying why in `read_only`."""
         path = Path(path)
         try:
             if create:
                 _prepare_file(path)
             elif not path.exists():
                 raise StoreError(f"run log {path} does not exist yet; run a screen first")
-            db = await aiosqlite.connect(path, isolation_level=None)
+            return await cls._connect(path, path)
+        except StoreError as exc:
+            if not path.is_file() or isinstance(exc, StoreCorrupt | StoreLocked):
+                raise
+            return await cls._read_only(path, str(exc))
+        except OSError as exc:  # _prepare_file on a read-only or full file system
+            if not path.is_file():
+                raise translate(exc, path) from None
+            return await cls._read_only(path, str(translate(exc, path)))
+
+    @classmethod
+    async def _connect(cls, target: Path | str, path: Path, *, uri: bool = False) -> RunLog:
+        try:
+            db = await aiosqlite.connect(target, isolation_level=None, uri=uri)
         except (sqlite3.Error, OSError) as exc:
             raise translate(exc, path) from None
         log = cls(path, db)
@@ -100,6 +115,31 @@ class RunLog(Queries):
         except BaseException:
             await db.close()
             raise
+        return log
+
+    @classmethod
+    async def _read_only(cls, path: Path, why: str) -> RunLog:
+        """Read-only in place when SQLite can; else from a private copy of the file and its WAL
+        (a WAL database in a folder that cannot be written has no -shm to share)."""
+        import shutil
+        import tempfile
+        from urllib.parse import quote
+
+        try:
+            log = await cls._connect(f"file:{quote(str(path))}?mode=ro", path, uri=True)
+            await log.read("SELECT 1 FROM runs LIMIT 1")
+        except StoreError:
+            copy = Path(tempfile.mkdtemp(prefix="maintui-runlog-"))  # 0700
+            for suffix in ("", "-wal"):
+                if Path(f"{path}{suffix}").exists():
+                    shutil.copyfile(f"{path}{suffix}", copy / f"runlog.db{suffix}")
+            try:
+                log = await cls._connect(copy / "runlog.db", path)
+            except BaseException:
+                shutil.rmtree(copy, ignore_errors=True)
+                raise
+            log._copy = copy
+        log.read_only = why
         return log
 
     async def _setup(self) -> None:
@@ -127,6 +167,10 @@ class RunLog(Queries):
     async def close(self) -> None:
         with contextlib.suppress(sqlite3.Error, ValueError):
             await self.db.close()
+        if self._copy is not None:
+            import shutil
+
+            shutil.rmtree(self._copy, ignore_errors=True)
 
     async def __aenter__(self) -> RunLog:
         return self
@@ -137,6 +181,9 @@ class RunLog(Queries):
     async def write(self, fn: Callable[[aiosqlite.Connection], Awaitable[T]], *,
                     durable: bool = True) -> T:
         """Run `fn` in one `BEGIN IMMEDIATE` transaction; StoreError on failure, nothing half-done."""
+        if self.read_only:
+            raise StoreError(f"run log {self.path} is open read-only, nothing can be recorded: "
+                             f"{self.read_only}")
         async with self._lock:
             try:
                 if self._sync_full is not durable:
@@ -181,8 +228,7 @@ class RunLog(Queries):
     async def add_event(self, run_id: int, kind: str, step_id: str | None = None,
                         data: dict[str, Any] | None = None, *, durable: bool = True) -> None:
         async def go(db: aiosqlite.Connection) -> None:
-            await db.execute("INSERT INTO events(run_id, ts, kind, step_id, data) VALUES(?,?,?,?,?)",
-                             (run_id, time.time(), kind, step_id, json.dumps(data or {})))
+            await writes.add_event(db, run_id, kind, step_id, data)
         await self.write(go, durable=durable)
 
     async def add_output(self, rows: list[tuple[int, str, str, float, int, str]]) -> None:
@@ -204,10 +250,9 @@ class RunLog(Queries):
                 "INSERT INTO decisions(run_id, step_id, kind, reason, user, client, ts) "
                 "VALUES(?,?,?,?,?,?,?)", (run_id, step_id, str(kind), reason, user, client,
                                           time.time()))
-            await db.execute("INSERT INTO events(run_id, ts, kind, step_id, data) VALUES(?,?,?,?,?)",
-                             (run_id, time.time(), "decision", step_id,
-                              json.dumps({"kind": str(kind), "reason": reason, "user": user,
-                                          "client": client})))
+            await writes.add_event(db, run_id, "decision", step_id,
+                                   {"kind": str(kind), "reason": reason, "user": user,
+                                    "client": client})
             return cur.lastrowid or 0
         return await self.write(go)
 

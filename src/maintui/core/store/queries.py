@@ -6,7 +6,7 @@ import json
 import sqlite3
 from typing import Any
 
-from maintui.core.states import Decision, Event, OutputLine, RunRow, StepRow
+from maintui.core.store.rows import Decision, Event, OutputLine, RunRow, StepRow
 
 RUN_COLS = "id, screen, title, state, started, ended, user, host, dry_run, pid, message, incident"
 STEP_COLS = ("run_id, step_id, position, title, kind, risk, state, attempt, exit_code, started, "

@@ -55,6 +55,28 @@ MIGRATIONS: list[str] = [
     CREATE INDEX samples_metric ON samples(metric, ts);
     CREATE TABLE kv(key TEXT PRIMARY KEY, value TEXT NOT NULL, ts REAL NOT NULL);
     """,
+    # 2: per-host results of steps that run on a fleet (core/fleet, store/hosts.py)
+    """
+    CREATE TABLE host_results(
+        run_id INTEGER NOT NULL, step_id TEXT NOT NULL, phase TEXT NOT NULL, host TEXT NOT NULL,
+        batch INTEGER NOT NULL DEFAULT 1, state TEXT NOT NULL, changed INTEGER NOT NULL DEFAULT 0,
+        tasks INTEGER NOT NULL DEFAULT 0, started REAL NOT NULL, ended REAL,
+        message TEXT NOT NULL DEFAULT '', PRIMARY KEY(run_id, step_id, phase, host));
+    CREATE TABLE host_events(
+        id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, step_id TEXT NOT NULL,
+        phase TEXT NOT NULL, host TEXT NOT NULL, ts REAL NOT NULL, event TEXT NOT NULL,
+        task TEXT NOT NULL DEFAULT '', state TEXT NOT NULL, changed INTEGER NOT NULL DEFAULT 0,
+        text TEXT NOT NULL DEFAULT '');
+    CREATE INDEX host_events_run ON host_events(run_id, step_id, host, id);
+    """,
+    # 2: where a running step's processes are, to find them after the runner died: its process
+    # group (id and the leader's start time, which tells a reused id from it) and the marker
+    # put in its environment (found even in descendants that left the group with setsid)
+    """
+    ALTER TABLE steps ADD COLUMN pgid INTEGER;
+    ALTER TABLE steps ADD COLUMN pgid_start REAL;
+    ALTER TABLE steps ADD COLUMN token TEXT;
+    """,
 ]
 
 VERSION = len(MIGRATIONS)

@@ -1,4 +1,4 @@
-"""Modal dialogs of a session: risk-tiered confirmation, a reason, a note, a checklist item."""
+"""Session dialogs: risk-tiered confirmation, a checklist item, an overrun, an interrupted run."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from maintui.tui import keys
+from maintui.tui.dialogs.text import ReasonDialog
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class _Dialog(ModalScreen["Choice | None"]):
     .dialog--buttons Button { margin-left: 1; min-width: 10; }
     .dialog.-destructive, .dialog.-critical { border: thick $error; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keys.for_screen("dialog")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -47,8 +49,7 @@ class ConfirmDialog(_Dialog):
     """Run a step? Friction by risk: normal one key, destructive shows the plan with focus on
     Cancel, critical asks for the step id to be typed."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("s", "skip", "Skip"),
-                Binding("y", "confirm", "Run", show=False)]
+    BINDINGS = keys.for_screen("confirm")
 
     def __init__(self, gate: dict, recheck: Callable[[], list[dict]] | None = None) -> None:
         super().__init__()
@@ -130,49 +131,10 @@ def _checks(checks: list[dict]) -> Content:
     return Content("\n").join([Content.styled("requires (live)", "$text-muted"), *lines])
 
 
-class ReasonDialog(ModalScreen["str | None"]):
-    """One line of text; required unless `optional`."""
-
-    DEFAULT_CSS = """
-    ReasonDialog { align: center middle; }
-    ReasonDialog > Vertical { width: 70; max-width: 100%; height: auto; border: thick $primary;
-        background: $surface; padding: 0 1; }
-    ReasonDialog .hint { color: $text-muted; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, title: str, optional: bool = False, placeholder: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.optional = optional
-        self.placeholder = placeholder
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Content(self.title_text))
-            yield Input(placeholder=self.placeholder or ("optional" if self.optional else "required"))
-            yield Label("Enter to save · Escape to cancel", classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        if text or self.optional:
-            self.dismiss(text)
-        else:
-            self.notify("a reason is required", severity="warning")
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 class ChecklistDialog(_Dialog):
     """A manual item: done, not done (with a note), or not applicable."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("d", "pick('done')", "Done"),
-                Binding("n", "pick('not_done')", "Not done"), Binding("a", "pick('na')", "N/A")]
+    BINDINGS = keys.for_screen("checklist")
 
     def __init__(self, gate: dict) -> None:
         super().__init__()
@@ -210,8 +172,7 @@ class ChecklistDialog(_Dialog):
 class OverrunDialog(_Dialog):
     """A step runs longer than it usually does: wait, extend, abort, or open an incident."""
 
-    BINDINGS = [Binding("escape,w", "pick('wait')", "Wait"), Binding("e", "pick('extend')", "Extend"),
-                Binding("a", "pick('abort')", "Abort"), Binding("i", "pick('incident')", "Incident")]
+    BINDINGS = keys.for_screen("overrun")
 
     def __init__(self, step_id: str, elapsed: str, p50: str, p95: str) -> None:
         super().__init__()
@@ -236,52 +197,10 @@ class OverrunDialog(_Dialog):
         self.dismiss(Choice(kind))
 
 
-class QuitDialog(ModalScreen[bool]):
-    """Quitting while this console drives a run: the run goes on; say so, and how to return."""
-
-    DEFAULT_CSS = """
-    QuitDialog { align: center middle; }
-    QuitDialog > Vertical { width: 70; max-width: 100%; height: auto; border: thick $warning;
-        background: $surface; padding: 0 1; }
-    QuitDialog .dialog--buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    QuitDialog Button { margin-left: 1; }
-    """
-    BINDINGS = [Binding("escape,n", "stay", "Stay"), Binding("y", "leave", "Quit")]
-
-    def __init__(self, runs: list[int]) -> None:
-        super().__init__()
-        self.runs = runs
-
-    def compose(self) -> ComposeResult:
-        which = ", ".join(str(r) for r in self.runs)
-        with Vertical():
-            yield Label(Content(f"This console drives run {which}."), classes="dialog--title")
-            yield Static(Content(f"The run keeps going without it and waits at its next gate. "
-                                 f"Come back with `maintui attach {self.runs[0]}` "
-                                 "(or just `maintui`). Quit now?"))
-            with Horizontal(classes="dialog--buttons"):
-                yield Button("Stay", id="stay", variant="primary")
-                yield Button("Quit", id="leave", variant="warning")
-
-    def on_mount(self) -> None:
-        self.query_one("#stay").focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "leave")
-
-    def action_stay(self) -> None:
-        self.dismiss(False)
-
-    def action_leave(self) -> None:
-        self.dismiss(True)
-
-
 class InterruptedDialog(_Dialog):
     """The last run stopped without finishing (its runner died): resume, mark done, roll back."""
 
-    BINDINGS = [Binding("escape", "cancel", "Later"), Binding("r", "pick('resume')", "Resume"),
-                Binding("d", "pick('done')", "Mark done"), Binding("b", "pick('rollback')", "Roll back")]
+    BINDINGS = keys.for_screen("interrupted")
 
     def __init__(self, run_id: int, step_id: str | None, has_verify: bool) -> None:
         super().__init__()

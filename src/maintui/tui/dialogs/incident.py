@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -14,6 +13,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from maintui.core.incidents.model import MEANING, Severity
+from maintui.tui import keys
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -38,7 +38,7 @@ class OpenIncidentDialog(ModalScreen["NewIncident | None"]):
     DEFAULT_CSS = DIALOG_CSS.format(name="OpenIncidentDialog") + """
     OpenIncidentDialog #severity { height: auto; margin-top: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keys.for_screen("open_incident")
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -73,7 +73,7 @@ class CloseIncidentDialog(ModalScreen["str | None"]):
     """The closing summary: what happened, what fixed it, what is left (required)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="CloseIncidentDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keys.for_screen("close_incident")
 
     def __init__(self, incident_id: str, title: str) -> None:
         super().__init__()
@@ -107,7 +107,7 @@ class QuickActionDialog(ModalScreen["str | None"]):
     DEFAULT_CSS = DIALOG_CSS.format(name="QuickActionDialog") + """
     QuickActionDialog OptionList { height: auto; max-height: 14; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keys.for_screen("quick_action")
 
     def __init__(self, actions: list[tuple[str, str, str]], incident_id: str | None) -> None:
         super().__init__()

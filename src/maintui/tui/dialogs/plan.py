@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from maintui.tui import keys
 
 
 class PlanDialog(ModalScreen[None]):
@@ -16,7 +17,7 @@ class PlanDialog(ModalScreen[None]):
     PlanDialog > VerticalScroll { width: 90%; height: 90%; border: thick $primary;
         background: $surface; padding: 0 1; }
     """
-    BINDINGS = [Binding("escape,q,d", "dismiss_plan", "Close")]
+    BINDINGS = keys.for_screen("plan")
 
     def __init__(self, title: str, items: list[dict]) -> None:
         super().__init__()

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from maintui.core.actions.maintenance import read_maintenance as read_maintenance_file
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.schedule import DueStatus, due_status
-from maintui.core.states import RunRow, StepRow
 from maintui.core.store.carryover import (
     KV_VERIFIED_RESTORE,
     Skipped,
@@ -20,6 +20,7 @@ from maintui.core.store.carryover import (
     skipped_last_time,
     verified_restore,
 )
+from maintui.core.store.rows import RunRow, StepRow
 
 
 class RunSource(Protocol):
@@ -98,15 +99,8 @@ def _mtime(path: Path) -> float:
 
 
 def read_maintenance(state_dir: Path) -> dict[str, Any] | None:
-    """Maintenance mode state, or None until the maintenance action exists or when unreadable."""
-    try:
-        from maintui.core.actions.maintenance import read_maintenance as read
-    except ImportError:
-        return None
-    try:
-        return dict(read(state_dir))
-    except (OSError, ValueError):
-        return None
+    """Maintenance mode state ({"on": False} when never set: the reader never raises)."""
+    return dict(read_maintenance_file(state_dir))
 
 
 async def build_board(catalog: ScreenCatalog, store: RunSource | None, now: float,

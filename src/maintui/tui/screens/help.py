@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Static
 
+from maintui.tui import keys
+
 KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "esc", "enter": "enter"}
 
 
@@ -40,7 +42,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen #help { width: 72; max-width: 100%; height: 90%; }
     HelpScreen DataTable { height: 1fr; }
     """
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close help")]
+    BINDINGS = keys.for_screen("help")
 
     def __init__(self, bindings: dict[str, ActiveBinding], screen: Screen) -> None:
         super().__init__()

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from maintui.core.probes.base import Snapshot
+from maintui.tui import keys
 from maintui.tui.models.board import Board
 from maintui.tui.widgets import (
     DiskTable,
@@ -44,13 +44,7 @@ class HomeScreen(Screen):
     HomeScreen #process-filter.-open { display: block; }
     HomeScreen #keys-slot { dock: bottom; height: 1; background: $footer-background; }
     """
-    BINDINGS = [
-        Binding("c", "sort('cpu')", "CPU", tooltip="Sort processes by CPU"),
-        Binding("m", "sort('memory')", "Mem", tooltip="Sort processes by memory"),
-        Binding("slash", "filter", "Filter", tooltip="Filter processes by name, user or pid"),
-        Binding("escape", "close_filter", "Close filter", show=False),
-        *(Binding(str(n), f"open_nth({n})", f"Open screen {n}", show=False) for n in range(1, 10)),
-    ]
+    BINDINGS = keys.for_screen("home")
 
     def __init__(self, config: SiteConfig, poller: Poller) -> None:
         super().__init__()

@@ -10,23 +10,23 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Footer, Log, MarkdownViewer, Static, TabbedContent, TabPane
 
 from maintui.core.incidents import model as inc
+from maintui.core.incidents.report import render_incident_report
 from maintui.core.site.config import SiteConfig
-from maintui.tui.format import clock_time
-from maintui.tui.screens.report import ProblemPanel, RunLogScreen
-from maintui.tui.widgets.tables import StatusTable
+from maintui.core.units import clock_time
+from maintui.tui import keys
+from maintui.tui.screens.base import RunLogScreen
+from maintui.tui.widgets.problem import ProblemPanel
+from maintui.tui.widgets.timeline import TimelineTable
 
-KIND_LEVELS = {"opened": "active", "closed": "active", "check": "warning", "action": "ok",
-               "snapshot": "muted", "note": "ok"}
 _DETAILS = re.compile(r"<details><summary>(.*?)</summary>")
 
 
 async def export_incident_report(log: Any, incident_id: str, folder: Path) -> Path:
     """Write `INC-….md` in the reports folder, where the Reports browser lists it."""
-    markdown = await inc.render_incident_report(log, incident_id)
+    markdown = await render_incident_report(log, incident_id)
 
     def write() -> Path:
         folder.mkdir(parents=True, exist_ok=True)
@@ -42,17 +42,6 @@ def for_viewer(markdown: str) -> str:
     return _DETAILS.sub(r"**\1**", markdown).replace("</details>", "")
 
 
-class TimelineTable(StatusTable):
-    """The incident's entries in time order: when, what kind, what."""
-
-    def on_mount(self) -> None:
-        self.add_fixed_columns(("Time", 10), ("Kind", 8), ("What", 300))
-
-    def show(self, entries: list[inc.TimelineEntry], now: float) -> None:
-        self.show_rows([(str(e.id), (clock_time(e.ts, now), self.styled(e.kind, KIND_LEVELS.get(
-            e.kind, "muted")), e.text.splitlines()[0] if e.text else "")) for e in entries])
-
-
 class IncidentScreen(RunLogScreen):
     """Timeline, diagnostics and report of one incident; `e` saves the report as INC-….md."""
 
@@ -62,12 +51,7 @@ class IncidentScreen(RunLogScreen):
     IncidentScreen TabPane { padding: 0; }
     IncidentScreen #incident-snapshots { height: 1fr; padding: 0 1; }
     """
-    BINDINGS = [
-        Binding("e", "export", "Export"),
-        Binding("1", "tab('timeline')", "Timeline"),
-        Binding("2", "tab('diagnostics')", "Diagnostics"),
-        Binding("3", "tab('report')", "Report"),
-    ]
+    BINDINGS = keys.for_screen("incident")
     REFRESH_GROUP = "incident-load"
     POLL_SECONDS = 3.0  # an open incident's timeline grows while the operator reads it
 
@@ -100,7 +84,7 @@ class IncidentScreen(RunLogScreen):
         log = await self.run_log()
         self.incident = found = await inc.get_incident(log, self.incident_id)
         entries = await inc.timeline(log, found.id)
-        markdown = await inc.render_incident_report(log, found.id)
+        markdown = await render_incident_report(log, found.id)
         clock = getattr(self.app, "clock", None)  # the console's (a fake one in tests)
         now = clock.now() if clock is not None else time.time()
         state = "open" if found.is_open else f"closed {clock_time(found.closed or 0, now)}"

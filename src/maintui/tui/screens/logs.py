@@ -15,7 +15,6 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tab, Tabs
@@ -23,6 +22,7 @@ from textual.widgets import Footer, Input, Static, Tab, Tabs
 from maintui.core.logs.follow import Follower
 from maintui.core.logs.levels import Level, LineFilter
 from maintui.core.logs.tail import Line, LogFile, LogUpdate
+from maintui.tui import keys
 from maintui.tui.models.logs import MAX_LINES, LogModel
 from maintui.tui.widgets.log_view import LogView
 
@@ -36,15 +36,7 @@ _STATUS_STYLE = {"following": "$success", "waiting": "$warning", "unreadable": "
 class LogsScreen(Screen):
     """Several followed files: one at a time or all merged (see the module docstring)."""
 
-    BINDINGS = [
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("l", "cycle_level", "Level"),
-        Binding("e", "errors_only", "Errors"),
-        Binding("p", "toggle_pause", "Pause"),
-        Binding("right_square_bracket", "source(1)", "Source"),
-        Binding("left_square_bracket", "source(-1)", "Prev source", show=False),
-        Binding("escape", "escape", "Clear filter", show=False),
-    ]
+    BINDINGS = keys.for_screen("logs")
     DEFAULT_CSS = """
     LogsScreen { layout: vertical; }
     LogsScreen #logs-status { height: auto; max-height: 3; }
@@ -227,7 +219,7 @@ class LogsApp(App):
     """The logs screen alone, for `python -m maintui.tui.screens.logs PATH...` and benches."""
 
     TITLE = "maintui logs"
-    BINDINGS = [Binding("q", "quit", "Quit")]
+    BINDINGS = keys.for_screen("logs_app")
 
     def __init__(self, sources: dict[str, Path]) -> None:
         super().__init__()

@@ -14,8 +14,10 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Static
 
 from maintui.core.site.config import SiteConfig
-from maintui.tui.screens.report import ProblemPanel, ReportScreen, RunLogScreen
-from maintui.tui.screens.run_detail import OutcomeTable
+from maintui.tui.screens.base import RunLogScreen
+from maintui.tui.screens.report import ReportScreen
+from maintui.tui.widgets.outcomes import OutcomeTable
+from maintui.tui.widgets.problem import ProblemPanel
 
 SUFFIXES = (".md", ".markdown", ".txt", ".log", ".json")
 

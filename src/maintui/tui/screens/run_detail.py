@@ -2,41 +2,29 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
-from collections.abc import Sequence
 from typing import Any
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Log, Static
 
 from maintui.core.ansi import clean
 from maintui.core.site.config import SiteConfig
-from maintui.core.states import Decision, OutputLine, RunRow, StepRow, severity
-from maintui.core.units import format_duration
-from maintui.tui.screens.report import ProblemPanel, ReportScreen, RunLogScreen
+from maintui.core.states import severity
+from maintui.core.store.rows import Decision, OutputLine, RunRow, StepRow
+from maintui.core.units import format_duration, when
+from maintui.tui import keys
+from maintui.tui.screens.base import RunLogScreen
+from maintui.tui.screens.report import ReportScreen
+from maintui.tui.widgets.outcomes import OUTCOMES, OutcomeTable
+from maintui.tui.widgets.problem import ProblemPanel
 
 TAIL_LINES = 500      # what a step shows first: its last lines
 PAGE_CHUNKS = 100     # chunks read per page of full output
 MAX_LINES = 10_000    # the output view keeps at most this many lines (memory stays bounded)
-
-# Run and step states, finding statuses and decision kinds, by the colour they show in.
-OUTCOMES = {
-    "ok": ("succeeded", "ok", "confirm", "done"),
-    "bad": ("failed", "timed_out", "rollback_failed", "critical", "abort", "rollback"),
-    "warn": ("warning", "skipped", "aborted", "rolled_back", "interrupted", "cancelled",
-             "not_done", "na", "skip"),
-    "live": ("running", "waiting"),
-}
-OUTCOME = {state: name for name, states in OUTCOMES.items() for state in states}
-
-
-def when(ts: float | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return time.strftime(fmt, time.localtime(ts)) if ts else "—"
 
 
 def clip(text: str, room: int) -> str:
@@ -44,51 +32,6 @@ def clip(text: str, room: int) -> str:
     makes its table scroll sideways (the full text is shown elsewhere)."""
     room = max(16, room)
     return text if len(text) <= room else text[: room - 1] + "…"
-
-
-class OutcomeTable(DataTable):
-    """A row-cursor table whose state cells are coloured by outcome, refreshed in place."""
-
-    BINDINGS = [Binding("enter", "select_cursor", "Open")]
-    COMPONENT_CLASSES = {"outcome--ok", "outcome--bad", "outcome--warn", "outcome--live",
-                         "outcome--idle"}
-    DEFAULT_CSS = """
-    OutcomeTable > .outcome--ok { color: $success; }
-    OutcomeTable > .outcome--bad { color: $error; text-style: bold; }
-    OutcomeTable > .outcome--warn { color: $warning; }
-    OutcomeTable > .outcome--live { color: $accent; text-style: bold; }
-    OutcomeTable > .outcome--idle { color: $text-muted; }
-    """
-
-    def __init__(self, *columns: str, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.add_columns(*columns)
-
-    def outcome(self, state: str) -> Text:
-        kind = OUTCOME.get(state, "idle")
-        return Text(state, style=self.get_component_rich_style(f"outcome--{kind}", partial=True))
-
-    @property
-    def cursor_key(self) -> str | None:
-        if not self.row_count:
-            return None
-        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-
-    def set_rows(self, rows: Sequence[tuple[str, Sequence[RenderableType]]]) -> None:
-        """Show `(key, cells)` rows; the same keys are updated cell by cell, so nothing flickers."""
-        keys = [key for key, _ in rows]
-        if keys == [key.value for key in self.rows]:
-            for key, cells in rows:
-                for column, cell in zip(self.columns, cells, strict=False):
-                    if self.get_cell(key, column) != cell:
-                        self.update_cell(key, column, cell, update_width=True)
-            return
-        keep = self.cursor_key
-        self.clear()
-        for key, cells in rows:
-            self.add_row(*cells, key=key)
-        if keep in keys:
-            self.move_cursor(row=keys.index(keep))
 
 
 class RunDetailScreen(RunLogScreen):
@@ -101,11 +44,7 @@ class RunDetailScreen(RunLogScreen):
     RunDetailScreen #run-output { height: 1fr; min-height: 3; }
     RunDetailScreen #run-notes { height: auto; max-height: 30%; }
     """
-    BINDINGS = [
-        Binding("m", "report", "Report"),
-        Binding("o", "toggle_output", "Full/last"),
-        Binding("n", "more", "More output"),
-    ]
+    BINDINGS = keys.for_screen("run_detail")
     AUTO_FOCUS = "#run-steps"
     REFRESH_GROUP = "run-detail-refresh"
     POLL_SECONDS = 2.0

@@ -9,15 +9,18 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
 from maintui.core.site.config import SiteConfig
-from maintui.core.states import RunRow
-from maintui.core.units import format_duration
-from maintui.tui.screens.report import ProblemPanel, ReportScreen, RunLogScreen
+from maintui.core.store.rows import RunRow
+from maintui.core.units import format_duration, when
+from maintui.tui import keys
+from maintui.tui.screens.base import RunLogScreen
+from maintui.tui.screens.report import ReportScreen
 from maintui.tui.screens.reports import ReportsScreen
-from maintui.tui.screens.run_detail import OutcomeTable, RunDetailScreen, clip, when
+from maintui.tui.screens.run_detail import RunDetailScreen, clip
+from maintui.tui.widgets.outcomes import OutcomeTable
+from maintui.tui.widgets.problem import ProblemPanel
 
 LIMIT = 500  # runs read per outcome; the table stays quick to rebuild
 EMPTY = "No runs yet — run one with `maintui run daily`."
@@ -47,14 +50,7 @@ class HistoryScreen(RunLogScreen):
     HistoryScreen #history-empty { display: none; height: auto; padding: 1 2; }
     HistoryScreen.-empty #history-empty { display: block; }
     """
-    BINDINGS = [
-        Binding("m", "report", "Report"),
-        Binding("R", "reports", "Files"),
-        Binding("f", "outcome", "State"),
-        Binding("s", "screen", "Screen"),
-        Binding("slash", "filter", "Filter"),
-        Binding("r", "refresh", "Refresh", show=False),  # it refreshes by itself
-    ]
+    BINDINGS = keys.for_screen("runs")
     AUTO_FOCUS = "#history-table"
     REFRESH_GROUP = "history-refresh"
     POLL_SECONDS = 3.0
@@ -117,7 +113,7 @@ class HistoryScreen(RunLogScreen):
         took = format_duration((r.ended or time.time()) - r.started)
         screen = r.screen + (" (dry)" if r.dry_run else "")
         return [Text(str(r.id), justify="right"), screen, table.outcome(r.state),
-                when(r.started), took if r.ended else f"{took}…", r.user,
+                when(r.started, "%Y-%m-%d %H:%M"), took if r.ended else f"{took}…", r.user,
                 clip(r.message, self.size.width - 56)]
 
     def on_resize(self) -> None:

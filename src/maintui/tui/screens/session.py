@@ -2,18 +2,20 @@
 
 The console never runs steps itself. It starts `maintui run SCREEN --detached` in a new
 session (so a dropped SSH link or a closed console leaves it going), then follows the run
-through the run log and writes the operator's decisions there.
+through the run log and writes the operator's decisions there. What it shows is kept in a
+`SessionModel`; this screen draws it and turns the operator's keys into decisions.
 """
 
 from __future__ import annotations
 
 import asyncio
-import textwrap
+import subprocess
+import sys
+import time
 from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -22,9 +24,14 @@ from textual.widgets import Footer, Log, Static
 from maintui.core.errors import StoreError
 from maintui.core.run.attach import Attachment
 from maintui.core.site.config import SiteConfig
+from maintui.core.site.model import Screen as ScreenFile
 from maintui.core.states import RunState, worst_by_step
-from maintui.tui.screens.session_actions import SessionActions
-from maintui.tui.screens.session_timing import SessionTiming
+from maintui.core.store.rows import StepRow
+from maintui.core.units import format_duration as fmt
+from maintui.tui import keys
+from maintui.tui.dialogs.confirm import ChecklistDialog, Choice, ConfirmDialog, OverrunDialog
+from maintui.tui.dialogs.text import ReasonDialog
+from maintui.tui.models.session import ACTIVE, SessionModel
 from maintui.tui.widgets.steps import StepDetail, StepQueue
 
 POLL = 0.25         # seconds between looks at the run log
@@ -32,8 +39,11 @@ CLAIM_EVERY = 3.0   # seconds between renewals of this console's claim to drive
 OUTPUT_LINES = 2000  # lines kept on screen; the run log keeps them all
 
 
-class SessionScreen(SessionActions, SessionTiming, Screen):
-    """Opened from the home screen (or `maintui attach`): run, confirm, skip, roll back."""
+class SessionScreen(Screen):
+    """Opened from the home screen (or `maintui attach`): run, confirm, skip, roll back.
+
+    Every action writes a decision the runner picks up; a step past its usual p95 asks.
+    """
 
     DEFAULT_CSS = """
     SessionScreen #session-head { height: 1; padding: 0 1; }
@@ -43,42 +53,45 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
     SessionScreen Log { height: 1fr; border-top: solid $panel; }
     SessionScreen.-output-only StepQueue, SessionScreen.-output-only StepDetail { display: none; }
     """
-    BINDINGS = [
-        Binding("r", "run", "Run/confirm"),
-        Binding("s", "skip", "Skip"),
-        Binding("n", "note", "Note"),
-        Binding("a", "abort", "Abort"),
-        Binding("b", "rollback", "Roll back"),
-        Binding("d", "dry_run", "Dry run"),
-        Binding("o", "toggle_output", "Output"),
-        Binding("T", "take_over", "Take over", show=False),
-        Binding("escape", "app.pop_screen", "Back"),
-    ]
+    BINDINGS = keys.for_screen("session")
 
     def __init__(self, config: SiteConfig, screen_name: str, *, run_id: int | None = None,
                  store: Any = None) -> None:
         super().__init__()
         self.config = config
         self.screen_name = screen_name
-        self.run_id = run_id
         self.store = store
         self._own_store = store is None
+        self.model = SessionModel(config, run_id)
         self.attachment: Attachment | None = None
-        self.driving = False
-        self.driver_text = ""
-        self.run_state = ""
         self._intro_width = 0  # the width the introduction was wrapped to (0: not shown)
-        self.steps: dict[str, dict] = {}
-        self.plan: dict[str, dict] = {}
-        self.selected: str | None = None
-        self.follow = True  # the selection follows the running step until the operator moves it
-        self._gate_shown: int | None = None
-        self._gate: Any = None
         self._polling = False
         self._closed = False
-        self.last_run: Any = None
-        self.durations: dict[str, tuple[float, float, int]] = {}  # step: (p50, p95, samples)
-        self._overrun_after: dict[str, float] = {}  # step: elapsed seconds before asking (again)
+
+    # what the app (its quit dialog) and the tests read of a session
+    @property
+    def run_id(self) -> int | None:
+        return self.model.run_id
+
+    @property
+    def run_state(self) -> str:
+        return self.model.run_state
+
+    @property
+    def driving(self) -> bool:
+        return self.model.driving
+
+    @property
+    def driver_text(self) -> str:
+        return self.model.driver_text
+
+    @property
+    def drives_live_run(self) -> bool:
+        return self.model.drives_live_run
+
+    @property
+    def screen_file(self) -> ScreenFile:
+        return self.model.file
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-head")
@@ -92,7 +105,8 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
     async def on_mount(self) -> None:
         from maintui.core.site.screenfile import load_screen
 
-        self.screen_file = load_screen(self.config, self.screen_name)
+        model = self.model
+        model.load(load_screen(self.config, self.screen_name))
         self.title = self.screen_file.title
         if self.store is None:
             from maintui.core.store.db import RunLog
@@ -102,17 +116,17 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
         from maintui.core.run.lease import recover_interrupted
 
         await recover_interrupted(self.store)  # a run whose runner died is not live any more
-        if self.run_id is None:
+        if model.run_id is None:
             live = [r for r in await self.store.live_runs() if r.screen == self.screen_file.name]
-            self.run_id = live[-1].id if live else None
-        if self.run_id is not None:
-            await self._attach_run(self.run_id)
+            model.run_id = live[-1].id if live else None
+        if model.run_id is not None:
+            await self._attach_run(model.run_id)
         else:
             past = await self.store.runs(1, screen=self.screen_file.name)
-            self.last_run = past[0] if past else None
+            model.last_run = past[0] if past else None
             self._show_pending()
-            if self.last_run is not None and self.last_run.state == "interrupted":
-                await self._offer_resume(self.last_run.id)
+            if model.last_run is not None and model.last_run.state == "interrupted":
+                await self._offer_resume(model.last_run.id)
         self.set_interval(POLL, self._tick)
         self.set_interval(CLAIM_EVERY, self._renew_claim)
 
@@ -123,7 +137,7 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
             if not self._polling:
                 break
             await asyncio.sleep(0.02)
-        if self.attachment is not None and self.driving:
+        if self.attachment is not None and self.model.driving:
             try:
                 await self.attachment.release()
             except Exception:
@@ -141,23 +155,20 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
         self.app.call_from_thread(self._plan_loaded, items)
 
     def _plan_loaded(self, items: list) -> None:
-        self.plan = {i.step_id: {"id": i.step_id, "title": i.title, "risk": i.risk, "gate": i.gate,
-                                 "command": i.command, "changes": i.changes,
-                                 "rollback": i.rollback} for i in items}
-        if not self.steps:
+        self.model.set_plan(items)
+        if not self.model.steps:
             self._show_pending()
         self._show_detail()
 
     def _show_pending(self) -> None:
-        rows = [(s.id, "pending", s.risk, None, None) for s in self._ordered()]
-        self.query_one(StepQueue).show(rows)
+        self.query_one(StepQueue).show(self.model.pending_rows())
         self._head()
         self._intro()
 
     def _intro(self) -> None:
         """Before a run, the output pane says what the screen is and how to begin."""
         log = self.query_one(Log)
-        if self.run_id is not None or (log.line_count and not self._intro_width):
+        if self.model.run_id is not None or (log.line_count and not self._intro_width):
             return
         # a Log does not wrap: fit the description to the pane, and again when it is resized
         width = max(20, log.scrollable_content_region.width - 1) if log.size.width else 60
@@ -165,70 +176,37 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
             return
         log.clear()
         self._intro_width = width
-        sf = self.screen_file
-        gates = sum(1 for s in sf.steps if s.manual or s.needs_confirm)
-        paragraphs = sf.description.strip().split("\n\n") if sf.description.strip() else [sf.title]
-        lines = [*(line for i, p in enumerate(paragraphs)
-                   for line in ([" "] if i else []) + textwrap.wrap(" ".join(p.split()), width)),
-                 " ", f"{len(sf.steps)} steps; {gates} ask before running"]
-        if sf.schedule:
-            lines += textwrap.wrap(f"schedule: {sf.schedule}"
-                                   + (f" · window {sf.window}" if sf.window else ""), width)
-        lines += [" ", "r  start the run", "d  dry run: commands and changes"]
-        log.write_lines(lines)
+        log.write_lines(self.model.intro_lines(width))
 
     def on_resize(self) -> None:
-        if self.run_id is None and self._intro_width:
+        if self.model.run_id is None and self._intro_width:
             self.call_after_refresh(self._intro)
 
-    def _ordered(self) -> list:
-        from maintui.core.run.order import topo_order
-
-        order = topo_order([s.id for s in self.screen_file.steps],
-                           {s.id: s.after for s in self.screen_file.steps})
-        return [self.screen_file.step(i) for i in order]
-
     def _head(self) -> None:
+        model = self.model
         name = self.screen_file.title
-        if self.run_id is None:
-            last = self.last_run
+        if model.run_id is None:
+            last = model.last_run
             before = (f"  last run {last.id} {last.state}" if last else "  no run yet")
             text = Content.assemble((name, "bold"), (before + " — press r to start", "$text-muted"))
         else:
-            live = bool(self.run_state) and RunState(self.run_state).live
-            role = ("driving" if self.driving else f"watching read-only: {self.driver_text}"
-                    ) if live else ""
+            role = ("driving" if model.driving else f"watching read-only: {model.driver_text}"
+                    ) if model.live else ""
             flagged = len(self.query_one(StepQueue).levels)
-            text = Content.assemble((name, "bold"), f"  run {self.run_id} ",
-                                    (self.run_state or "…", _state_style(self.run_state)),
+            text = Content.assemble((name, "bold"), f"  run {model.run_id} ",
+                                    (model.run_state or "…", _state_style(model.run_state)),
                                     (f" · {flagged} flagged (!)" if flagged else "", "$warning"),
                                     ("  " + role, "$text-muted"))
         self.query_one("#session-head", Static).update(text)
 
     def _show_detail(self) -> None:
-        sid = self.selected or (self._ordered()[0].id if self.screen_file.steps else None)
-        if sid is None:
-            return
-        step = self.screen_file.step(sid)
-        info = {"id": sid, "title": step.title, "description": step.description,
-                "risk": step.risk, **self.plan.get(sid, {})}
-        if sid in self.steps:
-            info["reason"] = self.steps[sid].get("reason", "")
-        if sid in self.durations:
-            from maintui.core.units import format_duration as fmt
-
-            p50, p95, n = self.durations[sid]
-            info["usual"] = f"usually {fmt(p50)}, 95% within {fmt(p95)} ({n} runs)"
-        self.query_one(StepDetail).show(info)
+        if (info := self.model.detail()) is not None:
+            self.query_one(StepDetail).show(info)
 
     def on_step_queue_step_selected(self, event: StepQueue.StepSelected) -> None:
-        if event.step_id == self.selected:
-            return
-        running = [k for k, v in self.steps.items() if v["state"] in ("running", "waiting")]
-        self.follow = not running or event.step_id in running
-        self.selected = event.step_id
-        self._show_detail()
-        self._reload_output()
+        if self.model.select(event.step_id):
+            self._show_detail()
+            self._reload_output()
 
     # -- attaching and following ---------------------------------------------------------------
 
@@ -236,7 +214,7 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
         from maintui.tui.dialogs.confirm import InterruptedDialog
 
         rows = await self.store.steps(run_id)
-        unfinished = next((r.step_id for r in rows if r.state in ("running", "waiting")), None)
+        unfinished = next((r.step_id for r in rows if r.state in ACTIVE), None)
         has_verify = bool(unfinished and self.screen_file.step(unfinished).verify)
 
         def chosen(choice: Any) -> None:
@@ -259,42 +237,43 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
         await self._attach_run(run_id)
 
     async def _attach_run(self, run_id: int) -> None:
-        if not self.durations:
+        if not self.model.durations:
             await self._load_durations()
-        self.run_id = run_id
+        self.model.run_id = run_id
         self.attachment = Attachment(self.store, run_id)
-        self.driving = await self.attachment.claim()
-        if not self.driving:
-            self._describe_driver(await self.attachment.driver())
+        self.model.driving = await self.attachment.claim()
+        if not self.model.driving:
+            self.model.describe_driver(await self.attachment.driver())
         await self._poll()
 
-    def _describe_driver(self, claim: dict | None) -> None:
-        if claim:
-            self.driver_text = f"driven by {claim['user']}@{claim['host']} (pid {claim['pid']})"
-        else:
-            self.driver_text = "no console drives it"
+    async def _load_durations(self) -> None:
+        """Each step's past successful durations, for the detail and the overrun checks."""
+        for step in self.screen_file.steps:
+            self.model.learn(step.id, await self.store.step_durations(self.screen_file.name,
+                                                                      step.id))
 
     async def _renew_claim(self) -> None:
-        if self._closed or self.attachment is None or not RunState(self.run_state or "running").live:
+        model = self.model
+        if self._closed or self.attachment is None or not RunState(model.run_state
+                                                                   or "running").live:
             return
         from maintui.core.run.lease import recover_interrupted
 
-        if self.run_id in await recover_interrupted(self.store):
-            self.notify(f"the runner of run {self.run_id} is gone", severity="error", timeout=10)
-            await self._offer_resume(self.run_id)  # type: ignore[arg-type]
+        if model.run_id in await recover_interrupted(self.store):
+            self.notify(f"the runner of run {model.run_id} is gone", severity="error", timeout=10)
+            await self._offer_resume(model.run_id)  # type: ignore[arg-type]
             return
-        if self.driving:
+        if model.driving:
             await self.attachment.claim()
             return
         claim = await self.attachment.driver()
         if claim is None and await self.attachment.claim():
             # the console that drove it is gone (killed, SSH dropped): this one takes over
-            self.driving = True
-            self._gate_shown = None
+            model.took_over()
             self.notify("no other console drives this run: this one does now")
             self.refresh_bindings()
         else:
-            self._describe_driver(claim)
+            model.describe_driver(claim)
         self._head()
 
     async def _tick(self) -> None:
@@ -312,30 +291,25 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
         finally:
             self._polling = False
         if update.run is not None:
-            self.run_state = update.run.state
+            self.model.run_state = update.run.state
         if update.steps is not None:
             self._apply_steps(update.steps)
         self._append_output(update.lines)
-        gate = update.gate or (self._gate if self.run_state == "waiting" else None)
-        self._gate = gate
+        gate = self.model.take_gate(update.gate)
         self._head()
-        if gate is not None and self.driving and gate.id != self._gate_shown:
-            self._gate_shown = gate.id
+        if gate is not None:
             self._open_gate(gate.data)
-        elif self.driving:
+        elif self.model.driving:
             self._check_overrun()
 
-    def _apply_steps(self, rows: list) -> None:
-        for row in rows:
-            self.steps[row.step_id] = {"state": row.state, "reason": row.reason,
-                                       "started": row.started, "ended": row.ended}
-        self.query_one(StepQueue).show([(r.step_id, r.state, r.risk, r.started, r.ended) for r in rows])
+    def _apply_steps(self, rows: list[StepRow]) -> None:
+        follow = self.model.apply_steps(rows)
+        queue = self.query_one(StepQueue)
+        queue.show([(r.step_id, r.state, r.risk, r.started, r.ended) for r in rows])
         if any(r.state == "succeeded" for r in rows):
             self._load_levels()
-        active = [r.step_id for r in rows if r.state in ("running", "waiting")]
-        if self.follow and active and active[0] != self.selected:
-            self.selected = active[0]
-            self.query_one(StepQueue).select(active[0])
+        if follow is not None:
+            queue.select(follow)
             self._reload_output()
         self._show_detail()
 
@@ -343,7 +317,7 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
     async def _load_levels(self) -> None:
         """The worst finding per step, so a step that passed with a warning stands out."""
         try:
-            found = await self.store.findings(self.run_id)
+            found = await self.store.findings(self.model.run_id)
         except StoreError:
             return
         if not self._closed:
@@ -354,27 +328,184 @@ class SessionScreen(SessionActions, SessionTiming, Screen):
         if not lines:
             return
         log = self.query_one(Log)
-        shown = [ln.line for ln in lines if self.selected is None or ln.step_id == self.selected]
+        selected = self.model.selected
+        shown = [ln.line for ln in lines if selected is None or ln.step_id == selected]
         if shown:
             log.write_lines(shown)
 
     @work(exclusive=True, group="session-output")
     async def _reload_output(self) -> None:
-        if self.run_id is None or self.selected is None:
+        run_id, selected = self.model.run_id, self.model.selected
+        if run_id is None or selected is None:
             return  # before a run the pane keeps its introduction
         log = self.query_one(Log)
         log.clear()
         try:
-            tail = await self.store.output_tail(self.run_id, self.selected, OUTPUT_LINES)
+            tail = await self.store.output_tail(run_id, selected, OUTPUT_LINES)
         except StoreError:
             if self._closed:  # the screen went away while this read was queued
                 return
             raise
         log.write_lines([ln.line for ln in tail])
 
-    @property
-    def drives_live_run(self) -> bool:
-        return self.driving and bool(self.run_state) and RunState(self.run_state).live
+    # -- the operator's keys -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("skip", "abort", "rollback") and self.model.watch_only:
+            return None  # shown dimmed: this console only watches
+        return True
+
+    async def action_run(self) -> None:
+        if self.model.can_start:
+            window = self.screen_file.window
+            from maintui.core.site.schedule import in_window
+
+            if window and not in_window(window, time.time()):
+                def go(reason: str | None) -> None:
+                    if reason:
+                        self._start_run(reason)
+
+                self.app.push_screen(ReasonDialog(
+                    f"Outside the window ({window}): why start now?"), go)
+            else:
+                self._start_run()
+        elif (gate := self.model.reopen_gate()) is not None:
+            self._open_gate(gate.data)
+        else:
+            self.notify("the run is going; it stops at the next step that needs you")
+
+    def action_skip(self) -> None:
+        if self.model.gate is None:
+            self.notify("only a step waiting at its gate can be skipped", severity="warning")
+            return
+        step = self.model.gate.data["step_id"]
+        self._ask(f"Skip {step}: why?", "skip", step)
+
+    def action_note(self) -> None:
+        if self.model.run_id is None:
+            self.notify("notes belong to a run: start one with r", severity="warning")
+            return
+        self._ask("Note for the run log", "note", self.model.selected)
+
+    def action_abort(self) -> None:
+        if self.model.run_id is None or not RunState(self.model.run_state).live:
+            self.notify("no live run to abort", severity="warning")
+            return
+        self._ask("Abort the run: why? (the running step is stopped)", "abort", None)
+
+    def action_rollback(self) -> None:
+        if self.model.run_id is None:
+            self.notify("nothing to roll back yet", severity="warning")
+        elif RunState(self.model.run_state).live:
+            self._ask("Roll back: why? (completed steps are undone, newest first)", "rollback",
+                      None)
+        else:
+            self._rollback_finished()
+
+    def action_dry_run(self) -> None:
+        from maintui.tui.dialogs.plan import PlanDialog
+
+        self.app.push_screen(PlanDialog(self.screen_file.title, list(self.model.plan.values())))
+
+    def action_toggle_output(self) -> None:
+        self.toggle_class("-output-only")
+
+    async def action_take_over(self) -> None:
+        if self.attachment is not None:
+            self.model.driving = await self.attachment.claim(force=True)
+            self.notify("this console now drives the run")
+            self._head()
+            self.refresh_bindings()
+
+    # -- starting, gates and decisions ---------------------------------------------------------
+
+    @work(exclusive=True, group="session-start")
+    async def _start_run(self, reason: str = "") -> None:
+        from maintui.core.run.launch import spawn_runner
+
+        self.notify(f"starting {self.screen_file.name}…", timeout=2)
+        extra = ["--reason", reason] if reason else []
+        try:
+            run_id = await asyncio.to_thread(spawn_runner, self.config.path,
+                                             self.screen_file.name, extra)
+        except Exception as exc:
+            self.notify(str(exc), title="could not start the run", severity="error", timeout=10)
+            return
+        self.model.new_run()
+        self.query_one(Log).clear()  # the intro goes; the run's output comes
+        await self._attach_run(run_id)
+
+    def _open_gate(self, gate: dict) -> None:
+        dialog = ChecklistDialog(gate) if gate.get("manual") else ConfirmDialog(
+            gate, self.model.recheck(gate["step_id"]))
+        step_id = gate["step_id"]
+
+        def answered(choice: Choice | None) -> None:
+            if choice is not None:
+                self._decide(choice.kind, step_id, choice.reason)
+
+        self.app.push_screen(dialog, answered)
+
+    @work(group="session-decide")
+    async def _decide(self, kind: str, step_id: str | None, reason: str = "") -> None:
+        if self.attachment is None:
+            self.notify("no run yet: press r to start one", severity="warning")
+            return
+        await self.attachment.decide(kind, step_id, reason)
+        self.notify(f"{kind}" + (f" {step_id}" if step_id else "") + " sent", timeout=2)
+
+    def _ask(self, title: str, kind: str, step_id: str | None, optional: bool = False) -> None:
+        def done(text: str | None) -> None:
+            if text is not None:
+                self._decide(kind, step_id, text)
+
+        self.app.push_screen(ReasonDialog(title, optional=optional), done)
+
+    def _rollback_finished(self) -> None:
+        """A finished run is rolled back by a new detached runner on the same run."""
+        def done(reason: str | None) -> None:
+            if reason is None:
+                return
+            self._decide("note", None, f"rollback requested: {reason}")
+            subprocess.Popen([sys.executable, "-m", "maintui", "rollback", str(self.model.run_id),
+                              "--config", str(self.config.path)], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+
+        self.app.push_screen(ReasonDialog(f"Roll back run {self.model.run_id}: why?"), done)
+
+    # -- a step that runs far longer than usual ------------------------------------------------
+
+    def _check_overrun(self) -> None:
+        """Ask once a running step passes its usual p95 (the model says which, and when)."""
+        found = self.model.overrun(time.time())
+        if found is None:
+            return
+
+        def answered(choice: Choice | None, sid: str = found.step_id) -> None:
+            self._overrun(choice.kind if choice else "wait", sid)
+
+        self.app.push_screen(OverrunDialog(found.step_id, fmt(found.elapsed), fmt(found.usual.p50),
+                                           fmt(found.usual.p95)), answered)
+
+    def _overrun(self, kind: str, sid: str) -> None:
+        if kind == "extend":
+            self.model.extend(sid)
+        elif kind == "abort":
+            self._decide("abort", None, f"{sid} ran past its usual duration")
+        elif kind == "incident":
+            self._open_incident(sid)
+
+    @work(group="session-incident")
+    async def _open_incident(self, sid: str) -> None:
+        from maintui.core.incidents.model import add_timeline, open_incident
+
+        incident = await open_incident(self.store, f"{self.screen_file.name}: {sid} runs far "
+                                       "longer than usual", "sev3")
+        run_id = self.model.run_id
+        await add_timeline(self.store, incident.id, "run",
+                           f"run {run_id} step {sid} overran", {"run_id": run_id})
+        self.notify(f"incident {incident.id} opened", title="Incident", timeout=8)
 
 
 def _state_style(state: str) -> str:

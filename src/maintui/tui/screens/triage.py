@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
@@ -21,9 +20,13 @@ from textual.widgets import Footer, Header, Static
 
 from maintui.core.incidents import model as inc
 from maintui.core.probes.base import Snapshot
+from maintui.core.run.launch import spawn_runner
 from maintui.core.states import RunState
+from maintui.tui import keys
+from maintui.tui.dialogs.incident import CloseIncidentDialog, OpenIncidentDialog, QuickActionDialog
+from maintui.tui.dialogs.text import ReasonDialog
 from maintui.tui.models.board import Board
-from maintui.tui.screens.triage_actions import SCREEN, IncidentActions
+from maintui.tui.models.errors import ErrorFeed
 from maintui.tui.widgets import MaintenanceBanner, ProcessTable
 from maintui.tui.widgets import triage as tw
 from maintui.tui.widgets.triage import CheckTable, ErrorTable, FailedRuns, IncidentBar
@@ -33,10 +36,15 @@ if TYPE_CHECKING:
     from maintui.tui.poller import Poller
 
 REFRESH, REFRESH_BUSY = 2.0, 0.5  # seconds between looks at the run log and the logs
+SCREEN = "triage"  # the screen file whose steps are the checks and the quick actions
 
 
-class TriageScreen(IncidentActions, Screen):
-    """Gauges, top processes, failing checks, newest errors, failed runs; the open incident."""
+class TriageScreen(Screen):
+    """Gauges, top processes, failing checks, newest errors, failed runs; the open incident.
+
+    Each incident action is a worker, its dialog awaited, its result written to the run log;
+    failures reach the app's one worker-error handler.
+    """
 
     POLLS = frozenset({"resources", "board"})
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
@@ -59,17 +67,7 @@ class TriageScreen(IncidentActions, Screen):
     TriageScreen.-short #gauge-cores, TriageScreen.-short #gauge-swap,
     TriageScreen.-short #gauge-net, TriageScreen.-short #triage-runs { display: none; }
     """
-    BINDINGS = [
-        Binding("o", "open_incident", "Open", tooltip="Open an incident"),
-        Binding("s", "snapshot", "Snapshot", tooltip="Snapshot diagnostics into the incident"),
-        Binding("a", "quick_actions", "Actions", tooltip="Quick actions of the triage screen"),
-        Binding("v", "recovery", "Recovery", tooltip="Start the recovery screen for the incident"),
-        Binding("n", "note", "Note", tooltip="A note on the incident's timeline"),
-        Binding("c", "close_incident", "Close", tooltip="Close the incident with a summary"),
-        Binding("R", "run_checks", "Checks", tooltip="Run the checks again"),
-        Binding("i", "view_incident", "Incident", tooltip="The incident's timeline and report"),
-        Binding("m", "sort", "CPU/Mem", show=False),
-    ]
+    BINDINGS = keys.for_screen("triage")
 
     def __init__(self, config: SiteConfig, poller: Poller) -> None:
         super().__init__()
@@ -77,7 +75,7 @@ class TriageScreen(IncidentActions, Screen):
         self._checks_live = False  # the check run was still going at the last look
         self.incident: inc.Incident | None = None
         self.check_run: int | None = None
-        self._feed = tw.ErrorFeed(dict(config.logs))
+        self._feed = ErrorFeed(dict(config.logs))
         self._stamped: set[int] = set()
         self._timer: Timer | None = None
 
@@ -182,6 +180,31 @@ class TriageScreen(IncidentActions, Screen):
         self._checks_live = live
         return live
 
+    # -- the incident ----------------------------------------------------------------------------
+
+    async def _stamp_new_runs(self, store: Any, incident: inc.Incident) -> None:
+        """Runs that ended since the incident opened go on its timeline, whoever started them."""
+        for run in self.poller.board.runs:
+            if run.id not in self._stamped and run.started >= incident.opened \
+                    and not RunState(run.state).live:
+                await inc.stamp_run(store, incident.id, run.id)
+                self._stamped.add(run.id)
+
+    async def spawn(self, screen: str, extra: list[str]) -> int:
+        """Start a detached runner (in a thread: it waits for the run id) and return its run id."""
+        return await asyncio.to_thread(spawn_runner, self.config.path, screen, extra)
+
+    async def _store(self) -> Any:
+        store = await self.poller.open_store()
+        if store is None:
+            raise inc.IncidentError("the run log cannot be opened; see the home screen's problems")
+        return store
+
+    def _needs_incident(self) -> inc.Incident | None:
+        if self.incident is None:
+            self.notify("No open incident: o opens one", severity="warning", timeout=4)
+        return self.incident
+
     # -- actions ---------------------------------------------------------------------------------
 
     @work(exclusive=True, group="triage-checks", exit_on_error=False)
@@ -201,3 +224,104 @@ class TriageScreen(IncidentActions, Screen):
     def action_sort(self) -> None:
         table = self.query_one(ProcessTable)
         table.sort = "memory" if table.sort == "cpu" else "cpu"
+
+    @work(exclusive=True, group="triage-incident", exit_on_error=False)
+    async def action_open_incident(self) -> None:
+        if self.incident is not None:
+            self.notify(f"{self.incident.id} is open: c closes it", severity="warning")
+            return
+        new = await self.app.push_screen_wait(OpenIncidentDialog())
+        if new is not None:
+            self.incident = await inc.open_incident(await self._store(), new.title, new.severity,
+                                                    now=self.poller.clock.now())
+            self.query_one(IncidentBar).show(self.incident, self.poller.clock.now())
+            self.notify(f"{self.incident.id} opened: everything done now goes on its timeline")
+
+    @work(exclusive=True, group="triage-incident", exit_on_error=False)
+    async def action_note(self) -> None:
+        if (incident := self._needs_incident()) is not None:
+            text = await self.app.push_screen_wait(ReasonDialog(f"Note on {incident.id}"))
+            if text:
+                await inc.add_timeline(await self._store(), incident.id, "note", text,
+                                       now=self.poller.clock.now())
+                self.notify("Note added to the timeline", timeout=3)
+
+    @work(exclusive=True, group="triage-snapshot", exit_on_error=False)
+    async def action_snapshot(self) -> None:
+        from maintui.core.incidents.diagnostics import snapshot, summary_line
+        from maintui.core.incidents.model import store_snapshot
+
+        if (incident := self._needs_incident()) is not None:
+            self.notify("Taking a diagnostics snapshot…", timeout=2)
+            snap = await asyncio.to_thread(snapshot, self.config)
+            await store_snapshot(await self._store(), incident.id, snap)
+            self.notify(summary_line(snap), title=f"Snapshot stored on {incident.id}")
+
+    @work(exclusive=True, group="triage-incident", exit_on_error=False)
+    async def action_quick_actions(self) -> None:
+        screen = next((s for s in self.poller.catalog.screens if s.name == SCREEN), None)
+        actions = [(s.id, s.title, s.risk) for s in (screen.steps if screen else [])
+                   if "check" not in s.tags]
+        if not actions:
+            self.notify(f"The {SCREEN} screen file has no quick actions", severity="warning")
+            return
+        picked = await self.app.push_screen_wait(
+            QuickActionDialog(actions, self.incident.id if self.incident else None))
+        if picked:
+            await self._launch(SCREEN, ["--only", picked], f"quick action {picked}")
+
+    @work(exclusive=True, group="triage-incident", exit_on_error=False)
+    async def action_recovery(self) -> None:
+        if self.incident is None:
+            self.notify("No incident open: the recovery run is not attached to one",
+                        severity="warning")
+        await self._launch("recovery", [], "recovery")
+
+    async def _launch(self, screen: str, extra: list[str], what: str) -> None:
+        """Start a run for the incident and open its session (which asks for confirmations)."""
+        from maintui.tui.screens.session import SessionScreen
+
+        store = await self._store()
+        for _ in range(100):  # one run per screen: let the checks finish first
+            run = await store.run(self.check_run) if self.check_run and screen == SCREEN else None
+            if run is None or not RunState(run.state).live:
+                break
+            await asyncio.sleep(0.2)
+        incident = self.incident
+        if incident is not None:
+            extra = [*extra, "--incident", incident.id]
+        run_id = await self.spawn(screen, extra)
+        if incident is not None:
+            await inc.add_timeline(store, incident.id, "action", f"{what} started as run {run_id}",
+                                   {"run_id": run_id, "screen": screen},
+                                   now=self.poller.clock.now())
+        self.app.push_screen(SessionScreen(self.config, screen, run_id=run_id, store=store))
+
+    @work(exclusive=True, group="triage-incident", exit_on_error=False)
+    async def action_close_incident(self) -> None:
+        from maintui.tui.screens.incident import IncidentScreen, export_incident_report
+
+        if (incident := self._needs_incident()) is None:
+            return
+        summary = await self.app.push_screen_wait(CloseIncidentDialog(incident.id, incident.title))
+        if not summary:
+            return
+        store = await self._store()
+        await self._stamp_new_runs(store, incident)
+        await inc.close_incident(store, incident.id, summary, now=self.poller.clock.now())
+        self.incident = None
+        self.query_one(IncidentBar).show(None, self.poller.clock.now())
+        path = await export_incident_report(store, incident.id, self.config.reports_dir)
+        self.notify(str(path), title=f"{incident.id} closed; report saved")
+        self.app.push_screen(IncidentScreen(self.config, incident.id, store=store))
+
+    @work(exclusive=True, group="triage-incident", exit_on_error=False)
+    async def action_view_incident(self) -> None:
+        from maintui.tui.screens.incident import IncidentScreen
+
+        found = self.incident or next(iter(await inc.list_incidents(await self._store(), limit=1)),
+                                      None)
+        if found is None:
+            self.notify("No incidents yet: o opens one", severity="warning")
+            return
+        self.app.push_screen(IncidentScreen(self.config, found.id, store=await self._store()))

@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.widgets import Static
 
-from maintui.tui.format import clock_time
+from maintui.core.units import clock_time
 
 
 class MaintenanceBanner(Static):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from maintui.core.probes.base import Disk
-from maintui.tui.format import used_of
+from maintui.core.units import used_of
 from maintui.tui.widgets.gauges import GaugeLines, Levels, Reading, Series
 
 MOUNT_WIDTH = 12  # longer mount points are cut: the bar matters more than the full path

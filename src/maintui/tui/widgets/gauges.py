@@ -17,7 +17,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from maintui.core.probes.base import Snapshot
-from maintui.tui.format import size, used_of
+from maintui.core.units import size, used_of
 
 BARS = "▁▂▃▄▅▆▇█"
 LABEL_WIDTH, TEXT_WIDTH = 5, 14

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from maintui.core.store.carryover import RESTORE_MAX_AGE, Skipped, VerifiedRestore
-from maintui.tui.format import ago, span
+from maintui.core.units import ago, span
 
 MAX_SKIPS = 3  # lines of skipped steps; the rest are counted
 

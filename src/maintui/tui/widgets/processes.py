@@ -14,7 +14,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from maintui.core.probes.base import Proc
-from maintui.tui.format import size
+from maintui.core.units import size
 
 MAX_ROWS = 60  # more than any screen shows; beyond that rows only cost time
 SORTS = {"cpu": "CPU", "memory": "memory"}

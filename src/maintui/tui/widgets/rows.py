@@ -14,10 +14,12 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from maintui.tui import keys
 
 Cell = str | tuple[str, str]  # plain text, or (text, level) for text in a level's colour
 Row = tuple[str, tuple[Cell, ...]]  # (row key, cells)
@@ -55,15 +57,7 @@ class RowList(ScrollView, can_focus=True):
     RowList > .status--critical { color: $error; text-style: bold; }
     RowList > .status--muted { color: $text-muted; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "Select", show=False),
-        Binding("up", "move(-1)", "Cursor up", show=False),
-        Binding("down", "move(1)", "Cursor down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,ctrl+home", "move(-1_000_000)", "Top", show=False),
-        Binding("end,ctrl+end", "move(1_000_000)", "Bottom", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.for_screen("rows")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

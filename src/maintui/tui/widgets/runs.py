@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from maintui.core.states import RunRow
-from maintui.tui.format import clock_time, span
+from maintui.core.store.rows import RunRow
+from maintui.core.units import clock_time, span
 from maintui.tui.widgets.rows import STATE_LEVELS, RowList
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 from textual.widgets import Static
 
-from maintui.tui.format import ago, span
+from maintui.core.units import ago, span
 from maintui.tui.models.board import ScreenStatus
 from maintui.tui.widgets.rows import STATE_LEVELS, Cell, RowList
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -15,106 +12,22 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from maintui.core.incidents.model import Incident
-from maintui.core.logs.levels import Level
-from maintui.core.logs.tail import Line, LogFile
 from maintui.core.probes.base import Snapshot
 from maintui.core.site.config import SiteConfig
-from maintui.core.states import RunRow, RunState, StepRow, StepState
-from maintui.tui.format import clock_time, span
+from maintui.core.states import RunState, StepState
+from maintui.core.store.rows import RunRow, StepRow
+from maintui.core.units import clock_time, span
 from maintui.tui.models.board import Board
+from maintui.tui.models.errors import ErrorGroup
 from maintui.tui.widgets import DiskTable, RecentRuns, ResourceGauges
 from maintui.tui.widgets.tables import StatusTable
 
-BACKLOG = 2000   # lines read back from each log when the screen opens
-KEPT = 1000      # error lines kept per log: the counts cover at most this many
-MAX_POLLS = 4    # reads of a flooding log per refresh (1 MiB each): the screen stays current
-_STAMP = re.compile(r"^\s*\[?(\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?)[\d.,:]*(?:Z|[+-]\d\d:?\d\d)?\]?\s*")
-_SYSLOG = re.compile(r"^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ ")
-_VARIABLE = re.compile(r"'[^']*'|\"[^\"]*\"|\b0x[0-9a-fA-F]+\b|\b[0-9a-f]{8,}\b|\d+")
-_TB_HEAD = "Traceback (most recent call last):"
 BAD_RUNS = ("failed", "interrupted", "rollback_failed", "aborted")
 CHECK_LEVELS = {"critical": "critical", "failed": "critical", "timed_out": "critical",
                 "rollback_failed": "critical", "warning": "warning"}
 
 
 # -- log errors ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ErrorGroup:
-    """Error lines of one log that differ only in numbers, ids and quoted values."""
-
-    log: str
-    pattern: str
-    count: int
-    newest: str  # the line's own timestamp (`2024-06-01 12:00`), "" when it has none
-
-
-def pattern_of(text: str) -> tuple[str, str]:
-    """(timestamp, pattern) of an error line: `… GET /orders/374` → `… GET /orders/#`."""
-    stamp = ""
-    if found := _STAMP.match(text):
-        stamp, text = found.group(1).replace("T", " ")[:16], text[found.end():]
-    else:
-        text = _SYSLOG.sub("", text)
-    pattern = _VARIABLE.sub(lambda m: "…" if m.group()[0] in "'\"" else "#", text)
-    return stamp, " ".join(pattern.split()).removeprefix("ERROR ")
-
-
-def is_error(line: Line) -> bool:
-    """An error line worth counting: a traceback counts once, by its closing exception line."""
-    if line.level < Level.ERROR:
-        return False
-    return not (line.traceback and (line.text[:1].isspace() or line.text.startswith(_TB_HEAD)
-                                    or not line.text.strip()))
-
-
-class ErrorFeed:
-    """The newest error lines of every watched log: read back once, then followed.
-
-    Blocking (file reads): call `refresh` from a thread, and `close` when done.
-    """
-
-    def __init__(self, logs: dict[str, Path]) -> None:
-        self._files = {name: LogFile(path, name) for name, path in logs.items()}
-        self._lines: dict[str, deque[tuple[str, str]]] = {n: deque(maxlen=KEPT) for n in logs}
-        self._opened: set[str] = set()
-
-    def refresh(self) -> list[ErrorGroup]:
-        for name, log in self._files.items():
-            for line in self._new_lines(name, log):
-                if is_error(line):
-                    self._lines[name].append(pattern_of(line.text))
-        return self.groups()
-
-    def _new_lines(self, name: str, log: LogFile) -> list[Line]:
-        if name not in self._opened:
-            self._opened.add(name)
-            return log.tail(BACKLOG)
-        lines: list[Line] = []
-        for _ in range(MAX_POLLS):
-            update = log.poll()
-            lines += update.lines
-            if not update.more:
-                break
-        return lines
-
-    def groups(self) -> list[ErrorGroup]:
-        """Newest first (by the lines' own timestamps, then file order), with counts."""
-        found: dict[tuple[str, str], list[Any]] = {}
-        order = 0
-        for name, lines in self._lines.items():
-            for stamp, pattern in lines:
-                order += 1
-                entry = found.setdefault((name, pattern), [0, "", 0])
-                entry[0] += 1
-                entry[1], entry[2] = max(entry[1], stamp), order
-        ranked = sorted(found.items(), key=lambda kv: (kv[1][1], kv[1][2]), reverse=True)
-        return [ErrorGroup(log, pattern, n, stamp) for (log, pattern), (n, stamp, _) in ranked]
-
-    def close(self) -> None:
-        for log in self._files.values():
-            log.close()
-
 
 class ErrorTable(StatusTable):
     """Error lines grouped by pattern: how many, in which log, when last, what."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from maintui.core.run.order import find_cycles, topo_order
+from maintui.core.site.order import find_cycles, topo_order
 
 
 def test_every_independent_cycle_is_listed_not_only_the_first():

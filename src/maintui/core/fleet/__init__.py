@@ -1,0 +1,1 @@
+"""Steps on many hosts through Ansible (ansible-runner): inventory, plays, rollouts, results."""

@@ -1,0 +1,127 @@
+"""Per-host results of a play, built from ansible-runner's event stream as it comes."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class HostState(StrEnum):
+    """Where one host stands in a play; `RUNNING` until its last task reported."""
+
+    RUNNING = "running"
+    OK = "ok"
+    CHANGED = "changed"
+    FAILED = "failed"
+    UNREACHABLE = "unreachable"
+    SKIPPED = "skipped"
+
+    @property
+    def bad(self) -> bool:
+        return self in (HostState.FAILED, HostState.UNREACHABLE)
+
+
+# a host's state is its worst task outcome: one failed task fails the host
+_RANK = {HostState.RUNNING: 0, HostState.SKIPPED: 1, HostState.OK: 2, HostState.CHANGED: 3,
+         HostState.FAILED: 4, HostState.UNREACHABLE: 5}
+_OUTCOMES = {"runner_on_ok": HostState.OK, "runner_on_failed": HostState.FAILED,
+             "runner_on_unreachable": HostState.UNREACHABLE,
+             "runner_on_skipped": HostState.SKIPPED}
+
+
+@dataclass
+class HostResult:
+    """One host's outcome in one play: state, whether anything changed, output, timing."""
+
+    host: str
+    state: HostState = HostState.RUNNING
+    changed: bool = False
+    started: float = field(default_factory=time.time)
+    ended: float | None = None
+    tasks: int = 0
+    message: str = ""
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def duration(self) -> float:
+        return (self.ended or time.time()) - self.started
+
+
+@dataclass(frozen=True)
+class HostEvent:
+    """One task outcome on one host, as the sink records it (lines already masked by it)."""
+
+    host: str
+    event: str
+    task: str
+    state: HostState
+    changed: bool
+    lines: list[str]
+    ts: float
+
+
+def result_lines(res: dict[str, Any]) -> list[str]:
+    """What a task printed: stdout, stderr, then its message (the shell module's and others')."""
+    out = [str(x) for x in res.get("stdout_lines") or []]
+    out += [str(x) for x in res.get("stderr_lines") or []]
+    if res.get("msg") and not out:
+        out.append(str(res["msg"]))
+    return out
+
+
+class HostTally:
+    """Folds ansible-runner events into HostResults; `feed` returns the host event, if any."""
+
+    def __init__(self) -> None:
+        self.hosts: dict[str, HostResult] = {}
+
+    def feed(self, event: dict[str, Any]) -> HostEvent | None:
+        data = event.get("event_data") or {}
+        host = data.get("host")
+        kind = event.get("event", "")
+        if not host:
+            return None
+        result = self.hosts.setdefault(host, HostResult(host))
+        if kind == "runner_on_start" or kind not in _OUTCOMES:
+            return None
+        state = _OUTCOMES[kind]
+        res = data.get("res") or {}
+        if kind == "runner_on_failed" and data.get("ignore_errors"):
+            state = HostState.OK
+        changed = bool(res.get("changed")) and state is HostState.OK
+        if changed:
+            state = HostState.CHANGED
+        lines = result_lines(res)
+        result.tasks += 1
+        result.changed |= changed
+        result.lines += lines
+        result.ended = time.time()
+        if _RANK[state] > _RANK[result.state]:
+            result.state = state
+            if state.bad:
+                result.message = str(res.get("msg", ""))[:500]
+        return HostEvent(host, kind, str(data.get("task", "")), state, changed, lines,
+                         result.ended)
+
+    def finish(self) -> dict[str, HostResult]:
+        """Close the play: a host still `running` (a play cut short) counts as failed."""
+        for result in self.hosts.values():
+            if result.state is HostState.RUNNING:
+                result.state, result.message = HostState.FAILED, "the play stopped before it ended"
+            if result.ended is None:
+                result.ended = time.time()
+        return self.hosts
+
+
+def counts(results: dict[str, HostResult]) -> Counter[str]:
+    return Counter(str(r.state) for r in results.values())
+
+
+def summary(label: str, results: dict[str, HostResult]) -> str:
+    """`web: 7 ok · 1 failed · 1 unreachable`, states in a fixed order."""
+    tally = counts(results)
+    parts = [f"{tally[s]} {s}" for s in HostState if tally[str(s)]]
+    return f"{label}: " + (" · ".join(parts) if parts else "no hosts")

@@ -1,0 +1,84 @@
+"""The runner's hook: a shell step with `hosts` runs on them, and its rollback undoes them.
+
+Takes the runner's RunContext (config, log, run_id, recorder, cancel, lookup) without
+importing core.run: the fleet sits below the runner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from maintui.core.fleet.job import FleetJob, verdict
+from maintui.core.fleet.play import Play
+from maintui.core.fleet.settings import FleetSettings
+from maintui.core.site.model import Step
+from maintui.core.site.template import substitute
+from maintui.core.states import StepState
+from maintui.core.store.hosts import changed_hosts
+
+
+def _environment(ctx: Any, step: Step) -> dict[str, str]:
+    """The site's `[env]` and the step's own `env`: never this machine's whole environment."""
+    env = {k: str(v) for k, v in (ctx.config.data.get("env") or {}).items()}
+    env.update({k: str(v) for k, v in substitute(step.env, ctx.lookup).items()})
+    return env | {"MAINTUI_RUN_ID": str(ctx.run_id), "MAINTUI_STEP": step.id}
+
+
+def _job(ctx: Any, step: Step, loop: asyncio.AbstractEventLoop) -> FleetJob:
+    def say(line: str) -> None:
+        loop.call_soon_threadsafe(ctx.recorder.add_now, step.id, "stdout", [line])
+
+    return FleetJob.for_site(FleetSettings.from_config(ctx.config), store=ctx.log.path,
+                             run_id=ctx.run_id, step_id=step.id, mask=ctx.recorder.mask,
+                             say=say, cancelled=ctx.cancel.is_set)
+
+
+def _shape(step: Step, command: str, env: dict[str, str]):
+    def shape(hosts: list[str], ident: str) -> Play:
+        return Play(hosts=hosts, ident=ident, command=command, title=step.title,
+                    environment=env, timeout=step.timeout)
+    return shape
+
+
+async def run_on_hosts(ctx: Any, step: Step, command: str) -> tuple[StepState, str]:
+    """Run a shell step's command on its hosts; (state, message naming failed hosts)."""
+    loop = asyncio.get_running_loop()
+    env = _environment(ctx, step)
+
+    def work() -> tuple[StepState, str]:
+        job = _job(ctx, step, loop)
+        hosts = job.hosts(step.hosts or "")
+        outcome = job.run(hosts, _shape(step, command, env), serial=step.serial,
+                          max_fail_percentage=step.max_fail_percentage)
+        ok, message = verdict(step.hosts or "", outcome)
+        if outcome.stopped == "cancelled":
+            return StepState.CANCELLED, message
+        if outcome.stopped == "timed out":
+            return StepState.TIMED_OUT, message
+        return (StepState.SUCCEEDED if ok else StepState.FAILED), message
+
+    try:
+        return await asyncio.to_thread(work)
+    except Exception as exc:  # a bad inventory or missing Ansible fails the step, not the run
+        return StepState.FAILED, f"{type(exc).__name__}: {exc}"
+
+
+async def rollback_on_hosts(ctx: Any, step: Step, command: str) -> tuple[bool, str]:
+    """The step's rollback on the hosts it changed, one host at a time, newest change first."""
+    hosts = await changed_hosts(ctx.log, ctx.run_id, step.id)
+    if not hosts:
+        return True, "nothing to undo: the step changed no host"
+    loop = asyncio.get_running_loop()
+    env = _environment(ctx, step)
+
+    def work() -> tuple[bool, str]:
+        job = _job(ctx, step, loop)
+        outcome = job.run(hosts, _shape(step, command, env), serial=1,
+                          max_fail_percentage=100, phase="rollback")
+        return verdict("rollback", outcome)
+
+    try:
+        return await asyncio.to_thread(work)
+    except Exception as exc:
+        return False, f"rollback failed: {type(exc).__name__}: {exc}"

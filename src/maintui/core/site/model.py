@@ -1,0 +1,176 @@
+"""The screen-file model: pydantic classes for what an operator writes, and a found Problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from maintui.core.site.schedule import parse_window
+from maintui.core.units import parse_duration, parse_size
+
+Risk = Literal["safe", "normal", "destructive", "critical"]
+BUILTIN_VARS = ("run.id", "run.dir", "site.root", "screen.name")
+SCHEDULES = ("daily", "weekly", "monthly", "quarterly")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a screen file, with enough context to find and fix it."""
+
+    file: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where}: {self.message}" if self.where else f"{self.file}: {self.message}"
+
+
+class Requires(BaseModel):
+    """A step's `requires` table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    disk_free: str | None = None         # "5G" or "10%"
+    disk_path: str = "/"
+    load_below: float | None = None      # 1-minute load average per core
+    memory_available: str | None = None  # "512M"
+    maintenance: bool | None = None      # maintenance mode must be on (or off)
+
+    @field_validator("disk_free", "memory_available")
+    @classmethod
+    def _size(cls, value: str | None) -> str | None:
+        if value is not None and not str(value).endswith("%"):
+            parse_size(value)
+        return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class Panels(_Strict):
+    gauges: list[str] = ["cpu", "memory", "load", "disk:/"]
+    logs: list[str] = []
+    reports: list[str] = []
+
+
+Command = str | list[str]
+
+
+class Step(_Strict):
+    """One step: a built-in action, a shell command, an argv, or a manual checklist item."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    title: str
+    description: str = ""
+    action: str | None = None
+    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
+    run: str | None = None
+    argv: list[str] | None = None
+    manual: bool = False
+    after: list[str] = []
+    risk: Risk = "normal"
+    on_failure: Literal["stop", "continue", "rollback"] = "stop"
+    rollback: Command | None = None
+    verify: Command | None = None
+    timeout: float | None = None
+    retries: int = Field(default=0, ge=0, le=20)
+    retry_delay: float = 1.0
+    confirm: bool | None = None
+    env: dict[str, str] = {}
+    cwd: str | None = None
+    impact: str = ""
+    estimate: float | None = None
+    class_: Literal["preventive", "corrective", "adaptive", "perfective"] | None = Field(
+        default=None, alias="class")
+    tags: list[str] = []
+    requires: Requires | None = None
+    # fleet (docs/fleet.md): an inventory pattern, batch size, and the failure share that stops
+    hosts: str | None = None
+    serial: int | str | None = None
+    max_fail_percentage: float | None = Field(default=None, ge=0, le=100)
+
+    @field_validator("serial")
+    @classmethod
+    def _serial(cls, value: int | str | None) -> int | str | None:
+        if isinstance(value, str) and not (value.endswith("%") and value[:-1].isdigit()
+                                           and 0 < int(value[:-1]) <= 100):
+            raise ValueError(f"serial is a host count or a percentage like \"25%\", not {value!r}")
+        if isinstance(value, int) and value < 1:
+            raise ValueError(f"serial must be 1 or more (got {value})")
+        return value
+
+    @field_validator("timeout", "estimate", "retry_delay", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return None if value is None else parse_duration(value)
+
+    @property
+    def kind(self) -> str:
+        if self.manual:
+            return "manual"
+        if self.action:
+            return "action"
+        return "argv" if self.argv is not None else "shell"
+
+    @property
+    def needs_confirm(self) -> bool:
+        """Whether a guided session asks before running it (`safe` does not, by default)."""
+        return self.confirm if self.confirm is not None else self.risk != "safe"
+
+
+class ScreenHead(_Strict):
+    title: str
+    kind: Literal["session", "triage"] = "session"
+    schedule: str | None = None
+    window: str | None = None
+    description: str = ""
+    panels: Panels = Panels()
+    concurrency: int = Field(default=1, ge=1, le=16)
+    steps: list[Any] = []
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_window(value)  # raises ValueError with what is wrong
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, value: str | None) -> str | None:
+        if value is None or value in SCHEDULES:
+            return value
+        if len(value.split()) != 5:
+            raise ValueError(f"expected one of {', '.join(SCHEDULES)} or a 5-field cron expression")
+        from croniter import croniter  # imported on use: named schedules do not need it
+
+        if not croniter.is_valid(value):
+            raise ValueError(f"not a valid cron expression: {value!r}")
+        return value
+
+
+@dataclass
+class Screen:
+    """A loaded, validated screen file."""
+
+    name: str
+    path: Path
+    title: str
+    kind: str
+    schedule: str | None
+    window: str | None
+    description: str
+    panels: Panels
+    concurrency: int
+    steps: list[Step] = field(default_factory=list)
+
+    def step(self, step_id: str) -> Step:
+        return next(s for s in self.steps if s.id == step_id)
+
+
+FIELDS = {f.alias or n for n, f in Step.model_fields.items()}
+HEAD_FIELDS = {f.alias or n for n, f in ScreenHead.model_fields.items()}

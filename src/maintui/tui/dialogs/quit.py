@@ -1,0 +1,53 @@
+"""QuitDialog: quitting while this console drives a live run."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from maintui.tui import keys
+
+
+class QuitDialog(ModalScreen[bool]):
+    """Quitting while this console drives a run: the run goes on; say so, and how to return."""
+
+    DEFAULT_CSS = """
+    QuitDialog { align: center middle; }
+    QuitDialog > Vertical { width: 70; max-width: 100%; height: auto; border: thick $warning;
+        background: $surface; padding: 0 1; }
+    QuitDialog .dialog--buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    QuitDialog Button { margin-left: 1; }
+    """
+    BINDINGS = keys.for_screen("quit")
+
+    def __init__(self, runs: list[int]) -> None:
+        super().__init__()
+        self.runs = runs
+
+    def compose(self) -> ComposeResult:
+        which = ", ".join(str(r) for r in self.runs)
+        with Vertical():
+            yield Label(Content(f"This console drives run {which}."), classes="dialog--title")
+            yield Static(Content(f"The run keeps going without it and waits at its next gate. "
+                                 f"Come back with `maintui attach {self.runs[0]}` "
+                                 "(or just `maintui`). Quit now?"))
+            with Horizontal(classes="dialog--buttons"):
+                yield Button("Stay", id="stay", variant="primary")
+                yield Button("Quit", id="leave", variant="warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#stay").focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "leave")
+
+    def action_stay(self) -> None:
+        self.dismiss(False)
+
+    def action_leave(self) -> None:
+        self.dismiss(True)

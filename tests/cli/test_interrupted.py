@@ -1,0 +1,111 @@
+"""`maintui run NAME` when NAME's last run was interrupted: ask at a terminal, refuse headless."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import subprocess
+import time
+
+from tests.core.helpers import output, process_gone, rows, run_state, step_states, wait_for
+
+SCREEN = """
+title = "t"
+[[steps]]
+id = "a"
+title = "A"
+run = "echo a"
+rollback = "echo undo-a >> ${paths.work}/undo"
+risk = "safe"
+[[steps]]
+id = "b"
+title = "B"
+run = "echo b"
+rollback = "echo undo-b >> ${paths.work}/undo"
+after = ["a"]
+risk = "safe"
+[[steps]]
+id = "c"
+title = "C"
+run = "echo started-c; if test -e ${paths.work}/slow; then sleep 30; fi; echo c-done"
+rollback = "echo undo-c >> ${paths.work}/undo"
+after = ["b"]
+risk = "safe"
+"""
+
+
+def interrupt(site) -> None:
+    """Run 1 of screen s, killed with -9 in step c (its `sleep` ended with it)."""
+    site.screen("s", SCREEN)
+    (site.root / "work" / "slow").touch()
+    proc = site.spawn("run", "s", "--yes", stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    wait_for(lambda: "started-c" in output(site.db))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    wait_for(lambda: process_gone(proc.pid))
+    (site.root / "work" / "slow").unlink()
+
+
+def test_headless_run_refuses_with_exit_4_naming_the_interrupted_run_and_resume(site):
+    interrupt(site)
+    result = site.run("run", "s", "--yes")
+    assert result.returncode == 4, result.stderr
+    assert "run 1" in result.stderr and "maintui resume 1" in result.stderr
+    assert "--new" in result.stderr and "--resume" in result.stderr
+    assert rows(site.db, "SELECT COUNT(*) FROM runs") == [(1,)]  # nothing started
+    assert run_state(site.db) == "interrupted"
+
+
+def test_new_closes_the_interrupted_run_and_starts_another(site):
+    interrupt(site)
+    result = site.run("run", "s", "--yes", "--new")
+    assert result.returncode == 0, result.stderr
+    assert run_state(site.db, 1) == "aborted"
+    states = step_states(site.db, 1)
+    assert states == {"a": "succeeded", "b": "succeeded", "c": "failed"}  # none left running
+    assert "started the screen anew" in rows(
+        site.db, "SELECT reason FROM steps WHERE run_id = 1 AND step_id = 'c'")[0][0]
+    assert run_state(site.db, 2) == "succeeded"
+
+
+def test_resume_continues_the_interrupted_run(site):
+    interrupt(site)
+    result = site.run("run", "s", "--yes", "--resume")
+    assert result.returncode == 0, result.stderr
+    assert rows(site.db, "SELECT COUNT(*) FROM runs") == [(1,)]
+    assert run_state(site.db) == "succeeded"
+    assert step_states(site.db) == {"a": "succeeded", "b": "succeeded", "c": "succeeded"}
+
+
+def _read_until(fd: int, text: str, timeout: float = 20.0) -> str:
+    seen = b""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+            if text.encode() in seen:
+                return seen.decode(errors="replace")
+    raise AssertionError(f"{text!r} never shown; the terminal shows:\n{seen.decode(errors='replace')}")
+
+
+def test_at_a_terminal_the_operator_picks_roll_back_and_the_interrupted_step_is_undone_first(site):
+    interrupt(site)
+    master, slave = pty.openpty()
+    proc = site.spawn("run", "s", stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+    os.close(slave)
+    try:
+        shown = _read_until(master, "start [n]ew")
+        assert "run 1" in shown and "interrupted" in shown
+        os.write(master, b"b\n")
+        assert proc.wait(timeout=30) == 1  # rolled back is not a success
+    finally:
+        os.close(master)
+    assert (site.root / "work" / "undo").read_text().split() == ["undo-c", "undo-b", "undo-a"]
+    assert run_state(site.db) == "rolled_back"
+    assert rows(site.db, "SELECT COUNT(*) FROM runs") == [(1,)]

@@ -1,0 +1,132 @@
+"""Rollback order: the failed (or interrupted) step's own undo first, then the others newest first."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+
+from tests.core.helpers import output, process_gone, rows, run_state, step_states, wait_for
+
+OWN_UNDO = """
+title = "t"
+[[steps]]
+id = "a"
+title = "A"
+run = "echo a"
+rollback = "echo undo-a >> ${paths.work}/undo"
+[[steps]]
+id = "b"
+title = "B"
+run = "echo b"
+rollback = "echo undo-b >> ${paths.work}/undo"
+after = ["a"]
+[[steps]]
+id = "c"
+title = "C changes half, then fails"
+run = "echo half > ${paths.work}/half; exit 7"
+rollback = "rm ${paths.work}/half; echo undo-c >> ${paths.work}/undo"
+after = ["b"]
+on_failure = "rollback"
+"""
+
+
+def test_a_failed_step_gets_its_own_rollback_first_then_the_earlier_steps_newest_first(site):
+    site.screen("s", OWN_UNDO)
+    assert site.cli("run", "s", "--yes") == 1
+    assert (site.root / "work" / "undo").read_text().split() == ["undo-c", "undo-b", "undo-a"]
+    assert not (site.root / "work" / "half").exists()
+    states = step_states(site.db)
+    assert states == {"a": "rolled_back", "b": "rolled_back", "c": "rolled_back"}
+    reason = rows(site.db, "SELECT reason FROM steps WHERE step_id = 'c'")[0][0]
+    assert "exit code 7" in reason  # the failure is still said
+    assert run_state(site.db) == "rolled_back"
+
+
+def test_a_failed_steps_own_undo_that_fails_stops_the_rollback_before_older_steps(site):
+    site.screen("s", OWN_UNDO.replace('rollback = "rm ${paths.work}/half; echo undo-c >> '
+                                      '${paths.work}/undo"', 'rollback = "exit 3"'))
+    assert site.cli("run", "s", "--yes") == 1
+    assert step_states(site.db) == {"a": "succeeded", "b": "succeeded", "c": "rollback_failed"}
+    assert not (site.root / "work" / "undo").exists()
+    assert run_state(site.db) == "rollback_failed"
+
+
+def test_a_failed_action_step_passes_its_undo_record_to_its_own_rollback(site):
+    """A files.cleanup that fails half way (a path too long for the trash) keeps what it
+    moved: its own undo, run first, puts those files back."""
+    import os
+
+    work = site.root / "work"
+    old = work / "old"
+    old.mkdir()
+    (old / "a.log").write_text("a")
+    deep = old
+    limit = 4080  # PATH_MAX is 4096: the same file under the longer trash path is too long
+    while len(str(deep)) < limit:
+        deep = deep / ("d" * min(200, limit - len(str(deep)) - 1))
+    os.makedirs(deep, exist_ok=True)
+    (deep / "z.log").write_text("z")
+    for f in (old / "a.log", deep / "z.log"):
+        os.utime(f, (1_000_000, 1_000_000))
+    site.screen("s", """
+title = "t"
+[[steps]]
+id = "clean"
+title = "clean"
+action = "files.cleanup"
+on_failure = "rollback"
+risk = "safe"
+[steps.with]
+dir = "${paths.work}/old"
+trash = "${paths.work}/trash"
+patterns = ["*.log"]
+older_than_days = 1
+""")
+    (work / "trash").mkdir()
+    assert site.cli("run", "s", "--yes") == 1
+    assert (old / "a.log").read_text() == "a"  # moved to the trash, then back by its own undo
+    assert step_states(site.db) == {"clean": "rolled_back"}
+    assert run_state(site.db) == "rolled_back"
+
+
+INTERRUPTED = """
+title = "t"
+[[steps]]
+id = "a"
+title = "A"
+run = "echo a"
+rollback = "echo undo-a >> ${paths.work}/undo"
+risk = "safe"
+[[steps]]
+id = "b"
+title = "B"
+run = "echo b"
+rollback = "echo undo-b >> ${paths.work}/undo"
+after = ["a"]
+risk = "safe"
+[[steps]]
+id = "c"
+title = "C is interrupted"
+run = "echo started-c; sleep 30"
+rollback = "echo undo-c >> ${paths.work}/undo"
+after = ["b"]
+risk = "safe"
+"""
+
+
+def interrupt(site) -> None:
+    site.screen("s", INTERRUPTED)
+    proc = site.spawn("run", "s", "--yes", stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    wait_for(lambda: "started-c" in output(site.db))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    wait_for(lambda: process_gone(proc.pid))
+
+
+def test_a_rollback_after_an_interruption_undoes_the_interrupted_step_first(site):
+    interrupt(site)
+    result = site.run("resume", "1", "--choice", "rollback", "--yes")
+    assert result.returncode == 1, result.stderr  # rolled back: not a success
+    assert (site.root / "work" / "undo").read_text().split() == ["undo-c", "undo-b", "undo-a"]
+    assert step_states(site.db) == {"a": "rolled_back", "b": "rolled_back", "c": "rolled_back"}
+    assert run_state(site.db) == "rolled_back"
