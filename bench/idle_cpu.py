@@ -8,7 +8,6 @@ the window. Paste the table into bench/BENCHMARKS.md under "## Console".
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -16,22 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from procstat import cpu_seconds, rss_mib  # bench/procstat.py
+
 ROOT = Path(__file__).resolve().parents[1]
 WINDOW, WARMUP = 30.0, 5.0
-TICKS = os.sysconf("SC_CLK_TCK")
 TMUX = ["tmux", "-L", "dash"]  # a socket of its own: never touches the operator's tmux server
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (all threads)
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def start(session: str, command: str) -> int:

@@ -1,6 +1,9 @@
 """Following a log that grows at 10k and 100k lines/s: lag, CPU and memory of the follower.
 
-    .venv/bin/python bench/logs_follow.py [--seconds 10]
+    .venv/bin/python bench/logs_follow.py [--seconds 10] [--records]
+
+--records: the follower reads each line's record level through a format (recordlevels.py),
+as the log view does since issue 12 (a regex format matching the bench's lines).
 
 A writer (this process) appends lines in 10 ms batches, each line carrying its write time.
 A follower (a child process: `Follower` + a callback, as the TUI uses it) notes when each
@@ -19,12 +22,17 @@ import tempfile
 import time
 from pathlib import Path
 
-FOLLOWER = """
+FOLLOWER = r"""
 import json, os, sys, time
 from maintui.core.logs.follow import Follower
 from maintui.core.logs.tail import LogFile
 
-path, seconds = sys.argv[1], float(sys.argv[2])
+path, seconds, records = sys.argv[1], float(sys.argv[2]), sys.argv[3] == "1"
+fmt = None
+if records:
+    from maintui.core.logs.format import Format
+    fmt = Format.from_config("bench", r"^(?P<time>\d+\.\d+) \S+ \S+ (?P<level>[A-Z]+) "
+                             r"(?P<message>.*)$", clock="epoch")
 buckets = [0] * 10_001  # lag in ms, capped at 10 s: memory stays flat however long it runs
 
 def deliver(updates):
@@ -36,7 +44,7 @@ def deliver(updates):
 def rss_mb():
     return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
-follower = Follower([LogFile(path)], deliver)
+follower = Follower([LogFile(path, fmt=fmt)], deliver)
 print("ready", flush=True)
 start, cpu0 = time.monotonic(), os.times()
 rss = []
@@ -81,11 +89,12 @@ def write(path: Path, rate: int, seconds: float) -> int:
     return written
 
 
-def run(rate: int, seconds: float) -> dict:
+def run(rate: int, seconds: float, records: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "flood.log"
         path.write_text("")
-        child = subprocess.Popen([sys.executable, "-c", FOLLOWER, str(path), str(seconds)],
+        child = subprocess.Popen([sys.executable, "-c", FOLLOWER, str(path), str(seconds),
+                                  "1" if records else "0"],
                                  stdout=subprocess.PIPE, text=True)
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "ready"
@@ -99,12 +108,14 @@ def run(rate: int, seconds: float) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10.0)
-    seconds = parser.parse_args().seconds
+    parser.add_argument("--records", action="store_true")
+    args = parser.parse_args()
+    seconds = args.seconds
     print(f"| {'rate':>12} | {'lines seen':>11} | {'p50 lag':>8} | {'p95 lag':>8} | {'max lag':>8} "
           f"| {'CPU':>5} | RSS MB each second |")
     print(f"|{'-' * 14}|{'-' * 13}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 7}|{'-' * 20}|")
     for rate in (10_000, 100_000):
-        r = run(rate, seconds)
+        r = run(rate, seconds, args.records)
         seen = f"{r['lines']:,}" + ("" if r["lines"] == r["written"] else f"/{r['written']:,}")
         print(f"| {rate:>8,} /s | {seen:>11} | {r['p50']:7.3f}s | {r['p95']:7.3f}s "
               f"| {r['max']:7.3f}s | {r['cpu']:4.0%} | {' '.join(map(str, r['rss']))} |")

@@ -62,12 +62,14 @@ def test_new_closes_the_interrupted_run_and_starts_another(site):
     interrupt(site)
     result = site.run("run", "s", "--yes", "--new")
     assert result.returncode == 0, result.stderr
-    assert run_state(site.db, 1) == "aborted"
+    assert run_state(site.db, 1) == "interrupted"  # what happened to it; no longer resumable
     states = step_states(site.db, 1)
     assert states == {"a": "succeeded", "b": "succeeded", "c": "failed"}  # none left running
     assert "started the screen anew" in rows(
         site.db, "SELECT reason FROM steps WHERE run_id = 1 AND step_id = 'c'")[0][0]
     assert run_state(site.db, 2) == "succeeded"
+    resumed = site.run("resume", "1", "--choice", "resume", "--yes")
+    assert resumed.returncode == 2 and "run 2" in resumed.stderr
 
 
 def test_resume_continues_the_interrupted_run(site):
@@ -109,3 +111,15 @@ def test_at_a_terminal_the_operator_picks_roll_back_and_the_interrupted_step_is_
     assert (site.root / "work" / "undo").read_text().split() == ["undo-c", "undo-b", "undo-a"]
     assert run_state(site.db) == "rolled_back"
     assert rows(site.db, "SELECT COUNT(*) FROM runs") == [(1,)]
+
+
+def test_maintui_rollback_of_an_interrupted_run_lists_and_undoes_the_interrupted_step_first(site):
+    interrupt(site)
+    listed = site.run("rollback", "1", "--dry-run")
+    assert listed.returncode == 0, listed.stderr
+    lines = [ln.strip().split(":")[0] for ln in listed.stdout.splitlines()[1:] if ln.strip()]
+    assert lines == ["c", "b", "a"]
+    result = site.run("rollback", "1", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert (site.root / "work" / "undo").read_text().split() == ["undo-c", "undo-b", "undo-a"]
+    assert step_states(site.db) == {"a": "rolled_back", "b": "rolled_back", "c": "rolled_back"}

@@ -208,3 +208,63 @@ run = "echo hi"
         assert json.loads(site.run("history", "--json").stdout)[0]["id"] == 1
     finally:
         subprocess.run(["umount", str(copy)], check=False)
+
+
+def test_the_console_opens_a_read_only_run_log_to_read_and_says_so_when_asked_to_write(
+        site, tmp_path):
+    import asyncio
+    import shutil
+
+    from maintui.core.errors import StoreError
+    from maintui.core.site.config import load_config
+    from maintui.core.store.db import RunLog
+
+    site.screen("s", '\ntitle = "t"\n[[steps]]\nid = "a"\ntitle = "A"\nrun = "echo hi"\n')
+    assert site.run("run", "s", "--yes").returncode == 0
+    copy = tmp_path / "snapshot"
+    _read_only_mount(copy)
+    try:
+        shutil.copy(site.db, copy / "runlog.db")
+        subprocess.run(["mount", "-o", "remount,ro", str(copy)], check=True)
+        site.config.write_text(site.config.read_text().replace(
+            'path = "state/runlog.db"', f'path = "{copy / "runlog.db"}"'))
+
+        async def go() -> None:
+            log = await RunLog.for_site(load_config(site.config))  # as the console opens it
+            try:
+                assert log.read_only
+                assert [r.id for r in await log.runs()] == [1]
+                try:
+                    await log.add_decision(1, "note", None, "a note")
+                except StoreError as exc:
+                    assert "read-only" in str(exc)
+                else:
+                    raise AssertionError("a write to a read-only run log went through")
+            finally:
+                await log.close()
+
+        asyncio.run(go())
+    finally:
+        subprocess.run(["umount", str(copy)], check=False)
+
+
+def test_a_dry_run_masks_var_and_screen_secrets(site, capsys):
+    site.screen("s", LEAKY)
+    assert site.cli("run", "s", "--dry-run", "--var", "app.deploy_token=varsecret-0815",
+                    "--var", "app.release=r1") == 0
+    out = capsys.readouterr().out
+    assert "varsecret-0815" not in out and "echo v=********" in out
+
+
+def test_the_gate_prompt_at_a_terminal_shows_escapes_in_file_names_visibly(capsys):
+    """A plan line naming a hostile file (an OSC title sequence in its name) is shown, not sent."""
+    from maintui.cli.terminal import _show
+    from maintui.core.run.stepview import StepView
+
+    view = StepView.from_dict({"step_id": "tidy", "title": "Tidy", "risk": "normal",
+                               "command": "files.cleanup dir=/tmp/x",
+                               "plan": ["move /tmp/x/\x1b]0;pwned\x07.log to the trash"]})
+    _show(view)
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "move /tmp/x/^[]0;pwned^G.log to the trash" in out

@@ -50,12 +50,12 @@ def test_sandbox_has_what_the_screens_need(sandbox):
 
 def test_every_bundled_screen_validates_against_the_demo_config(sandbox):
     names = {s.name for s in load_screens(sandbox.config)}
-    assert names == {"daily", "weekly", "monthly", "quarterly", "update", "recovery", "triage"}
+    assert names == {"daily", "weekly", "monthly", "quarterly", "update", "recovery", "triage", "fleet"}
 
 
 def test_every_bundled_screen_validates_against_the_starter_config():
     config = load_config(starter_site() / "config.toml")
-    assert len(load_screens(config)) == 7
+    assert len(load_screens(config)) == 8
 
 
 def test_the_demo_config_has_every_key_of_the_starter_config(sandbox):

@@ -72,11 +72,31 @@ async def test_question_mark_lists_global_and_screen_keys_and_closes_again(build
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        rows = {(key, where) for key, _, where in app.screen.rows}
-        assert {("?", "everywhere"), ("l", "everywhere"), ("/", "this screen"),
-                ("1", "this screen")} <= rows
+        rows = {(key, where) for where, keys in app.screen.groups for key, _ in keys}
+        assert {("?", "Everywhere"), ("l", "Everywhere"), ("/", "View"),
+                ("1–9", "View")} <= rows
         await pilot.press("question_mark")
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_help_names_the_screen_in_words_its_own_keys_first_then_global_then_more(build):
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        assert help_screen.query_one("#help").border_title == "Help · Home: the dashboard"
+        headings = [heading for heading, _ in help_screen.groups]
+        assert headings[0] == "View" and headings[-1] == "Everywhere"
+        assert "docs/console.md" in str(help_screen.query_one("#help-more").render())
+
+
+def test_a_session_is_named_by_its_screen_file_in_the_help():
+    from maintui.tui.screens.help import screen_words
+
+    class SessionScreen:  # only the name and attributes matter
+        screen_name, run_id = "monthly", None
+
+    assert screen_words(SessionScreen()) == "Guided session: monthly"  # type: ignore[arg-type]
 
 
 async def test_a_section_that_is_not_installed_says_so_and_stays_home(build, monkeypatch):
@@ -187,6 +207,30 @@ async def test_the_palette_offers_screens_logs_and_runs(build):
             "Go to Home", "Go to Logs", "Go to Runs", "Go to Triage"]
 
 
+async def test_the_palette_offers_real_commands_maintenance_and_themes(build, ui_site):
+    ui_site.screen("change", 'title = "Change"\n\n[[steps]]\nid = "maint-on"\ntitle = "On"\n'
+                   'action = "maintenance.mode"\nwith = { state = "on" }\n')
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        commands = {c.text: c for c in MaintuiCommands(app.screen).commands()}
+        assert "Maintenance mode on (change: maint-on)" in commands
+        assert "Switch theme: textual-light" in commands
+        assert f"Switch theme: {app.theme}" not in commands
+        commands["Switch theme: textual-light"].run()
+        assert app.theme == "textual-light"
+
+
+async def test_the_chosen_theme_is_remembered_for_the_next_start(build, tmp_path):
+    prefs = tmp_path / "state" / "console.json"
+    app = build(prefs=prefs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.switch_theme("nord")
+        await pilot.pause()
+    assert build(prefs=prefs).theme == "nord"
+    assert build(prefs=prefs, theme="textual-light").theme == "textual-light"  # the flag wins
+
+
 async def test_a_too_small_terminal_says_so_until_it_is_enlarged(build):
     app = build()
     async with app.run_test(size=(60, 20)) as pilot:
@@ -233,7 +277,7 @@ async def test_a_failing_probe_is_reported_and_polling_goes_on(build):
     probe = Broken()
     app = build(probe=probe)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(1.3)
+        await pilot.pause(1.8)  # past one interval (1.5 s)
         assert any("no /proc" in m for m in messages(app))
         assert probe.calls >= 2
 
@@ -246,3 +290,22 @@ async def test_a_run_log_the_app_opened_is_closed_at_exit(build, ui_site):
         assert store is not None and (ui_site.db).exists()
     assert app.poller.store is None
     assert store.db._connection is None  # aiosqlite's connection is gone
+
+
+def test_the_key_line_keeps_the_way_back_and_help_first_and_drops_whole_keys_that_do_not_fit():
+    from maintui.tui.widgets.keybar import fit
+
+    def key(k: str, words: str) -> tuple[str, str, str, str, bool, str]:
+        return (k, k, words, words, True, "")
+
+    ranked = [(3, key("h", "Home")), (2, key("c", "CPU")), (4, key("^q", "Quit")),
+              (1, key("?", "Help")), (0, key("esc", "Back")), (2, key("/", "Filter"))]
+    assert [s[0] for s in fit(ranked, 80)] == ["esc", "?", "c", "/", "h", "^q"]
+    assert [s[0] for s in fit(ranked, 24)] == ["esc", "?", "c"]  # 9+7+6; "/ Filter" would not fit
+
+
+def test_numbered_keys_are_one_help_row():
+    from maintui.tui.screens.help import numbered
+
+    rows = [("/", "Filter"), *((str(n), f"Open screen {n}") for n in range(1, 10))]
+    assert numbered(rows) == [("/", "Filter"), ("1–9", "Open screen by number")]

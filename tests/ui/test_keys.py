@@ -31,6 +31,8 @@ SCOPE_CLASSES = {
     "checklist": "dialogs.confirm:ChecklistDialog",
     "overrun": "dialogs.confirm:OverrunDialog",
     "interrupted": "dialogs.confirm:InterruptedDialog",
+    "rollback": "dialogs.rollback:RollbackDialog",
+    "takeover": "dialogs.takeover:TakeOverDialog",
     "reason": "dialogs.text:ReasonDialog",
     "quit": "dialogs.quit:QuitDialog",
     "plan": "dialogs.plan:PlanDialog",

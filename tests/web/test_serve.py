@@ -197,7 +197,7 @@ def test_a_browser_tab_gets_the_console_and_drives_it_with_keys(config, tmp_path
         assert len(served.consoles()) >= 1  # this tab's console process
 
         _press(driver, "?")
-        _wait_for_text(driver, "Keys here", "Help")
+        _wait_for_text(driver, "Help", "Home: the dashboard", "Everywhere")
         time.sleep(0.3)  # the canvas repaints on the next animation frame
         assert driver.get_screenshot_as_png() != before
 

@@ -21,9 +21,11 @@ def _common(p: argparse.ArgumentParser, top: bool = False) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from maintui.cli import (
+        commands_completion,
         commands_incident,
         commands_info,
         commands_run,
+        commands_schema,
         commands_serve,
         commands_site,
     )
@@ -36,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--theme", metavar="NAME", help="the console's colour theme (e.g. "
                         "textual-light, nord, gruvbox; ansi-dark suits 16-colour terminals)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (commands_run, commands_info, commands_site, commands_incident, commands_serve):
+    for module in (commands_run, commands_info, commands_site, commands_incident, commands_serve,
+                   commands_completion, commands_schema):
         module.register(sub, _common)
     return parser
 

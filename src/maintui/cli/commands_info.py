@@ -10,6 +10,8 @@ from typing import Any
 from maintui.cli.common import emit, site, with_log
 from maintui.core.ansi import visible
 from maintui.core.errors import ConfigError, UsageError
+from maintui.core.run.findingtext import detail_lines, worst_first
+from maintui.core.states import RunState
 from maintui.core.store.hosts import host_results
 from maintui.core.units import format_duration, when
 
@@ -24,7 +26,8 @@ def register(sub: Any, common: Any) -> None:
     common(h)
     h.add_argument("--limit", type=int, default=20)
     h.add_argument("--screen")
-    h.add_argument("--state")
+    h.add_argument("--state", choices=[str(s) for s in RunState],
+                   help="only runs in this state")
     h.add_argument("--json", action="store_true", help="a JSON list of runs")
     h.set_defaults(handler=cmd_history)
 
@@ -48,9 +51,13 @@ def register(sub: Any, common: Any) -> None:
 
 
 def cmd_validate(args: Any) -> int:
+    from maintui.core.site.locate import placed
     from maintui.core.site.screenfile import load_screen_file, screen_files
 
-    config = site(args)
+    try:
+        config = site(args)
+    except ConfigError as exc:  # validate points at file:line:column, as for screen files
+        raise ConfigError(placed(str(exc))) from None
     paths = [Path(f) for f in args.files] if args.files else screen_files(config)
     problems, summaries = [], []
     for path in paths:
@@ -61,9 +68,12 @@ def cmd_validate(args: Any) -> int:
             summaries.append(f"ok  {screen.name}: {screen.title} — {len(screen.steps)} steps "
                              f"({screen.kind}{sched})")
     if problems:
-        for p in problems:
-            print(p, file=sys.stderr)
-        print(f"{len(problems)} problem(s) in {len({p.file for p in problems})} file(s)",
+        from maintui.core.site.locate import located
+
+        shown = located(problems)  # file:line:column, each problem once
+        for line in shown:
+            print(line, file=sys.stderr)
+        print(f"{len(shown)} problem(s) in {len({p.file for p in problems})} file(s)",
               file=sys.stderr)
         return 2
     if not paths:
@@ -86,9 +96,11 @@ def cmd_history(args: Any) -> int:
     else:
         runs = with_log(config, lambda log: log.runs(args.limit, args.screen, args.state))
     if args.json:
+        hosts = _hosts_of(config, [r.id for r in runs]) if runs else {}
         print(json.dumps([{"id": r.id, "screen": r.screen, "state": r.state,
                            "started": _iso(r.started), "ended": _iso(r.ended), "user": r.user,
-                           "message": r.message} for r in runs], indent=2))
+                           "message": r.message, "hosts": hosts.get(r.id, [])} for r in runs],
+                         indent=2))
         return 0
     if not runs:
         print(f"no runs yet in {config.store_path}")
@@ -118,11 +130,13 @@ def cmd_show(args: Any) -> int:
             took = format_duration(s.ended - s.started) if s.started and s.ended else ""
             print(f"  {s.position + 1:>2}. {s.step_id:<20} {s.state:<15} {took:>8}  {visible(s.reason)}")
         _print_hosts(await host_results(log, run.id))
-        findings = await log.findings(run.id)
+        findings = worst_first(await log.findings(run.id))
         if findings:
-            print("\nfindings:")
+            print("\nfindings (worst first):")
             for f in findings:
                 print(f"  [{f['status']}] {f['step_id']}: {visible(f['summary'])}")
+                for line in detail_lines(f["details"]):
+                    print(f"      {visible(line)}")
         decisions = await log.decisions(run.id)
         if decisions:
             print("\ndecisions and notes:")
@@ -137,6 +151,14 @@ def cmd_show(args: Any) -> int:
                     print(f"  {line.step_id} {line.stream}: {text}")
                 after = batch[-1].id
         return 0
+
+    return with_log(config, go, create=False)
+
+
+def _hosts_of(config: Any, run_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Per-host results of each run (steps on a fleet; docs/fleet.md)."""
+    async def go(log) -> dict[int, list[dict[str, Any]]]:
+        return {rid: [h.as_dict() for h in await host_results(log, rid)] for rid in run_ids}
 
     return with_log(config, go, create=False)
 
@@ -165,16 +187,12 @@ def cmd_report(args: Any) -> int:
     return emit(with_log(config, go, create=False), args.out, f"run {args.run_id}")
 
 
-def _param_line(name: str, field: Any) -> str:
-    import typing
-
-    ann = field.annotation
-    if typing.get_origin(ann) is typing.Literal:
-        kind = "|".join(str(a) for a in typing.get_args(ann))
-    else:
-        kind = getattr(ann, "__name__", None) or str(ann).replace("typing.", "")
-    need = "required" if field.is_required() else f"default {field.default!r}"
-    return f"    {name:<22} {kind:<18} {need}"
+def _param_lines(doc: Any) -> str:
+    """A parameter's key, type and default, then its meaning and an example."""
+    need = "required" if doc.required else f"default {doc.default}"
+    meaning = f"{doc.meaning} · " if doc.meaning else ""
+    return (f"    {doc.name:<22} {doc.type:<18} {need}\n"
+            f"        {meaning}e.g. {doc.name} = {doc.example}")
 
 
 def cmd_actions(args: Any) -> int:
@@ -193,8 +211,12 @@ def cmd_actions(args: Any) -> int:
         undo = " (undo)" if cls.has_undo() else ""
         print(f"{name}{undo} — {cls.summary}")
         if args.name or len(actions) < 2:
-            for pname, field in cls.Params.model_fields.items():
-                print(_param_line(pname, field))
+            from maintui.core.site.paths import starter_site
+            from maintui.core.site.schema import field_docs, screen_examples
+
+            examples = screen_examples(starter_site() / "screens").get(name)
+            for doc in field_docs(cls.Params, examples=examples):
+                print(_param_lines(doc))
     if not args.name:
         print("\n`maintui actions NAME` lists an action's parameters (`with = { … }` in a step).")
     return 0

@@ -9,7 +9,6 @@ from typing import Any
 
 from maintui.cli.common import err, parse_vars, site, with_log
 from maintui.core.errors import UsageError
-from maintui.core.site import paths
 from maintui.core.states import DecisionKind, RunState, StepState
 
 
@@ -36,7 +35,8 @@ def register(sub: Any, common: Any) -> None:
     after.add_argument("--resume", action="store_true", help="when the screen's last run was "
                        "interrupted, continue it (from the step that was running)")
     after.add_argument("--new", action="store_true", help="when the screen's last run was "
-                       "interrupted, end it as aborted (nothing undone) and start a new run")
+                       "interrupted, leave it (nothing undone, no longer resumable) and start "
+                       "a new run")
     p.set_defaults(handler=cmd_run)
 
     r = sub.add_parser("resume", help="continue an interrupted run")
@@ -53,6 +53,8 @@ def register(sub: Any, common: Any) -> None:
     b.add_argument("run_id", type=int, metavar="RUN")
     b.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
     b.add_argument("--dry-run", action="store_true", help="only list what would be undone")
+    # the console's rollback: a runner of its own, in a new session, followed like any run
+    b.add_argument("--detached", action="store_true", help=argparse_hidden())
     b.set_defaults(handler=cmd_rollback)
 
 
@@ -120,7 +122,7 @@ def _face_interrupted(config: Any, screen: Any, args: Any) -> int | tuple[int, s
         if args.yes or _gates(args) != "tty":
             err(f"not started: {what}. Resume it with `maintui resume {run.id}` (or pass "
                 f"--resume), roll it back with `maintui resume {run.id} --choice rollback`, "
-                "or pass --new to end it and start a new run")
+                "or pass --new to leave it and start a new run")
             return 4
         answer = _ask_interrupted(what)
         if answer in ("resume", "rollback"):
@@ -132,7 +134,8 @@ def _face_interrupted(config: Any, screen: Any, args: Any) -> int | tuple[int, s
 
     user = RunOptions().user  # who the operator is, as the runner records it
     with_log(config, lambda log: start_anew(log, run.id, user))
-    print(f"run {run.id} ended as aborted (nothing undone); starting a new run")
+    print(f"run {run.id} stays interrupted (nothing undone, its unfinished steps closed); "
+          "starting a new run")
     return None
 
 
@@ -239,7 +242,7 @@ def _dry_run(config, screen, overrides: dict[str, str]) -> int:
         print(f"    risk {item.risk} · {item.gate}" + (f" · after {', '.join(item.after)}"
                                                         if item.after else ""))
         print(f"    {'do' if item.kind != 'manual' else '  '}:      {item.command}")
-        for change in item.changes:
+        for change in item.plan:
             print(f"    would:   {change}")
         if item.verify:
             print(f"    verify:  {item.verify}")
@@ -314,6 +317,16 @@ def cmd_resume(args: Any) -> int:
     if run.state != RunState.INTERRUPTED:
         err(f"run {run.id} is {run.state}, not interrupted: only an interrupted run can resume")
         return 2
+
+    async def newer(log) -> int | None:
+        runs = await log.runs(limit=1, screen=run.screen)
+        return runs[0].id if runs and runs[0].id != run.id else None
+
+    later = with_log(config, newer)
+    if later is not None:  # its steps may have been done again since: resuming could repeat them
+        err(f"run {run.id} cannot resume: run {later} of {run.screen} started after it; "
+            f"start a new run, or roll it back with `maintui rollback {run.id}`")
+        return 2
     return asyncio.run(_foreground(config, screen, args, adopt=run.id, choice=args.choice))
 
 
@@ -323,16 +336,27 @@ def cmd_rollback(args: Any) -> int:
         err(f"run {run.id} is still {run.state}: roll it back from its console or abort it first")
         return 2
 
-    async def completed(log) -> list[str]:
-        return [r.step_id for r in await log.steps(run.id) if r.state == StepState.SUCCEEDED]
+    async def planned(log) -> tuple[list[tuple[str, str]], str | None]:
+        from maintui.core.run.plan import undo_plan
 
-    done = with_log(config, completed)
+        rows = await log.steps(run.id)
+        # an interrupted run's step that was running may have changed half: it is undone first
+        running = next((r.step_id for r in rows if r.state == StepState.RUNNING), None)
+        return undo_plan(config, screen, run.id, rows), running
+
+    plan, first = with_log(config, planned)
+    done = [sid for sid, _ in plan]
     if not done:
         print(f"run {run.id} ({run.state}) has no completed step to undo; nothing changed")
         return 0
-    print(f"rolling back run {run.id} ({screen.name}, {run.state}) undoes, newest first:")
-    for line in _undo_lines(config, screen, run.id, done):
-        print(f"  {line}")
+    if args.detached and not args.yes:  # the console asked its operator before spawning this
+        err("a detached rollback does not ask: pass --yes")
+        return 3
+    if not args.detached:  # detached, the first line out is the run id (launch.announce)
+        order = "the interrupted step first, then newest first" if first else "newest first"
+        print(f"rolling back run {run.id} ({screen.name}, {run.state}) undoes, {order}:")
+        for sid, line in plan:
+            print(f"  {sid}: {line}")
     if args.dry_run:
         return 0
     if not args.yes:
@@ -348,10 +372,19 @@ def cmd_rollback(args: Any) -> int:
         from maintui.cli.terminal import TerminalReporter
         from maintui.core.run.runner import Runner, RunOptions
 
-        runner = Runner(config, screen, log, RunOptions(gates="none"), TerminalReporter())
+        reporter = TerminalReporter()
+        runner = Runner(config, screen, log, RunOptions(gates="none"), reporter)
         await runner.adopt(run.id)
+        if args.detached:
+            from maintui.core.run.launch import announce
+
+            announce(run.id)
+            reporter.silenced = True
         runner.recorder.start()
-        final, message = await runner.rollback(f"rollback of run {run.id} requested")
+        if first is not None:
+            await runner.records.set(first, StepState.FAILED,
+                                     reason="interrupted: the runner stopped while it ran")
+        final, message = await runner.rollback(f"rollback of run {run.id} requested", first)
         await runner.recorder.stop()
         await runner.finish(final, message)
         return 0 if final is RunState.ROLLED_BACK else 1
@@ -359,19 +392,3 @@ def cmd_rollback(args: Any) -> int:
     return with_log(config, go)
 
 
-def _undo_lines(config: Any, screen: Any, run_id: int, done: list[str]) -> list[str]:
-    """What undoing each completed step runs, masked as the runner would show it."""
-    from maintui.core.actions import get_action
-    from maintui.core.masking import Masker
-    from maintui.core.run.stepview import make_lookup, rollback_text
-
-    mask = Masker.for_site(config.data, config.mask_patterns)
-    lookup = make_lookup(config, screen, run_id, paths.run_dir(config.state_dir, run_id))
-
-    def line(step: Any) -> str:
-        action = get_action(step.action) if step.action else None
-        if action is not None and action.changes_nothing:
-            return "nothing to undo: a read-only check"
-        return (mask(rollback_text(step, lookup))
-                or "nothing to run: this step has no undo, its change stays")
-    return [f"{sid}: {line(screen.step(sid))}" for sid in reversed(done)]

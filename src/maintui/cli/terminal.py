@@ -8,7 +8,8 @@ import os
 import sys
 
 from maintui.core.ansi import visible
-from maintui.core.run.gates import Answer, GateRequest
+from maintui.core.run.gates import Answer
+from maintui.core.run.stepview import StepView
 from maintui.core.states import DecisionKind
 
 
@@ -86,7 +87,7 @@ async def _reason(what: str) -> str | None:
             return text
 
 
-def _show(req: GateRequest) -> None:
+def _show(req: StepView) -> None:
     out = [f"\n■ {req.step_id}: {req.title}   risk: {req.risk}"]
     if req.description:
         out.append(f"  {req.description}")
@@ -96,10 +97,11 @@ def _show(req: GateRequest) -> None:
         out.append(f"  will:     {line}")
     if req.rollback:
         out.append(f"  rollback: {req.rollback}")
-    print("\n".join(out))
+    # file names in a plan, a --var in a command: nothing in them may drive the terminal
+    print("\n".join(visible(line) for line in "\n".join(out).split("\n")))
 
 
-async def tty_prompt(req: GateRequest) -> Answer | None:
+async def tty_prompt(req: StepView) -> Answer | None:
     """Ask at the terminal, with friction by risk. None when the terminal is gone."""
     _show(req)
     if req.manual:

@@ -17,6 +17,7 @@ class StepState(enum.StrEnum):
     ROLLED_BACK = "rolled_back"
     ROLLBACK_FAILED = "rollback_failed"
     CANCELLED = "cancelled"
+    NOT_DONE = "not_done"    # a checklist item the operator says was not done (with why)
 
     @property
     def finished(self) -> bool:

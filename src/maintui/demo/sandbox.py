@@ -275,6 +275,11 @@ verify_cmd = "sh healthcheck.sh"
 
 [masking]
 patterns = ['(?i:bearer\\s+[a-z0-9._~+/=-]+)']
+
+[fleet]
+# screens/fleet.toml's hosts: this machine under several names (docs/fleet.md)
+inventory = "screens/fleet-hosts.ini"
+forks = 10
 """
 
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual import events, on
 from textual.app import App
 from textual.binding import BindingType
 from textual.driver import Driver
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from maintui.core.clock import Clock, SystemClock
 from maintui.core.errors import ConfigError
 from maintui.core.probes.base import Probe
 from maintui.core.site.config import SiteConfig
-from maintui.tui import keys
+from maintui.tui import keys, preferences
 from maintui.tui.commands import MaintuiCommands
 from maintui.tui.models.board import RunSource
 from maintui.tui.navigation import BY_MODE, HOME, SECTIONS, Sections
@@ -37,10 +39,12 @@ class MaintuiApp(Sections):
     BINDINGS: ClassVar[list[BindingType]] = keys.for_app(SECTIONS)
 
     def __init__(self, config: SiteConfig, *, probe: Probe | None, clock: Clock,
-                 store: RunSource | None, attach: int | None = None) -> None:
+                 store: RunSource | None, attach: int | None = None,
+                 prefs: Path | None = None) -> None:
         styles = sorted(config.styles_dir.glob("*.tcss")) if config.styles_dir.is_dir() else []
         super().__init__(css_path=list(styles))
         self.config, self.clock, self.attach = config, clock, attach
+        self.prefs = prefs  # the operator's console.json; None (tests): nothing remembered
         self.poller = Poller(self, config, clock, store=store,
                              probe_factory=(lambda: probe) if probe else default_probe)
         self.sub_title = f"{config.name} · PRODUCTION" if config.production else config.name
@@ -57,6 +61,14 @@ class MaintuiApp(Sections):
     def on_mount(self) -> None:
         self.set_class(self.config.production, "-production")
         guard_size(self, self.size)
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        preferences.save(self.prefs, theme=theme.name)
+
+    def switch_theme(self, name: str) -> None:
+        """Use a theme now and next time (the palette's "Switch theme")."""
+        self.theme = name
 
     def on_ready(self) -> None:
         # After the first frame: psutil, pydantic and aiosqlite load in the first poll.
@@ -134,9 +146,18 @@ class MaintuiApp(Sections):
 
 def make_app(config: SiteConfig, *, probe: Probe | None = None, clock: Clock | None = None,
              store: RunSource | None = None, theme: str | None = None,
-             attach: int | None = None) -> MaintuiApp:
-    """Build the console for a site; tests pass a fake probe, clock and store."""
-    app = MaintuiApp(config, probe=probe, clock=clock or SystemClock(), store=store, attach=attach)
+             attach: int | None = None, prefs: Path | None = None) -> MaintuiApp:
+    """Build the console for a site; tests pass a fake probe, clock and store. `theme` wins
+    over the one remembered in `prefs` (the CLI passes the user's state folder)."""
+    app = MaintuiApp(config, probe=probe, clock=clock or SystemClock(), store=store,
+                     attach=attach, prefs=prefs)
+    if config.keys:  # [keys]: checked before the console starts, applied to every binding
+        from maintui.tui.keymap import build as build_keymap
+
+        app.set_keymap(build_keymap(config.keys, SECTIONS))
+    remembered = preferences.load(prefs).get("theme")
+    if not theme and remembered in app.available_themes:
+        app.theme = remembered
     if theme:
         if theme not in app.available_themes:
             names = ", ".join(sorted(app.available_themes))

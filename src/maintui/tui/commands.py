@@ -1,4 +1,4 @@
-"""Command palette entries built from the app's own actions: sections, screens, logs, runs."""
+"""Command palette entries from the app's own actions: sections, screens, logs, runs, themes."""
 
 from __future__ import annotations
 
@@ -30,6 +30,13 @@ class Navigator(Protocol):
     def open_screen(self, name: str) -> None: ...
     def open_run(self, run_id: int) -> None: ...
     def open_log(self, name: str) -> None: ...
+    def switch_theme(self, name: str) -> None: ...
+    def start_step(self, screen: str, step: str) -> None: ...
+    def maintenance_steps(self, state: str) -> list[tuple[str, str]]: ...
+    @property
+    def available_themes(self) -> dict[str, object]: ...
+    @property
+    def theme(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,9 @@ class MaintuiCommands(Provider):
         for screen in board.screens:
             detail = screen.schedule or screen.kind
             out.append(Command(f"Open screen: {screen.name} ({screen.title})",
-                               f"{detail}, {screen.due.state}",
+                               f"start a session: {detail}, {screen.due.state}",
                                partial(app.open_screen, screen.name)))
+        out.extend(self.maintenance(app))
         for name, path in app.config.logs.items():
             out.append(Command(f"Jump to log: {name}", str(path), partial(app.open_log, name)))
         now = app.clock.now()
@@ -59,6 +67,22 @@ class MaintuiCommands(Provider):
             out.append(Command(f"Find run #{run.id}: {run.screen} {run.state}",
                                f"started {clock_time(run.started, now)} by {run.user or '?'}",
                                partial(app.open_run, run.id)))
+        for theme in sorted(app.available_themes):
+            if theme != app.theme:
+                out.append(Command(f"Switch theme: {theme}", "remembered for next time",
+                                   partial(app.switch_theme, theme)))
+        return out
+
+    def maintenance(self, app: Navigator) -> list[Command]:
+        """Maintenance mode on/off: the site's own `maintenance.mode` steps, run as one-step
+        runs (recorded, confirmed at their gate like any step)."""
+        on = bool((app.board.maintenance or {}).get("on"))
+        wanted = "off" if on else "on"
+        out = []
+        for screen, step in app.maintenance_steps(wanted):
+            out.append(Command(f"Maintenance mode {wanted} ({screen}: {step})",
+                               f"a one-step run of {screen}; asks before it changes anything",
+                               partial(app.start_step, screen, step)))
         return out
 
     async def discover(self) -> Hits:

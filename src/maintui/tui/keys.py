@@ -7,6 +7,7 @@ The section keys (`h`, `l`, `r`, `t`) live in `navigation.SECTIONS` and reach th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
@@ -25,9 +26,15 @@ class Key:
     priority: bool = False
     tooltip: str = ""
 
-    def binding(self) -> Binding:
+    def binding(self, scope: str = "") -> Binding:
         return Binding(self.keys, self.action, self.description, show=self.show,
-                       priority=self.priority, tooltip=self.tooltip)
+                       priority=self.priority, tooltip=self.tooltip,
+                       id=binding_id(scope, self.description) if scope else None)
+
+
+def binding_id(scope: str, description: str) -> str:
+    """`[keys]`'s name for a binding: its scope and its words, e.g. `rows.cursor_down`."""
+    return f"{scope}.{re.sub(r'[^a-z0-9]+', '_', description.lower()).strip('_')}"
 
 
 class SectionKey(Protocol):
@@ -68,6 +75,12 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         Key("right_square_bracket", "source(1)", "Source"),
         _hidden("left_square_bracket", "source(-1)", "Prev source"),
         _hidden("escape", "escape", "Clear filter"),
+        # hidden: the footer at 80 columns has no room left (the help screen lists them)
+        _hidden("n", "next_match(1)", "Next match in the whole file"),
+        _hidden("N", "next_match(-1)", "Previous match"),
+        _hidden("greater_than_sign", "next_error(1)", "Next error record"),
+        _hidden("less_than_sign", "next_error(-1)", "Previous error record"),
+        _hidden("g", "goto", "Jump to a time"),
     ),
     "run_log": (Key("escape", "back", "Back"),),
     "runs": (
@@ -82,6 +95,7 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         Key("m", "report", "Report"),
         Key("o", "toggle_output", "Full/last"),
         Key("n", "more", "More output"),
+        Key("b", "rollback", "Roll back", tooltip="Undo a finished run's completed steps"),
     ),
     "report": (Key("e", "export", "Export"),),
     "incident": (
@@ -98,7 +112,7 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         Key("b", "rollback", "Roll back"),
         Key("d", "dry_run", "Dry run"),
         Key("o", "toggle_output", "Output"),
-        _hidden("T", "take_over", "Take over"),
+        Key("T", "take_over", "Take over", tooltip="Drive the run another console drives"),
         Key("escape", "app.pop_screen", "Back"),
     ),
     "triage": (
@@ -137,11 +151,17 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         Key("r", "pick('resume')", "Resume"),
         Key("d", "pick('done')", "Mark done"),
         Key("b", "pick('rollback')", "Roll back"),
+        Key("n", "pick('new')", "Start anew"),
     ),
+    "rollback": (Key("escape", "cancel", "Cancel"),),
+    "takeover": (Key("escape", "cancel", "Cancel"), Key("t", "take", "Take over")),
     "reason": (Key("escape", "cancel", "Cancel"),),
     "quit": (Key("escape,n", "stay", "Stay"), Key("y", "leave", "Quit")),
     "plan": (Key("escape,q,d", "dismiss_plan", "Close"),),
-    "open_incident": (Key("escape", "cancel", "Cancel"),),
+    "open_incident": (
+        Key("escape", "cancel", "Cancel"),
+        *(_hidden(str(n), f"severity({n})", f"Severity {n}") for n in range(1, 5)),
+    ),
     "close_incident": (Key("escape", "cancel", "Cancel"),),
     "quick_action": (Key("escape", "cancel", "Cancel"),),
     # -- widgets: their keys work while they have focus --
@@ -182,14 +202,49 @@ ELSEWHERE = {
 }
 
 
+# The help screen's groups for a screen's own keys, by action (its name without arguments).
+HELP_GROUP_ORDER = ("Run", "Step", "Notes", "Incident", "View", "This screen")
+HELP_GROUPS = {
+    "Run": ("run", "dry_run", "abort", "rollback", "take_over", "run_checks", "recovery",
+            "quick_actions"),
+    "Step": ("skip",),
+    "Notes": ("note", "snapshot"),
+    "Incident": ("open_incident", "close_incident", "view_incident"),
+    "View": ("toggle_output", "sort", "filter", "close_filter", "more", "outcome", "screen",
+             "report", "reports", "refresh", "cycle_level", "errors_only", "toggle_pause",
+             "source", "focus_filter", "tab", "export", "back", "app.pop_screen", "open_nth",
+             "escape", "next_match", "next_error", "goto"),
+}
+
+
+def help_group(action: str) -> str:
+    """The help screen's heading for a screen key's action ('Run', 'View', …)."""
+    name = action.split("(", 1)[0]
+    return next((group for group, names in HELP_GROUPS.items() if name in names), "This screen")
+
+
 def for_screen(scope: str) -> list[BindingType]:
     """The `BINDINGS` of one scope (a screen, dialog or widget), in the table's order."""
-    return [key.binding() for key in SCOPES[scope]]
+    return [key.binding(scope) for key in SCOPES[scope]]
 
 
 def for_app(sections: Iterable[SectionKey]) -> list[BindingType]:
     """The console's app-wide keys: help, one key per section, then quit (the footer's order)."""
     help_key, quit_key = SCOPES["app"]
-    return [help_key.binding(),
-            *(Binding(s.key, f"section('{s.mode}')", s.title) for s in sections),
-            quit_key.binding()]
+    return [help_key.binding("app"),
+            *(Binding(s.key, f"section('{s.mode}')", s.title, id=f"app.{s.mode}")
+              for s in sections),
+            quit_key.binding("app")]
+
+
+# `preset = "vim"` in [keys]: j/k/g/G move in every list, beside the arrows and home/end.
+PRESETS = {
+    "vim": {"rows.cursor_down": "down,j", "rows.cursor_up": "up,k",
+            "rows.top": "home,ctrl+home,g", "rows.bottom": "end,ctrl+end,G"},
+}
+
+
+def ids(sections: Iterable[SectionKey]) -> set[str]:
+    """Every binding id `[keys]` may remap."""
+    found = {binding_id(scope, key.description) for scope, row in SCOPES.items() for key in row}
+    return found | {f"app.{s.mode}" for s in sections}

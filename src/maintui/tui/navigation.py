@@ -8,6 +8,7 @@ notification stands in for one that is missing or broken.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,7 +47,8 @@ class Section:
 HOME = "home"
 SECTIONS: tuple[Section, ...] = (
     Section("h", HOME, "Home", "home:HomeScreen", lambda cls, app: cls(app.config, app.poller)),
-    Section("l", "logs", "Logs", "logs:LogsScreen", lambda cls, app: cls(app.config.logs)),
+    Section("l", "logs", "Logs", "logs:LogsScreen", lambda cls, app: cls(app.config.logs,
+                                                         formats=app.config.log_formats)),
     Section("r", "history", "Runs", "runs:HistoryScreen",
             lambda cls, app: cls(app.config, app.poller.store), name="Run history"),
     Section("t", "triage", "Triage", "triage:TriageScreen",
@@ -126,7 +128,25 @@ class Sections(App[int]):
         """Follow one of the site's logs."""
         cls = self.load_screen("logs:LogsScreen", "Logs")
         if cls is not None and name in self.config.logs:
-            self.push_screen(cls({name: self.config.logs[name]}))
+            self.push_screen(cls({name: self.config.logs[name]},
+                                 formats=self.config.log_formats))
+
+    def maintenance_steps(self, state: str) -> list[tuple[str, str]]:
+        """(screen, step) of each of the site's steps that turns maintenance mode `state`."""
+        return [(screen.name, step.id) for screen in self.poller.catalog.screens
+                for step in screen.steps
+                if step.action == "maintenance.mode" and step.with_.get("state") == state]
+
+    def start_step(self, screen: str, step: str) -> None:
+        """Run one step of a screen (detached, recorded) and open its session, whose gate asks."""
+        self.run_worker(self._start_step(screen, step), name=f"start {screen}:{step}",
+                        exit_on_error=False)
+
+    async def _start_step(self, screen: str, step: str) -> None:
+        from maintui.core.run.launch import spawn_runner
+
+        run_id = await asyncio.to_thread(spawn_runner, self.config.path, screen, ["--only", step])
+        await self.attach_run(run_id)
 
     # the same two, as actions (bindings, `run_action`)
     action_open_screen = open_screen

@@ -35,6 +35,9 @@ def params(sandbox) -> dict[str, dict]:
         "update.apply": {"archive": str(root / "staging/app-2.0.0.tar.gz"),
                          "target": str(root / "app"), "db": db, "verify": "sh healthcheck.sh"},
         "report.write": {"screen": "daily"},
+        "ansible.playbook": {"playbook": "screens/fleet-playbook.yml", "hosts": "db",
+                             "vars": {"marker_dir": str(root / "tmp")}},
+        "notify.send": {"message": "maintenance starts", "to": "command", "command": "cat"},
     }
 
 
@@ -54,5 +57,5 @@ def test_dry_run_of_every_bundled_screen_computes_every_plan(sandbox):
     before = tree_digest(sandbox.root)
     for screen in load_screens(sandbox.config):
         for item in plan_screen(sandbox.config, screen):
-            assert not any("plan unavailable" in c for c in item.changes), (screen.name, item)
+            assert not any("plan unavailable" in c for c in item.plan), (screen.name, item)
     assert tree_digest(sandbox.root) == before

@@ -130,3 +130,52 @@ def test_show_lists_per_host_results(fleet_site, capsys):
     out = capsys.readouterr().out
     assert "hosts:" in out
     assert "touch" in out and "db1" in out and "unreachable" in out and "dead1" in out
+
+
+def test_report_and_history_json_list_per_host_results(fleet_site, capsys):
+    """The Markdown report has a Hosts table; `history --json` carries each run's hosts."""
+    import json
+
+    fleet_site.screen("mixed", """
+        title = "Mixed"
+        [[steps]]
+        id = "touch"
+        title = "Touch"
+        risk = "safe"
+        hosts = "db:broken"
+        run = "true"
+    """)
+    fleet_site.cli("run", "mixed", "--yes")
+    capsys.readouterr()
+    assert fleet_site.cli("report", "1") == 0
+    report = capsys.readouterr().out
+    assert "## Hosts" in report and "| `touch` | dead1 | 1 | ✗ unreachable |" in report
+    assert fleet_site.cli("history", "--json") == 0
+    hosts = json.loads(capsys.readouterr().out)[0]["hosts"]
+    assert [(h["host"], h["state"]) for h in hosts] == [("db1", "changed"),
+                                                        ("dead1", "unreachable")]
+
+
+def test_one_hosts_output_can_be_read_alone(fleet_site):
+    """host_output gives one host's lines of one step: the console's per-host filter."""
+    import asyncio
+
+    from maintui.core.store.db import RunLog
+    from maintui.core.store.hosts import host_output
+
+    fleet_site.screen("roll", """
+        title = "Roll"
+        [[steps]]
+        id = "hello"
+        title = "Hello"
+        risk = "safe"
+        hosts = "web"
+        run = "echo one; echo two"
+    """)
+    assert fleet_site.cli("run", "roll", "--yes") == 0
+
+    async def read() -> list[str]:
+        async with await RunLog.open(fleet_site.db, create=False) as log:
+            return await host_output(log, 1, "hello", "web3")
+
+    assert asyncio.run(read()) == ["one", "two"]

@@ -151,3 +151,18 @@ async def test_a_stored_snapshot_is_a_timeline_entry_carrying_the_data(config):
         await log.close()
     assert (entry.kind, entry.text) == ("snapshot", diagnostics.summary_line(snap))
     assert entry.data == {**snap, "user": getpass.getuser()}
+
+
+def test_a_traceback_is_one_error_and_the_logs_own_levels_count(tmp_path):
+    # issue 12: the log's format decides (glog's "E" prefix), a traceback is one record
+    log = tmp_path / "app.log"
+    log.write_text("2024-06-01 10:00:00,001 ERROR app: request failed\n"
+                   "Traceback (most recent call last):\n  File \"x.py\", line 3, in f\n"
+                   "KeyError: 'order'\n2024-06-01 10:00:01,000 INFO app: ERROR budget fine\n")
+    found = diagnostics.tail_errors(log)
+    assert found["count"] == 1
+    assert found["lines"] == ["2024-06-01 10:00:00,001 ERROR app: request failed"]
+    glog = tmp_path / "g.log"
+    glog.write_text("E0517 15:04:22.619632 1952 a.cc:253] disk gone\n"
+                    "I0517 15:04:23.000000 1952 a.cc:254] fine\n")
+    assert diagnostics.tail_errors(glog)["count"] == 1

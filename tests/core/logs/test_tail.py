@@ -271,7 +271,7 @@ def test_binary_garbage_and_invalid_utf8_never_crash_and_show_printable_text(tmp
     lines = LogFile(path).tail(10)
     assert lines[0].text == "ok"
     assert all(ch.isprintable() or ch == "\t" for line in lines for ch in line.text)
-    assert lines[-2].text == "\ufffd\ufffd bad \ufffd( utf8" and lines[-1].text == "nulbyte"
+    assert lines[-2].text == "\ufffd\ufffd bad \ufffd( utf8" and lines[-1].text == "nul\u2400byte"  # issue 12: shown
 
 
 def test_escape_codes_in_a_followed_file_are_stripped(tmp_path: Path):
@@ -505,3 +505,38 @@ def test_a_10_gb_sparse_file_opens_reading_a_bounded_window(tmp_path: Path, tail
         assert "[cut" in lines[0].text
     else:
         assert lines == []
+
+
+# -- issue 12 ----------------------------------------------------------------------------------
+
+def test_nul_bytes_are_shown_not_dropped(tmp_path):
+    from maintui.core.logs.tail import NUL_SIGN, LogFile
+    path = tmp_path / "a.log"
+    path.write_bytes(b"\x00\x00\x00hello\nworld\x00x\n")
+    log = LogFile(path)
+    try:
+        assert [ln.text for ln in log.tail(10)] == [NUL_SIGN * 3 + "hello", f"world{NUL_SIGN}x"]
+    finally:
+        log.close()
+
+
+def test_copytruncate_then_a_longer_write_loses_and_repeats_nothing(tmp_path):
+    from maintui.core.logs.tail import EventKind, LogFile
+    path = tmp_path / "a.log"
+    path.write_bytes(b"l1\nl2\nl3\n")
+    log = LogFile(path)
+    try:
+        log.tail(10)
+        with path.open("ab") as fh:
+            fh.write(b"l4\n")
+        assert [ln.text for ln in log.poll().lines] == ["l4"]
+        with path.open("r+b") as fh:  # copytruncate, and the writer goes on past the old end
+            fh.truncate(0)
+        with path.open("ab") as fh:
+            fh.write(b"n1 this is a longer line\nn2 another line\n")
+        update = log.poll()
+        assert [ln.text for ln in update.lines] == ["n1 this is a longer line", "n2 another line"]
+        assert [e.kind for e in update.events] == [EventKind.TRUNCATED]
+        assert log.poll().lines == []
+    finally:
+        log.close()

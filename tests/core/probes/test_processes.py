@@ -115,7 +115,7 @@ def test_a_dead_runners_lease_is_taken_over_and_its_run_says_why(site):
     wait_for(lambda: output(site.db))
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    second = site.run("run", "slow", "--yes")
+    second = site.run("run", "slow", "--yes", "--new")  # headless: says what to do with run 1
     assert second.returncode == 0, second.stderr
     assert run_state(site.db, 1) == "interrupted" and run_state(site.db, 2) == "succeeded"
     assert rows(site.db, "SELECT message FROM runs WHERE id = 1") == [

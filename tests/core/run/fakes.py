@@ -117,8 +117,8 @@ class FakeControl:
         self.firsts: list[str | None] = []
         self.done_by_hand: list[str] = []
 
-    def lease_lost(self) -> bool:
-        return self.lost
+    def lease_lost(self) -> str:
+        return "lost the screen's lease (another runner took it over)" if self.lost else ""
 
     async def rollback(self, why: str, first: str | None = None) -> tuple[RunState, str]:
         self.rollbacks.append(why)

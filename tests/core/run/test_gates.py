@@ -11,8 +11,9 @@ from maintui.core.errors import GateRefused
 from maintui.core.masking import Masker
 from maintui.core.probes.base import Disk
 from maintui.core.probes.fake import FakeProbe, fake_snapshot
-from maintui.core.run.gates import Answer, DecisionWatcher, Gatekeeper, GateRequest
+from maintui.core.run.gates import Answer, DecisionWatcher, Gatekeeper
 from maintui.core.run.options import RunOptions
+from maintui.core.run.stepview import StepView
 from maintui.core.site.model import Screen
 from maintui.core.states import DecisionKind, RunState, StepState
 from tests.core.run.fakes import RUN_ID, FakeLog, FakeRecords, make_config, make_screen
@@ -101,9 +102,9 @@ async def test_the_gate_shows_the_command_masked_and_waits_for_a_console(tmp_pat
 
 
 async def test_a_terminal_answer_is_written_to_the_run_log(tmp_path):
-    asked: list[GateRequest] = []
+    asked: list[StepView] = []
 
-    async def prompt(request: GateRequest) -> Answer:
+    async def prompt(request: StepView) -> Answer:
         asked.append(request)
         return Answer(DecisionKind.ABORT, "not now")
 

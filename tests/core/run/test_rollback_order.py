@@ -49,6 +49,10 @@ def test_a_failed_steps_own_undo_that_fails_stops_the_rollback_before_older_step
     assert step_states(site.db) == {"a": "succeeded", "b": "succeeded", "c": "rollback_failed"}
     assert not (site.root / "work" / "undo").exists()
     assert run_state(site.db) == "rollback_failed"
+    site.screen("s", OWN_UNDO)  # the cause fixed: a second rollback starts where it stopped
+    assert site.cli("rollback", "1", "--yes") == 0
+    assert (site.root / "work" / "undo").read_text().split() == ["undo-c", "undo-b", "undo-a"]
+    assert step_states(site.db) == {"a": "rolled_back", "b": "rolled_back", "c": "rolled_back"}
 
 
 def test_a_failed_action_step_passes_its_undo_record_to_its_own_rollback(site):

@@ -88,3 +88,10 @@ def test_a_verified_restore_is_fresh_for_eight_days_and_only_when_it_passed():
 def test_a_missing_or_malformed_record_means_never(value):
     restore = verified_restore(value)
     assert restore.ts is None and not restore.fresh(NOW)
+
+
+async def test_a_checklist_item_not_done_carries_over_with_its_reason():
+    log = Log([run(1, "monthly", "succeeded")],
+              [step(1, "check-certs", "not_done", "the vault was down")])
+    found = await skipped_last_time(log)
+    assert found["monthly"] == (Skipped("check-certs", "Check Certs", "the vault was down"),)

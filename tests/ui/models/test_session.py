@@ -6,11 +6,11 @@ import json
 import subprocess
 import sys
 from dataclasses import replace
-from types import SimpleNamespace
 
 import pytest
 
 from maintui.core.probes.fake import FakeProbe, fake_snapshot
+from maintui.core.run.stepview import StepView
 from maintui.core.site.config import load_config
 from maintui.core.site.screenfile import load_screen
 from maintui.core.store.rows import Event, StepRow
@@ -99,7 +99,7 @@ def test_no_overrun_with_fewer_than_three_past_runs_or_for_a_step_not_running(mo
 def test_a_step_with_one_past_run_has_no_usual_time(model):
     model.learn("look", [3.0])
     assert model.durations == {}
-    assert "usual" not in model.detail()
+    assert not model.detail().usual
 
 
 # -- selection and the detail pane ---------------------------------------------------------------
@@ -107,7 +107,7 @@ def test_a_step_with_one_past_run_has_no_usual_time(model):
 def test_steps_are_listed_in_run_order_and_the_first_is_shown_before_any_selection(model):
     assert [r[0] for r in model.pending_rows()] == ["look", "wipe", "check"]
     assert model.pending_rows()[0] == ("look", "pending", "safe", None, None)
-    assert model.detail()["id"] == "look"
+    assert model.detail().view.step_id == "look"
 
 
 def test_the_selection_follows_the_running_step_until_the_operator_moves_it(model):
@@ -122,17 +122,16 @@ def test_the_selection_follows_the_running_step_until_the_operator_moves_it(mode
 
 
 def test_the_detail_merges_the_plan_the_outcome_and_the_usual_time(model):
-    item = SimpleNamespace(step_id="wipe", title="Wipe the cache", risk="destructive",
-                           gate="confirm (shows plan)", command="true", changes=["x"],
-                           rollback="")
+    item = StepView("wipe", "Wipe the cache", "destructive", gate="confirm (shows plan)",
+                    command="true", plan=["x"], description="Frees the disk")
     model.set_plan([item])
     model.learn("wipe", [2.0, 4.0])
     model.apply_steps([row("wipe", "failed", reason="exit 5")])
     model.select("wipe")
     info = model.detail()
-    assert info["description"] == "Frees the disk" and info["gate"] == "confirm (shows plan)"
-    assert info["reason"] == "exit 5"
-    assert info["usual"] == "usually 3.0s, 95% within 3.9s (2 runs)"
+    assert info.view.description == "Frees the disk" and info.view.gate == "confirm (shows plan)"
+    assert info.reason == "exit 5"
+    assert info.usual == "usually 3.0s, 95% within 3.9s (2 runs)"
 
 
 def test_the_introduction_says_what_the_screen_does_and_how_to_begin(model):
@@ -236,3 +235,22 @@ def test_the_view_models_import_neither_textual_nor_rich():
             "print(sorted(m for m in ('textual', 'rich') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# -- who drives (issue 10, items 8-9) -------------------------------------------------------------
+
+def test_a_driver_whose_run_another_console_claimed_becomes_a_watcher_saying_who_drives(model):
+    model.run_id, model.run_state, model.driving = 1, "waiting", True
+    model.gate_shown = 7
+    mine = {"user": "ann", "host": "db1", "pid": 42}
+    assert not model.lost_drive(mine, 42, "db1") and model.driving  # our own claim
+    assert not model.lost_drive(None, 42, "db1") and model.driving  # no claim: nobody took it
+    assert model.lost_drive({"user": "bob", "host": "db2", "pid": 9}, 42, "db1")
+    assert not model.driving and model.watch_only and model.gate_shown is None
+    assert model.driver_text == "driven by bob@db2 (pid 9)"
+    assert not model.lost_drive({"user": "cy", "host": "db3", "pid": 5}, 42, "db1")  # once
+
+
+def test_only_a_step_with_an_action_has_a_plan_to_compute_again(model):
+    # commands and checklist items have no plan: the confirmation keeps none to refresh
+    assert [model.replan(s.id) for s in model.file.steps] == [None, None, None]

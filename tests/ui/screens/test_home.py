@@ -250,5 +250,65 @@ async def test_a_long_screen_name_gets_the_room_a_wider_panel_has():
         await pilot.resize_terminal(80, 5)
         await pilot.pause()
         wide = table.render_line(1).text
-    assert "1 quarterly" not in narrow and "1 quarter" in narrow  # the 80x24 width: cut
+    assert "1 quarterly" not in narrow and "1 quarte…" in narrow  # 80x24: cut, and says so
     assert "1 quarterly " in wide and "due now" in wide
+
+
+async def test_the_first_paint_says_loading_screens_not_no_screen_files(build):
+    """Before the first read of the screen files the list says it is loading, not empty."""
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.poller.stop()
+        screens = app.screen.query_one(ScreenList)
+        screens.show((), 0.0, loading=not app.poller.board_read)
+        assert app.poller.board_read is False or screens.row_count
+        if not app.poller.board_read:
+            assert screens.border_subtitle == "loading screens…"
+        await settle(app, pilot=pilot)
+        assert app.poller.board_read
+        assert screens.border_subtitle != "loading screens…"
+
+
+async def test_covered_by_a_dialog_the_dashboard_draws_nothing_until_it_is_back(build):
+    """A sample taken while help covers home is not drawn (it would repaint the whole dialog)."""
+    probe = FakeProbe([fake_snapshot(cpu=10.0), fake_snapshot(cpu=90.0)])
+    app = build(probe=probe)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.poller.stop()
+        await app.poller.idle()
+        probe.calls = 0
+        await settle(app, pilot=pilot)
+        gauges = app.screen.query_one(ResourceGauges)
+        first = gauges.reading("cpu").text
+        assert first == "10%"
+        await pilot.press("question_mark")
+        await app.poller.poll_now()
+        await pilot.pause()
+        assert gauges.reading("cpu").text == first
+        await pilot.press("escape")
+        await pilot.pause()
+        assert gauges.reading("cpu").text != first
+
+
+async def test_a_focus_move_repaints_the_two_lists_not_the_whole_screen(build):
+    """Tab marks only the widget losing and the one gaining focus dirty (not Header, gauges…)."""
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        app.screen.query_one(ScreenList).focus()
+        await pilot.pause()
+        repainted: list[str] = []
+        original = type(app.screen)._compositor_refresh
+
+        def spy(screen) -> None:
+            repainted.extend(type(w).__name__ for w in screen._dirty_widgets)
+            original(screen)
+
+        type(app.screen)._compositor_refresh = spy
+        try:
+            await pilot.press("tab")
+            await pilot.pause()
+        finally:
+            type(app.screen)._compositor_refresh = original
+        assert "HomeScreen" not in repainted
+        assert {"ScreenList", "RecentRuns"} <= set(repainted)

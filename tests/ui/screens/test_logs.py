@@ -249,3 +249,88 @@ def test_maintui_logs_with_paths_opens_them_with_or_without_the_full_parser(monk
     assert cli.main(["logs", "a.log", "b.log"]) == 0 and calls == []
     assert cli.main(["logs", "--config", "/nonexistent.toml", "a.log"]) == 0 and calls == [1]
     assert opened == [["a.log", "b.log"], ["a.log"]]
+
+
+# -- issue 12: the whole file, records, time ----------------------------------------------------
+
+def marked_text(app: App) -> str:
+    """The text of the line a jump went to (drawn reversed)."""
+    view = app.screen.query_one(LogView)
+    return next(ln.text for ln in view.lines if (ln.source, ln.offset) == view.marked)
+
+
+def java_lines(n: int, start: int = 0, errors_every: int = 0) -> list[str]:
+    out = []
+    for i in range(start, start + n):
+        stamp = f"2024-06-01 {10 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d},000"
+        if errors_every and i % errors_every == 0:
+            out += [f"{stamp} ERROR [main] a.B: job {i} failed",
+                    "java.lang.IllegalStateException: boom", "\tat a.B.c(B.java:1)"]
+        else:
+            out.append(f"{stamp} INFO [main] a.B: job {i} done")
+    return out
+
+
+async def test_n_finds_a_match_far_outside_the_loaded_tail(tmp_path: Path):
+    log = tmp_path / "app.log"
+    write(log, java_lines(30_000))
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "job 29999 done" in screen_text(app))
+        await pilot.press("slash", *"job 123", "enter")  # job 123, 1230-1239, 12300-12399
+        await until(pilot, lambda: any("job 123 done" in t for t in visible(app)))
+        assert "match 1 of" in status(app) and marked_text(app).endswith("job 123 done")
+        await until(pilot, lambda: "searching" not in status(app))
+        assert "match 1 of 111 in app.log" in status(app)
+        # the whole file's matching lines, not only those next to the hit
+        await until(pilot, lambda: len(app.screen.query_one(LogView).lines) == 111)
+        await pilot.press("n")
+        await until(pilot, lambda: "match 2 of" in status(app))
+        assert marked_text(app).endswith("job 1230 done")
+        await pilot.press("N")
+        await until(pilot, lambda: "match 1 of" in status(app))
+        await pilot.press("escape")  # the filter cleared: following the end again
+        await until(pilot, lambda: "job 29999 done" in screen_text(app))
+        assert status(app).startswith("following")
+
+
+async def test_next_error_jumps_record_by_record_and_the_level_filter_keeps_traces(tmp_path):
+    log = tmp_path / "app.log"
+    write(log, java_lines(5000, errors_every=100))
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "job 4999 done" in screen_text(app))
+        await pilot.press("home")  # the top of what is loaded (from job 48xx on)
+        await pilot.press("less_than_sign")
+        await until(pilot, lambda: "error 49 of 50 in app.log" in status(app))
+        assert "job 4800 failed" in visible(app)[3]
+        await pilot.press("greater_than_sign")
+        await until(pilot, lambda: "error 50 of 50" in status(app))
+        await pilot.press("e")  # errors only: the stack trace lines stay with their record
+        await until(pilot, lambda: all("INFO" not in t for t in visible(app)))
+        shown = visible(app)
+        assert any(t.startswith("\tat a.B") for t in shown)
+        assert any("IllegalStateException" in t for t in shown)
+
+
+async def test_g_jumps_to_a_time(tmp_path: Path):
+    log = tmp_path / "app.log"
+    write(log, java_lines(20_000))
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "job 19999 done" in screen_text(app))
+        await pilot.press("g", *"2024-06-01 10:30:00", "enter")
+        await until(pilot, lambda: any("2024-06-01 10:30:00" in t for t in visible(app)))
+        assert "at 2024-06-01 10:30:00" in status(app)
+
+
+async def test_all_is_merged_by_the_lines_own_times(tmp_path: Path):
+    a, b = tmp_path / "a.log", tmp_path / "b.log"
+    write(a, [f"2024-06-01 10:00:{s:02d},000 INFO [m] a: a{s}" for s in range(0, 40, 2)])
+    write(b, [f"2024-06-01 10:00:{s:02d},000 INFO [m] b: b{s}" for s in range(1, 40, 2)])
+    app = LogsApp({"a": a, "b": b})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "b39" in screen_text(app))
+        view = app.screen.query_one(LogView)
+        seconds = [int(line.text[17:19]) for line in view.lines]
+        assert seconds == sorted(seconds) and len(seconds) == 40

@@ -71,15 +71,15 @@ async def test_guided_session_confirm_skip_failure_and_rollback(site):
         assert isinstance(session, SessionScreen)
         await pilot.press("r")  # start: `look` is safe and runs without asking
         await until(pilot, lambda: isinstance(dialog(app), ConfirmDialog))
-        assert app.screen.gate["step_id"] == "change"
+        assert app.screen.view.step_id == "change"
         await pilot.press("y")  # normal risk: one key
         await until(pilot, lambda: isinstance(dialog(app), ConfirmDialog)
-                    and app.screen.gate["step_id"] == "optional")
+                    and app.screen.view.step_id == "optional")
         await pilot.press("s")  # skip, with a reason
         await until(pilot, lambda: isinstance(dialog(app), ReasonDialog))
         await pilot.press(*"not needed this month", "enter")
         await until(pilot, lambda: isinstance(dialog(app), ConfirmDialog)
-                    and app.screen.gate["step_id"] == "wipe")
+                    and app.screen.view.step_id == "wipe")
         confirm = app.screen
         await pilot.press("y")  # a bare key does not confirm a destructive step
         await pilot.pause(0.3)
@@ -146,7 +146,7 @@ async def test_a_blocked_precondition_waits_in_the_console_and_can_be_skipped(si
         await until(pilot, lambda: isinstance(dialog(app), ConfirmDialog))
         await pilot.press("enter")  # normal risk: Run is focused
         await until(pilot, lambda: isinstance(dialog(app), ConfirmDialog)
-                    and app.screen.gate.get("blocked"))
+                    and app.screen.view.blocked)
         shown = str(app.screen.query_one("#requires").render())
         assert "✗ free on" in shown and "needs 900.0T" in shown
         await pilot.press("s")
@@ -287,10 +287,10 @@ manual = true
         session = app.screen
         await pilot.press("r")
         await until(pilot, lambda: isinstance(dialog(app), ChecklistDialog)
-                    and app.screen.gate["step_id"] == "alerts")
+                    and app.screen.view.step_id == "alerts")
         await pilot.press(*"all reviewed with Sam", "enter")  # Enter in the note: done
         await until(pilot, lambda: isinstance(dialog(app), ChecklistDialog)
-                    and app.screen.gate["step_id"] == "certs")
+                    and app.screen.view.step_id == "certs")
         await pilot.click("#not_done")  # without a note it is refused
         await pilot.pause(0.2)
         assert isinstance(dialog(app), ChecklistDialog)
@@ -299,7 +299,7 @@ manual = true
         await until(pilot, lambda: session.run_state == "succeeded")
     assert rows(site.db, "SELECT step_id, state, reason FROM steps ORDER BY position") == [
         ("alerts", "succeeded", "all reviewed with Sam"),
-        ("certs", "skipped", "the vault was down")]
+        ("certs", "not_done", "the vault was down")]  # issue 10 item 14: not done, not skipped
 
 
 async def test_a_normal_gate_shows_the_plan_and_steps_passed_with_warnings_are_flagged(site):
@@ -327,9 +327,9 @@ after = ["tidy"]
         session = app.screen
         await pilot.press("r")
         await until(pilot, lambda: isinstance(dialog(app), ConfirmDialog))
-        gate = app.screen.gate
-        assert gate["risk"] == "normal"
-        assert any("old.tmp" in line for line in gate["plan"]), gate["plan"]
+        gate = app.screen.view
+        assert gate.risk == "normal"
+        assert any("old.tmp" in line for line in gate.plan), gate.plan
         await pilot.press("y")
         await until(pilot, lambda: session.run_state == "succeeded")
         queue = session.query_one(StepQueue)

@@ -128,11 +128,11 @@ def test_error_lines_that_differ_only_in_numbers_group_together_newest_first(tmp
     try:
         groups = feed.refresh()
         assert [(g.pattern, g.count, g.newest) for g in groups] == [
-            ("db: disk full", 1, "2024-06-01 10:03"),
-            ("app: order # failed for …", 2, "2024-06-01 10:02")]
+            ("disk full", 1, "2024-06-01 10:03"),
+            ("order <*> failed for <*>", 2, "2024-06-01 10:02")]
         with log.open("a") as fh:  # followed after the first read: new lines count too
             fh.write("2024-06-01 10:04:00 ERROR app: order 5 failed for 'carol'\n")
-        assert feed.refresh()[0] == groups[1].__class__("app", "app: order # failed for …", 3,
+        assert feed.refresh()[0] == groups[1].__class__("app", "order <*> failed for <*>", 3,
                                                         "2024-06-01 10:04")
     finally:
         feed.close()
@@ -144,7 +144,7 @@ def test_a_traceback_counts_once_by_its_exception_line(tmp_path):
                    "    boom()\nKeyError: 'order'\n")
     feed = ErrorFeed({"app": log})
     try:
-        assert [(g.pattern, g.count) for g in feed.refresh()] == [("KeyError: …", 1)]
+        assert [(g.pattern, g.count) for g in feed.refresh()] == [("KeyError", 1)]
     finally:
         feed.close()
 
@@ -176,9 +176,25 @@ async def test_t_opens_triage_with_the_failing_checks_of_the_run_it_started(sand
         table = screen.query_one(CheckTable)
         assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["health",
                                                                            "recent-errors"]
-        assert calls == [["triage", "--only", "tag:check", "--yes"]]
-        await pilot.press("R")  # the checks again, once the last run has ended
-        await until(pilot, lambda: len(calls) == 2)
+        assert calls == []  # looking is read-only: the last check run is shown, none started
+        await pilot.press("R")  # the operator starts the checks
+        await until(pilot, lambda: calls == [["triage", "--only", "tag:check", "--yes"]])
+
+
+async def test_looking_at_triage_never_writes_a_run(sandbox, monkeypatch):
+    """Opening Triage, leaving and opening it again starts no run: the history stays as it was."""
+    calls = stub_checks(monkeypatch)
+    before = rows(sandbox.store_path, "SELECT id FROM runs ORDER BY id")
+    async with app_for(sandbox).run_test(size=(80, 24)) as pilot:
+        for _ in range(2):
+            await pilot.press("t")
+            await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
+            await settle(pilot.app, polls=3, pilot=pilot)
+            table = pilot.app.screen.query_one(CheckTable)
+            await until(pilot, lambda t=table: "R runs" in str(t.border_subtitle))
+            await pilot.press("h")
+    assert calls == []
+    assert rows(sandbox.store_path, "SELECT id FROM runs ORDER BY id") == before
 
 
 async def test_the_open_incident_survives_leaving_and_reopening_the_console(sandbox, monkeypatch):
@@ -253,6 +269,7 @@ async def test_an_incident_from_open_to_report_records_everything_on_its_timelin
         await pilot.press("t")
         await until(pilot, lambda: isinstance(app.screen, TriageScreen))
         triage = app.screen
+        await pilot.press("R")  # the checks run only when the operator starts them
         await until(pilot, lambda: "passed" in str(triage.query_one(CheckTable).border_subtitle)
                     or "failing" in str(triage.query_one(CheckTable).border_subtitle))
         await pilot.press("o", *"Orders fail", "enter")
@@ -268,7 +285,7 @@ async def test_an_incident_from_open_to_report_records_everything_on_its_timelin
         await until(pilot, lambda: isinstance(app.screen, QuickActionDialog))
         await pilot.press("enter")  # the first quick action: restart the service
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-        assert app.screen.gate["step_id"] == "restart"
+        assert app.screen.view.step_id == "restart"
         await pilot.press("y")  # normal risk: the standard one-key confirmation
         await until(pilot, lambda: isinstance(app.screen, SessionScreen)
                     and app.screen.run_state == "succeeded")

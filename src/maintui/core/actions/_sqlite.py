@@ -72,11 +72,22 @@ def backup_into(src: sqlite3.Connection, dest: Path, progress: Callable[[int, in
         target.close()
 
 
+def _private_file(path: Path) -> None:
+    """An empty file only its owner can read, whatever the umask."""
+    fd = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def backup_file(db: Path, dest: Path, *, compress: bool = False) -> int:
     """Back up `db` to `dest` with the backup API (gzip when asked); returns bytes written."""
     tmp = dest.with_name(dest.name + ".partial")
     raw = tmp.with_suffix(".db") if compress else tmp
     try:
+        for part in {tmp, raw}:  # 0600 before a byte is written: a backup holds the secrets
+            _private_file(part)
         with opened(db, readonly=True) as con:
             backup_into(con, raw)
         if compress:
@@ -94,6 +105,7 @@ def backup_file(db: Path, dest: Path, *, compress: bool = False) -> int:
 
 def plain_copy(backup: Path, dest: Path) -> Path:
     """A .gz backup decompressed to `dest`, a plain one copied; returns dest."""
+    _private_file(dest)  # a copy of the data is as secret as the data; open("wb") keeps the mode
     if backup.suffix in GZIP_SUFFIXES:
         try:
             with gzip.open(backup, "rb") as fin, dest.open("wb") as fout:
@@ -187,6 +199,7 @@ def copy_as_is(db: Path, dest: Path) -> list[Path]:
         src = db.with_name(db.name + suffix)
         if src.is_file():
             made.append(dest.with_name(dest.name + suffix))
+            _private_file(made[-1])
             shutil.copyfile(src, made[-1])
     return made
 

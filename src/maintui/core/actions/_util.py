@@ -17,6 +17,7 @@ from pydantic import field_validator
 
 from maintui.core.actions.base import ActionContext, ActionResult, Finding, Params, worst
 from maintui.core.errors import ActionError
+from maintui.core.files import private_dir
 from maintui.core.units import human_size, parse_duration
 
 FailOn = Literal["warning", "critical", "never"]
@@ -27,7 +28,7 @@ DAY = 86400.0
 class CheckParams(Params):
     """Parameters every check shares: which finding status fails the step."""
 
-    fail_on: FailOn = "critical"
+    fail_on: FailOn = "critical"  # the finding status that fails the step (never: report only)
 
 
 def verdict(findings: list[Finding], fail_on: str = "critical", **kw: Any) -> ActionResult:
@@ -140,10 +141,17 @@ def newest(folder: Path, pattern: str) -> Path | None:
     return next(iter(newest_first(folder, pattern)), None)
 
 
+def not_an_option(path: Path | str) -> str:
+    """A path as a program's argument: one starting with `-` (always relative) gets `./`, so
+    the program reads the same file instead of an option."""
+    text = str(path)
+    return f"./{text}" if text.startswith("-") else text
+
+
 def require_dir(path: Path, what: str) -> Path:
     """Create `path` (a folder we will write to) or raise an ActionError that says why not."""
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        private_dir(path)  # what maintui makes (backups, trash, reports) is 0700
     except (FileExistsError, NotADirectoryError):
         raise ActionError(f"{what} {path}: a file is in the way of this folder; "
                           "point the parameter at a folder") from None
@@ -160,10 +168,12 @@ def fresh_dir(parent: Path, name: str) -> Path:
     """A new, empty folder `parent/name` (or `name-2`, `name-3`, …): never one that exists."""
     for n in itertools.count(1):
         path = parent / (name if n == 1 else f"{name}-{n}")
+        private_dir(parent)
         try:
-            path.mkdir(parents=True)
+            path.mkdir(mode=0o700)
         except FileExistsError:
             continue
+        os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask, which may widen nothing
         return path
     raise AssertionError("unreachable")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,8 @@ class PlaybookParams(Params):
     hosts: str = "all"  # an inventory pattern; `maintui run --limit` narrows it
     vars: dict[str, Any] = {}  # extra vars (-e)
     serial: int | str | None = None  # batch size: a count or "25%"
-    max_fail_percentage: float | None = Field(default=None, ge=0, le=100)
+    max_fail_percentage: float | None = Field(
+        default=None, ge=0, le=100, description="share of failed hosts (0-100) that stops the play")
     check: bool = False  # Ansible's check mode with --diff: reports, changes nothing
 
     @field_validator("serial")
@@ -65,10 +68,24 @@ class AnsiblePlaybook(Action):
                                  say=ctx.log, cancelled=ctx.cancelled.is_set)
 
     def plan(self, ctx: ActionContext) -> list[str]:
+        """The playbook in Ansible's check mode (with --diff): what each host would change.
+        Nothing changes on the hosts, and ansible-runner's files go to a temporary folder."""
         p: PlaybookParams = ctx.params
-        return [f"run playbook {p.playbook} on hosts {p.hosts}"
-                + (f" in batches of {p.serial}" if p.serial else "")
-                + (" (check mode: changes nothing)" if p.check else "")]
+        head = (f"run playbook {p.playbook} on hosts {p.hosts}"
+                + (f" in batches of {p.serial}" if p.serial else ""))
+        lines: list[str] = []
+        job = self._job(ctx)
+        with tempfile.TemporaryDirectory(prefix="maintui-check-") as tmp:
+            job.settings = dataclasses.replace(job.settings, private_data_dir=Path(tmp))
+            job.store, job.say = None, lines.append
+            playbook = self._playbook(ctx)
+            outcome = job.run(job.hosts(p.hosts), lambda hosts, ident: Play(
+                hosts=hosts, ident=ident, playbook=playbook, extravars=p.vars, check=True),
+                phase="check")
+        states = [f"{r.host}: would be {r.state}" for r in outcome.results.values()]
+        diffs = [line for line in lines if not line.split("] ", 1)[-1].startswith(
+            ("ok:", "changed:", "skipped:", "failed:", "unreachable:"))]
+        return [head + " (check mode says:)", *states, *diffs]
 
     def run(self, ctx: ActionContext) -> ActionResult:
         p: PlaybookParams = ctx.params

@@ -104,12 +104,12 @@ def none_older(skipped: list[dict[str, str]]) -> str:
 
 
 class VerifyParams(CheckParams):
-    dir: Path
-    pattern: str = "*"
+    dir: Path  # the backups folder
+    pattern: str = "*"  # glob of backup file names in dir
     max_age_hours: float = 26  # older is a warning
     critical_age_hours: float | None = None  # older is critical; default twice max_age_hours
-    integrity: bool = True
-    min_bytes: int = 1
+    integrity: bool = True  # also run SQLite's integrity check on the newest
+    min_bytes: int = 1  # a smaller backup is critical
 
 
 @register
@@ -143,8 +143,8 @@ class BackupsVerify(Action):
 
 
 class RestoreTestParams(CheckParams):
-    dir: Path
-    pattern: str = "*"
+    dir: Path  # the backups folder
+    pattern: str = "*"  # glob of backup file names in dir
     backup: Path | None = None  # default: the newest in dir
     expect_tables: list[str] = []  # each must exist in the restored copy
 

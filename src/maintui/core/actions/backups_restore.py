@@ -34,9 +34,9 @@ from maintui.core.errors import ActionError
 
 
 class RestoreParams(Params):
-    db: Path
-    dir: Path
-    pattern: str = "*"
+    db: Path  # the database the backup replaces
+    dir: Path  # the backups folder
+    pattern: str = "*"  # glob of backup file names in dir
     backup: Path | None = None  # default: the last verified restore, else refused
     require_verified: bool = True  # only restore a backup a restore test passed
 

@@ -16,10 +16,10 @@ from maintui.core.actions.base import Action, ActionContext, ActionResult, Findi
 class ForecastParams(CheckParams):
     metric: str  # "disk:/mount" (used bytes) or "file:/path" (file size)
     capacity_bytes: float | None = None  # default: the mount's size (file: size + free space)
-    history_days: float = 90
-    horizons: list[int] = [30, 60, 90]
+    history_days: float = 90  # samples this many days back make the trend
+    horizons: list[int] = [30, 60, 90]  # days ahead the forecast reports
     warning_days: float = 90  # full sooner than this is a warning
-    critical_days: float = 30
+    critical_days: float = 30  # full sooner than this is critical
     min_span_days: float = 1  # a trend over minutes is noise: need samples this far apart
 
     @field_validator("metric")

@@ -16,10 +16,10 @@ from maintui.core.actions.base import Action, ActionContext, ActionResult, Findi
 
 
 class CertParams(CheckParams):
-    file: Path | None = None
+    file: Path | None = None  # a PEM certificate file (or give host)
     host: str | None = None  # host:port (default port 443)
-    warning_days: float = 30
-    critical_days: float = 7
+    warning_days: float = 30  # expiring sooner is a warning
+    critical_days: float = 7  # expiring sooner is critical
     timeout: float = 10  # seconds, for the connect and for the TLS handshake each
 
     @field_validator("host")

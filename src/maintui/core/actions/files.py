@@ -20,22 +20,24 @@ from maintui.core.actions._util import (
     stamp,
 )
 from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
+from maintui.core.actions.live import LiveState
 from maintui.core.errors import ActionError
+from maintui.core.files import private_dir, write_private
 
 
 class CleanupParams(Params):
-    dir: Path
-    trash: Path
-    patterns: list[str] = ["*"]
-    older_than_days: float = 7
-    recursive: bool = True
+    dir: Path  # the folder cleaned
+    trash: Path  # removed files are moved here (undo puts them back)
+    patterns: list[str] = ["*"]  # globs of the files removed
+    older_than_days: float = 7  # only files not modified for this many days
+    recursive: bool = True  # also in sub-folders
 
 
 def _move(src: Path, dest: Path) -> None:
     """Move one file; never onto an existing path (a rename would silently replace it)."""
     if dest.exists() or dest.is_symlink():
         raise ActionError(f"{dest} exists; refusing to replace it with {src}")
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(dest.parent)
     shutil.move(str(src), str(dest))  # rename when on one file system, copy+delete otherwise
 
 
@@ -44,6 +46,29 @@ def _batch(trash: Path, ctx: ActionContext) -> Path:
     require_dir(trash, "trash folder")
     step = re.sub(r"[^A-Za-z0-9_.-]+", "_", ctx.step_id) or "step"
     return fresh_dir(trash, f"{stamp(ctx.clock())}-run{ctx.run_id}-{step}")
+
+
+def _special(folder: Path, patterns: list[str], recursive: bool) -> list[Path]:
+    """Sockets and pipes matching the patterns: never moved, but said to be skipped."""
+    import fnmatch
+    import stat
+
+    walker = folder.rglob("*") if recursive else folder.glob("*")
+    out = []
+    for path in sorted(walker):
+        with contextlib.suppress(OSError):
+            mode = path.lstat().st_mode
+            if (stat.S_ISSOCK(mode) or stat.S_ISFIFO(mode)) and any(
+                    fnmatch.fnmatch(path.name, pat) for pat in patterns or ["*"]):
+                out.append(path)
+    return out
+
+
+def _skipped_finding(folder: Path, skipped: list[dict[str, str]]) -> list[Finding]:
+    if not skipped:
+        return []
+    return [Finding("ok", f"{folder}: left {len(skipped)} live files alone (open, locked, "
+                    "journals, sockets, databases in use)", {"skipped": skipped})]
 
 
 def _prune(folder: Path) -> None:
@@ -60,29 +85,39 @@ class FilesCleanup(Action):
     Params = CleanupParams
     default_risk = "normal"
 
-    def _victims(self, ctx: ActionContext) -> list[Path]:
+    def _victims(self, ctx: ActionContext) -> tuple[list[Path], list[dict[str, str]]]:
+        """The old files to move, and the live ones skipped (with why)."""
         p: CleanupParams = ctx.params
         if not p.dir.is_dir():
             raise ActionError(f"{p.dir}: folder not found; check the path in config.toml")
         files = matching_files(p.dir, p.patterns, recursive=p.recursive)
         trash = p.trash.resolve()
         # never sweep the trash into itself when it lives inside the cleaned folder
-        return [f for f in older_than(files, p.older_than_days, ctx.clock())
-                if trash not in f.resolve().parents]
+        old = [f for f in older_than(files, p.older_than_days, ctx.clock())
+               if trash not in f.resolve().parents]
+        live = LiveState([ctx.config.store_path] if ctx.config is not None else [])
+        sockets = _special(p.dir, p.patterns, p.recursive)
+        victims, skipped = live.split(old)
+        return victims, skipped + live.split(sockets)[1]
 
     def plan(self, ctx: ActionContext) -> list[str]:
         p: CleanupParams = ctx.params
-        victims = self._victims(ctx)
+        victims, skipped = self._victims(ctx)
         total = sum(f.stat().st_size for f in victims)
         return [f"move {len(victims)} files ({human(total)}) older than {p.older_than_days:g} "
-                f"days from {p.dir} to {p.trash}"] + [f"  {f.relative_to(p.dir)}" for f in victims]
+                f"days from {p.dir} to {p.trash}"] + [f"  {f.relative_to(p.dir)}" for f in victims
+                ] + [f"  skip {s['path']}: {s['why']}" for s in skipped]
 
     def run(self, ctx: ActionContext) -> ActionResult:
         p: CleanupParams = ctx.params
-        victims = self._victims(ctx)
+        victims, skipped = self._victims(ctx)
+        for s in skipped:
+            ctx.log(f"skipped {s['path']}: {s['why']}")
+        said = _skipped_finding(p.dir, skipped)
         if not victims:
             return ActionResult(findings=[Finding("ok", f"{p.dir}: nothing older than "
-                                                  f"{p.older_than_days:g} days", {"moved": 0})])
+                                                  f"{p.older_than_days:g} days", {"moved": 0}),
+                                          *said])
         batch = _batch(p.trash, ctx)
         manifest = batch / "manifest.json"
         moved: list[dict[str, Any]] = []
@@ -101,16 +136,16 @@ class FilesCleanup(Action):
         except OSError as exc:
             failure = f"cannot move {f} into {batch}: {exc}; check permissions"
         finally:  # the manifest says what moved even when a move failed half way
-            manifest.write_text(json.dumps(moved, indent=1))
+            write_private(manifest, json.dumps(moved, indent=1))
         undo = {"manifest": str(manifest)}
         if failure:  # the files already moved stay listed: this step's own undo brings them back
             return ActionResult(ok=False, message=failure, undo=undo, findings=[Finding(
                 "critical", f"{p.dir}: {failure}; {len(moved)} files were moved before it",
-                {"moved": len(moved), "bytes": total, "trash": str(batch)})])
+                {"moved": len(moved), "bytes": total, "trash": str(batch)}), *said])
         ctx.log(f"moved {len(moved)} files ({human(total)}) to {batch}")
         return ActionResult(findings=[Finding(
             "ok", f"{p.dir}: moved {len(moved)} files ({human(total)}) to the trash",
-            {"moved": len(moved), "bytes": total, "trash": str(batch)})], undo=undo)
+            {"moved": len(moved), "bytes": total, "trash": str(batch)}), *said], undo=undo)
 
     def undo(self, ctx: ActionContext, data: dict[str, Any]) -> ActionResult:
         manifest = Path(data["manifest"])

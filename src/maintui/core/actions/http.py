@@ -17,7 +17,7 @@ SCHEMES = ("http://", "https://", "file://")  # file:// lets a site check a stat
 
 
 class HttpParams(CheckParams):
-    url: str
+    url: str  # the address checked: http://, https:// or file://
     timeout: float = 5.0  # seconds, or a duration such as "5s"
     expect_status: list[int] = []  # empty: any 2xx
     contains: str | None = None  # the body must contain this text

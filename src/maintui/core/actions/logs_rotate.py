@@ -36,12 +36,12 @@ from maintui.core.errors import ActionError
 class RotateParams(Params):
     dir: Path  # the log folder
     patterns: list[str] = ["*.log.*", "*.log-*"]  # rotated files; the live *.log is never touched
-    compress_after_days: float = 1
+    compress_after_days: float = 1  # rotated files older than this are gzipped
     delete_after_days: float = 30  # archives (.gz) older than this are deleted
     keep: int | None = Field(None, ge=1)  # and past the newest N archives of each log
     # move compressed files here (default: beside the log); a relative path is inside `dir`,
     # as logrotate's olddir is, never in whatever folder maintui was started from
-    archive_dir: Path | None = None
+    archive_dir: Path | None = None  # compressed files go here (default: beside the log)
 
     @property
     def archives(self) -> Path | None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import json
-import os
 import time
 from pathlib import Path
 from typing import Any, Literal
@@ -13,37 +11,8 @@ from maintui.core.actions import register
 from maintui.core.actions._util import iso, state_dir
 from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
 from maintui.core.errors import ActionError
-from maintui.core.site.paths import MAINTENANCE_FILE, maintenance_file
+from maintui.core.site.maintenance import FILE, read_maintenance, write_maintenance
 from maintui.core.units import parse_duration
-
-FILE = MAINTENANCE_FILE
-OFF: dict[str, Any] = {"on": False}
-
-
-def read_maintenance(state_dir: Path) -> dict[str, Any]:
-    """The site's maintenance state ({"on": False} when never set); never raises on bad files."""
-    path = maintenance_file(state_dir)
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        return dict(OFF)
-    except (OSError, ValueError) as exc:
-        return {**OFF, "error": f"{path}: unreadable ({exc})"}
-    return data if isinstance(data, dict) and "on" in data else {**OFF, "error": f"{path}: not a state"}
-
-
-def write_maintenance(state_dir: Path, state: dict[str, Any]) -> Path:
-    """Replace the state atomically, so a reader never sees half a file."""
-    folder = Path(state_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{FILE}.{os.getpid()}"
-        tmp.write_text(json.dumps(state, indent=1, sort_keys=True))
-        os.replace(tmp, folder / FILE)
-    except OSError as exc:
-        raise ActionError(f"cannot write {folder / FILE}: {exc}; check the state folder "
-                          "([store] path) is writable") from None
-    return folder / FILE
 
 
 def when(text: str, now: float) -> float:
@@ -73,8 +42,8 @@ def _flag(path: Path | None, on: bool, message: str) -> None:
 
 
 class ModeParams(Params):
-    state: Literal["on", "off", "status"]
-    message: str = "Scheduled maintenance in progress"
+    state: Literal["on", "off", "status"]  # turn maintenance mode on or off, or report it
+    message: str = "Scheduled maintenance in progress"  # shown to users
     until: str | None = None  # 'now', '+2h' or a local time
     flag_file: Path | None = None  # also create/remove this file for the application
     state_dir: Path | None = None  # default: the site's state folder
@@ -145,12 +114,12 @@ def _status(state: dict[str, Any]) -> Finding:
 
 class NoticeParams(Params):
     start: str  # 'now', '+30m' or a local time
-    end: str
+    end: str  # '+2h' or a local time
     impact: str = "none"  # e.g. none / low / medium / high, or a sentence
-    services: list[str] = []
-    message: str = ""
+    services: list[str] = []  # the services affected
+    message: str = ""  # free text for users
     file: Path | None = None  # also write the notice as text here (e.g. for a status page)
-    state_dir: Path | None = None
+    state_dir: Path | None = None  # where the notice goes (default: the state folder)
 
 
 @register

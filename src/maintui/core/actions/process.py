@@ -19,7 +19,7 @@ CPU_WINDOW = 0.3  # seconds between the two CPU readings of each process
 class ProcessParams(CheckParams):
     name: str | None = None  # process name, or the script a interpreter runs (python app.py)
     pattern: str | None = None  # regular expression searched in the full command line
-    min_count: int = 1
+    min_count: int = 1  # fewer matching processes is critical
 
     @model_validator(mode="after")
     def _one(self) -> ProcessParams:

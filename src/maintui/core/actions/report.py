@@ -9,6 +9,7 @@ from maintui.core.actions import register
 from maintui.core.actions._util import require_dir, stamp
 from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
 from maintui.core.errors import ActionError
+from maintui.core.files import atomic_path
 
 
 class ReportParams(Params):
@@ -40,9 +41,8 @@ class ReportWrite(Action):
         target = self._target(ctx)
         require_dir(target.parent, "reports folder")
         text = ctx.render_report()
-        tmp = target.with_name(target.name + ".partial")
-        tmp.write_text(text)
-        tmp.replace(target)
+        with atomic_path(target) as tmp:  # 0600; removed if the write fails
+            tmp.write_text(text)
         ctx.log(f"report written: {target}")
         return ActionResult(findings=[Finding("ok", f"report written: {target.name}",
                                               {"path": str(target), "bytes": len(text.encode())})])

@@ -14,7 +14,7 @@ from maintui.core.site.config import DEFAULT_THRESHOLDS
 
 class ResourcesParams(CheckParams):
     # per gauge overrides, e.g. {disk = {warning = 70, critical = 85}}; default: config
-    thresholds: dict[str, dict[str, float]] = {}
+    thresholds: dict[str, dict[str, float]] = {}  # per gauge, over [thresholds]
     mounts: list[str] = []  # empty: every real mount the probe sees
     record_samples: bool = True  # feed capacity forecasts
 

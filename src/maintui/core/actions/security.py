@@ -11,7 +11,13 @@ import subprocess
 from pathlib import Path
 
 from maintui.core.actions import register
-from maintui.core.actions._util import CheckParams, check_cancel, sha256_file, verdict
+from maintui.core.actions._util import (
+    CheckParams,
+    check_cancel,
+    not_an_option,
+    sha256_file,
+    verdict,
+)
 from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding
 from maintui.core.errors import ActionError
 
@@ -21,10 +27,10 @@ SHOWN = 20  # paths listed in a finding's summary details
 
 
 class PermissionsParams(CheckParams):
-    path: Path
+    path: Path  # the folder or file checked
     owner: str | None = None  # files not owned by this user are reported
     ignore: list[str] = []  # globs (relative paths) to skip
-    max_files: int = 200_000
+    max_files: int = 200_000  # stop after this many files
 
 
 @register
@@ -79,7 +85,7 @@ def _uid(user: str) -> int:
 
 
 class EnvSecretsParams(CheckParams):
-    patterns: list[str] = SECRET_NAMES
+    patterns: list[str] = SECRET_NAMES  # variable names that look secret (globs)
     env_file: Path | None = None  # also list the names in a .env file (values never read out)
 
 
@@ -115,7 +121,7 @@ def _secretish(name: str, patterns: list[str]) -> bool:
 
 class PipAuditParams(CheckParams):
     requirements: Path | None = None  # default: the environment pip-audit runs in
-    timeout: float = 300
+    timeout: float = 300  # seconds pip-audit may take
 
 
 @register
@@ -133,7 +139,7 @@ class SecurityPipAudit(Action):
                                   "(install it with `pipx install pip-audit`)", p)
         argv = [exe, "-f", "json", "--progress-spinner", "off"]
         if p.requirements:
-            argv += ["-r", str(p.requirements)]
+            argv += ["-r", not_an_option(p.requirements)]
         ctx.log("$ " + " ".join(argv))
         try:
             done = subprocess.run(argv, capture_output=True, text=True, timeout=p.timeout,

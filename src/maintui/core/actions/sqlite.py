@@ -32,9 +32,9 @@ from maintui.core.errors import ActionError
 
 
 class BackupParams(Params):
-    db: Path
-    dest: Path
-    gzip: bool = False
+    db: Path  # the SQLite database file
+    dest: Path  # the folder the copy is written to
+    gzip: bool = False  # compress the copy (.db.gz)
     prefix: str | None = None  # file name prefix; default: the database's stem
 
 
@@ -90,9 +90,9 @@ class SqliteBackup(Action):
 
 
 class IntegrityParams(CheckParams):
-    db: Path
+    db: Path  # the SQLite database file
     quick: bool = False  # quick_check: faster, skips index consistency
-    max_errors: int = 100
+    max_errors: int = 100  # problems listed at most
 
 
 @register
@@ -122,10 +122,10 @@ class SqliteIntegrity(Action):
 
 
 class StatsParams(CheckParams):
-    db: Path
+    db: Path  # the SQLite database file
     tables: list[str] = []  # empty: every table
     warning_bytes: int | None = None  # file size thresholds (optional)
-    critical_bytes: int | None = None
+    critical_bytes: int | None = None  # file size that is critical
 
     _names = ident_validator("tables")
 
@@ -158,13 +158,13 @@ class SqliteStats(Action):
 
 
 class CountParams(CheckParams):
-    db: Path
-    table: str
+    db: Path  # the SQLite database file
+    table: str  # the table counted
     column: str  # timestamp column: ISO text or unix epoch seconds
-    hours: float = 24
+    hours: float = 24  # rows newer than this many hours are counted
     match: dict[str, str | int | float] = {}  # column = value filters, all must hold
-    warning: int = 1
-    critical: int = 10
+    warning: int = 1  # count that is a warning
+    critical: int = 10  # count that is critical
 
     _names = ident_validator("table", "column", "match")
 

@@ -42,8 +42,8 @@ SQL = {"analyze": "ANALYZE", "vacuum": "VACUUM", "reindex": "REINDEX", "optimize
 
 
 class OptimizeParams(Params):
-    db: Path
-    operations: list[Operation] = ["analyze", "vacuum", "optimize"]
+    db: Path  # the SQLite database file
+    operations: list[Operation] = ["analyze", "vacuum", "optimize"]  # run in this order
 
 
 def _temp_dir() -> Path:
@@ -107,11 +107,11 @@ class SqliteOptimize(Action):
 
 
 class RetentionParams(Params):
-    db: Path
-    table: str
-    column: str
-    days: float
-    format: Literal["auto", "iso", "epoch", "epoch_ms"] = "auto"
+    db: Path  # the SQLite database file
+    table: str  # the table rows are deleted from
+    column: str  # the timestamp column
+    days: float  # rows older than this many days are deleted
+    format: Literal["auto", "iso", "epoch", "epoch_ms"] = "auto"  # how column holds time
     batch: int = 5000  # rows per transaction: keeps the write lock short for the application
 
     _names = ident_validator("table", "column")

@@ -30,7 +30,7 @@ class UpdateParams(Params):
     checksum: Path | None = None  # default: <archive>.sha256 ("HEX  name" or just HEX)
     db: Path | None = None  # also back up this database (backup API) before applying
     verify: str | list[str] | None = None  # run in target after applying; failure rolls back
-    verify_timeout: float = 60
+    verify_timeout: float = 60  # seconds verify may take
 
 
 def expected_digest(p: UpdateParams) -> str:

@@ -15,6 +15,7 @@ from maintui.core.fleet.settings import FleetSettings
 from maintui.core.store.hosts import HostLog
 
 PlayShape = Callable[[list[str], str], Play]  # (hosts, ident) -> the play
+Admit = Callable[[int, list[str]], bool]  # (batch number, its hosts) -> go on
 
 
 @dataclass
@@ -43,8 +44,11 @@ class FleetJob:
         return self.inventory.match(pattern, self.settings.limit)
 
     def run(self, hosts: list[str], shape: PlayShape, *, serial: Serial = None,
-            max_fail_percentage: float | None = None, phase: str = "run") -> RolloutOutcome:
-        """The step on `hosts`, batch by batch; each host's rows written as events come."""
+            max_fail_percentage: float | None = None, phase: str = "run",
+            admit: Admit | None = None) -> RolloutOutcome:
+        """The step on `hosts`, batch by batch; each host's rows written as events come.
+        `admit(batch number, hosts)` is asked before every batch after the first (the
+        first was admitted with the step): a gate per batch for risky steps."""
         writer = HostLog(self.store, self.run_id, self.step_id, phase) if self.store else None
         stamp = f"{self.run_id}-{self.step_id}-{phase}-{int(time.time() * 1000)}"
 
@@ -64,7 +68,9 @@ class FleetJob:
         try:
             if not hosts:
                 return RolloutOutcome(stopped="no host matches")
-            return roll_out(batches(hosts, serial), make, play, max_fail_percentage)
+            gate = admit or (lambda n, batch: True)
+            return roll_out(batches(hosts, serial), make, play, max_fail_percentage,
+                            lambda n, batch: n == 1 or gate(n, batch))
         finally:
             if writer:
                 writer.close()
@@ -86,7 +92,7 @@ class FleetJob:
 
 def verdict(label: str, outcome: RolloutOutcome) -> tuple[bool, str]:
     """(every host fine, a one-line message naming the failed hosts and why it stopped)."""
-    text = summary(label, outcome.results)
+    text = summary(label, (r.state for r in outcome.results.values()))
     failed = outcome.failed_hosts
     if failed:
         text += " — failed: " + ", ".join(failed)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -69,7 +72,29 @@ def result_lines(res: dict[str, Any]) -> list[str]:
     out += [str(x) for x in res.get("stderr_lines") or []]
     if res.get("msg") and not out:
         out.append(str(res["msg"]))
+    diffs = res.get("diff")
+    for diff in diffs if isinstance(diffs, list) else [diffs] if isinstance(diffs, dict) else []:
+        out += diff_lines(diff)
     return out
+
+
+def diff_lines(diff: dict[str, Any]) -> list[str]:
+    """A module's `--diff` (before/after texts) as unified diff lines; [] when it has none."""
+    before, after = diff.get("before"), diff.get("after")
+    if not isinstance(before, str) or not isinstance(after, str) or before == after:
+        return [str(diff["prepared"])] if diff.get("prepared") else []
+    return [line.rstrip("\n") for line in difflib.unified_diff(
+        before.splitlines(True), after.splitlines(True),
+        str(diff.get("before_header", "before")), str(diff.get("after_header", "after")))]
+
+
+def _created(event: dict[str, Any], default: float) -> float:
+    """When Ansible emitted the event (its callback's clock), so latency can be measured."""
+    try:
+        stamp = datetime.fromisoformat(str(event["created"]))
+    except (KeyError, ValueError):
+        return default
+    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).timestamp()
 
 
 class HostTally:
@@ -104,7 +129,7 @@ class HostTally:
             if state.bad:
                 result.message = str(res.get("msg", ""))[:500]
         return HostEvent(host, kind, str(data.get("task", "")), state, changed, lines,
-                         result.ended)
+                         _created(event, result.ended))
 
     def finish(self) -> dict[str, HostResult]:
         """Close the play: a host still `running` (a play cut short) counts as failed."""
@@ -116,12 +141,9 @@ class HostTally:
         return self.hosts
 
 
-def counts(results: dict[str, HostResult]) -> Counter[str]:
-    return Counter(str(r.state) for r in results.values())
-
-
-def summary(label: str, results: dict[str, HostResult]) -> str:
-    """`web: 7 ok · 1 failed · 1 unreachable`, states in a fixed order."""
-    tally = counts(results)
+def summary(label: str, states: Iterable[str]) -> str:
+    """`web: 7 ok · 1 failed · 1 unreachable`, states in a fixed order (the console's sub-row
+    and the step's reason read the same words)."""
+    tally = Counter(str(s) for s in states)
     parts = [f"{tally[s]} {s}" for s in HostState if tally[str(s)]]
     return f"{label}: " + (" · ".join(parts) if parts else "no hosts")

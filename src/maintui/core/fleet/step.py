@@ -41,16 +41,29 @@ def _shape(step: Step, command: str, env: dict[str, str]):
     return shape
 
 
+def _batch_gate(ctx: Any, step: Step, loop: asyncio.AbstractEventLoop):
+    """The gate per batch, when the runner offers one: `ctx.admit_batch(step, n, hosts)`, a
+    coroutine answering True to go on. Asked from the play's thread on the runner's loop."""
+    ask = getattr(ctx, "admit_batch", None)
+    if ask is None or not step.needs_confirm:
+        return None
+
+    def admit(number: int, hosts: list[str]) -> bool:
+        return bool(asyncio.run_coroutine_threadsafe(ask(step, number, hosts), loop).result())
+    return admit
+
+
 async def run_on_hosts(ctx: Any, step: Step, command: str) -> tuple[StepState, str]:
     """Run a shell step's command on its hosts; (state, message naming failed hosts)."""
     loop = asyncio.get_running_loop()
     env = _environment(ctx, step)
+    admit = _batch_gate(ctx, step, loop)
 
     def work() -> tuple[StepState, str]:
         job = _job(ctx, step, loop)
         hosts = job.hosts(step.hosts or "")
         outcome = job.run(hosts, _shape(step, command, env), serial=step.serial,
-                          max_fail_percentage=step.max_fail_percentage)
+                          max_fail_percentage=step.max_fail_percentage, admit=admit)
         ok, message = verdict(step.hosts or "", outcome)
         if outcome.stopped == "cancelled":
             return StepState.CANCELLED, message
@@ -82,3 +95,27 @@ async def rollback_on_hosts(ctx: Any, step: Step, command: str) -> tuple[bool, s
         return await asyncio.to_thread(work)
     except Exception as exc:
         return False, f"rollback failed: {type(exc).__name__}: {exc}"
+
+
+def plan_hosts(config: Any, step: Step) -> list[str]:
+    """The dry run's lines for a step on hosts: which hosts, in which batches (reads only).
+    A shell command is not run in check mode: Ansible's shell module would only skip it."""
+    from maintui.core.fleet.inventory import Inventory
+    from maintui.core.fleet.rollout import batches
+
+    try:
+        settings = FleetSettings.from_config(config)
+        hosts = Inventory.load(settings.inventory).match(step.hosts or "", settings.limit)
+    except Exception as exc:  # shown in the plan: the run itself would fail the same way
+        return [f"(hosts unavailable: {exc})"]
+    if not hosts:
+        return [f"no host matches {step.hosts!r}" + (f" with --limit {settings.limit}"
+                                                     if settings.limit else "")]
+    groups = batches(hosts, step.serial)
+    lines = [f"on {len(hosts)} host(s) of {step.hosts!r}: {', '.join(hosts)}"]
+    if len(groups) > 1:
+        lines.append(f"in {len(groups)} batches: "
+                     + " | ".join(", ".join(g) for g in groups)
+                     + (f"; stop when more than {step.max_fail_percentage:g}% of a batch fails"
+                        if step.max_fail_percentage is not None else ""))
+    return lines

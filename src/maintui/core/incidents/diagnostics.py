@@ -8,15 +8,18 @@ taken in the middle of an incident never fails because one source is broken.
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from maintui.core.logs import formats
+from maintui.core.logs.format import Format
+from maintui.core.logs.levels import Level
+from maintui.core.logs.records import level_of_record, records
 from maintui.core.masking import Masker
 from maintui.core.probes.base import Probe, Proc
 from maintui.core.site.config import SiteConfig
@@ -28,7 +31,6 @@ LINES_KEPT = 20               # error lines kept per log (and dmesg lines)
 LINE_CHARS = 400              # one huge line must not bloat the run log
 COMMAND_TIMEOUT = 1.0         # dmesg/journalctl: the whole snapshot must stay under 2 s
 CPU_WINDOW = 0.25             # per-process CPU% needs two readings this far apart
-ERROR_LINE = re.compile(r"\b(ERROR|CRITICAL|FATAL|EMERG|ALERT)\b|Traceback \(most recent")
 COMMANDS = {"dmesg": ["dmesg"], "journal": ["journalctl", "-n", "50", "--no-pager", "-p", "err"]}
 
 Section = dict[str, Any]
@@ -47,8 +49,10 @@ def _guarded(fn: Callable[[], Section]) -> Section:
 
 # -- sources ---------------------------------------------------------------------------------
 
-def tail_errors(path: Path, mask: Callable[[str], str] = str) -> Section:
-    """Error lines among the last TAIL_BYTES of a log (bounded: a 1 GB log costs the same)."""
+def tail_errors(path: Path, mask: Callable[[str], str] = str,
+                extra: Sequence[Format] = ()) -> Section:
+    """Error records among the last TAIL_BYTES of a log (bounded: a 1 GB log costs the same);
+    each is its first line. `extra`: the site's own log formats."""
     try:
         with path.open("rb") as fh:
             size = fh.seek(0, os.SEEK_END)
@@ -59,7 +63,10 @@ def tail_errors(path: Path, mask: Callable[[str], str] = str) -> Section:
     lines = chunk.decode("utf-8", "replace").splitlines()
     if size > TAIL_BYTES:
         lines = lines[1:]  # the first line was cut by the seek
-    hits = [mask(ln[:LINE_CHARS]) for ln in lines if ERROR_LINE.search(ln)]
+    # The log's own format says which lines are errors; a traceback is one error, its head's.
+    fmt = formats.detect(lines[:200], extra=extra)
+    hits = [mask(r.lines[0][:LINE_CHARS]) for r in records(lines, fmt)
+            if level_of_record(r) >= Level.ERROR]
     return {"path": str(path), "available": True, "count": len(hits),
             "lines": hits[-LINES_KEPT:]}
 
@@ -199,7 +206,7 @@ def snapshot(config: SiteConfig, probe: Probe | None = None) -> dict[str, Any]:
     commands = start_commands()
     snap: dict[str, Any] = {
         "taken": time.time(), "host": socket.gethostname(),
-        "logs": {name: _guarded(lambda p=path: tail_errors(p, mask))
+        "logs": {name: _guarded(lambda p=path: tail_errors(p, mask, config.log_formats))
                  for name, path in config.logs.items()},
         "listeners": _guarded(listeners)}
     snap["resources"] = _guarded(lambda: _resources(probe))

@@ -27,6 +27,12 @@ MAX_BYTES = 256 * 1024  # text kept per record, whichever cap comes first
 _STACK = re.compile(r"\s*(?:Traceback \(most recent call last\)|at [\w$.<>/]+[.(]|Caused by: |"
                     r"\.\.\. \d+ more|File \"[^\"]+\", line \d+|goroutine \d+ \[)")
 
+# What a record's tail looks like; any other line that is not a head is one the format missed.
+TAIL = re.compile(r"\s|Traceback |During handling|The above exception|Caused by: |Suppressed: |"
+                   r"\.\.\. \d+ |at [\w$.<>/]+[.(]|[A-Za-z_][\w.]*(?:Error|Exception|Exit|"
+                   r"Interrupt|Warning|Fault)\b|\[stacktrace\]|#\d+ |[}\])]|goroutine \d+ |"
+                   r"[\w.@-]+(?:/[\w.@-]+)+\.\S+$")  # a Go frame: module/path.Func(...)
+
 
 @dataclass(slots=True)
 class Record:
@@ -61,11 +67,12 @@ class Grouper:
     before any head starts a record of its own.
     """
 
-    __slots__ = ("fmt", "current", "_next_at", "_tracebacks")
+    __slots__ = ("fmt", "current", "unread", "_next_at", "_tracebacks")
 
     def __init__(self, fmt: Format) -> None:
         self.fmt = fmt
         self.current: Record | None = None
+        self.unread = 0  # lines the format could not read that do not look like a record's tail
         self._next_at = 0
         self._tracebacks = LevelTracker()  # a Python traceback's last line is not indented
 
@@ -82,6 +89,8 @@ class Grouper:
             done, self.current = self.current, _open(where, parsed, text)
             self.current.stack = bool(_STACK.match(parsed.message))
             return done
+        if text.strip() and not TAIL.match(text):
+            self.unread += 1
         if self.current is None:  # a file that starts mid-record: keep the orphan lines
             self.current = _open(where, Parsed(None, None, text, False), text)
             self.current.stack = traced or bool(_STACK.match(text))

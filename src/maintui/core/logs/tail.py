@@ -26,8 +26,10 @@ from operator import add
 from pathlib import Path
 
 from maintui.core.ansi import clean
+from maintui.core.logs.format import Format
 from maintui.core.logs.index import CHUNK_SIZE, MAX_CHUNKS, NewlineIndex
 from maintui.core.logs.levels import LevelTracker
+from maintui.core.logs.recordlevels import RecordLevels
 from maintui.core.logs.types import EventKind, Line, LogEvent, LogState, LogUpdate
 
 __all__ = ["EventKind", "Line", "LogEvent", "LogFile", "LogState", "LogUpdate"]
@@ -42,6 +44,10 @@ _CONTEXT = 8  # extra lines read before a window so a traceback's level is known
 # A chunk needs cleaning only if it holds controls (C0 but TAB/LF, DEL) or UTF-8 C1 codes.
 _CONTROLS = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
+NUL_SIGN = "\u2400"  # ␀: how a NUL byte is shown
+# The last bytes read are checked before reading on: a file truncated and written past the
+# old end again (logrotate's copytruncate, then a busy writer) is seen as truncated.
+_MARK = 64
 
 
 _new_line = tuple.__new__  # Line(*row) without a Python-level __new__ call per line
@@ -74,6 +80,7 @@ class LogFile:
         max_chunks: int = MAX_CHUNKS,
         max_backlog: int = MAX_BACKLOG,
         clock: Callable[[], float] = time.time,
+        fmt: Format | None = None,
     ) -> None:
         self.path = Path(path)
         self.name = name or self.path.name
@@ -89,8 +96,11 @@ class LogFile:
         self._index = NewlineIndex(self._pread, *self._chunking)
         self._generation = 0
         self._levels = LevelTracker()
+        # With a format, each line gets its record's level (see recordlevels); else its own.
+        self._records = RecordLevels(fmt) if fmt is not None else None
         self._events: list[LogEvent] = []
         self._pos = 0  # next byte to read when following
+        self._mark = b""  # the last bytes read before _pos (see _MARK)
         self._line_start = 0  # where the held (unterminated) line begins
         self._partial = b""  # its first max_line bytes …
         self._partial_len = 0  # … and its full length
@@ -105,7 +115,7 @@ class LogFile:
         """
         with self._lock:
             if self._fd is not None:
-                return self._read_back(self._line_start, n, LevelTracker())
+                return self._by_record(self._read_back(self._line_start, n, LevelTracker()))
             if not self._open():
                 return []
             size = self._size()
@@ -114,7 +124,7 @@ class LogFile:
             self._restart_at(floor if last is None else last + 1)
             lines = self._read_back(self._pos, n, self._levels)
             self._enter(LogState.FOLLOWING, EventKind.OPENED)
-            return lines
+            return self._by_record(lines, fresh=False)
 
     def lines_before(self, anchor: Line | int, n: int) -> list[Line]:
         """Up to `n` complete lines ending before `anchor`; [] if the file changed since."""
@@ -125,7 +135,42 @@ class LogFile:
                 anchor = anchor.offset
             if self._fd is None or n <= 0:
                 return []
-            return self._read_back(anchor, n, LevelTracker())
+            return self._by_record(self._read_back(anchor, n, LevelTracker()))
+
+    def lines_from(self, offset: int, n: int) -> list[Line]:
+        """Up to `n` complete lines from the line that starts at `offset` (a search hit),
+        found through the newline index: each line costs one bounded read."""
+        with self._lock:
+            if self._fd is None or n <= 0:
+                return []
+            size = self._size()
+            out: list[Line] = []
+            levels = LevelTracker()
+            saved, self._levels = self._levels, levels
+            try:
+                while len(out) < n and offset < size:
+                    end = self._index.first_newline_at(offset, size)
+                    if end is None:
+                        break
+                    raw = self._pread(offset, min(end - offset, self.max_line))
+                    out.append(self._make(offset, raw, end - offset))
+                    offset = end + 1
+            finally:
+                self._levels = saved
+            return self._by_record(out)
+
+    def newline_at(self, offset: int, size: int) -> int | None:
+        """The first newline at or after `offset` (the line index's, bounded reads)."""
+        with self._lock:
+            return None if self._fd is None else self._index.first_newline_at(offset, size)
+
+    def size(self) -> int:
+        """The open file's size now (0 when it is not open)."""
+        with self._lock:
+            return 0 if self._fd is None else self._size()
+
+    def _by_record(self, lines: list[Line], fresh: bool = True) -> list[Line]:
+        return lines if self._records is None else self._records.assign(lines, fresh=fresh)
 
     def line_from_end(self, k: int) -> Line | None:
         """The k-th complete line from the end (k=1: the last), without reading the rest."""
@@ -162,7 +207,8 @@ class LogFile:
                 lines.extend(self._finish())
                 self._enter(LogState.UNREADABLE, EventKind.UNREADABLE, _why(error))
             events, self._events = self._events, []
-            return LogUpdate(self.name, lines, events, self.state, more)
+            return LogUpdate(self.name, self._by_record(lines, fresh=False), events, self.state,
+                             more)
 
     def _check_path(self, lines: list[Line]) -> bool:
         """Handle rotation, truncation and deletion; True if the open file can be read."""
@@ -178,7 +224,7 @@ class LogFile:
             if not self._open():
                 return False
             self._restart_at(0)
-        elif self._size() < self._pos:
+        elif self._size() < self._pos or not self._same_mark():
             self._new_generation()
             self._restart_at(0)
             self._event(EventKind.TRUNCATED)
@@ -190,6 +236,7 @@ class LogFile:
             self._skip_to_end(size)
         data = self._pread(self._pos, min(READ_SIZE, size - self._pos))
         self._pos += len(data)
+        self._mark = (self._mark + data[-_MARK:])[-_MARK:]
         lines.extend(self._split(data))
         return self._pos < size
 
@@ -264,7 +311,8 @@ class LogFile:
         return out
 
     def _make(self, offset: int, raw: bytes, size: int) -> Line:
-        text = clean(raw.decode("utf-8", "replace"))
+        # NUL bytes (a copy-truncated file's hole, a binary field) are shown, not dropped
+        text = clean(raw.decode("utf-8", "replace").replace("\x00", NUL_SIGN))
         if size > len(raw):
             text = f"{text} …[cut {size - len(raw)} bytes]"
         return Line(self.name, offset, text, *self._levels.context(text), self._generation)
@@ -312,10 +360,19 @@ class LogFile:
         self._generation += 1
         self._index = NewlineIndex(self._pread, *self._chunking)
 
+    def _same_mark(self) -> bool:
+        """Whether the bytes before the read position are still those that were read."""
+        if not self._mark:
+            return True
+        return self._pread(self._pos - len(self._mark), len(self._mark)) == self._mark
+
     def _restart_at(self, offset: int) -> None:
+        self._mark = self._pread(max(0, offset - _MARK), min(_MARK, offset)) if offset else b""
         self._pos = self._line_start = offset
         self._partial, self._partial_len = b"", 0
         self._levels = LevelTracker()
+        if self._records is not None:
+            self._records.level = None
 
     def _enter(self, state: LogState, kind: EventKind, detail: str = "") -> None:
         """Move to `state`, with an event only when what an operator sees changes."""

@@ -112,6 +112,18 @@ class Templates:
         group.count += 1
         return group
 
+    def peek(self, message: str) -> Group:
+        """The group `message` would join, without counting it (a new template: a loose one)."""
+        masked = template(message)
+        group = self._exact.get(masked)
+        if group is not None:
+            return group
+        words = masked.split(" ")
+        for known, group in self._buckets.get((len(words), words[0]), []):
+            if _agreement(known, words) >= self.similarity:
+                return group
+        return Group(-1, masked)
+
     def _place(self, masked: str) -> Group:
         words = masked.split(" ")
         key = (len(words), words[0])

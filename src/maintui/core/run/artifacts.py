@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from maintui.core.errors import MaintuiError, StoreError
+from maintui.core.files import write_private
 from maintui.core.incidents.model import stamp_run
 from maintui.core.probes.psutil import quick_snapshot
 from maintui.core.run.options import RunOptions
@@ -26,8 +27,7 @@ def outside_window(screen: Screen, now: float | None = None) -> bool:
 
 
 def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_private(path, text)  # 0600 in a 0700 folder, never half-written
 
 
 class RunArtifacts:

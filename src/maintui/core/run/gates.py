@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,33 +16,13 @@ from maintui.core.probes.base import Probe
 from maintui.core.run.options import RunOptions
 from maintui.core.run.plan import action_plan
 from maintui.core.run.preconditions import check_step
-from maintui.core.run.stepview import display_command, rollback_text
+from maintui.core.run.stepview import StepView, render_view
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.model import Step
 from maintui.core.states import DecisionKind, StepState
 from maintui.core.store.rows import Decision
 
 POLL = 0.2  # seconds between looks for new decisions in the run log
-
-
-@dataclass(frozen=True)
-class GateRequest:
-    """A step waiting for the operator, with everything the confirm dialog shows."""
-
-    run_id: int
-    step_id: str
-    title: str
-    risk: str
-    manual: bool
-    command: str
-    plan: list[str] = field(default_factory=list)
-    rollback: str = ""
-    description: str = ""
-
-    def as_dict(self) -> dict:
-        return {"step_id": self.step_id, "title": self.title, "risk": self.risk,
-                "manual": self.manual, "command": self.command, "plan": self.plan,
-                "rollback": self.rollback, "description": self.description}
 
 
 @dataclass(frozen=True)
@@ -53,7 +33,7 @@ class Answer:
     recorded: bool = False  # already in the run log (came from a console)
 
 
-Prompt = Callable[[GateRequest], Awaitable[Answer | None]]
+Prompt = Callable[[StepView], Awaitable[Answer | None]]
 
 RUN_LEVEL = {DecisionKind.ABORT, DecisionKind.ROLLBACK}
 
@@ -165,12 +145,9 @@ class Gatekeeper:
             return Answer(DecisionKind.CONFIRM, "--yes")
         # every gate shows what the step will change: the risk sets the friction, not how much
         # the operator is told (a "normal" log rotation still deletes archives)
-        plan = self.masker.lines(await self._plan(step))
-        request = GateRequest(self.run_id, step.id, step.title, step.risk, step.manual,
-                              self._display(step), plan,
-                              self.masker(rollback_text(step, self.lookup)), step.description)
-        await self.records.waiting(step.id, {**request.as_dict(),
-                                             "requires": await self.checks(step)})
+        request = render_view(step, self.lookup, self.masker, plan=await self._plan(step),
+                              requires=await self.checks(step))
+        await self.records.waiting(step.id, request.to_dict())
         if self.options.gates == "none":
             await self.records.set(step.id, StepState.CANCELLED,
                                    reason="gate not answered: no terminal and no --yes")
@@ -191,24 +168,21 @@ class Gatekeeper:
             if self.options.gates in ("yes", "none"):
                 return why
             self.say(f"  ⏸ {step.id} blocked: {why}")
-            request = GateRequest(self.run_id, step.id, step.title, step.risk, False,
-                                  self._display(step), [why], "", step.description)
-            data = {**request.as_dict(), "blocked": True, "requires": await self.checks(step)}
-            await self.records.waiting(step.id, data)
+            request = replace(render_view(step, self.lookup, self.masker,
+                                          requires=await self.checks(step)),
+                              manual=False, plan=[why], rollback="", blocked=True)
+            await self.records.waiting(step.id, request.to_dict())
             answer = await self._ask(request)
             await self.records.resume_run()
             if answer.kind is not DecisionKind.CONFIRM:
                 return answer
-
-    def _display(self, step: Step) -> str:
-        return self.masker(display_command(step, self.lookup))
 
     async def _plan(self, step: Step) -> list[str]:
         if not step.action:
             return []
         return await asyncio.to_thread(action_plan, self.config, step, self.lookup, self.run_dir)
 
-    async def _ask(self, request: GateRequest) -> Answer:
+    async def _ask(self, request: StepView) -> Answer:
         from_log = asyncio.create_task(self.watcher.wait_for(request.step_id))
         waiters = {from_log}
         from_tty = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import socket
 import time
@@ -9,18 +11,22 @@ from typing import Any
 
 import aiosqlite
 
-from maintui.core.errors import LockHeld
-from maintui.core.states import RunState
+from maintui.core.errors import LockHeld, StoreError
+from maintui.core.states import RunState, StepState
 from maintui.core.store.leases import (
     drop_leases_of,
     live_runs_with_leases,
     put_lease,
     read_lease,
 )
-from maintui.core.store.writes import add_event, end_run
+from maintui.core.store.writes import add_event, end_run, set_step_state
 
 HEARTBEAT = 2.0   # seconds between renewals
 STALE = 15.0      # a lease not renewed for this long is stale
+# a runner that could not renew for this long fences itself: it starts nothing more and ends
+# its running step (SIGTERM, then SIGKILL after 5 s) before the lease goes stale
+FENCE_AFTER = STALE - 5.0 - 1.0
+PATIENCE = 60.0   # how long a runner waits out a run-log lock held by another process
 
 
 def process_start(pid: int) -> float | None:
@@ -70,8 +76,32 @@ async def take(db: aiosqlite.Connection, screen: str, run_id: int, user: str) ->
                     host=socket.gethostname(), user=user)
 
 
+async def end_orphans(log, run_id: int) -> list[str]:
+    """The processes of the run's steps that were running when its runner died, ended (their
+    group by its recorded id and start time, and escapees by their marker) so that nothing
+    runs unowned and nothing can run twice; each step's row says so. Returns the step ids."""
+    from maintui.core.run import orphans
+
+    ended: list[str] = []
+    for step_id, pgid, pgid_start, token in await log.running_processes(run_id):
+        count = await asyncio.to_thread(orphans.end_step, pgid, pgid_start, token)
+        if not count:
+            continue
+        why = (f"the runner stopped while it ran; its {count} process(es) (group {pgid}) were "
+               f"ended by maintui pid {os.getpid()}")
+
+        async def go(db: aiosqlite.Connection, step_id: str = step_id, why: str = why) -> None:
+            await set_step_state(db, run_id, step_id, StepState.RUNNING, reason=why)
+            await add_event(db, run_id, "note", step_id, {"text": why})
+        with contextlib.suppress(StoreError):  # ended is what matters; the note can wait
+            await log.write(go)
+        ended.append(step_id)
+    return ended
+
+
 async def recover_interrupted(log) -> list[int]:
-    """Mark live runs whose runner is gone as `interrupted`; returns their ids."""
+    """Mark live runs whose runner is gone as `interrupted`, and end the processes their
+    running steps left behind; returns their ids."""
     found: list[int] = []
 
     async def go(db: aiosqlite.Connection) -> None:
@@ -87,4 +117,6 @@ async def recover_interrupted(log) -> list[int]:
     live = await log.read("SELECT 1 FROM runs WHERE state IN ('running','waiting') LIMIT 1")
     if live:
         await log.write(go)
+    for rid in found:
+        await end_orphans(log, rid)
     return found

@@ -79,6 +79,7 @@ def step_processes(pgid: int | None, pgid_start: float | None,
 
 def end(procs: list[psutil.Process], grace: float = GRACE) -> int:
     """SIGTERM them, wait up to `grace`, SIGKILL what is left; returns how many there were."""
+    count = len(procs)
     for sig in (signal.SIGTERM, signal.SIGKILL):
         for proc in procs:
             with contextlib.suppress(psutil.Error):
@@ -87,7 +88,7 @@ def end(procs: list[psutil.Process], grace: float = GRACE) -> int:
         if not alive:
             break
         procs = alive
-    return len(procs)
+    return count
 
 
 def end_step(pgid: int | None, pgid_start: float | None, token: str | None,

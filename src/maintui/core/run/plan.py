@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from maintui.core.masking import Masker
-from maintui.core.run.stepview import display_command, make_lookup, rollback_text
+from maintui.core.fleet import step as fleet
+from maintui.core.run.stepview import (
+    StepView,
+    display_command,
+    make_lookup,
+    render_view,
+    rollback_text,
+)
 from maintui.core.site import paths
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.model import Screen, Step
 from maintui.core.site.order import topo_order
-
-
-@dataclass(frozen=True)
-class PlanItem:
-    step_id: str
-    title: str
-    kind: str
-    risk: str
-    gate: str
-    command: str
-    rollback: str
-    verify: str
-    after: list[str]
-    changes: list[str] = field(default_factory=list)
+from maintui.core.site.secrets import run_masker
+from maintui.core.store.rows import StepRow
 
 
 def action_plan(config: SiteConfig, step: Step, lookup: Callable[[str], Any],
@@ -44,16 +37,8 @@ def action_plan(config: SiteConfig, step: Step, lookup: Callable[[str], Any],
         return [f"(plan unavailable: {exc})"]
 
 
-def gate_text(step: Step) -> str:
-    if step.manual:
-        return "checklist"
-    if not step.needs_confirm:
-        return "runs without asking"
-    return {"normal": "one key", "destructive": "confirm (shows plan)",
-            "critical": "type the step id"}.get(step.risk, "confirm")
-
-
-def plan_screen(config: SiteConfig, screen: Screen, overrides: dict[str, str] | None = None) -> list[PlanItem]:
+def plan_screen(config: SiteConfig, screen: Screen,
+                overrides: dict[str, str] | None = None) -> list[StepView]:
     run_dir = paths.run_dir(config.state_dir, "DRY-RUN")
     base = make_lookup(config, screen, "DRY-RUN", run_dir)
     overrides = overrides or {}
@@ -61,16 +46,35 @@ def plan_screen(config: SiteConfig, screen: Screen, overrides: dict[str, str] | 
     def lookup(name: str) -> Any:
         return overrides[name] if name in overrides else base(name)
 
-    mask = Masker.for_site(config.data, config.mask_patterns)
+    mask = run_masker(config, screen, overrides)  # --var and screen secrets too
     order = topo_order([s.id for s in screen.steps], {s.id: s.after for s in screen.steps})
     items = []
     for sid in order:
         step = screen.step(sid)
-        changes = action_plan(config, step, lookup, run_dir) if step.action else []
+        changes = action_plan(config, step, lookup, run_dir) if step.action else (
+            fleet.plan_hosts(config, step) if step.hosts else [])
         verify = display_command(step.model_copy(update={"run": step.verify, "argv": None,
                                                          "action": None}), lookup) if isinstance(
             step.verify, str) else (" ".join(step.verify) if step.verify else "")
-        items.append(PlanItem(sid, step.title, step.kind, step.risk, gate_text(step),
-                              mask(display_command(step, lookup)), mask(rollback_text(step, lookup)),
-                              mask(verify), list(step.after), mask.lines(changes)))
+        items.append(render_view(step, lookup, mask, plan=changes, verify=verify))
     return items
+
+
+def undo_plan(config: SiteConfig, screen: Screen, run_id: int,
+              rows: Sequence[StepRow]) -> list[tuple[str, str]]:
+    """What rolling back a run undoes, in the order its runner undoes it (an interrupted run's
+    running step first, then the newest completed step first), each with what its undo runs
+    (masked) or why nothing runs."""
+    from maintui.core.actions import get_action
+    from maintui.core.run.interrupted import rollback_order
+
+    mask = run_masker(config, screen, {})
+    lookup = make_lookup(config, screen, run_id, paths.run_dir(config.state_dir, run_id))
+
+    def line(step: Step) -> str:
+        action = get_action(step.action) if step.action else None
+        if action is not None and action.changes_nothing:
+            return "nothing to undo: a read-only check"
+        return (mask(rollback_text(step, lookup))
+                or "nothing to run: this step has no undo, its change stays")
+    return [(sid, line(screen.step(sid))) for sid in rollback_order(rows)]

@@ -7,10 +7,13 @@ from pathlib import Path
 
 from maintui.core.markdown import cell
 from maintui.core.probes.psutil import describe
+from maintui.core.run.findingtext import detail_lines, worst_first
+from maintui.core.store.hosts import HostRow, host_results
 from maintui.core.units import format_duration, when
 
 ICONS = {"succeeded": "✓", "failed": "✗", "timed_out": "⏱", "skipped": "⤼", "rolled_back": "↺",
          "rollback_failed": "‼", "cancelled": "–", "pending": "·", "waiting": "?", "running": "▶"}
+HOST_ICONS = {"ok": "✓", "changed": "✓", "unreachable": "✗"}  # the others as a step's
 
 
 async def render_report(log, run_id: int) -> str:
@@ -45,10 +48,13 @@ async def render_report(log, run_id: int) -> str:
         note = s.reason or (f"exit {s.exit_code}" if s.exit_code not in (None, 0) else "")
         out.append(f"| {s.position + 1} | {cell(s.title)} (`{s.step_id}`) | "
                    f"{ICONS.get(s.state, '')} {s.state} | {s.attempt} | {dur} | {cell(note)} |")
+    out += _hosts_table(await host_results(log, run_id))
     if findings:
         out += ["", "## Findings", ""]
-        for f in findings:
+        for f in worst_first(findings):  # what needs a look first, as `show` and the console
             out.append(f"- **{f['status'].upper()}** `{f['step_id']}` — {f['summary']}")
+            out += [f"    - {ln.strip()}" if ln.startswith("  ") else f"  - {ln}"
+                    for ln in detail_lines(f["details"])]
     if decisions:
         out += ["", "## Decisions and notes", ""]
         for d in decisions:
@@ -63,6 +69,21 @@ async def render_report(log, run_id: int) -> str:
             out += ["", f"### Last output of `{s.step_id}`", "", "```"]
             out += [ln.line for ln in tail] + ["```"]
     return "\n".join(out) + "\n"
+
+
+def _hosts_table(hosts: list[HostRow]) -> list[str]:
+    """Per-host results of the steps that ran on a fleet (docs/fleet.md)."""
+    if not hosts:
+        return []
+    out = ["", "## Hosts", "", "| Step | Host | Batch | Outcome | Duration | Note |",
+           "|------|------|-------|---------|----------|------|"]
+    for h in hosts:
+        dur = format_duration(h.ended - h.started) if h.ended else "—"
+        step = f"`{h.step_id}`" + ("" if h.phase == "run" else f" ({h.phase})")
+        icon = HOST_ICONS.get(h.state) or ICONS.get(h.state, "")
+        out.append(f"| {step} | {cell(h.host)} | {h.batch} | {icon} {h.state}"
+                   f" | {dur} | {cell(h.message)} |")
+    return out
 
 
 def render_report_sync(path: Path, run_id: int) -> str:

@@ -16,9 +16,12 @@ from maintui.core.probes.base import Probe
 from maintui.core.probes.psutil import PsutilProbe
 from maintui.core.run import lease
 from maintui.core.run.artifacts import RunArtifacts, outside_window
+from maintui.core.run.findingtext import masked
 from maintui.core.run.gates import DecisionWatcher, Gatekeeper, Prompt
 from maintui.core.run.interrupted import rollback_order
+from maintui.core.run.notices import notify_run
 from maintui.core.run.options import RunOptions
+from maintui.core.run.orphans import new_token, start_time
 from maintui.core.run.recorder import OutputRecorder
 from maintui.core.run.steps import Outcome, RunContext, execute, has_undo, undo, undo_json
 from maintui.core.run.stepview import display_command, make_lookup
@@ -29,7 +32,7 @@ from maintui.core.site.model import Screen, Step
 from maintui.core.site.order import topo_order
 from maintui.core.site.secrets import run_masker, stored_vars
 from maintui.core.states import RunState, StepState
-from maintui.core.store.leases import release_lease, renew_lease
+from maintui.core.store.leases import LeaseLost, check_held, release_lease, renew_lease
 from maintui.core.store.writes import (
     NewStep,
     StepRecords,
@@ -73,12 +76,14 @@ class Runner:
         self.run_id = 0
         self.masker = run_masker(config, screen, options.vars)
         self.cancel = asyncio.Event()
-        self.lost_lease = False
+        self.lost_lease = ""      # why the run may not go on: its lease lost, or fenced
+        self.renewed = time.monotonic()  # the last time the lease was renewed
         self.completed: list[str] = []   # step ids in order of completion (for rollback)
         self.undo_data: dict[str, Any] = {}
         self.order: list[str] = []
         self._tasks: list[asyncio.Task] = []
         self.final_message = ""
+        self._shown_wait: int | None = None  # the last lock wait shown, in seconds
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -101,7 +106,24 @@ class Runner:
 
         self.order = self.select(topo_order([s.id for s in self.screen.steps],
                                             {s.id: s.after for s in self.screen.steps}))
-        return await self.log.write(go)
+        run_id = await self.log.write(go)
+        await self._hold()
+        return run_id
+
+    async def _hold(self) -> None:
+        """From now on every write of this run checks it still holds the lease, and a lock
+        another process holds on the run log is waited out, the time shown."""
+        pid, screen, run_id = os.getpid(), self.screen.name, self.run_id
+        self.log.guard = lambda db: check_held(db, screen, run_id, pid, lease.STALE)
+        await self.log.be_patient(lease.PATIENCE, self._locked)
+        self.renewed = time.monotonic()
+
+    def _locked(self, waited: float) -> None:
+        shown = round(waited)
+        if shown != self._shown_wait and (shown <= 1 or shown % 5 == 0):
+            self._shown_wait = shown  # the first second, then every five
+            self.out.say(f"  … the run log is locked by another process (for {shown}s); "
+                         "waiting")
 
     def _new_step(self, step: Step) -> NewStep:
         return NewStep(step.id, step.title, step.kind, step.risk, self.masker(self.display(step)))
@@ -135,7 +157,8 @@ class Runner:
         self.artifacts = RunArtifacts(self.config, self.log, self.screen, self.opt, run_id,
                                       self.out.say)
         self.ctx = RunContext(self.config, self.screen, self.log, run_id, self.run_dir,
-                              self.lookup, self.recorder, self.cancel, self.artifacts.render_report)
+                              self.lookup, self.recorder, self.cancel, self.artifacts.render_report,
+                              spawned=self._spawned)
         self.watcher = DecisionWatcher(self.log, run_id)
         self.gatekeeper = Gatekeeper(
             self.config, run_id, log=self.log, records=self.records, watcher=self.watcher,
@@ -151,15 +174,18 @@ class Runner:
         async def go(db: aiosqlite.Connection) -> None:
             await lease.take(db, self.screen.name, run_id, self.opt.user)
             await set_run_state(db, run_id, RunState.RUNNING, ended=None, pid=os.getpid())
+        # what the dead runner's step left running ends before anything of the run starts again
+        await lease.end_orphans(self.log, run_id)
         await self.log.write(go)
         self._bind(run_id)
+        await self._hold()
         rows = await self.log.steps(run_id)
         for row in rows:
             if row.undo is not None:
                 self.undo_data[row.step_id] = row.undo
         # oldest first, as they completed: a rollback walks this list backwards
         self.completed = list(reversed(rollback_order(
-            [r for r in rows if r.state == StepState.SUCCEEDED])))
+            [r for r in rows if r.state in (StepState.SUCCEEDED, StepState.ROLLBACK_FAILED)])))
 
     def display(self, step: Step) -> str:
         return display_command(step, self.lookup)
@@ -172,6 +198,7 @@ class Runner:
         self.recorder.start()
         await self.watcher.start()
         self._tasks = [asyncio.create_task(self._heartbeat()),
+                       asyncio.create_task(self._fence()),
                        asyncio.create_task(self._watch_stop())]
 
     async def _heartbeat(self) -> None:
@@ -180,10 +207,35 @@ class Runner:
             try:
                 ok = await self.log.write(
                     lambda db: renew_lease(db, self.screen.name, self.run_id))
-            except Exception:
-                ok = False
-            if not ok:
-                self.lost_lease = True
+            except LeaseLost as exc:
+                ok, why = False, str(exc)
+            except StoreError:  # locked past patience, or full: not lost; the fence decides
+                continue
+            else:
+                why = "lost the screen's lease (another runner took it over)"
+            if ok:
+                self.renewed = time.monotonic()
+            else:
+                self._stop_for(why)
+                return
+
+    async def _fence(self) -> None:
+        """A runner that cannot renew its lease (the run log locked, the runner stopped) stops
+        starting steps and ends its running step before the lease goes stale: after that,
+        another runner may take the screen over."""
+        while True:
+            await asyncio.sleep(0.5)
+            silent = time.monotonic() - self.renewed
+            if silent >= lease.FENCE_AFTER:
+                self._stop_for(f"could not renew the screen's lease for {silent:.0f}s; stopped "
+                               "before it went stale (fenced)")
+                return
+
+    def _stop_for(self, why: str) -> None:
+        if not self.lost_lease:
+            self.lost_lease = why
+            self.out.say(f"⚠ {why}: starting nothing more, ending the running step")
+        self.cancel.set()  # the running step's process group (and escapees) are ended
 
     async def _watch_stop(self) -> None:
         await self.watcher.stop_event.wait()
@@ -199,12 +251,16 @@ class Runner:
         """Walk `order` with the gates, the heartbeat and the stop watcher; then finish."""
         await self._start_tasks()
         await self.artifacts.session_event("start")
+        await notify_run(self.config, self.screen, self.run_id, self.out.say, "start")
         final = RunState.FAILED
         message = ""
+        lost = False
         try:
             final, message = await self._walk(order)
         except GateRefused as exc:
             final, message = RunState.ABORTED, str(exc)
+        except LeaseLost as exc:  # someone else may own the run now: write nothing more
+            final, message, lost = RunState.ABORTED, str(exc), True
         except StoreError as exc:  # recorded if the run log still takes a last write, then raised
             final, message = RunState.FAILED, f"run log failure: {exc}"
             raise
@@ -217,13 +273,21 @@ class Runner:
             await self.watcher.close()
             try:
                 await self.recorder.stop()
+            except LeaseLost as exc:
+                final, message, lost = RunState.ABORTED, str(exc), True
             except StoreError as exc:
                 final, message = RunState.FAILED, f"run log failure: {exc}"
-            with contextlib.suppress(StoreError):  # the original error is the one to report
-                await self.artifacts.session_event("end")
-                await self.finish(final, message)
-                await self.artifacts.write_report()
-                await self.artifacts.stamp_incident()
+            if lost:
+                self.final_message = message
+                self.out.say(f"run {self.run_id}: {message}")
+            else:
+                with contextlib.suppress(StoreError):  # the original error is the one to report
+                    await self.artifacts.session_event("end")
+                    await self.finish(final, message)
+                    await self.artifacts.write_report()
+                    await self.artifacts.stamp_incident()
+                await notify_run(self.config, self.screen, self.run_id, self.out.say, "end",
+                                 final, self.masker(message), self.artifacts.report_path)
         return final
 
     async def _walk(self, order: list[str]) -> Verdict:
@@ -240,12 +304,13 @@ class Runner:
             await end_run(db, self.run_id, final, message)
             await release_lease(db, self.screen.name, self.run_id)
         await self.log.write(go)
+        self.log.guard = None  # the lease is given back: the report and incident still write
         self.final_message = message
         self.out.say(f"run {self.run_id} {final}" + (f": {message}" if message else ""))
 
     # -- what the walk asks of the run (walk.RunControl) ---------------------------------------
 
-    def lease_lost(self) -> bool:
+    def lease_lost(self) -> str:
         return self.lost_lease
 
     def completed_step(self, step_id: str) -> None:
@@ -257,9 +322,12 @@ class Runner:
         """Run the step, retried as it says; records every attempt and the outcome."""
         outcome = Outcome(StepState.FAILED)
         for attempt in range(1, step.retries + 2):
-            await self.records.started(step.id, attempt)  # intent before action
+            token = self.ctx.tokens[step.id] = new_token(self.run_id, step.id)
+            await self.records.started(step.id, attempt, token)  # intent before action
             self.out.say(f"▶ {step.id}: {step.title}" + (f" (attempt {attempt})" if attempt > 1 else ""))
             outcome = await execute(self.ctx, step)
+            if outcome.state is StepState.CANCELLED and self.lost_lease:
+                outcome.message = f"ended by its runner: {self.lost_lease}"
             await self._findings(step, outcome)
             await self.recorder.flush()
             if outcome.state is StepState.SUCCEEDED or outcome.state is StepState.CANCELLED:
@@ -278,9 +346,17 @@ class Runner:
             self.completed.append(step.id)
         return outcome
 
+    async def _spawned(self, step_id: str, pgid: int) -> None:
+        """Where the step's processes are, so that they are found if this runner dies."""
+        try:
+            await self.records.spawned(step_id, pgid, await asyncio.to_thread(start_time, pgid))
+        except StoreError:  # not knowing where it runs, it must not run: stop it
+            self.cancel.set()
+
     async def _findings(self, step: Step, outcome: Outcome) -> None:
         for finding in outcome.findings:
-            finding = {**finding, "summary": self.masker(finding["summary"])}
+            finding = {**finding, "summary": self.masker(finding["summary"]),
+                       "details": masked(finding.get("details") or {}, self.masker)}
             await self.log.add_finding(self.run_id, step.id, finding)
             # also in the step's output, so every view of the step shows what it found
             self.recorder.add_now(step.id, "finding",
@@ -289,6 +365,9 @@ class Runner:
     async def rollback(self, why: str, first: str | None = None) -> Verdict:
         """Undo `first` (the step that failed or was interrupted: it may have changed half of
         what it meant to), then the completed steps newest first; stop at the first failed undo."""
+        if self.lost_lease:  # another runner may own the screen now: undo nothing
+            await self.records.cancel_rest("not run: the runner lost its lease")
+            return RunState.ABORTED, f"{why}; not rolled back: {self.lost_lease}"
         self.out.say(f"↺ rolling back: {why}")
         await self.records.cancel_rest("not run: the run is rolling back")
         self.cancel.clear()

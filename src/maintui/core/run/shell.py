@@ -11,6 +11,8 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
+from maintui.core.run.outputcap import DEFAULT_CAP, OutputCap
+
 MAX_LINE = 16 * 1024       # longer lines are cut, and the cut is said in the line
 CHUNK = 1024 * 1024
 PIPE_SIZE = 1024 * 1024
@@ -28,6 +30,9 @@ class CommandResult:
     timed_out: bool
     cancelled: bool
     duration: float
+    stopped_at_cap: bool = False   # its output passed the cap and the step said to stop
+    cap_note: str = ""             # what the output cap dropped, when it did
+    leftovers: tuple[tuple[int, str], ...] = ()  # (pid, command) still running in its group
 
     @property
     def ok(self) -> bool:
@@ -101,13 +106,50 @@ def _kill_group(pid: int, sig: int) -> None:
         os.killpg(pid, sig)
 
 
+def leftovers(group: int) -> tuple[tuple[int, str], ...]:
+    """Processes still in the process group `group` (the step's own process has ended)."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return ()  # the usual case: nothing left, and no need to look at every process
+    except PermissionError:
+        pass
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["pid", "cmdline", "status"]):
+        with contextlib.suppress(psutil.Error, OSError):
+            if os.getpgid(proc.pid) == group and proc.info["status"] != psutil.STATUS_ZOMBIE:
+                found.append((proc.pid, " ".join(proc.info["cmdline"] or []) or proc.name()))
+    return tuple(found)
+
+
+def leftover_findings(result: CommandResult) -> list[dict]:
+    """A warning finding for what a command left running in its group (pid and command)."""
+    if not result.leftovers:
+        return []
+    shown = ", ".join(f"{pid} ({cmd[:80]})" for pid, cmd in result.leftovers[:5])
+    more = f" and {len(result.leftovers) - 5} more" if len(result.leftovers) > 5 else ""
+    return [{"status": "warning",
+             "summary": f"left running after the step ended: {shown}{more}; start daemons "
+                        "through their service manager",
+             "details": {"processes": [{"pid": p, "command": c} for p, c in result.leftovers]}}]
+
+
 async def run_command(argv: list[str], sink: LineSink, *, env: Mapping[str, str] | None = None,
                       cwd: str | None = None, timeout: float | None = None,
                       cancel: asyncio.Event | None = None, grace: float = GRACE,
-                      on_start: Callable[[int], Awaitable[None]] | None = None) -> CommandResult:
+                      on_start: Callable[[int], Awaitable[None]] | None = None,
+                      output_cap: int = DEFAULT_CAP, stop_at_cap: bool = False) -> CommandResult:
     """Run argv in a new session; stream stdout/stderr lines to `sink`; kill the group on limits.
-    `on_start(pgid)` is awaited once it runs (the runner records the group to find it again)."""
+    `on_start(pgid)` is awaited once it runs (the runner records the group to find it again).
+
+    At most `output_cap` bytes of output reach `sink` (the first and last parts, and a note of
+    what was dropped); with `stop_at_cap` the group is stopped when the output passes the cap.
+    Processes the command leaves in its group are returned in `leftovers`, not waited for."""
     start = time.monotonic()
+    over_cap = asyncio.Event()
+    cap = OutputCap(sink, output_cap, over_cap.set if stop_at_cap else None)
     out_r, out_w = _big_pipe()
     err_r, err_w = _big_pipe()
     try:
@@ -124,17 +166,18 @@ async def run_command(argv: list[str], sink: LineSink, *, env: Mapping[str, str]
         os.close(out_w)
         os.close(err_w)
     readers = [await _reader(out_r), await _reader(err_r)]
-    pumps = [asyncio.create_task(_pump(readers[0][0], "stdout", sink)),
-             asyncio.create_task(_pump(readers[1][0], "stderr", sink))]
+    pumps = [asyncio.create_task(_pump(readers[0][0], "stdout", cap.feed)),
+             asyncio.create_task(_pump(readers[1][0], "stderr", cap.feed))]
     if on_start is not None:
         await on_start(proc.pid)  # its own session: the group id is its pid
-    waiters = {asyncio.create_task(proc.wait())}
+    waiters = {asyncio.create_task(proc.wait()), asyncio.create_task(over_cap.wait())}
     if cancel is not None:
         waiters.add(asyncio.create_task(cancel.wait()))
     done, _ = await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
     timed_out = not done
     cancelled = bool(cancel and cancel.is_set() and proc.returncode is None)
-    if timed_out or cancelled:
+    capped = over_cap.is_set() and proc.returncode is None
+    if timed_out or cancelled or capped:
         _kill_group(proc.pid, signal.SIGTERM)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(proc.wait(), grace)
@@ -148,5 +191,8 @@ async def run_command(argv: list[str], sink: LineSink, *, env: Mapping[str, str]
         task.cancel()
     for _, transport in readers:
         transport.close()
+    await cap.close()
+    left = () if (timed_out or cancelled or capped) else leftovers(proc.pid)
     return CommandResult(None if (timed_out or cancelled) else proc.returncode, timed_out,
-                         cancelled, time.monotonic() - start)
+                         cancelled, time.monotonic() - start, stopped_at_cap=cap.stopped,
+                         cap_note=cap.note(), leftovers=left)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from maintui.core.actions.base import ActionContext, ActionResult
 from maintui.core.errors import ActionError
+from maintui.core.files import private_dir
 from maintui.core.fleet import step as fleet
+from maintui.core.run.orphans import TOKEN_VAR, end, marked
 from maintui.core.run.recorder import OutputRecorder
-from maintui.core.run.shell import GRACE, run_command
+from maintui.core.run.shell import GRACE, leftover_findings, run_command
 from maintui.core.run.stepview import (
     Rendered,
     action_params,
@@ -53,6 +55,28 @@ class RunContext:
     recorder: OutputRecorder
     cancel: asyncio.Event
     render_report: Callable[[], str] | None = None
+    # each running step's marker (MAINTUI_STEP_TOKEN), and where its process group is recorded
+    tokens: dict[str, str] = field(default_factory=dict)
+    spawned: Callable[[str, int], Awaitable[None]] | None = None
+
+
+def _marker(ctx: RunContext, step: Step) -> dict[str, str]:
+    token = ctx.tokens.get(step.id)
+    return {TOKEN_VAR: token} if token else {}
+
+
+def _on_start(ctx: RunContext, step: Step) -> Callable[[int], Awaitable[None]] | None:
+    if ctx.spawned is None:
+        return None
+    spawned = ctx.spawned
+    return lambda pgid: spawned(step.id, pgid)
+
+
+async def _end_escapees(ctx: RunContext, step: Step) -> None:
+    """After a cancel or a timeout killed the group: descendants that left it with setsid."""
+    token = ctx.tokens.get(step.id)
+    if token:
+        await asyncio.to_thread(lambda: end(marked(token), GRACE))
 
 
 async def _command(ctx: RunContext, step: Step, rendered: Rendered, stream_prefix: str = "") -> Outcome:
@@ -60,17 +84,25 @@ async def _command(ctx: RunContext, step: Step, rendered: Rendered, stream_prefi
         await ctx.recorder.add(step.id, stream_prefix + stream if stream_prefix else stream, lines)
 
     cwd = str(substitute(step.cwd, ctx.lookup)) if step.cwd else None
-    env = step_env(step, ctx.lookup, ctx.run_id, {})
+    env = step_env(step, ctx.lookup, ctx.run_id, _marker(ctx, step))
+    cap, stop_at_cap = ctx.config.output_limit(step.output_cap, step.on_output_cap)
     result = await run_command(rendered.argv, sink, env=env, cwd=cwd, timeout=step.timeout,
-                               cancel=ctx.cancel)
+                               cancel=ctx.cancel, on_start=_on_start(ctx, step),
+                               output_cap=cap, stop_at_cap=stop_at_cap)
+    if result.timed_out or result.cancelled or result.stopped_at_cap:
+        await _end_escapees(ctx, step)
     if result.timed_out:
         return Outcome(StepState.TIMED_OUT, None, f"timed out after {step.timeout:g}s; "
                        "its process group was killed")
     if result.cancelled:
         return Outcome(StepState.CANCELLED, None, "cancelled by the operator; process group killed")
+    if result.stopped_at_cap:
+        return Outcome(StepState.FAILED, None, f"stopped: {result.cap_note}")
+    left = leftover_findings(result)
     if result.exit_code != 0:
-        return Outcome(StepState.FAILED, result.exit_code, f"exit code {result.exit_code}")
-    return Outcome(StepState.SUCCEEDED, 0)
+        return Outcome(StepState.FAILED, result.exit_code, f"exit code {result.exit_code}",
+                       left)
+    return Outcome(StepState.SUCCEEDED, 0, findings=left)
 
 
 def _action_context(ctx: RunContext, step: Step, params: Any, loop: asyncio.AbstractEventLoop,
@@ -92,7 +124,7 @@ async def _in_thread(ctx: RunContext, step: Step, fn: Callable[[ActionContext], 
     loop = asyncio.get_running_loop()
     flag = threading.Event()
     actx = _action_context(ctx, step, params, loop, flag)
-    (ctx.run_dir / step.id).mkdir(parents=True, exist_ok=True)
+    private_dir(ctx.run_dir / step.id)  # 0700 whatever the umask: undo data may be secret
     task = asyncio.ensure_future(asyncio.to_thread(fn, actx))
     stopper = asyncio.ensure_future(ctx.cancel.wait())
     done, _ = await asyncio.wait({task, stopper}, timeout=step.timeout,
@@ -162,9 +194,11 @@ async def verify(ctx: RunContext, step: Step) -> str | None:
     async def sink(stream: str, lines: list[str]) -> None:
         await ctx.recorder.add(step.id, "verify", lines)
 
-    env = step_env(step, ctx.lookup, ctx.run_id, {})
+    env = step_env(step, ctx.lookup, ctx.run_id, _marker(ctx, step))
     result = await run_command(rendered.argv, sink, env=env, timeout=step.timeout or VERIFY_TIMEOUT,
-                               cancel=ctx.cancel)
+                               cancel=ctx.cancel, on_start=_on_start(ctx, step))
+    if result.timed_out or result.cancelled:
+        await _end_escapees(ctx, step)
     if result.ok:
         return None
     if result.timed_out:
@@ -199,7 +233,8 @@ async def undo(ctx: RunContext, step: Step, undo_data: dict[str, Any] | None) ->
         async def sink(stream: str, lines: list[str]) -> None:
             await ctx.recorder.add(step.id, "rollback", lines)
 
-        result = await run_command(rendered.argv, sink, env=step_env(step, ctx.lookup, ctx.run_id, {}),
+        result = await run_command(rendered.argv, sink,
+                                   env=step_env(step, ctx.lookup, ctx.run_id, _marker(ctx, step)),
                                    timeout=step.timeout)
         return result.ok, "" if result.ok else f"rollback command failed (exit {result.exit_code})"
     if step.action:

@@ -1,4 +1,5 @@
-"""Rendering a step for a run: variables substituted, commands as argv, text masked for display."""
+"""A step rendered for a run: variables substituted, commands as argv, and the one `StepView`
+that every place showing a step to a person (plan, gate, console, terminal) reads."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import json
 import os
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from maintui.core.masking import Masker
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.model import Screen, Step
 from maintui.core.site.template import substitute
@@ -109,3 +111,70 @@ def action_params(step: Step, lookup: Callable[[str], Any]) -> Any:
     if cls is None:
         raise KeyError(step.action)
     return cls, cls.Params.model_validate(substitute(step.with_, lookup))
+
+
+def gate_text(step: Step) -> str:
+    """How the step is asked about before it runs (the friction its risk sets)."""
+    if step.manual:
+        return "checklist"
+    if not step.needs_confirm:
+        return "runs without asking"
+    return {"normal": "one key", "destructive": "confirm (shows plan)",
+            "critical": "type the step id"}.get(step.risk, "confirm")
+
+
+@dataclass(frozen=True)
+class StepView:
+    """A step as shown to a person: rendered and masked once, read by the dry run, the gate
+    (and the event row it writes), the console's queue, detail and dialogs, and the terminal."""
+
+    step_id: str
+    title: str
+    risk: str = "normal"
+    manual: bool = False
+    command: str = ""  # rendered and masked; "" before it was rendered
+    plan: list[str] = field(default_factory=list)  # what it will change (masked)
+    rollback: str = ""
+    description: str = ""
+    requires: list[dict[str, Any]] = field(default_factory=list)  # precondition checks
+    blocked: bool = False  # a gate held by unmet preconditions, not a question
+    kind: str = ""
+    gate: str = ""  # how it is asked about ("" before it was rendered)
+    verify: str = ""
+    after: list[str] = field(default_factory=list)
+    impact: str = ""
+    estimate: float | None = None
+    class_: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, step: Step) -> StepView:
+        """What the screen file says of a step, before anything is rendered."""
+        return cls(step.id, step.title, step.risk, step.manual, description=step.description,
+                   kind=step.kind, after=list(step.after), impact=step.impact,
+                   estimate=step.estimate, class_=step.class_, tags=list(step.tags))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event row's form (`class` spelled as in the screen file)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["class"] = out.pop("class_")
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StepView:
+        """From an event row; rows written before a key existed get its default."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known and k != "class_"}
+        if "class" in data:
+            values["class_"] = data["class"]
+        values.setdefault("title", values.get("step_id", ""))
+        return cls(**values)
+
+
+def render_view(step: Step, lookup: Callable[[str], Any], mask: Masker, *,
+                plan: list[str] | None = None, requires: list[dict[str, Any]] | None = None,
+                verify: str = "") -> StepView:
+    """The step rendered with this run's values and masked: what a person is shown."""
+    return replace(StepView.of(step), command=mask(display_command(step, lookup)),
+                   plan=mask.lines(list(plan or [])), rollback=mask(rollback_text(step, lookup)),
+                   requires=list(requires or []), gate=gate_text(step), verify=mask(verify))

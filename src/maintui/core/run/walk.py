@@ -47,7 +47,9 @@ class StopSignal(Protocol):
 class RunControl(Protocol):
     """What the walk needs from the run it walks (`runner.Runner`)."""
 
-    def lease_lost(self) -> bool: ...
+    def lease_lost(self) -> str:
+        """Why the run may not go on (its lease lost, or the runner fenced itself), else ""."""
+        ...
 
     async def rollback(self, why: str, first: str | None = None) -> Verdict:
         """Undo `first` (the step that failed), then the completed steps newest first."""
@@ -67,6 +69,7 @@ class Walk:
         self.screen, self.gatekeeper, self.execute_step = screen, gatekeeper, execute_step
         self.records, self.options = records, options
         self.watcher, self.control, self.say = watcher, control, say
+        self.not_applicable: set[str] = set()  # checklist items that do not apply: not open
 
     async def run(self, order: list[str]) -> Verdict:
         """One step after the other; a step that ends the run ends the walk."""
@@ -109,7 +112,7 @@ class Walk:
         failed, end_with = False, None
         while pending or running:
             # an abort or a lost lease: start nothing more; running steps are being stopped
-            stop = self.watcher.stop is not None or self.control.lease_lost()
+            stop = self.watcher.stop is not None or bool(self.control.lease_lost())
             if stop and not running:
                 break
             for sid in list(pending):
@@ -150,9 +153,10 @@ class Walk:
 
     async def check_stop(self) -> Verdict | None:
         """How the run ends when it must stop now (lost lease, abort, roll back), else None."""
-        if self.control.lease_lost():
+        lost = self.control.lease_lost()
+        if lost:
             await self.records.cancel_rest("not run: the runner lost its lease")
-            return RunState.ABORTED, "lost the screen's lease (another runner took it over)"
+            return RunState.ABORTED, lost
         stop = self.watcher.stop
         if stop is not None:
             return await self._stopped(DecisionKind(stop.kind), stop.reason or f"by {stop.user}")
@@ -175,13 +179,19 @@ class Walk:
         """Before a step starts: ('run', None), ('done', state) when it ends without running,
         ('fail', why) when it cannot start, or ('stop', verdict) for the run."""
         sid = step.id
-        bad = [d for d in step.after if d in order and states.get(d) in NOT_SUCCEEDED]
-        if bad:
-            return "done", await self._skip(step, f"not run: {', '.join(bad)} did not succeed")
+        held = await self._after(step, states, order)
+        if held is not None:
+            return "done", await self._skip(step, held)
         answer = await self.gatekeeper.admit(step)
         if answer.kind in (DecisionKind.ABORT, DecisionKind.ROLLBACK):
             return "stop", await self._stopped(answer.kind, answer.reason or f"at step {sid}")
-        if answer.kind in (DecisionKind.SKIP, DecisionKind.NA, DecisionKind.NOT_DONE):
+        if answer.kind is DecisionKind.NOT_DONE:
+            return "done", await self._not_done(step, answer.reason)
+        if answer.kind is DecisionKind.NA:
+            self.not_applicable.add(sid)
+            return "done", await self._skip(step, "not applicable" + (
+                f": {answer.reason}" if answer.reason else ""))
+        if answer.kind is DecisionKind.SKIP:
             return "done", await self._skip(step, answer.reason or str(answer.kind))
         if answer.kind is DecisionKind.DONE:
             return "done", await self._complete_manual(step, answer.reason)
@@ -195,6 +205,34 @@ class Walk:
             self.say(f"  ✗ {sid} not started: {blocked}")
             return "fail", f"step {sid}: {blocked}"
         return "run", None
+
+    async def _after(self, step: Step, states: dict[str, StepState],
+                     order: list[str]) -> str | None:
+        """Why the step may not start for what its `after` steps ended as, else None
+        (see docs/after.md): it starts after `succeeded`, and after `skipped` except a
+        checklist item left open in an unattended run; never after `not_done`, `failed`,
+        `timed_out` or `cancelled`."""
+        deps = [d for d in step.after if d in order]
+        not_done = [d for d in deps if states.get(d) is StepState.NOT_DONE]
+        if not_done:
+            return f"not run: checklist item {', '.join(not_done)} was not done"
+        bad = [d for d in deps if states.get(d) in NOT_SUCCEEDED]
+        if bad:
+            return f"not run: {', '.join(bad)} did not succeed"
+        left_open = [d for d in deps if states.get(d) is StepState.SKIPPED
+                     and self.screen.step(d).manual and d not in self.not_applicable]
+        if left_open and self.options.gates == "yes":
+            return (f"not run: checklist item {', '.join(left_open)} was left open in an "
+                    "unattended run (--yes); nobody confirmed it was done")
+        if left_open:
+            self.say(f"  ⚠ {step.id} starts although checklist item {', '.join(left_open)} "
+                     "was skipped")
+        return None
+
+    async def _not_done(self, step: Step, reason: str) -> StepState:
+        await self.records.set(step.id, StepState.NOT_DONE, reason=reason or "not done")
+        self.say(f"  ✗ {step.id} not done" + (f": {reason}" if reason else ""))
+        return StepState.NOT_DONE
 
     async def _skip(self, step: Step, reason: str) -> StepState:
         await self.records.set(step.id, StepState.SKIPPED, reason=reason)

@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from maintui.core.errors import ConfigError
+from maintui.core.logs.format import Format
 from maintui.core.masking import Masker, is_secret_name, usable
 from maintui.core.site.paths import find_config, user_state_dir
 from maintui.core.site.trust import read_trusted
+from maintui.core.units import parse_size
 
 # Keys whose string values are paths, resolved against the config file's folder.
 PATH_SECTIONS = {"paths", "logs", "reports"}
@@ -20,6 +22,7 @@ PATH_SUFFIXES = ("_path", "_dir", "_file", "_db", "_cert")
 KNOWN_SECTIONS = {
     "site", "store", "thresholds", "logs", "paths", "app", "masking", "reports",
     "maintenance", "console", "services", "backup", "security", "update", "vars", "fleet",
+    "output", "notify", "log_formats", "keys",
 }
 
 # The engine's own sections: every key known, with its type and an example for the message.
@@ -33,7 +36,19 @@ ENGINE_KEYS: dict[str, dict[str, tuple[type, str]]] = {
     "fleet": {"inventory": (str, '"inventory.ini"'), "forks": (int, "10"),
               "timeout": (int, "10"), "become": (bool, "false"),
               "private_data_dir": (str, '"state/fleet"')},
+    # what of a step's output is recorded (docs/security.md)
+    "output": {"cap": (str, '"50M"'), "on_cap": (str, '"stop"')},
+    # defaults of the notify.send action and of screens' [notify] (docs/notify.md)
+    "notify": {"to": (str, '"webhook"'), "command": (str, '"logger -t maintui"'),
+               "url": (str, '"https://hooks.example.com/T0/B0"'), "timeout": (int, "10"),
+               "retries": (int, "2"), "backoff": (int, "1"), "subject": (str, '"maintui"'),
+               "smtp_host": (str, '"mail.example.com"'), "smtp_port": (int, "587"),
+               "mail_from": (str, '"maintui@example.com"'),
+               "mail_to": (list, '["ops@example.com"]'), "starttls": (bool, "true"),
+               "smtp_user": (str, '"ops"'), "auth_env": (str, '"SMTP_PASSWORD"')},
 }
+ON_CAP = ("keep_going", "stop")
+DEFAULT_OUTPUT_CAP = "50M"
 TYPE_NAMES = {str: "a string", bool: "true or false", list: "a list", int: "a whole number"}
 
 DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
@@ -104,6 +119,16 @@ class SiteConfig:
         return {k: Path(v) for k, v in self.data.get("logs", {}).items()}
 
     @property
+    def keys(self) -> dict[str, str]:
+        """`[keys]`: binding id → keys, and `preset`; the console checks the ids and keys."""
+        return dict(self.data.get("keys", {}))
+
+    @property
+    def log_formats(self) -> list[Format]:
+        """The site's own log formats (`[log_formats.NAME]`), tried before the known ones."""
+        return _log_formats(self.data)
+
+    @property
     def reports_dir(self) -> Path:
         paths = self.data.get("paths", {})
         if "reports" in paths:
@@ -128,6 +153,13 @@ class SiteConfig:
         """The site's masker: secret config keys and variables, `--var` secrets, extra values."""
         return Masker.for_site(self.data, self.mask_patterns, names=self.secrets,
                                values=[*self.secret_overrides().values(), *values])
+
+    def output_limit(self, cap: str | None = None, on_cap: str | None = None) -> tuple[int, bool]:
+        """(bytes of a step's output kept, whether passing them stops the step): the step's
+        own `output_cap` / `on_output_cap`, else the site's [output], else 50M and keep going."""
+        site = self.data.get("output", {})
+        size = parse_size(cap or site.get("cap") or DEFAULT_OUTPUT_CAP)
+        return int(size), (on_cap or site.get("on_cap") or "keep_going") == "stop"
 
     def threshold(self, gauge: str) -> Threshold:
         """Thresholds for a gauge; `disk:/var` falls back to `disk`."""
@@ -257,6 +289,10 @@ def _check(path: Path, data: dict[str, Any]) -> None:
     for name, value in data.get("logs", {}).items():
         if not isinstance(value, str):
             problems.append(f"{path}: logs.{name}: expected a file path string, got {value!r}")
+    for name, value in data.get("keys", {}).items():
+        if not isinstance(value, str):
+            problems.append(f"{path}: keys.{name}: expected keys as a string, got {value!r}; "
+                            f'e.g. "{name}" = "j,down"')
     patterns = data.get("masking", {}).get("patterns", [])
     import re
 
@@ -266,8 +302,29 @@ def _check(path: Path, data: dict[str, Any]) -> None:
         except (re.error, TypeError) as exc:
             problems.append(f"{path}: masking.patterns[{i}]: not a valid regular expression ({exc})")
     problems += _check_secrets(path, data)
+    try:
+        _log_formats(data)
+    except ConfigError as exc:
+        problems.append(f"{path}: {exc}")
+    problems += _check_output(path, data.get("output", {}))
     if problems:
         raise ConfigError("\n".join(problems))
+
+
+def _log_formats(data: dict[str, Any]) -> list[Format]:
+    """`[log_formats.NAME]` tables as Formats; ConfigError naming the key when one is wrong."""
+    out = []
+    for name, spec in data.get("log_formats", {}).items():
+        where = f"[log_formats.{name}]"
+        if not isinstance(spec, dict) or not isinstance(spec.get("regex"), str):
+            raise ConfigError(f"{where}: expected a table with a regex, e.g. regex = "
+                              "'^(?P<time>\\S+) (?P<level>\\w+) (?P<message>.*)$'")
+        levels = spec.get("levels") or {}
+        out.append(Format.from_config(name, spec["regex"], title=str(spec.get("title", "")),
+                                      clock=str(spec.get("clock", "auto")),
+                                      levels={str(k): str(v) for k, v in levels.items()},
+                                      where=where))
+    return out
 
 
 def weak_secret(name: str, value: object, where: str, fix: str) -> str | None:
@@ -280,6 +337,21 @@ def weak_secret(name: str, value: object, where: str, fix: str) -> str | None:
         return None
     return (f"{where}: the value of {name} is too short or too common to be kept secret "
             f"(under 6 characters, or a word like 'true' or 'yes'); {fix}")
+
+
+def _check_output(path: Path, table: Any) -> list[str]:
+    if not isinstance(table, dict):
+        return []
+    out = []
+    if isinstance(table.get("cap"), str):
+        try:
+            parse_size(table["cap"])
+        except ValueError as exc:
+            out.append(f"{path}: output.cap: {exc}")
+    if isinstance(table.get("on_cap"), str) and table["on_cap"] not in ON_CAP:
+        out.append(f"{path}: output.on_cap: expected one of {', '.join(ON_CAP)}, "
+                   f"got {table['on_cap']!r}")
+    return out
 
 
 def _check_secrets(path: Path, data: dict[str, Any]) -> list[str]:

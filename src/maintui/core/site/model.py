@@ -92,6 +92,15 @@ class Step(_Strict):
     hosts: str | None = None
     serial: int | str | None = None
     max_fail_percentage: float | None = Field(default=None, ge=0, le=100)
+    output_cap: str | None = None        # "50M": recorded output kept (first and last parts)
+    on_output_cap: Literal["keep_going", "stop"] | None = None
+
+    @field_validator("output_cap")
+    @classmethod
+    def _cap(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_size(value)  # raises ValueError with an example
+        return value
 
     @field_validator("serial")
     @classmethod
@@ -122,6 +131,17 @@ class Step(_Strict):
         return self.confirm if self.confirm is not None else self.risk != "safe"
 
 
+class ScreenNotify(_Strict):
+    """A screen's `[notify]`: when to send (notify.send; the rest of it from config [notify])."""
+
+    on: list[Literal["start", "finish", "failure"]] = ["failure"]  # finish: every end
+    to: Literal["command", "webhook", "smtp"] | None = None  # default: config [notify] to
+    command: str | None = None  # reads the message on stdin
+    url: str | None = None  # webhook address
+    mail_to: list[str] | None = None  # recipient addresses
+    subject: str | None = None  # default: "maintui: SCREEN run N ENDED"
+
+
 class ScreenHead(_Strict):
     title: str
     kind: Literal["session", "triage"] = "session"
@@ -131,6 +151,7 @@ class ScreenHead(_Strict):
     panels: Panels = Panels()
     concurrency: int = Field(default=1, ge=1, le=16)
     steps: list[Any] = []
+    notify: ScreenNotify | None = None  # tell someone when a run starts, ends or fails
 
     @field_validator("window")
     @classmethod
@@ -167,6 +188,7 @@ class Screen:
     panels: Panels
     concurrency: int
     steps: list[Step] = field(default_factory=list)
+    notify: ScreenNotify | None = None
 
     def step(self, step_id: str) -> Step:
         return next(s for s in self.steps if s.id == step_id)

@@ -85,7 +85,7 @@ def parse_screen(path: Path, data: dict[str, Any], config: SiteConfig | None) ->
             continue
         steps.append(step)
     screen = Screen(path.stem, path, head.title, head.kind, head.schedule, head.window,
-                    head.description, head.panels, head.concurrency, steps)
+                    head.description, head.panels, head.concurrency, steps, notify=head.notify)
     problems += check_semantics(screen, head.steps, config)
     return screen, problems
 

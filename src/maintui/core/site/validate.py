@@ -63,6 +63,11 @@ def _check_step(step: Step, ids: set[str], config: SiteConfig | None) -> list[tu
         out.append(("", f"needs exactly one of action, run, argv or manual = true (has {what})"))
     if step.with_ and not step.action:
         out.append((".with", "`with` only goes with `action`"))
+    if step.hosts is not None and (step.action or step.manual):
+        out.append((".hosts", "`hosts` goes with run or argv; an ansible.playbook action takes "
+                    "them in `with` (docs/fleet.md)"))
+    if step.hosts is None and (step.serial is not None or step.max_fail_percentage is not None):
+        out.append((".serial", "`serial` and `max_fail_percentage` need `hosts`"))
     if step.argv is not None and not step.argv:
         out.append((".argv", "argv must not be empty"))
     for dep in step.after:

@@ -63,7 +63,7 @@ async def skipped_last_time(log: SkipSource, *, last: dict[str, RunRow] | None =
         if run.id not in cache:
             cache[run.id] = tuple(Skipped(s.step_id, s.title, s.reason)
                                   for s in await log.steps(run.id)
-                                  if s.state == StepState.SKIPPED)
+                                  if s.state in (StepState.SKIPPED, StepState.NOT_DONE))
         if cache[run.id]:
             out[screen] = cache[run.id]
     return out

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from maintui.core.errors import StoreCorrupt, StoreError, StoreFull, StoreLocked
+from maintui.core.files import private_dir
 from maintui.core.store import schema, writes
 from maintui.core.store.queries import Queries
 
@@ -54,9 +55,10 @@ def translate(exc: BaseException, path: Path) -> StoreError:
 
 def _prepare_file(path: Path) -> None:
     """Create the folder (0700) and the file (0600) before SQLite does, so the mode is ours."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not path.exists():
+    private_dir(path.parent)
+    if not path.exists():  # SQLite gives the -wal and -shm the main file's mode
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.fchmod(fd, 0o600)
         os.close(fd)
 
 
@@ -72,6 +74,13 @@ class RunLog(Queries):
         self.masker: Callable[[str], str] = str
         self.read_only = ""          # why the log cannot be written, when it cannot
         self._copy: Path | None = None  # the private copy a read-only log is read from
+        # a runner waits out a lock another process holds (a long VACUUM, a backup) for up
+        # to `patience` seconds, told through `on_wait(seconds waited)`; others give up after
+        # busy_timeout. `guard(db)` runs first in every write transaction (a runner's lease
+        # check: a runner that lost its lease writes nothing more)
+        self.patience = 0.0
+        self.on_wait: Callable[[float], None] | None = None
+        self.guard: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None
 
     @classmethod
     async def for_site(cls, config: Any, *, create: bool = True) -> RunLog:
@@ -189,8 +198,10 @@ class RunLog(Queries):
                 if self._sync_full is not durable:
                     await self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
                     self._sync_full = durable
-                await self._begin()
+                await self._begin_patiently()
                 try:
+                    if self.guard is not None:
+                        await self.guard(self.db)
                     result = await fn(self.db)
                     await self.db.execute("COMMIT")
                     return result
@@ -200,6 +211,28 @@ class RunLog(Queries):
                     raise
             except (sqlite3.Error, OSError) as exc:
                 raise translate(exc, self.path) from None
+
+    async def be_patient(self, patience: float, on_wait: Callable[[float], None]) -> None:
+        """Wait out locks held by other processes for up to `patience` seconds, in steps of
+        one second so that `on_wait` can show the time as it passes."""
+        await self.db.execute("PRAGMA busy_timeout=1000")
+        self.patience, self.on_wait = patience, on_wait
+
+    async def _begin_patiently(self) -> None:
+        """BEGIN IMMEDIATE; while another process holds the write lock, wait up to `patience`
+        seconds in all, saying how long so far, before giving up as locked."""
+        since = time.monotonic()
+        while True:
+            try:
+                await self._begin()
+                return
+            except sqlite3.OperationalError as exc:
+                waited = time.monotonic() - since
+                if "locked" not in str(exc) and "busy" not in str(exc) or waited >= self.patience:
+                    raise
+                if self.on_wait is not None:
+                    self.on_wait(waited)
+                await asyncio.sleep(0.1)
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE, tried again a few times: SQLite answers "locked" without waiting

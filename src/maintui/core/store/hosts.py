@@ -74,10 +74,11 @@ class HostLog:
         con = self._db()
         con.execute("BEGIN IMMEDIATE")
         try:
+            # ts: when Ansible emitted the event; recorded: when it reached the run log
             con.execute("INSERT INTO host_events(run_id, step_id, phase, host, ts, event, task, "
-                        "state, changed, text) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                        "state, changed, text, recorded) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
                         (self.run_id, self.step_id, self.phase, host, ts, event, task, state,
-                         int(changed), text))
+                         int(changed), text, time.time()))
             con.execute("UPDATE host_results SET tasks = tasks + 1, changed = changed | ?, "
                         "ended = ? WHERE run_id = ? AND step_id = ? AND phase = ? AND host = ?",
                         (int(changed), ts, self.run_id, self.step_id, self.phase, host))

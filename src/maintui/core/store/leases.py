@@ -7,6 +7,8 @@ from typing import Any
 
 import aiosqlite
 
+from maintui.core.errors import StoreError
+
 LEASE_KEYS = ("screen", "run_id", "pid", "pid_start", "host", "user", "acquired", "heartbeat")
 
 
@@ -49,3 +51,24 @@ async def live_runs_with_leases(db: aiosqlite.Connection) -> list[tuple[int, dic
         "WHERE r.state IN ('running','waiting')")).fetchall()
     keys = ("run_id", "pid", "pid_start", "host", "user", "acquired", "heartbeat")
     return [(row[0], dict(zip(keys, row[1:], strict=True))) for row in rows]
+
+
+class LeaseLost(StoreError):
+    """A runner's write refused: its run no longer holds the screen's lease (taken over, or
+    expired while the runner was stopped). Nothing of that write was done."""
+
+
+async def check_held(db: aiosqlite.Connection, screen: str, run_id: int, pid: int,
+                     stale: float) -> None:
+    """Inside a write transaction: raise LeaseLost unless run_id holds the screen's lease from
+    this pid, renewed within `stale` seconds (an expired lease may already be someone else's)."""
+    lease = await read_lease(db, screen)
+    if lease is None or lease["run_id"] != run_id or lease["pid"] != pid:
+        holder = f"run {lease['run_id']} holds it now" if lease else "nobody holds it now"
+        raise LeaseLost(f"run {run_id} lost the lease of screen {screen!r} ({holder}); "
+                        "this runner stopped without recording anything more")
+    silent = time.time() - lease["heartbeat"]
+    if silent > stale:
+        raise LeaseLost(f"run {run_id}'s lease of screen {screen!r} expired (not renewed for "
+                        f"{silent:.0f}s, e.g. the runner was stopped); this runner stopped "
+                        "without recording anything more")

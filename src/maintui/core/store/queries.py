@@ -73,6 +73,14 @@ class Queries:
                                (run_id,))
         return [step_row(r) for r in rows]
 
+    async def running_processes(self, run_id: int) -> list[tuple[str, int | None, float | None,
+                                                                 str | None]]:
+        """(step id, process group, its leader's start time, environment marker) of each step
+        the run log says is running: where its processes are if its runner is gone."""
+        rows = await self.read("SELECT step_id, pgid, pgid_start, token FROM steps WHERE "
+                               "run_id = ? AND state = 'running' ORDER BY position", (run_id,))
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
     async def output(self, run_id: int, after_id: int = 0, limit: int = 1000,
                      step_id: str | None = None) -> list[OutputLine]:
         """Lines of up to `limit` chunks after chunk `after_id`; every line of a chunk shares its id."""

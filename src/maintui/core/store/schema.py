@@ -66,7 +66,7 @@ MIGRATIONS: list[str] = [
         id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, step_id TEXT NOT NULL,
         phase TEXT NOT NULL, host TEXT NOT NULL, ts REAL NOT NULL, event TEXT NOT NULL,
         task TEXT NOT NULL DEFAULT '', state TEXT NOT NULL, changed INTEGER NOT NULL DEFAULT 0,
-        text TEXT NOT NULL DEFAULT '');
+        text TEXT NOT NULL DEFAULT '', recorded REAL NOT NULL);
     CREATE INDEX host_events_run ON host_events(run_id, step_id, host, id);
     """,
     # 2: where a running step's processes are, to find them after the runner died: its process

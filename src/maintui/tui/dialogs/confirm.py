@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,8 +12,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from maintui.core.run.stepview import StepView
 from maintui.tui import keys
 from maintui.tui.dialogs.text import ReasonDialog
+
+PLAN_EVERY = 3.0  # seconds between fresh looks at what a waiting step will change
 
 
 @dataclass(frozen=True)
@@ -51,44 +54,63 @@ class ConfirmDialog(_Dialog):
 
     BINDINGS = keys.for_screen("confirm")
 
-    def __init__(self, gate: dict, recheck: Callable[[], list[dict]] | None = None) -> None:
+    def __init__(self, view: StepView, recheck: Callable[[], list[dict]] | None = None,
+                 replan: Callable[[], list[str]] | None = None) -> None:
         super().__init__()
-        self.gate = gate
-        self.risk = gate.get("risk", "normal")
+        self.view = view
+        self.risk = view.risk
         self.recheck = recheck  # live preconditions, refreshed while the dialog is open
+        # what the step will change, computed again on opening and while open: the gate's
+        # copy is from when the runner reached it, maybe long before this dialog opened
+        self.replan = replan
 
     def compose(self) -> ComposeResult:
-        g = self.gate
-        verb = "Blocked" if g.get("blocked") else "Run"
+        v = self.view
+        verb = "Blocked" if v.blocked else "Run"
         with Vertical(classes=f"dialog -{self.risk}"):
-            yield Label(Content(f"{verb} {g['step_id']}: {g['title']}" + ("" if g.get("blocked")
-                                                                          else "?")),
+            yield Label(Content(f"{verb} {v.step_id}: {v.title}" + ("" if v.blocked else "?")),
                         classes="dialog--title")
-            if g.get("requires"):
-                yield Static(_checks(g["requires"]), id="requires")
+            if v.requires:
+                yield Static(_checks(v.requires), id="requires")
             with VerticalScroll(classes="dialog--body"):
                 yield Static(Content.assemble(("risk ", "dim"), (self.risk, "bold")))
-                if g.get("description"):
-                    yield Static(Content(g["description"]))
-                yield Static(Content.assemble(("command  ", "dim"), g.get("command", "")))
-                for line in g.get("plan", []):
-                    yield Static(Content.assemble(("will     ", "dim"), line))
+                if v.description:
+                    yield Static(Content(v.description))
+                yield Static(Content.assemble(("command  ", "dim"), v.command))
+                plan = Static(_plan(v.plan), id="plan")
+                plan.display = bool(v.plan)
+                yield plan
                 yield Static(Content.assemble(("rollback ", "dim"),
-                                              g.get("rollback") or "none: this cannot be undone"))
+                                              v.rollback or "none: this cannot be undone"))
             if self.risk == "critical":
-                yield Input(placeholder=f"type {g['step_id']} to run it", id="typed")
+                yield Input(placeholder=f"type {v.step_id} to run it", id="typed")
             with Horizontal(classes="dialog--buttons"):
                 yield Button("Skip…", id="skip")
                 yield Button("Cancel", id="cancel")
-                yield Button("Retry" if g.get("blocked") else "Run", id="run",
+                yield Button("Retry" if v.blocked else "Run", id="run",
                              variant="error" if self.risk != "normal" else "primary",
                              disabled=self.risk == "critical")
 
     def on_mount(self) -> None:
         target = {"normal": "#run", "destructive": "#cancel", "critical": "#typed"}
         self.query_one(target.get(self.risk, "#cancel")).focus()
-        if self.recheck is not None and self.gate.get("requires"):
+        if self.recheck is not None and self.view.requires:
             self.set_interval(1.0, self._refresh_checks)
+        if self.replan is not None:
+            self._refresh_plan()
+            self.set_interval(PLAN_EVERY, self._refresh_plan)
+
+    @work(thread=True, exclusive=True, group="dialog-replan")
+    def _refresh_plan(self) -> None:
+        lines = self.replan() if self.replan else []
+        self.app.call_from_thread(self._show_plan, lines)
+
+    def _show_plan(self, lines: list[str]) -> None:
+        if self.is_attached:
+            self.view = replace(self.view, plan=lines)
+            plan = self.query_one("#plan", Static)
+            plan.update(_plan(lines))
+            plan.display = bool(lines)
 
     @work(thread=True, exclusive=True, group="dialog-recheck")
     def _refresh_checks(self) -> None:
@@ -97,11 +119,11 @@ class ConfirmDialog(_Dialog):
 
     @on(Input.Changed, "#typed")
     def _typed(self, event: Input.Changed) -> None:
-        self.query_one("#run", Button).disabled = event.value.strip() != self.gate["step_id"]
+        self.query_one("#run", Button).disabled = event.value.strip() != self.view.step_id
 
     @on(Input.Submitted, "#typed")
     def _submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip() == self.gate["step_id"]:
+        if event.value.strip() == self.view.step_id:
             self.dismiss(Choice("confirm"))
 
     @on(Button.Pressed)
@@ -122,7 +144,11 @@ class ConfirmDialog(_Dialog):
             if reason:
                 self.dismiss(Choice("skip", reason))
 
-        self.app.push_screen(ReasonDialog(f"Skip {self.gate['step_id']}: why?"), done)
+        self.app.push_screen(ReasonDialog(f"Skip {self.view.step_id}: why?"), done)
+
+
+def _plan(lines: list[str]) -> Content:
+    return Content("\n").join([Content.assemble(("will     ", "dim"), line) for line in lines])
 
 
 def _checks(checks: list[dict]) -> Content:
@@ -136,15 +162,15 @@ class ChecklistDialog(_Dialog):
 
     BINDINGS = keys.for_screen("checklist")
 
-    def __init__(self, gate: dict) -> None:
+    def __init__(self, view: StepView) -> None:
         super().__init__()
-        self.gate = gate
+        self.view = view
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(f"Checklist: {self.gate['title']}"), classes="dialog--title")
-            if self.gate.get("description"):
-                yield Static(Content(self.gate["description"]))
+            yield Label(Content(f"Checklist: {self.view.title}"), classes="dialog--title")
+            if self.view.description:
+                yield Static(Content(self.view.description))
             yield Input(placeholder="note; Enter = done (a note is required for not done)",
                         id="note")
             with Horizontal(classes="dialog--buttons"):
@@ -198,7 +224,8 @@ class OverrunDialog(_Dialog):
 
 
 class InterruptedDialog(_Dialog):
-    """The last run stopped without finishing (its runner died): resume, mark done, roll back."""
+    """The last run stopped without finishing (its runner died): resume, mark done, roll back,
+    or leave it and start anew."""
 
     BINDINGS = keys.for_screen("interrupted")
 
@@ -220,6 +247,7 @@ class InterruptedDialog(_Dialog):
                 yield Button("Resume", id="resume", variant="primary")
                 yield Button("Mark done", id="done")
                 yield Button("Roll back", id="rollback", variant="error")
+                yield Button("Start anew", id="new")
 
     def on_mount(self) -> None:
         self.query_one("#later").focus()

@@ -24,6 +24,9 @@ DIALOG_CSS = """
 """
 
 
+DEFAULT = Severity.SEV3
+
+
 @dataclass(frozen=True)
 class NewIncident:
     """What the operator typed to open an incident."""
@@ -45,13 +48,33 @@ class OpenIncidentDialog(ModalScreen["NewIncident | None"]):
             yield Label("Open an incident", classes="dialog--title")
             yield Input(placeholder="what is wrong, e.g. API answers 502", id="incident-title",
                         compact=True)
-            yield OptionList(*(Option(f"{sev} — {MEANING[sev]}", id=str(sev)) for sev in Severity),
+            yield OptionList(*(Option(f"{n} {sev} — {MEANING[sev]}", id=str(sev))
+                               for n, sev in enumerate(Severity, 1)),
                              id="severity", compact=True)
-            yield Label("Tab: severity (↑↓) · Enter: open · Escape: cancel", classes="hint")
+            yield Label(id="severity-said")
+            yield Label("Tab: severity (1–4 or ↑↓) · Enter: open · Escape: cancel",
+                        classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#severity", OptionList).highlighted = list(Severity).index(Severity.SEV3)
+        self.query_one("#severity", OptionList).highlighted = list(Severity).index(DEFAULT)
+        self._say()
         self.query_one("#incident-title", Input).focus()
+
+    @on(OptionList.OptionHighlighted, "#severity")
+    def _say(self) -> None:
+        """The chosen severity in words: a highlight alone is invisible without colour."""
+        sev = self.severity()
+        default = ", the default" if sev == DEFAULT else ""
+        self.query_one("#severity-said", Label).update(
+            f"Severity: {sev} ({MEANING[sev]}){default}")
+
+    def severity(self) -> Severity:
+        picked = self.query_one("#severity", OptionList).highlighted
+        return list(Severity)[picked] if picked is not None else DEFAULT
+
+    def action_severity(self, number: int) -> None:
+        """1–4 pick sev1–sev4 (on the list: in the title they are text)."""
+        self.query_one("#severity", OptionList).highlighted = number - 1
 
     @on(Input.Submitted)
     @on(OptionList.OptionSelected, "#severity")
@@ -61,9 +84,7 @@ class OpenIncidentDialog(ModalScreen["NewIncident | None"]):
         if not title:
             self.notify("an incident needs a title that says what is wrong", severity="warning")
             return
-        severities = self.query_one("#severity", OptionList)
-        picked = severities.highlighted if severities.highlighted is not None else 2
-        self.dismiss(NewIncident(title, str(list(Severity)[picked])))
+        self.dismiss(NewIncident(title, str(self.severity())))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from maintui.core.run.stepview import StepView
 from maintui.tui import keys
 
 
@@ -19,7 +20,7 @@ class PlanDialog(ModalScreen[None]):
     """
     BINDINGS = keys.for_screen("plan")
 
-    def __init__(self, title: str, items: list[dict]) -> None:
+    def __init__(self, title: str, items: list[StepView]) -> None:
         super().__init__()
         self.plan_title = title
         self.items = items
@@ -28,13 +29,14 @@ class PlanDialog(ModalScreen[None]):
         parts: list[Content] = [Content.styled(f"Dry run: {self.plan_title} — nothing is changed",
                                                "bold")]
         for n, item in enumerate(self.items, 1):
-            parts.append(Content.assemble("\n", (f"{n}. {item['id']}", "bold"), f" — {item['title']}",
-                                          (f"   {item['risk']} · {item['gate']}", "$text-muted")))
-            parts.append(Content.assemble(("   do    ", "$text-muted"), item["command"]))
-            for change in item.get("changes", []):
+            parts.append(Content.assemble("\n", (f"{n}. {item.step_id}", "bold"),
+                                          f" — {item.title}",
+                                          (f"   {item.risk} · {item.gate}", "$text-muted")))
+            parts.append(Content.assemble(("   do    ", "$text-muted"), item.command))
+            for change in item.plan:
                 parts.append(Content.assemble(("   will  ", "$text-muted"), change))
-            if item.get("rollback"):
-                parts.append(Content.assemble(("   undo  ", "$text-muted"), item["rollback"]))
+            if item.rollback:
+                parts.append(Content.assemble(("   undo  ", "$text-muted"), item.rollback))
         if not self.items:
             parts.append(Content("(the plan is still being worked out — try again in a moment)"))
         with VerticalScroll():

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from maintui.core.actions.maintenance import read_maintenance as read_maintenance_file
 from maintui.core.site.config import SiteConfig
+from maintui.core.site.maintenance import read_maintenance as read_maintenance_file
 from maintui.core.site.schedule import DueStatus, due_status
 from maintui.core.store.carryover import (
     KV_VERIFIED_RESTORE,

@@ -3,7 +3,7 @@
 Memory is bounded in two places. Each source keeps a *ring* of its newest `max_lines`
 lines (older ones are dropped; they are still in the file). The *window* is what the view
 scrolls over: at most `max_lines` lines that pass the filter, from one source or all of
-them merged in arrival order. While following, new lines go to the rings and to the end
+them merged by the lines' own times (arrival order for lines that come in while following). While following, new lines go to the rings and to the end
 of the window. Scrolling up pauses the window (it stops changing under the operator) and,
 at its top, older lines are read back from the file and put in front of it (dropping its
 newest lines once full). Going back to the bottom rebuilds the window from the rings.
@@ -15,8 +15,9 @@ from __future__ import annotations
 import heapq
 import time
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+from maintui.core.logs.format import Format
 from maintui.core.logs.levels import LineFilter
 from maintui.core.logs.tail import EventKind, Line, LogEvent, LogUpdate
 
@@ -26,8 +27,10 @@ MAX_LINES = 10_000
 class LogModel:
     """Rings per source, the filtered window, the filter and each source's status."""
 
-    def __init__(self, names: Iterable[str], max_lines: int = MAX_LINES) -> None:
+    def __init__(self, names: Iterable[str], max_lines: int = MAX_LINES,
+                 formats: dict[str, Format] | None = None) -> None:
         self.names = list(names)
+        self.formats = formats or {}  # per source: merges "All" by the lines' own times
         self.max_lines = max_lines
         self.rings: dict[str, deque[tuple[int, Line]]] = {
             name: deque(maxlen=max_lines) for name in self.names
@@ -89,9 +92,13 @@ class LogModel:
         self._floor = {s: ring[0][1] if ring else None for s, ring in self._rings_shown()}
         self.exhausted.clear()
         self.live, self.pending = True, 0
-        merged = heapq.merge(*(ring for _, ring in self._rings_shown()))
+        rings = self._rings_shown()
+        if len(rings) > 1 and self.formats:
+            merged = heapq.merge(*(_timed(ring, self.formats.get(s)) for s, ring in rings))
+        else:
+            merged = heapq.merge(*(ring for _, ring in rings))
         matches = self.filter.matches
-        for _, line in merged:
+        for *_, line in merged:
             if matches(line):
                 self._push(line)
 
@@ -129,6 +136,30 @@ class LogModel:
 
     def pause(self) -> None:
         self.live = False
+
+    def jump(self, source: str, lines: list[Line]) -> None:
+        """Show `lines` of `source` (read around a search hit or a time), paused there;
+        scrolling reads back from them, the End key follows again."""
+        self.window.clear()
+        self._count.clear()
+        self.exhausted.clear()
+        self._floor = {s: None for s in self.visible}
+        self.live, self.pending = False, 0
+        for line in lines:
+            if self.filter.matches(line):
+                self._push(line)
+        self._floor[source] = lines[0] if lines else None
+
+
+def _timed(ring: Iterable[tuple[int, Line]],
+           fmt: Format | None) -> Iterator[tuple[float, int, Line]]:
+    """(time, arrival, line): a line without a time of its own takes the one above it."""
+    when = float("-inf")
+    for seq, line in ring:
+        if fmt is not None and fmt.kind != "text":
+            t = fmt.parse(line.text).time
+            when = when if t is None else t
+        yield when, seq, line
 
 
 def describe(event: LogEvent) -> str:

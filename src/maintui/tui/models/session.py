@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from maintui.core.probes.base import Probe
+from maintui.core.run.stepview import StepView
 from maintui.core.site import paths
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.model import Screen, Step
@@ -48,6 +49,15 @@ def usual(past: list[float]) -> Usual | None:
 
 
 @dataclass(frozen=True)
+class Detail:
+    """The detail pane: the step as shown, its usual time, and the note its outcome left."""
+
+    view: StepView
+    usual: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Overrun:
     """A running step past its usual p95: ask the operator whether to wait, extend or abort."""
 
@@ -70,7 +80,7 @@ class SessionModel:
         self.driver_text = ""
         self.last_run: RunRow | None = None
         self.steps: dict[str, StepRow] = {}  # step id → its row in the followed run
-        self.plan: dict[str, dict[str, Any]] = {}  # step id → what the dry run shows of it
+        self.plan: dict[str, StepView] = {}  # step id → what the dry run shows of it
         self.selected: str | None = None
         self.follow = True  # the selection follows the running step until the operator moves it
         self.gate: Event | None = None  # the open gate of the run
@@ -99,11 +109,9 @@ class SessionModel:
         """The queue before a run: every step pending."""
         return [(s.id, "pending", s.risk, None, None) for s in self.ordered()]
 
-    def set_plan(self, items: Iterable[Any]) -> None:
-        """The dry run's items (`run.plan.PlanItem`), keyed by step, for the detail and `d`."""
-        self.plan = {i.step_id: {"id": i.step_id, "title": i.title, "risk": i.risk, "gate": i.gate,
-                                 "command": i.command, "changes": i.changes,
-                                 "rollback": i.rollback} for i in items}
+    def set_plan(self, items: Iterable[StepView]) -> None:
+        """The dry run's views (`run.plan.plan_screen`), keyed by step, for the detail and `d`."""
+        self.plan = {i.step_id: i for i in items}
 
     def intro_lines(self, width: int) -> list[str]:
         """What the screen is and how to begin, wrapped to `width` (the pane before a run)."""
@@ -118,19 +126,15 @@ class SessionModel:
                                    + (f" · window {sf.window}" if sf.window else ""), width)
         return [*lines, " ", "r  start the run", "d  dry run: commands and changes"]
 
-    def detail(self) -> dict[str, Any] | None:
+    def detail(self) -> Detail | None:
         """What the detail pane shows of the selected step (the first one before any selection)."""
         sid = self.selected or (self.ordered()[0].id if self.file.steps else None)
         if sid is None:
             return None
-        step = self.file.step(sid)
-        info = {"id": sid, "title": step.title, "description": step.description,
-                "risk": step.risk, **self.plan.get(sid, {})}
-        if sid in self.steps:
-            info["reason"] = self.steps[sid].reason
-        if sid in self.durations:
-            info["usual"] = self.durations[sid].describe()
-        return info
+        view = self.plan.get(sid) or StepView.of(self.file.step(sid))
+        row = self.steps.get(sid)
+        known = self.durations.get(sid)
+        return Detail(view, known.describe() if known else "", (row.reason or "") if row else "")
 
     # -- the run and who drives it --------------------------------------------------------------
 
@@ -242,6 +246,34 @@ class SessionModel:
                              paths.run_dir(state_dir, self.run_id))
         probe = self.probe or _real_probe()
         return lambda: [c.as_dict() for c in check_step(step, lookup, state_dir, probe)]
+
+
+    def replan(self, step_id: str) -> Callable[[], list[str]] | None:
+        """A function giving what the step will change now (its action's plan, masked), for a
+        confirmation to compute when it opens and refresh while open; None when it has none."""
+        step = self.file.step(step_id)
+        if not step.action:
+            return None
+        from maintui.core.masking import Masker
+        from maintui.core.run.plan import action_plan
+        from maintui.core.run.stepview import make_lookup
+
+        run_dir = paths.run_dir(self.config.state_dir, self.run_id)
+        lookup = make_lookup(self.config, self.file, self.run_id or 0, run_dir)
+        mask = Masker.for_site(self.config.data, self.config.mask_patterns)
+        return lambda: mask.lines(action_plan(self.config, step, lookup, run_dir))
+
+    # -- who drives -----------------------------------------------------------------------------
+
+    def lost_drive(self, claim: dict[str, Any] | None, pid: int, host: str) -> bool:
+        """Whether another console took this run over (its claim is fresh and not ours): this
+        one watches from now on, and says who drives."""
+        if not self.driving or not claim or (claim.get("pid"), claim.get("host")) == (pid, host):
+            return False
+        self.driving = False
+        self.gate_shown = None
+        self.describe_driver(claim)
+        return True
 
 
 def _real_probe() -> Probe:

@@ -7,14 +7,17 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widget import Widget
+from textual.widgets import Header, Input, Static
 
 from maintui.core.probes.base import Snapshot
 from maintui.tui import keys
 from maintui.tui.models.board import Board
 from maintui.tui.widgets import (
     DiskTable,
+    KeyBar,
     MaintenanceBanner,
     ProcessTable,
     RecentRuns,
@@ -45,6 +48,9 @@ class HomeScreen(Screen):
     HomeScreen #keys-slot { dock: bottom; height: 1; background: $footer-background; }
     """
     BINDINGS = keys.for_screen("home")
+    # Screen.focused repaints the whole screen when it changes (~10 KB a Tab at 80x24); the
+    # widgets that gain and lose focus repaint themselves, which is all that changes.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self, config: SiteConfig, poller: Poller) -> None:
         super().__init__()
@@ -73,14 +79,16 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#resources").border_title = f"Resources · {self.config.name}"
-        self.poller.sampled.subscribe(self, self.show_snapshot)
-        self.poller.board_changed.subscribe(self, self.show_board)
+        # Called in place, not posted: a message to a screen under a dialog repaints the whole
+        # dialog (Textual keeps a covered screen dirty), ~10 KB a second at 80x24.
+        self.poller.sampled.subscribe(self, self.show_snapshot, immediate=True)
+        self.poller.board_changed.subscribe(self, self.show_board, immediate=True)
         self.query_one(ScreenList).focus()
         self._show_latest()
         self.call_after_refresh(self._mount_footer)
 
     async def _mount_footer(self) -> None:
-        await self.mount(Footer(compact=True))
+        await self.mount(KeyBar())
         await self.query_one("#keys-slot").remove()
 
     def on_screen_resume(self) -> None:
@@ -98,7 +106,7 @@ class HomeScreen(Screen):
 
     def show_snapshot(self, snap: Snapshot) -> None:
         """Draw a sample; skipped while another screen covers this one."""
-        if not self.is_current:
+        if self.app.screen is not self:  # covered, even by a dialog: draw on resume
             return
         series = self.poller.history.series
         self.query_one(ResourceGauges).show(snap, series)
@@ -106,12 +114,12 @@ class HomeScreen(Screen):
         self.query_one(ProcessTable).show(snap.processes)
 
     def show_board(self, board: Board) -> None:
-        if not self.is_current:
+        if self.app.screen is not self:  # covered, even by a dialog: draw on resume
             return
         now = self.poller.clock.now()
         self.query_one(MaintenanceBanner).show(board.maintenance, now)
         self.query_one(ScreenProblems).show(board.problems)
-        self.query_one(ScreenList).show(board.screens, now)
+        self.query_one(ScreenList).show(board.screens, now, loading=not self.poller.board_read)
         self.query_one(SessionNotes).show(board.carried, board.restore, now)
         self.query_one(RecentRuns).show(board.runs, now)
 

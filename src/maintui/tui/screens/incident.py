@@ -12,6 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Log, MarkdownViewer, Static, TabbedContent, TabPane
 
+from maintui.core.files import write_private
 from maintui.core.incidents import model as inc
 from maintui.core.incidents.report import render_incident_report
 from maintui.core.site.config import SiteConfig
@@ -29,9 +30,8 @@ async def export_incident_report(log: Any, incident_id: str, folder: Path) -> Pa
     markdown = await render_incident_report(log, incident_id)
 
     def write() -> Path:
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{incident_id}.md"
-        path.write_text(markdown, encoding="utf-8")
+        write_private(path, markdown)  # 0600 in a 0700 folder, never half-written
         return path
 
     return await asyncio.to_thread(write)

@@ -4,12 +4,19 @@ The screen wires three parts: the core `Follower` (one thread polling every file
 handed over with `call_from_thread`), a `LogModel` (bounded rings per source and the
 filtered window, see `logs_model`) and a virtualised `LogView` (draws visible rows only).
 Reading older lines from a file happens in a worker thread when the operator scrolls
-past the top of the window. `python -m maintui.tui.screens.logs PATH...` runs it standalone.
+past the top of the window. Each file's format is detected when it opens, so a record's
+lines share its level (the level filter keeps or drops a stack trace whole) and "All" is
+merged by the lines' own times. Enter in the filter (or `n`) searches the whole file in a
+worker (`core.logs.search`, progress in the status line); `n`/`N` jump to the next/previous
+hit, `>`/`<` to the next/previous error record, `g` to a time. A jump shows the lines around
+it, paused; End follows again. `python -m maintui.tui.screens.logs PATH...` runs it alone.
 """
 
 from __future__ import annotations
 
 import sys
+import time
+from bisect import bisect_left
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,9 +25,14 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tab, Tabs
+from textual.worker import get_current_worker
 
+from maintui.core.logs import formats as known_formats
+from maintui.core.logs import stamps
 from maintui.core.logs.follow import Follower
-from maintui.core.logs.levels import Level, LineFilter
+from maintui.core.logs.format import Format
+from maintui.core.logs.levels import Level, LineFilter, parse_query
+from maintui.core.logs.search import FileSearch, Hits, seek_time
 from maintui.core.logs.tail import Line, LogFile, LogUpdate
 from maintui.tui import keys
 from maintui.tui.models.logs import MAX_LINES, LogModel
@@ -31,6 +43,9 @@ READ_BACK = 500  # matching lines wanted per read-back
 READ_BACK_SCAN = 50_000  # give up after reading this many lines that do not match
 _LEVELS = (Level.NONE, Level.INFO, Level.WARNING, Level.ERROR)  # what `l` cycles through
 _STATUS_STYLE = {"following": "$success", "waiting": "$warning", "unreadable": "$error"}
+JUMP_BEFORE, JUMP_AFTER = 100, 400  # lines read around a jump's target
+_GOTO_HINT = "go to time: 2024-06-01 12:00, 12:00 (today) — Enter jumps, Esc cancels"
+_FILTER_HINT = "filter: text or /regex/"  # Enter then searches the whole file (n/N)
 
 
 class LogsScreen(Screen):
@@ -42,21 +57,31 @@ class LogsScreen(Screen):
     LogsScreen #logs-status { height: auto; max-height: 3; }
     """
 
-    def __init__(self, sources: dict[str, Path], *, max_lines: int = MAX_LINES) -> None:
+    def __init__(self, sources: dict[str, Path], *, max_lines: int = MAX_LINES,
+                 formats: Sequence[Format] = ()) -> None:
         super().__init__()
-        self.files = {name: LogFile(path, name) for name, path in sources.items()}
-        self.model = LogModel(self.files, max_lines)
+        self.paths = dict(sources)
+        self.formats = {name: _detect(path, formats) for name, path in sources.items()}
+        self.files = {name: LogFile(path, name, fmt=self.formats[name])
+                      for name, path in sources.items()}
+        self.model = LogModel(self.files, max_lines,
+                              {n: f for n, f in self.formats.items() if f is not None})
         self.min_level = Level.NONE
         self._follower: Follower | None = None
         self._reading = False
         self._status: tuple[str | tuple[str, str], ...] = ()
+        self._goto = False  # the input line is asking for a time, not a filter
+        self._searches: dict[tuple[str, str], Hits] = {}  # (source, query or ">error") → hits
+        self._searching = ""  # what the status line says about a running search
+        self._note: str | tuple[str, Hits] = ""  # where the last jump went
+        self._want: tuple[str, str, int, int] | None = None  # (source, key, from, step) awaited
 
     def compose(self) -> ComposeResult:
         tabs = [Tab("All", id="logs-all")] if len(self.files) > 1 else []
         tabs += [Tab(name, id=f"logs-{i}") for i, name in enumerate(self.files)]
         yield Tabs(*tabs, id="logs-sources")
         yield LogView(id="logs-view")
-        yield Input(placeholder="filter: text or /regex/", id="logs-filter", compact=True)
+        yield Input(placeholder=_FILTER_HINT, id="logs-filter", compact=True)
         yield Static(id="logs-status", markup=False)
         yield Footer()
 
@@ -91,6 +116,7 @@ class LogsScreen(Screen):
     def _refill(self) -> None:
         """Rebuild the window from the rings and follow again."""
         self.model.rebuild()
+        self.view.marked = None
         merged = self.model.source is None and len(self.files) > 1
         self.view.show(self.model.window, show_source=merged)
         self._show_status()
@@ -157,7 +183,10 @@ class LogsScreen(Screen):
 
     def action_escape(self) -> None:
         field = self.query_one("#logs-filter", Input)
-        if field.has_focus:
+        if self._goto:
+            self._end_goto()
+            self.view.focus()
+        elif field.has_focus:
             self.view.focus()
         elif field.value:
             field.value = ""  # Input.Changed applies the empty filter
@@ -171,11 +200,170 @@ class LogsScreen(Screen):
 
     @on(Input.Changed, "#logs-filter")
     def _filter_typed(self, event: Input.Changed) -> None:
-        self._apply_filter(event.value)
+        if not self._goto:
+            self._apply_filter(event.value)
 
     @on(Input.Submitted, "#logs-filter")
-    def _filter_done(self) -> None:
+    def _filter_done(self, event: Input.Submitted) -> None:
         self.view.focus()
+        if self._goto:
+            self._end_goto()
+            self._goto_time(event.value)
+        elif event.value:
+            self.action_next_match(1)
+
+    # -- whole-file search, errors, time -------------------------------------------------
+
+    def action_next_match(self, step: int) -> None:
+        query = self.query_one("#logs-filter", Input).value if not self._goto else ""
+        if not query:
+            self._show_status("type a filter first (/), then n/N")
+            return
+        self._navigate(query, step)
+
+    def action_next_error(self, step: int) -> None:
+        self._navigate(">error", step)
+
+    def action_goto(self) -> None:
+        field = self.query_one("#logs-filter", Input)
+        self._goto, self._saved_query = True, field.value
+        with field.prevent(Input.Changed):
+            field.value = ""
+        field.placeholder = _GOTO_HINT
+        field.focus()
+
+    def _end_goto(self) -> None:
+        field = self.query_one("#logs-filter", Input)
+        self._goto = False
+        with field.prevent(Input.Changed):
+            field.value = getattr(self, "_saved_query", "")
+        field.placeholder = _FILTER_HINT
+
+    def _target(self) -> tuple[str, int]:
+        """The source searched and the offset to search from: the marked line, else the
+        top line shown (in "All", its source)."""
+        view = self.view
+        if view.marked is not None and (self.model.source in (None, view.marked[0])):
+            return view.marked[0], view.marked[1]
+        lines = list(view.lines)
+        top = lines[int(view.scroll_y)] if lines else None
+        source = self.model.source or (top.source if top is not None else self.model.names[0])
+        if top is not None and top.source == source:
+            return source, top.offset
+        return source, -1
+
+    def _navigate(self, key: str, step: int) -> None:
+        source, at = self._target()
+        hits = self._searches.get((source, key))
+        stale = hits is not None and hits.done and hits.size < self.files[source].size()
+        if hits is None or (stale and step > 0 and hits.after(at) is None):
+            if key == ">error" and self.formats[source] is None:
+                self._show_status("format unknown: no error search")
+                return
+            if key != ">error":
+                try:
+                    parse_query(key)
+                except ValueError as error:
+                    self._show_status(str(error))
+                    return
+            self._want = (source, key, at, step)
+            self._search(source, key)
+            return
+        self._go(source, key, hits, at, step)
+
+    def _go(self, source: str, key: str, hits: Hits, at: int, step: int) -> bool:
+        found = hits.after(at) if step > 0 else hits.before(at)
+        what = "error" if key == ">error" else "match"
+        if found is None:
+            if hits.done:
+                self._show_status(f"no {'next' if step > 0 else 'previous'} {what} "
+                                  f"({len(hits):,} in {source})")
+            return hits.done
+        # a filter's hits: show the file's matching lines around the target, not just the
+        # lines next to it (the filter would leave one line of them)
+        self._jump(source, found, (what, hits), hits if key == self.model_query() else None)
+        return True
+
+    def model_query(self) -> str:
+        return self.query_one("#logs-filter", Input).value if not self._goto else ""
+
+    @work(thread=True, group="logs-search", exclusive=True)
+    def _search(self, source: str, key: str) -> None:
+        path = self.paths[source]
+        fmt = self.formats[source]
+        if key == ">error" and fmt is not None:
+            finder = FileSearch.errors(path, fmt)
+        else:
+            regex = len(key) >= 2 and key.startswith("/") and key.endswith("/")
+            finder = FileSearch(path, parse_query(key), literal="" if regex else key)
+        self.app.call_from_thread(self._searches.__setitem__, (source, key), finder.hits)
+        worker = get_current_worker()
+        label = "errors" if key == ">error" else repr(key)
+
+        def progress(done: int, size: int, found: int) -> None:
+            share = done * 100 // max(size, 1)
+            self.app.call_from_thread(self._search_progress, source, key,
+                                      f"searching {source} for {label}: {share}%, {found:,} found")
+
+        finder.run(progress, lambda: worker.is_cancelled)
+        self.app.call_from_thread(self._search_progress, source, key, "")
+
+    def _search_progress(self, source: str, key: str, text: str) -> None:
+        self._searching = text
+        want = self._want
+        if want is not None and want[:2] == (source, key):
+            hits = self._searches[(source, key)]
+            if self._go(source, key, hits, want[2], want[3]):
+                self._want = None  # the first hit is shown while the search goes on
+        self._show_status()
+
+    @work(thread=True, group="logs-jump", exclusive=True)
+    def _jump(self, source: str, offset: int, note: str | tuple[str, Hits],
+              hits: Hits | None = None) -> None:
+        log = self.files[source]
+        if hits is not None:
+            i = bisect_left(hits.offsets, offset)
+            picked = hits.offsets[max(0, i - JUMP_BEFORE):i + JUMP_AFTER]
+            lines = [ln for at in picked for ln in log.lines_from(at, 1)]
+            self.app.call_from_thread(self._show_jump, source, lines, offset, note)
+            return
+        before = log.lines_before(offset, JUMP_BEFORE) if offset > 0 else []
+        after = log.lines_from(offset, JUMP_AFTER)
+        self.app.call_from_thread(self._show_jump, source, before + after, offset, note)
+
+    def _show_jump(self, source: str, lines: list[Line], offset: int,
+                   note: str | tuple[str, Hits]) -> None:
+        if not lines:
+            return
+        self.model.jump(source, lines)
+        merged = self.model.source is None and len(self.files) > 1
+        self.view.show(self.model.window, show_source=merged, end=False)
+        self.view.marked = (source, offset)
+        index = next((i for i, ln in enumerate(self.model.window)
+                      if ln.source == source and ln.offset >= offset), 0)
+        self.view.scroll_to(y=max(0, index - 3), animate=False, immediate=True)
+        self.view.refresh()
+        self._note = note
+        self._show_status()
+
+    def _goto_time(self, text: str) -> None:
+        when = _parse_time(text)
+        if when is None:
+            self._show_status(f"not a time: {text!r} (e.g. 2024-06-01 12:00 or 12:00)")
+            return
+        source, _ = self._target()
+        fmt = self.formats[source]
+        if fmt is None or fmt.name == "text" and not text:
+            self._show_status("format unknown: no times to jump to")
+            return
+        self._seek(source, when, fmt)
+
+    @work(thread=True, group="logs-jump", exclusive=True)
+    def _seek(self, source: str, when: float, fmt: Format) -> None:
+        log = self.files[source]
+        offset = seek_time(log, when, fmt, log.size())
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(when))
+        self.app.call_from_thread(self._jump, source, offset, f"{source} at {stamp}")
 
     def _set_level(self, level: Level) -> None:
         self.min_level = level
@@ -193,6 +381,15 @@ class LogsScreen(Screen):
 
     # -- status --------------------------------------------------------------------------
 
+    def _jump_note(self) -> str:
+        if isinstance(self._note, str):
+            return self._note
+        what, hits = self._note
+        assert self.view.marked is not None
+        source, offset = self.view.marked
+        return (f"{what} {_position(hits, offset)} of {len(hits):,}"
+                f"{'' if hits.done else '+'} in {source}")
+
     def _show_status(self, problem: str = "") -> None:
         model = self.model
         if model.live:
@@ -202,6 +399,10 @@ class LogsScreen(Screen):
         view = [state, f" · {len(model.window):,} lines"]
         if self.min_level:
             view.append(f" · level ≥ {self.min_level.name}")
+        if self._note and self.view.marked is not None:
+            view.append((f" · {self._jump_note()}", "$success"))
+        if self._searching:
+            view.append((f" · {self._searching}", "$accent"))
         if problem:
             view.append((f" · {problem}", "$error"))
         sources: list[str | tuple[str, str]] = []
@@ -227,6 +428,31 @@ class LogsApp(App):
 
     def get_default_screen(self) -> Screen:
         return LogsScreen(self.sources)
+
+
+def _detect(path: Path, extra: Sequence[Format]) -> Format | None:
+    """The file's format from its first lines; None when it cannot be read yet."""
+    try:
+        return known_formats.detect(known_formats.sample(path), extra=extra)
+    except OSError:
+        return None
+
+
+def _position(hits: Hits, offset: int) -> str:
+    return f"{bisect_left(hits.offsets, offset) + 1:,}"
+
+
+def _parse_time(text: str) -> float | None:
+    """`2024-06-01 12:00[:SS]` or any known time shape; `12:00[:SS]` is today's."""
+    text = text.strip()
+    if not text:
+        return None
+    if len(text) <= 8 and text[:2].isdigit() and ":" in text:
+        text = time.strftime("%Y-%m-%d ") + (text if text.count(":") == 2 else text + ":00")
+    elif len(text) == 16:  # 2024-06-01 12:00
+        text += ":00"
+    got = stamps.guess(text)
+    return None if got is None else got[0]
 
 
 def source_names(paths: list[Path]) -> dict[str, Path]:

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.widgets import Footer, Log, MarkdownViewer, Static
 
 from maintui.core.ansi import clean
+from maintui.core.files import private_dir, write_private
 from maintui.core.run.report import render_report
 from maintui.core.site.config import SiteConfig
 from maintui.tui import keys
@@ -41,13 +42,13 @@ def read_report(path: Path) -> tuple[str, str]:
 
 def export_report(folder: Path, stem: str, markdown: str) -> Path:
     """Write `stem-YYYYmmdd-HHMM.md` in `folder` (created), never over an earlier export."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)  # 0700 whatever the umask
     base = f"{stem}-{time.strftime('%Y%m%d-%H%M')}"
     path, n = folder / f"{base}.md", 1
     while path.exists():
         n += 1
         path = folder / f"{base}-{n}.md"
-    path.write_text(markdown, encoding="utf-8")
+    write_private(path, markdown)  # 0600, never half-written
     return path
 
 

@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Log, Static
 
-from maintui.core.ansi import clean
+from maintui.core.ansi import visible
 from maintui.core.site.config import SiteConfig
 from maintui.core.states import severity
 from maintui.core.store.rows import Decision, OutputLine, RunRow, StepRow
@@ -74,6 +74,8 @@ class RunDetailScreen(RunLogScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "more":
             return self.full and self._more
+        if action == "rollback":  # a live run is rolled back from the console that drives it
+            return self.run is not None and self.run.state not in OUTCOMES["live"]
         return super().check_action(action, parameters)
 
     @work(exclusive=True, group="run-detail-refresh", exit_on_error=False)
@@ -85,6 +87,8 @@ class RunDetailScreen(RunLogScreen):
         steps, decisions, findings = (await log.steps(run.id), await log.decisions(run.id),
                                       await log.findings(run.id))
         was_live, self.run = self.wants_poll(), run
+        if was_live != self.wants_poll():
+            self.refresh_bindings()  # the roll-back key is offered once the run has ended
         self.steps = {s.step_id: s for s in steps}
         self.query_one("#run-header", Static).update(self._header(run))
         table = self.query_one("#run-steps", OutcomeTable)
@@ -161,7 +165,7 @@ class RunDetailScreen(RunLogScreen):
     @staticmethod
     def _plain(lines: list[OutputLine]) -> list[str]:
         # The same gutters as `maintui run`: │ for stdout, ┊ for stderr.
-        return [("┊ " if ln.stream == "stderr" else "│ ") + clean(ln.line) for ln in lines]
+        return [("┊ " if ln.stream == "stderr" else "│ ") + visible(ln.line) for ln in lines]
 
     def _title_output(self, count: int) -> None:
         step = self.steps.get(self.step_id or "")
@@ -184,6 +188,28 @@ class RunDetailScreen(RunLogScreen):
     def action_more(self) -> None:
         if self.full and self._more:
             self.load_output(more=True)
+
+    @work(exclusive=True, group="run-detail-rollback", exit_on_error=False)
+    async def action_rollback(self) -> None:
+        """What rolling back undoes, in order; on confirmation a runner of its own does it,
+        and this screen follows the run until it ends rolled_back or rollback_failed."""
+        from maintui.tui.dialogs.rollback import RollbackDialog, start_rollback, undo_list
+
+        if self.run is None or self.run.state in OUTCOMES["live"]:
+            return
+        log = await self.run_log()
+        undo = await undo_list(self.config, log, self.run_id)
+        if not undo:
+            self.notify(f"run {self.run_id} has no completed step to undo; nothing changed",
+                        severity="warning")
+            return
+        choice = await self.app.push_screen_wait(RollbackDialog(self.run_id, self.run.state,
+                                                                undo))
+        if choice is None:
+            return
+        await start_rollback(self.config, log, self.run_id, choice.reason)
+        self.notify(f"rolling back run {self.run_id}…", timeout=3)
+        self.reload()  # the run is live again: polled until it ends
 
     def action_report(self) -> None:
         self.app.push_screen(ReportScreen(self.config, run_id=self.run_id, store=self._store))

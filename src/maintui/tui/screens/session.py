@@ -9,8 +9,6 @@ through the run log and writes the operator's decisions there. What it shows is 
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 import time
 from typing import Any
 
@@ -21,8 +19,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Log, Static
 
+from maintui.core.ansi import visible
 from maintui.core.errors import StoreError
-from maintui.core.run.attach import Attachment
+from maintui.core.run.attach import Attachment, Identity
+from maintui.core.run.interrupted import interrupted_run, start_anew
+from maintui.core.run.stepview import StepView
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.model import Screen as ScreenFile
 from maintui.core.states import RunState, worst_by_step
@@ -56,8 +57,11 @@ class SessionScreen(Screen):
     BINDINGS = keys.for_screen("session")
 
     def __init__(self, config: SiteConfig, screen_name: str, *, run_id: int | None = None,
-                 store: Any = None) -> None:
+                 store: Any = None, me: Identity | None = None) -> None:
         super().__init__()
+        self.me = me or Identity.here()  # who this console is, in the run's driver claim
+        self._driving_dialog: Screen | None = None  # a dialog that would change the run
+        self._rolling_back = False  # a rollback started here: say how it ended
         self.config = config
         self.screen_name = screen_name
         self.store = store
@@ -190,8 +194,8 @@ class SessionScreen(Screen):
             before = (f"  last run {last.id} {last.state}" if last else "  no run yet")
             text = Content.assemble((name, "bold"), (before + " — press r to start", "$text-muted"))
         else:
-            role = ("driving" if model.driving else f"watching read-only: {model.driver_text}"
-                    ) if model.live else ""
+            role = ("driving" if model.driving else
+                    f"read-only, T takes over · {model.driver_text}") if model.live else ""
             flagged = len(self.query_one(StepQueue).levels)
             text = Content.assemble((name, "bold"), f"  run {model.run_id} ",
                                     (model.run_state or "…", _state_style(model.run_state)),
@@ -201,7 +205,7 @@ class SessionScreen(Screen):
 
     def _show_detail(self) -> None:
         if (info := self.model.detail()) is not None:
-            self.query_one(StepDetail).show(info)
+            self.query_one(StepDetail).show(info.view, info.usual, info.reason)
 
     def on_step_queue_step_selected(self, event: StepQueue.StepSelected) -> None:
         if self.model.select(event.step_id):
@@ -227,6 +231,11 @@ class SessionScreen(Screen):
     async def _resume(self, run_id: int, choice: str) -> None:
         from maintui.core.run.launch import spawn_runner
 
+        if choice == "new":  # it stays interrupted, no longer resumable; nothing is undone
+            await start_anew(self.store, run_id, self.me.user)
+            self.model.last_run = await self.store.run(run_id)
+            self._start_run()
+            return
         try:
             await asyncio.to_thread(spawn_runner, self.config.path, str(run_id),
                                     ["--choice", choice], command="resume")
@@ -240,7 +249,7 @@ class SessionScreen(Screen):
         if not self.model.durations:
             await self._load_durations()
         self.model.run_id = run_id
-        self.attachment = Attachment(self.store, run_id)
+        self.attachment = Attachment(self.store, run_id, self.me)
         self.model.driving = await self.attachment.claim()
         if not self.model.driving:
             self.model.describe_driver(await self.attachment.driver())
@@ -260,6 +269,8 @@ class SessionScreen(Screen):
         from maintui.core.run.lease import recover_interrupted
 
         if model.run_id in await recover_interrupted(self.store):
+            model.run_state = RunState.INTERRUPTED  # known now: r must not wait for a poll
+            self._head()
             self.notify(f"the runner of run {model.run_id} is gone", severity="error", timeout=10)
             await self._offer_resume(model.run_id)  # type: ignore[arg-type]
             return
@@ -291,14 +302,17 @@ class SessionScreen(Screen):
         finally:
             self._polling = False
         if update.run is not None:
+            self._ended(update.run)
             self.model.run_state = update.run.state
+        if self.model.driving and self.model.live:
+            await self._check_still_driving()
         if update.steps is not None:
             self._apply_steps(update.steps)
         self._append_output(update.lines)
         gate = self.model.take_gate(update.gate)
         self._head()
         if gate is not None:
-            self._open_gate(gate.data)
+            self._open_gate(StepView.from_dict(gate.data))
         elif self.model.driving:
             self._check_overrun()
 
@@ -329,7 +343,8 @@ class SessionScreen(Screen):
             return
         log = self.query_one(Log)
         selected = self.model.selected
-        shown = [ln.line for ln in lines if selected is None or ln.step_id == selected]
+        # a Log writes what it is given raw: escapes from a step are shown, never sent
+        shown = [visible(ln.line) for ln in lines if selected is None or ln.step_id == selected]
         if shown:
             log.write_lines(shown)
 
@@ -346,16 +361,30 @@ class SessionScreen(Screen):
             if self._closed:  # the screen went away while this read was queued
                 return
             raise
-        log.write_lines([ln.line for ln in tail])
+        log.write_lines([visible(ln.line) for ln in tail])
 
     # -- the operator's keys -------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("skip", "abort", "rollback") and self.model.watch_only:
+        watching = self.model.watch_only
+        if action == "take_over":  # offered only where another console drives a live run
+            return watching and self.model.live
+        if action in ("skip", "abort", "rollback") and watching:
             return None  # shown dimmed: this console only watches
         return True
 
     async def action_run(self) -> None:
+        if self.model.watch_only and self.model.live:
+            # not dimmed in check_action: a disabled r would fall through to the app's r (Runs)
+            self.notify("this console watches: T takes the run over", severity="warning")
+            return
+        interrupted = self.model.run_id if self.model.run_state == RunState.INTERRUPTED else None
+        if self.model.run_id is None and (found := await interrupted_run(
+                self.store, self.screen_file.name)) is not None:
+            interrupted = found.id
+        if interrupted is not None:  # resume, roll back or start anew: never passed over
+            await self._offer_resume(interrupted)
+            return
         if self.model.can_start:
             window = self.screen_file.window
             from maintui.core.site.schedule import in_window
@@ -370,7 +399,7 @@ class SessionScreen(Screen):
             else:
                 self._start_run()
         elif (gate := self.model.reopen_gate()) is not None:
-            self._open_gate(gate.data)
+            self._open_gate(StepView.from_dict(gate.data))
         else:
             self.notify("the run is going; it stops at the next step that needs you")
 
@@ -410,12 +439,58 @@ class SessionScreen(Screen):
     def action_toggle_output(self) -> None:
         self.toggle_class("-output-only")
 
-    async def action_take_over(self) -> None:
-        if self.attachment is not None:
-            self.model.driving = await self.attachment.claim(force=True)
-            self.notify("this console now drives the run")
-            self._head()
-            self.refresh_bindings()
+    def action_take_over(self) -> None:
+        if self.attachment is None or not self.model.watch_only:
+            return
+        from maintui.tui.dialogs.takeover import TakeOverDialog
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                self._take_over()
+
+        self.app.push_screen(TakeOverDialog(self.model.run_id or 0, self.model.driver_text),
+                             chosen)
+
+    @work(exclusive=True, group="session-takeover")
+    async def _take_over(self) -> None:
+        if self.attachment is None:
+            return
+        before = self.model.driver_text.removeprefix("driven by ")
+        if await self.attachment.claim(force=True):
+            self.model.took_over()
+            self.notify(f"this console drives run {self.model.run_id} now; {before} watches",
+                        title="Taken over")
+        self._head()
+        self.refresh_bindings()
+        await self._poll()  # the open gate, if any, is this console's to answer now
+
+    async def _check_still_driving(self) -> None:
+        """Another console took the run over: watch from now on, and close what would
+        change the run, saying why."""
+        claim = await self.attachment.driver()  # type: ignore[union-attr]
+        if not self.model.lost_drive(claim, self.me.pid, self.me.host):
+            return
+        closed = self._close_driving_dialog()
+        self.notify(f"{self.model.driver_text.removeprefix('driven by ')} took this run over; "
+                    "this console watches now" + (" (its open dialog was closed)" if closed
+                                                  else ""),
+                    title="Taken over", severity="warning", timeout=10)
+        self.refresh_bindings()
+
+    def _close_driving_dialog(self) -> bool:
+        dialog, self._driving_dialog = self._driving_dialog, None
+        stack = self.app.screen_stack
+        if dialog is None or dialog not in stack:
+            return False
+        while self.app.screen is not dialog and self.app.screen is not self:
+            self.app.pop_screen()  # a skip reason asked on top of the gate goes with it
+        if self.app.screen is dialog:
+            self.app.pop_screen()  # popped, not dismissed: no answer is sent
+        return True
+
+    def _push_driving(self, dialog: Screen, callback: Any) -> None:
+        self._driving_dialog = dialog
+        self.app.push_screen(dialog, callback)
 
     # -- starting, gates and decisions ---------------------------------------------------------
 
@@ -435,21 +510,26 @@ class SessionScreen(Screen):
         self.query_one(Log).clear()  # the intro goes; the run's output comes
         await self._attach_run(run_id)
 
-    def _open_gate(self, gate: dict) -> None:
-        dialog = ChecklistDialog(gate) if gate.get("manual") else ConfirmDialog(
-            gate, self.model.recheck(gate["step_id"]))
-        step_id = gate["step_id"]
+    def _open_gate(self, view: StepView) -> None:
+        dialog = ChecklistDialog(view) if view.manual else ConfirmDialog(
+            view, self.model.recheck(view.step_id),
+            None if view.blocked else self.model.replan(view.step_id))  # blocked: it says why
+        step_id = view.step_id
 
         def answered(choice: Choice | None) -> None:
             if choice is not None:
                 self._decide(choice.kind, step_id, choice.reason)
 
-        self.app.push_screen(dialog, answered)
+        self._push_driving(dialog, answered)
 
     @work(group="session-decide")
     async def _decide(self, kind: str, step_id: str | None, reason: str = "") -> None:
         if self.attachment is None:
             self.notify("no run yet: press r to start one", severity="warning")
+            return
+        if kind != "note" and not self.model.driving:  # answered after a takeover: not ours
+            self.notify(f"not sent: {self.model.driver_text}; this console watches",
+                        severity="warning")
             return
         await self.attachment.decide(kind, step_id, reason)
         self.notify(f"{kind}" + (f" {step_id}" if step_id else "") + " sent", timeout=2)
@@ -459,20 +539,53 @@ class SessionScreen(Screen):
             if text is not None:
                 self._decide(kind, step_id, text)
 
-        self.app.push_screen(ReasonDialog(title, optional=optional), done)
+        dialog = ReasonDialog(title, optional=optional)
+        if kind == "note":
+            self.app.push_screen(dialog, done)
+        else:
+            self._push_driving(dialog, done)
 
-    def _rollback_finished(self) -> None:
-        """A finished run is rolled back by a new detached runner on the same run."""
-        def done(reason: str | None) -> None:
-            if reason is None:
-                return
-            self._decide("note", None, f"rollback requested: {reason}")
-            subprocess.Popen([sys.executable, "-m", "maintui", "rollback", str(self.model.run_id),
-                              "--config", str(self.config.path)], stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             start_new_session=True)
+    @work(exclusive=True, group="session-rollback")
+    async def _rollback_finished(self) -> None:
+        """A finished run is rolled back by a runner of its own on the same run, after the
+        operator saw what it undoes; this screen follows it like any run."""
+        from maintui.tui.dialogs.rollback import RollbackDialog, start_rollback, undo_list
 
-        self.app.push_screen(ReasonDialog(f"Roll back run {self.model.run_id}: why?"), done)
+        run_id = self.model.run_id
+        if run_id is None:
+            return
+        undo = await undo_list(self.config, self.store, run_id)
+        if not undo:
+            self.notify(f"run {run_id} has no completed step to undo; nothing changed",
+                        severity="warning")
+            return
+        dialog = RollbackDialog(run_id, self.model.run_state, undo)
+        self._driving_dialog = dialog
+        choice = await self.app.push_screen_wait(dialog)
+        if choice is None or self._closed:
+            return
+        try:
+            await start_rollback(self.config, self.store, run_id, choice.reason)
+        except Exception as exc:
+            self.notify(str(exc), title="could not start the rollback", severity="error",
+                        timeout=10)
+            return
+        self._rolling_back = True
+        self.notify(f"rolling back run {run_id}…", timeout=3)
+        await self._poll()
+
+    def _ended(self, run: Any) -> None:
+        """The followed run changed state: a run found interrupted (by whichever process saw
+        its runner gone) is offered for resume, rollback or a new start; a rollback started
+        here that ended says how, and why."""
+        if self.model.live and run.state == RunState.INTERRUPTED:
+            self.notify(f"the runner of run {run.id} is gone", severity="error", timeout=10)
+            self.run_worker(self._offer_resume(run.id), group="session-offer", exclusive=True)
+        if self._rolling_back and not RunState(run.state).live:
+            self._rolling_back = False
+            ok = run.state == RunState.ROLLED_BACK
+            self.notify(f"run {run.id} {run.state}" + (f": {run.message}" if run.message else ""),
+                        title="Rollback", severity="information" if ok else "error", timeout=15)
 
     # -- a step that runs far longer than usual ------------------------------------------------
 

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widget import Widget
+from textual.widgets import Header, Static
 
 from maintui.core.incidents import model as inc
 from maintui.core.probes.base import Snapshot
@@ -27,7 +29,7 @@ from maintui.tui.dialogs.incident import CloseIncidentDialog, OpenIncidentDialog
 from maintui.tui.dialogs.text import ReasonDialog
 from maintui.tui.models.board import Board
 from maintui.tui.models.errors import ErrorFeed
-from maintui.tui.widgets import MaintenanceBanner, ProcessTable
+from maintui.tui.widgets import KeyBar, MaintenanceBanner, ProcessTable
 from maintui.tui.widgets import triage as tw
 from maintui.tui.widgets.triage import CheckTable, ErrorTable, FailedRuns, IncidentBar
 
@@ -68,6 +70,8 @@ class TriageScreen(Screen):
     TriageScreen.-short #gauge-net, TriageScreen.-short #triage-runs { display: none; }
     """
     BINDINGS = keys.for_screen("triage")
+    # as on Home: a focus move repaints the two widgets it moves between, not the whole screen
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self, config: SiteConfig, poller: Poller) -> None:
         super().__init__()
@@ -75,7 +79,7 @@ class TriageScreen(Screen):
         self._checks_live = False  # the check run was still going at the last look
         self.incident: inc.Incident | None = None
         self.check_run: int | None = None
-        self._feed = ErrorFeed(dict(config.logs))
+        self._feed = ErrorFeed(dict(config.logs), config.log_formats)
         self._stamped: set[int] = set()
         self._timer: Timer | None = None
 
@@ -90,16 +94,18 @@ class TriageScreen(Screen):
             yield tw.ResourcePane(self.config, id="triage-resources")
             yield ProcessTable(id="triage-processes")
         yield FailedRuns(id="triage-runs")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#triage-resources").border_title = "Resources"
-        self.query_one(CheckTable).show([], "checks not run yet")
-        self.poller.sampled.subscribe(self, self.show_snapshot)
-        self.poller.board_changed.subscribe(self, self.show_board)
+        # Looking writes nothing: the last check run is shown; R starts a new one.
+        self.query_one(CheckTable).show([], "checks not run yet · R runs them")
+        # Called in place, not posted: a message to a screen under a dialog repaints the whole
+        # dialog (Textual keeps a covered screen dirty), ~10 KB a second at 80x24.
+        self.poller.sampled.subscribe(self, self.show_snapshot, immediate=True)
+        self.poller.board_changed.subscribe(self, self.show_board, immediate=True)
         self.query_one(CheckTable).focus()
         self._show_latest()
-        self.action_run_checks()
         self.refresh_state()
 
     def on_screen_resume(self) -> None:
@@ -118,13 +124,13 @@ class TriageScreen(Screen):
     # -- what the poller brings ------------------------------------------------------------------
 
     def show_snapshot(self, snap: Snapshot) -> None:
-        if not self.is_current:
+        if self.app.screen is not self:  # covered, even by a dialog: draw on resume
             return
         self.query_one(tw.ResourcePane).show(snap, self.poller.history.series)
         self.query_one(ProcessTable).show(snap.processes)
 
     def show_board(self, board: Board) -> None:
-        if not self.is_current:
+        if self.app.screen is not self:  # covered, even by a dialog: draw on resume
             return
         now = self.poller.clock.now()
         self.query_one(MaintenanceBanner).show(board.maintenance, now)
@@ -167,8 +173,11 @@ class TriageScreen(Screen):
         self.query_one(IncidentBar).show(self.incident, self.poller.clock.now())
         if self.incident is not None:
             await self._stamp_new_runs(store, self.incident)
-        if self.check_run is None:
-            return False
+        if self.check_run is None:  # the latest check run, read-only; none started by looking
+            latest = await store.runs(1, screen=SCREEN)
+            if not latest:
+                return False
+            self.check_run = latest[0].id
         run = await store.run(self.check_run)
         if run is None:
             return False

@@ -67,6 +67,7 @@ class LogView(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         # Drawn rows by (line, scroll_x, width, prefix): a flood repaints the same rows.
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self.marked: tuple[str, int] | None = None  # (source, offset): a jump's target line
 
     # -- content -----------------------------------------------------------------------
 
@@ -118,12 +119,15 @@ class LogView(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         line = self.lines[index]
         prefix = self._source_width if self.show_source else 0
-        key = (line, scroll_x, width, prefix)
+        marked = self.marked is not None and (line.source, line.offset) == self.marked
+        key = (line, scroll_x, width, prefix, marked)
         strip = self._strips.get(key)
         if strip is None:
             base = self.rich_style
-            strip = self._strips[key] = self._draw(line, prefix, base).crop_extend(
-                scroll_x, scroll_x + width, base)
+            strip = self._draw(line, prefix, base).crop_extend(scroll_x, scroll_x + width, base)
+            if marked:
+                strip = strip.apply_style(Style(reverse=True))
+            self._strips[key] = strip
         return strip
 
     def _draw(self, line: Line, prefix: int, base: Style) -> Strip:

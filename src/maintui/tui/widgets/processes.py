@@ -15,6 +15,7 @@ from textual.strip import Strip
 
 from maintui.core.probes.base import Proc
 from maintui.core.units import size
+from maintui.tui.widgets.rows import clip
 
 MAX_ROWS = 60  # more than any screen shows; beyond that rows only cost time
 SORTS = {"cpu": "CPU", "memory": "memory"}
@@ -24,7 +25,7 @@ Piece = tuple[str, str | None]  # (text, level) of one cell
 
 
 def _cell(text: str, width: int, align: str) -> str:
-    return f" {text[:width]:{align}{width}}"
+    return f" {clip(text, width):{align}{width}}"
 
 
 HEADER: tuple[Piece, ...] = (("".join(_cell(t, w, a) for t, w, a in COLUMNS), "header"),)
@@ -37,8 +38,8 @@ class ProcessTable(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     ProcessTable { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; }
     ProcessTable > .processes--header { color: $text-muted; text-style: bold; }
-    ProcessTable > .processes--warning { color: $warning; }
-    ProcessTable > .processes--critical { color: $error; text-style: bold; }
+    ProcessTable > .processes--warning { color: $warning; text-style: bold; }
+    ProcessTable > .processes--critical { color: $error; text-style: bold reverse; }
     """
 
     sort: reactive[str] = reactive("cpu")
@@ -125,7 +126,7 @@ class ProcessTable(ScrollView, can_focus=True):
             if row >= len(self._lines):
                 return Strip.blank(self.size.width, self._style(None))
             pieces = self._lines[row]
-        strip = Strip([Segment(text, self._style(level)) for text, level in pieces])
+        strip = Strip([Segment(text, self._style(level)) for text, level in pieces]).simplify()
         if y:
             self._strips[self.scroll_offset.y + y - 1] = strip
         return strip

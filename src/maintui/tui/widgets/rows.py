@@ -33,6 +33,11 @@ STATE_LEVELS = {
 }
 
 
+def clip(text: str, width: int) -> str:
+    """`text` in `width` columns; a cut one ends in `…` so the operator sees it was cut."""
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…" if width > 0 else ""
+
+
 class RowList(ScrollView, can_focus=True):
     """Rows replaced wholesale by `show_rows`, the cursor staying on the same row key;
     `chosen(key)` is called when the operator picks a row."""
@@ -53,8 +58,8 @@ class RowList(ScrollView, can_focus=True):
     }
     RowList > .status--ok { color: $success; }
     RowList > .status--active { color: $accent; text-style: bold; }
-    RowList > .status--warning { color: $warning; }
-    RowList > .status--critical { color: $error; text-style: bold; }
+    RowList > .status--warning { color: $warning; text-style: bold; }
+    RowList > .status--critical { color: $error; text-style: bold reverse; }
     RowList > .status--muted { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = keys.for_screen("rows")
@@ -196,11 +201,12 @@ class RowList(ScrollView, can_focus=True):
         plain, segments = self._style(line), []
         for cell, (_, cell_width) in zip(cells, self._columns, strict=False):
             text, level = (cell, None) if isinstance(cell, str) else cell
-            text = text[:cell_width]  # cut, as a DataTable cuts a fixed-width column
+            text = clip(text, cell_width)  # cut with an ellipsis: the cut shows
             style = self._cell_style(line, level) if level else plain
             segments += [Segment(" ", plain), Segment(text, style),
                          Segment(" " * (cell_width - len(text) + 1), plain)]
-        return Strip(segments).adjust_cell_length(width, plain)
+        # one segment per run of one style: each costs an SGR and a reset on the wire
+        return Strip(segments).simplify().adjust_cell_length(width, plain)
 
     def notify_style_update(self) -> None:
         self._styles.clear()

@@ -31,11 +31,13 @@ class ScreenList(RowList):
         self.add_fixed_columns(("Screen", self.NAME_WIDTH), *self.REST)
         self.border_title = "Screens"
 
-    def show(self, screens: tuple[ScreenStatus, ...], now: float) -> None:
+    def show(self, screens: tuple[ScreenStatus, ...], now: float, *,
+             loading: bool = False) -> None:
         self._longest = max((len(s.name) + 2 for s in screens), default=0)
         self._fit()
         self.show_rows([(s.name, self._cells(i, s, now)) for i, s in enumerate(screens, 1)])
-        self.border_subtitle = "" if screens else "no screen files"
+        self.border_subtitle = "" if screens else \
+            "loading screens…" if loading else "no screen files"
 
     def on_resize(self) -> None:
         self._fit()

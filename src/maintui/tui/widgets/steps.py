@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from maintui.core.run.stepview import StepView
 from maintui.core.units import format_duration
 
 ICON = {"pending": "·", "waiting": "?", "running": "▶", "succeeded": "✓", "failed": "✗",
@@ -105,19 +106,19 @@ class StepDetail(Static):
 
     DEFAULT_CSS = "StepDetail { height: auto; max-height: 9; padding: 0 1; }"
 
-    def show(self, info: dict) -> None:
-        parts: list[Content | str] = [Content.styled(f"{info['id']}: {info['title']}", "bold")]
-        if info.get("description"):
-            parts.append(Content(info["description"]))
-        parts.append(Content.assemble(("risk ", "$text-muted"), info.get("risk", ""),
-                                      ("  gate ", "$text-muted"), info.get("gate", "")))
-        parts.append(Content.assemble(("do   ", "$text-muted"), info.get("command", "")))
-        if info.get("usual"):
-            parts.append(Content.assemble(("time ", "$text-muted"), info["usual"]))
-        for change in info.get("changes", [])[:3]:
+    def show(self, view: StepView, usual: str = "", reason: str = "") -> None:
+        parts: list[Content | str] = [Content.styled(f"{view.step_id}: {view.title}", "bold")]
+        if view.description:
+            parts.append(Content(view.description))
+        parts.append(Content.assemble(("risk ", "$text-muted"), view.risk,
+                                      ("  gate ", "$text-muted"), view.gate))
+        parts.append(Content.assemble(("do   ", "$text-muted"), view.command))
+        if usual:
+            parts.append(Content.assemble(("time ", "$text-muted"), usual))
+        for change in view.plan[:3]:
             parts.append(Content.assemble(("will ", "$text-muted"), change))
-        if info.get("rollback"):
-            parts.append(Content.assemble(("undo ", "$text-muted"), info["rollback"]))
-        if info.get("reason"):
-            parts.append(Content.assemble(("note ", "$text-muted"), info["reason"]))
+        if view.rollback:
+            parts.append(Content.assemble(("undo ", "$text-muted"), view.rollback))
+        if reason:
+            parts.append(Content.assemble(("note ", "$text-muted"), reason))
         self.update(Content("\n").join(parts))

@@ -22,8 +22,8 @@ class StatusTable(DataTable):
     StatusTable { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; }
     StatusTable > .status--ok { color: $success; }
     StatusTable > .status--active { color: $accent; text-style: bold; }
-    StatusTable > .status--warning { color: $warning; }
-    StatusTable > .status--critical { color: $error; text-style: bold; }
+    StatusTable > .status--warning { color: $warning; text-style: bold; }
+    StatusTable > .status--critical { color: $error; text-style: bold reverse; }
     StatusTable > .status--muted { color: $text-muted; }
     """
 

@@ -1,0 +1,229 @@
+"""A whole file searched for lines, in bounded chunks, by a worker thread; and a time found.
+
+    FileSearch(path, pattern).run(progress, cancelled) -> Hits     lines whose text matches
+    FileSearch.errors(path, fmt)                                   record heads of level ERROR+
+    seek_time(logfile, when, fmt) -> offset                        the first line at `when`
+
+The search reads `CHUNK` bytes at a time (never the whole file, never a whole long line: a
+line is judged on its first `MAX_LINE` bytes), runs a bytes regex over each chunk at C speed
+(one hit per line) and keeps the hits' line offsets in an `array` (8 bytes a hit, at most
+`MAX_HITS`). Offsets are what `LogFile.lines_from` reads lines from.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from maintui.core.logs import stamps
+from maintui.core.logs.format import Format
+from maintui.core.logs.levels import Level
+from maintui.core.logs.tail import LogFile
+
+CHUNK = 4 << 20
+MAX_LINE = 64 * 1024
+MAX_HITS = 2_000_000  # 16 MB of offsets; past it the search stops and says so
+# Words that may name an error level, found in the lowercased chunk by bytes.find (a regex
+# alternation costs ~80 ms a MiB; these ~2 ms); the format confirms each line they are in.
+_ERROR_WORDS = (b"err", b"crit", b"fatal", b"severe", b"panic", b"emerg", b"alert", b"fail")
+# Formats whose error lines hold none of those words: a pattern of their own.
+_ERROR_SHAPES = {
+    "glog": rb"^[EF]\d{4} ", "logcat": rb" [EF] ", "bunyan": rb'"level":\s*[56]0',
+    "pino": rb'"level":\s*[56]0', "json": rb'"level":\s*[56]0',
+    "journald": rb'"PRIORITY"\s*:\s*"?[0-3]\b', "syslog5424": rb"^<\d+>",
+    "access": rb'" [45]\d\d ', "uwsgi": rb" [45]\d\d ", "haproxy": rb" [45]\d\d ",
+    "strace": rb"= -\d+ E[A-Z]",
+}
+
+Progress = Callable[[int, int, int], None]  # (bytes done, bytes in all, hits so far)
+
+
+@dataclass
+class Hits:
+    """Line offsets that matched, in file order; `done` False while the search runs."""
+
+    offsets: array = field(default_factory=lambda: array("q"))
+    size: int = 0  # bytes searched
+    done: bool = False
+    capped: bool = False  # stopped at MAX_HITS
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def after(self, offset: int) -> int | None:
+        """The first hit past `offset`, None when there is none (yet)."""
+        i = bisect_right(self.offsets, offset)
+        return self.offsets[i] if i < len(self.offsets) else None
+
+    def before(self, offset: int) -> int | None:
+        """The last hit before `offset`."""
+        i = bisect_left(self.offsets, offset)
+        return self.offsets[i - 1] if i else None
+
+
+class FileSearch:
+    """Lines of one file that match `pattern` (str regex; bytes-compiled when it is ASCII)."""
+
+    def __init__(self, path: Path, pattern: re.Pattern[str] | None,
+                 confirm: Callable[[str], bool] | None = None, *,
+                 candidates: re.Pattern[bytes] | None = None,
+                 words: tuple[bytes, ...] = (), literal: str = "") -> None:
+        self.path = path
+        self.confirm = confirm  # a final say on each candidate line's text
+        # Lowercase words looked for with bytes.find: a plain-text query, error level words.
+        self.words = words or ((literal.lower().encode(),) if literal.isascii() and literal
+                               else ())
+        self.rx: re.Pattern[bytes] | None
+        if candidates is not None or self.words:
+            self.rx = candidates
+        elif pattern is not None and pattern.pattern.isascii():
+            self.rx = re.compile(pattern.pattern.encode(), pattern.flags & ~re.UNICODE)
+        else:  # non-ASCII: every line is a candidate, the str pattern decides
+            self.rx = re.compile(rb"^", re.MULTILINE)
+            text_rx = pattern
+            self.confirm = (lambda t: text_rx.search(t) is not None) if text_rx else None
+        self.hits = Hits()
+
+    @classmethod
+    def errors(cls, path: Path, fmt: Format) -> FileSearch:
+        """Record heads whose format-read level is ERROR or worse."""
+        def confirm(text: str) -> bool:
+            parsed = fmt.parse(text)
+            return parsed.start and parsed.level is not None and parsed.level >= Level.ERROR
+        shape = _ERROR_SHAPES.get(fmt.name)
+        return cls(path, None, confirm, words=_ERROR_WORDS,
+                   candidates=re.compile(shape, re.MULTILINE) if shape else None)
+
+    def run(self, progress: Progress | None = None,
+            cancelled: Callable[[], bool] = lambda: False) -> Hits:
+        """Search the file to its current end; blocking (call it from a worker thread)."""
+        hits = self.hits
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            hits.done = True
+            return hits
+        try:
+            size = os.fstat(fd).st_size
+            pos = 0
+            while pos < size and not cancelled():
+                data = os.pread(fd, min(CHUNK, size - pos), pos)
+                if not data:
+                    break
+                last = data.rfind(b"\n")
+                if last == -1:  # one line longer than a chunk: judge its head, skip the rest
+                    last = len(data) - 1
+                self._chunk(fd, pos, data[:last + 1])
+                pos += last + 1
+                hits.size = pos
+                if progress is not None:
+                    progress(pos, size, len(hits))
+                if len(hits) >= MAX_HITS:
+                    hits.capped = True
+                    break
+        finally:
+            os.close(fd)
+        hits.done = True
+        return hits
+
+    def _chunk(self, fd: int, base: int, data: bytes) -> None:
+        if self.words:
+            self._words(base, data)
+            return
+        assert self.rx is not None
+        offsets, confirm, find = self.hits.offsets, self.confirm, data.find
+        at, end = 0, len(data)
+        search = self.rx.search
+        while at < end:
+            m = search(data, at)
+            if m is None:
+                return
+            start = data.rfind(b"\n", 0, m.start()) + 1
+            stop = find(b"\n", m.end() if m.end() > m.start() else m.start())
+            stop = end if stop == -1 else stop
+            if confirm is None or confirm(data[start:min(stop, start + MAX_LINE)]
+                                          .decode("utf-8", "replace")):
+                offsets.append(base + start)
+                if len(offsets) >= MAX_HITS:
+                    return
+            at = stop + 1
+
+    def _words(self, base: int, data: bytes) -> None:
+        offsets, confirm = self.hits.offsets, self.confirm
+        for start in _starts(data, data.lower(), self.words, self.rx):
+            if confirm is not None:
+                stop = data.find(b"\n", start)
+                stop = len(data) if stop == -1 else stop
+                if not confirm(data[start:min(stop, start + MAX_LINE)].decode("utf-8", "replace")):
+                    continue
+            offsets.append(base + start)
+            if len(offsets) >= MAX_HITS:
+                return
+
+
+def _starts(data: bytes, low: bytes, words: tuple[bytes, ...],
+            rx: re.Pattern[bytes] | None) -> list[int]:
+    """Start offsets (in `data`) of the lines holding one of `words` (in `low`) or `rx`."""
+    starts: set[int] = set()
+    rfind = data.rfind
+    for word in words:
+        find = low.find
+        at = find(word)
+        while at != -1:
+            start = rfind(b"\n", 0, at) + 1
+            starts.add(start)
+            stop = data.find(b"\n", at)
+            at = -1 if stop == -1 else find(word, stop + 1)
+    if rx is not None:
+        for m in rx.finditer(data):
+            starts.add(rfind(b"\n", 0, m.start()) + 1)
+    return sorted(starts)
+
+
+def seek_time(log: LogFile, when: float, fmt: Format, size: int) -> int:
+    """The offset of the first line whose time is at or after `when` (a log is written in
+    time order); lines without a time take the next timed line's. About 40 bounded reads."""
+    def time_at(offset: int) -> tuple[float | None, int]:
+        for line in log.lines_from(offset, 50):
+            t = fmt.parse(line.text).time if fmt.kind != "text" else _guess(line.text)
+            if t is not None:
+                return t, line.offset
+        return None, size
+
+    lo, hi = 0, size
+    while hi - lo > 4096:
+        mid = (lo + hi) // 2
+        start = _line_after(log, mid, size)
+        t, _ = time_at(start)
+        if t is None or t >= when:
+            hi = mid
+        else:
+            lo = mid
+    pos = _line_after(log, lo, size) if lo else 0
+    while pos < size:
+        lines = log.lines_from(pos, 200)
+        if not lines:
+            break
+        for line in lines:
+            t = fmt.parse(line.text).time if fmt.kind != "text" else _guess(line.text)
+            if t is not None and t >= when:
+                return line.offset
+        pos = _line_after(log, lines[-1].offset + 1, size)
+    return size
+
+
+def _line_after(log: LogFile, offset: int, size: int) -> int:
+    if offset <= 0:
+        return 0
+    found = log.newline_at(offset - 1, size)
+    return size if found is None else found + 1
+
+
+def _guess(text: str) -> float | None:
+    got = stamps.guess(text.lstrip("["))
+    return None if got is None else got[0]

@@ -1,0 +1,298 @@
+"""What a log says over a time window: lines, levels, the top error templates, custom patterns.
+
+`Summary.read(path)` detects the file's format from its first lines, groups its lines into
+records (a stack trace is one record, counted once, with its head's level), keeps the records
+whose time is in the window and tallies them. Error records are grouped by template
+(`templates.Templates`); a record closed by a Python exception line (`KeyError: 'x'`) is grouped
+under the exception's name, which says more than the message above the traceback. Memory is
+bounded: lines are read in chunks and cut at `reader.MAX_LINE`, records at `records.MAX_*`,
+templates at `Templates.max_groups`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from maintui.core.logs import formats, stamps
+from maintui.core.logs.format import Format
+from maintui.core.logs.levels import Level
+from maintui.core.logs.reader import line_batches, open_log
+from maintui.core.logs.records import TAIL, Grouper, Record, level_of_record
+from maintui.core.logs.templates import Templates
+
+SAMPLE_CHARS = 300  # of a sample line kept per template and in `newest`
+# The line that closes a Python traceback names the exception: `pkg.KeyError: 'x'`.
+EXCEPTION = re.compile(r"([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Fault))(?::|$)")
+
+
+@dataclass
+class Top:
+    """One error template: how many records, first and last time, one sample line."""
+
+    key: str
+    count: int = 0
+    first: float | None = None
+    last: float | None = None
+    sample: str = ""
+
+    def add(self, record: Record) -> None:
+        self.count += 1
+        if not self.sample:
+            self.sample = record.lines[0][:SAMPLE_CHARS]
+        if record.time is not None:
+            self.first = record.time if self.first is None else min(self.first, record.time)
+            self.last = record.time if self.last is None else max(self.last, record.time)
+
+
+@dataclass
+class Summary:
+    """Tallies of the records in [since, ∞) of one or more files of one log."""
+
+    since: float | None = None
+    patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)  # counted per line
+    extra: Sequence[Format] = ()  # a site's own formats, tried first
+    # For records their format gave no level (plain text): these regexes decide.
+    error_rx: re.Pattern[str] | None = None
+    warning_rx: re.Pattern[str] | None = None
+    newest_kept: int = 5
+    tick: Callable[[], None] = lambda: None  # called every chunk: cancellation
+    lines: int = 0  # every line read
+    in_window: int = 0  # lines of records in the window
+    unparsed: int = 0  # lines the format could not read (neither a record head nor its tail)
+    records: int = 0  # records in the window
+    levels: Counter[str] = field(default_factory=Counter)
+    custom: Counter[str] = field(default_factory=Counter)
+    first: float | None = None
+    last: float | None = None
+    formats: dict[str, str] = field(default_factory=dict)  # file → format name
+    unreadable: list[str] = field(default_factory=list)
+    _templates: Templates = field(default_factory=Templates)
+    _tops: dict[str, Top] = field(default_factory=dict)
+    newest: deque[str] = field(default_factory=deque)
+    _carry: float | None = None
+
+    def __post_init__(self) -> None:
+        self.newest = deque(maxlen=self.newest_kept)
+
+    @property
+    def errors(self) -> int:
+        return self.levels["ERROR"] + self.levels["CRITICAL"]
+
+    @property
+    def warnings(self) -> int:
+        return self.levels["WARNING"]
+
+    def top(self, n: int) -> list[Top]:
+        """The `n` error templates with the most records (widened templates resolved)."""
+        ranked = sorted(self._tops.items(), key=lambda kv: -kv[1].count)[:n]
+        return [Top(self._name(k), t.count, t.first, t.last, t.sample) for k, t in ranked]
+
+    def _name(self, key: str) -> str:
+        if key.startswith("#"):  # a template group: its template may have widened since
+            return self._templates.groups[int(key[1:])].template
+        return key
+
+    def read(self, path: Path) -> None:
+        """Add one file (`.gz` read through); an unreadable one is noted, never raised."""
+        try:
+            fmt = formats.detect(formats.sample(path), extra=self.extra)
+            self.formats[str(path)] = fmt.name
+            with open_log(path) as fh:
+                self._read(fh, fmt)
+        except (OSError, EOFError) as exc:  # a truncated .gz, a vanished file
+            self.unreadable.append(f"{path.name}: {exc}")
+
+    def _read(self, fh, fmt: Format) -> None:  # type: ignore[no-untyped-def]
+        grouper = Grouper(fmt)
+        feed, take = grouper.feed, self._take
+        self._carry = None
+        fast = _FastHeads.of(fmt) if not self.patterns else None
+        for batch in line_batches(fh):
+            self.tick()
+            self.lines += len(batch)
+            if fast is not None and self._fast(batch, fast, grouper):
+                continue
+            for text in batch:
+                done = feed(text)
+                if done is not None:
+                    take(done)
+        last = grouper.flush()
+        if last is not None:
+            take(last)
+        self.unparsed += grouper.unread
+
+    def _fast(self, batch: list[str], fast: _FastHeads, grouper: Grouper) -> bool:
+        """Count a batch's plain records without building them; False: read it line by line.
+
+        Heads are found by the format's patterns over the whole batch at C speed. A record
+        whose head says a level below ERROR is only counted; errors, records with no level,
+        the batch's first lines (the record open from the last batch) and its last record
+        (it may go on in the next batch) go through `grouper` as usual.
+        """
+        joined = "".join(batch)
+        if "\x1b" in joined or "\r" in joined:
+            return False  # colours or CRLF: Format.parse cleans each line first
+        heads = fast.find(batch)
+        if heads is None or len(heads) < 2:
+            return False
+        take, feed = self._take, grouper.feed
+        for text in batch[:heads[0][0]]:  # the tail of the record left open
+            if (done := feed(text)) is not None:
+                take(done)
+        when = self._window_times(heads, fast)
+        for k, (at, raw, stamp) in enumerate(heads[:-1]):
+            end = heads[k + 1][0]
+            level = fast.level(raw)
+            if level is None or level >= Level.ERROR:
+                for text in batch[at:end]:
+                    if (done := feed(text)) is not None:
+                        take(done)
+                continue
+            if grouper.current is not None:
+                take(grouper.flush())  # type: ignore[arg-type]
+            if end - at > 1:  # lines the format could not read count wherever they are
+                self.unparsed += sum(1 for text in batch[at + 1:end]
+                                     if text.strip() and not TAIL.match(text))
+            if when is None:  # the batch straddles the window's start: each head's own time
+                t = fast.time(stamp)
+                self._carry = t = self._carry if t is None else t
+                if self.since is not None and t is not None and t < self.since:
+                    continue
+                if t is not None:
+                    self.first = t if self.first is None else min(self.first, t)
+                    self.last = t if self.last is None else max(self.last, t)
+            elif when is False:
+                continue
+            self.records += 1
+            self.in_window += end - at
+            self.levels[level.name] += 1
+        for text in batch[heads[-1][0]:]:
+            if (done := feed(text)) is not None:
+                take(done)
+        return True
+
+    def _window_times(self, heads: list[tuple[int, str | None, str | None]],
+                      fast: _FastHeads) -> bool | None:
+        """True: the batch is all in the window, False: all before it, None: look at each.
+
+        Judged on its first and last heads' times (a log is written in time order), which
+        also move `first` and `last`.
+        """
+        t0, t1 = fast.time(heads[0][2]), fast.time(heads[-1][2])
+        for t in (t0, t1):
+            if t is not None and (self.since is None or t >= self.since):
+                self.first = t if self.first is None else min(self.first, t)
+                self.last = t if self.last is None else max(self.last, t)
+        if self.since is None:
+            return True
+        if t0 is None or t1 is None:
+            return None
+        if t0 >= self.since and t1 >= self.since:
+            self._carry = t1
+            return True
+        if t0 < self.since and t1 < self.since:
+            self._carry = t1
+            return False
+        return None
+
+    def _patterns(self, record: Record) -> None:
+        for name, rx in self.patterns.items():
+            self.custom[name] += sum(1 for text in record.lines if rx.search(text))
+
+    def _take(self, record: Record) -> None:
+        # A head whose time could not be read has its predecessor's: the window still holds.
+        when = self._carry if record.time is None else record.time
+        self._carry = when
+        if self.since is not None and when is not None and when < self.since:
+            return
+        self.records += 1
+        self.in_window += record.line_count
+        if self.patterns:  # per line, of the lines a record keeps (records.MAX_LINES)
+            self._patterns(record)
+        if record.time is not None:
+            self.first = record.time if self.first is None else min(self.first, record.time)
+            self.last = record.time if self.last is None else max(self.last, record.time)
+        level = self._level(record)
+        self.levels[level.name] += 1
+        if level >= Level.ERROR:
+            self._error(record)
+
+    def _level(self, record: Record) -> Level:
+        level = level_of_record(record)
+        if level is Level.NONE and record.level is None:
+            head = record.lines[0]
+            if self.error_rx is not None and self.error_rx.search(head):
+                return Level.ERROR
+            if self.warning_rx is not None and self.warning_rx.search(head):
+                return Level.WARNING
+        return level
+
+    def _error(self, record: Record) -> None:
+        key = None
+        if record.stack and any(line.startswith("Traceback") for line in record.lines):
+            for line in reversed(record.lines[1:]):
+                if (found := EXCEPTION.match(line)) is not None:
+                    key = found[1]
+                    break
+        if key is None:
+            group = self._templates.add(record.message)
+            key = f"#{group.id}" if group.id >= 0 else "(other templates)"
+        top = self._tops.get(key)
+        if top is None:
+            if len(self._tops) >= self._templates.max_groups:
+                return
+            top = self._tops[key] = Top(key)
+        top.add(record)
+        self.newest.append(record.lines[0][:SAMPLE_CHARS])
+
+
+class _FastHeads:
+    """A regex format's record heads found in a batch of lines at once (`Summary._fast`)."""
+
+    def __init__(self, fmt: Format) -> None:
+        self.fmt = fmt
+        self.patterns = list(fmt.patterns)
+        self._has_level = all(fmt.level_field in p.groupindex for p in fmt.patterns)
+        self._levels: dict[str | None, Level | None] = {}
+        self._clock = stamps.parser(fmt.clock)
+
+    @classmethod
+    def of(cls, fmt: Format) -> _FastHeads | None:
+        if fmt.kind != "regex" or not fmt.patterns:
+            return None
+        return cls(fmt)
+
+    def find(self, batch: list[str]) -> list[tuple[int, str | None, str | None]] | None:
+        """(line number, level field, time field) of each head, in order; None: read by lines.
+
+        A line that one of the patterns matches is a head, as `Format.parse` has it.
+        """
+        matches = list(map(self.patterns[0].match, batch))  # C loops: the hot path
+        for pattern in self.patterns[1:]:
+            if None not in matches:
+                break
+            matches = [m or pattern.match(t) for m, t in zip(matches, batch, strict=True)]
+        field = self.fmt.level_field
+        levels = self._has_level
+        return [(i, m[field] if levels else None, m["time"])
+                for i, m in enumerate(matches) if m is not None]
+
+    def level(self, raw: str | None) -> Level | None:
+        if raw is None:
+            return self.fmt.default_level
+        level = self._levels.get(raw, _MISSING)
+        if level is _MISSING:
+            level = self.fmt.levels(raw) or None
+            if len(self._levels) < 4096:  # a level field is a handful of words
+                self._levels[raw] = level
+        return level  # type: ignore[return-value]
+
+    def time(self, stamp: str | None) -> float | None:
+        return None if not stamp else self._clock(stamp)
+
+
+_MISSING = object()

@@ -1,0 +1,93 @@
+"""RollbackDialog: what rolling back a finished run undoes, in order, before anything runs."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Input, Label, Static
+
+from maintui.core.errors import MaintuiError
+from maintui.core.site.config import SiteConfig
+from maintui.tui import keys
+from maintui.tui.dialogs.confirm import Choice, _Dialog
+
+
+class RollbackDialog(_Dialog):
+    """Each step to undo with its undo command, newest first, and the reason it is undone."""
+
+    DEFAULT_CSS = "RollbackDialog { align: center middle; }"
+    BINDINGS = keys.for_screen("rollback")
+
+    def __init__(self, run_id: int, state: str, undo: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.run_id, self.state, self.undo = run_id, state, undo
+
+    def compose(self) -> ComposeResult:
+        lines = [Content.assemble((f"{n}. {sid}  ", "bold"), text)
+                 for n, (sid, text) in enumerate(self.undo, 1)]
+        with Vertical(classes="dialog -destructive"):
+            yield Label(Content(f"Roll back run {self.run_id} ({self.state})?"),
+                        classes="dialog--title")
+            yield Static(Content("Undone in this order, newest first, by a runner of its own "
+                                 "that this console follows; the run ends rolled_back, or "
+                                 "rollback_failed at the first undo that fails."))
+            with VerticalScroll(classes="dialog--body"):
+                yield Static(Content("\n").join(lines), id="undo")
+            yield Input(placeholder="why (required; recorded in the run log)", id="reason")
+            with Horizontal(classes="dialog--buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Roll back", id="rollback", variant="error")
+
+    def on_mount(self) -> None:
+        # nothing is undone until a reason is typed: Enter on the empty field only asks why
+        self.query_one("#reason").focus()
+
+    @on(Input.Submitted, "#reason")
+    def _submitted(self) -> None:
+        self.action_roll_back()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "rollback":
+            self.action_roll_back()
+        else:
+            self.dismiss(None)
+
+    def action_roll_back(self) -> None:
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.notify("say why the run is rolled back", severity="warning")
+            self.query_one("#reason", Input).focus()
+            return
+        self.dismiss(Choice("rollback", reason))
+
+
+async def undo_list(config: SiteConfig, log: Any, run_id: int) -> list[tuple[str, str]]:
+    """What rolling back the run would undo now, in order, each with its undo command."""
+    from maintui.core.run.plan import undo_plan
+    from maintui.core.site.screenfile import load_screen
+
+    run = await log.run(run_id)
+    if run is None:
+        raise MaintuiError(f"no run {run_id} in the run log")
+    rows = await log.steps(run_id)
+    screen = await asyncio.to_thread(load_screen, config, run.screen)
+    return await asyncio.to_thread(undo_plan, config, screen, run_id, rows)
+
+
+async def start_rollback(config: SiteConfig, log: Any, run_id: int, reason: str) -> None:
+    """`maintui rollback RUN --yes` in a session of its own (it survives the console), then
+    the operator's reason in the run log, once the runner holds the run."""
+    from maintui.core.run.attach import Identity
+    from maintui.core.run.launch import spawn_runner
+
+    await asyncio.to_thread(spawn_runner, config.path, str(run_id), ["--yes"],
+                            command="rollback")
+    me = Identity.here()
+    await log.add_decision(run_id, "note", None, f"rollback started from the console: {reason}",
+                           me.user, me.client)

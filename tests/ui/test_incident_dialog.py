@@ -1,0 +1,44 @@
+"""The open-incident dialog: the default severity said in words, and 1–4 to pick one."""
+
+from __future__ import annotations
+
+from textual.app import App
+
+from maintui.tui.dialogs.incident import NewIncident, OpenIncidentDialog
+
+
+class Host(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.result: NewIncident | None = None
+
+    def on_mount(self) -> None:
+        self.push_screen(OpenIncidentDialog(), self._done)
+
+    def _done(self, result: NewIncident | None) -> None:
+        self.result = result
+
+
+def said(app: Host) -> str:
+    return str(app.screen.query_one("#severity-said").render())
+
+
+async def test_the_default_severity_is_said_in_text_and_used_by_enter():
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "Severity: sev3 (medium: impaired), the default" in said(app)
+        await pilot.press(*"API down", "enter")
+        await pilot.pause()
+    assert app.result == NewIncident("API down", "sev3")
+
+
+async def test_1_to_4_on_the_severity_list_pick_one_and_the_text_follows():
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"API down", "tab", "1")
+        assert "Severity: sev1 (critical: outage)" in said(app)
+        await pilot.press("4")
+        assert "sev4" in said(app)
+        await pilot.press("2", "enter")
+        await pilot.pause()
+    assert app.result == NewIncident("API down", "sev2")
