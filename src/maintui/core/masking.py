@@ -84,11 +84,20 @@ class Masker:
     """Replaces known secret values (in every encoded form) and configured patterns by a mask."""
 
     def __init__(self, values: Iterable[str] = (), patterns: Iterable[str] = ()) -> None:
-        forms = set().union(*(encoded_forms(v) for v in values)) if values else set()
-        alts = [re.escape(v) for v in sorted(forms, key=len, reverse=True)]
+        self._forms: set[str] = set()
+        self._patterns = [re.compile(p) for p in patterns]
+        self.add(values)
+
+    def add(self, values: Iterable[str]) -> None:
+        """Mask these values too from now on (a secret a step wrote for later steps)."""
+        new = set().union(*(encoded_forms(v) for v in values if usable(v))) - self._forms
+        if not new and hasattr(self, "_res"):
+            return
+        self._forms |= new
+        alts = [re.escape(v) for v in sorted(self._forms, key=len, reverse=True)]
         # each configured pattern on its own: one with global flags, like `(?i)…`, cannot
         # be placed inside an alternation
-        self._res = ([re.compile("|".join(alts))] if alts else []) + [re.compile(p) for p in patterns]
+        self._res = ([re.compile("|".join(alts))] if alts else []) + self._patterns
         self._re = self._res[0] if len(self._res) == 1 else None
 
     @classmethod

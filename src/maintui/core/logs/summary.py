@@ -6,20 +6,26 @@ whose time is in the window and tallies them. Error records are grouped by templ
 (`templates.Templates`); a record closed by a Python exception line (`KeyError: 'x'`) is grouped
 under the exception's name, which says more than the message above the traceback. Memory is
 bounded: lines are read in chunks and cut at `reader.MAX_LINE`, records at `records.MAX_*`,
-templates at `Templates.max_groups`.
+templates at `Templates.max_groups`. A regex format's plain records are counted in bulk
+(`_FastHeads`, `prefix.head_prefix`); the results are the same as line by line
+(`tests/core/logs/test_scan_fast.py`).
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import gt, methodcaller, not_, sub
 from pathlib import Path
 
 from maintui.core.logs import formats, stamps
 from maintui.core.logs.format import Format
 from maintui.core.logs.levels import Level
+from maintui.core.logs.prefix import head_prefix
 from maintui.core.logs.reader import line_batches, open_log
 from maintui.core.logs.records import TAIL, Grouper, Record, level_of_record
 from maintui.core.logs.templates import Templates
@@ -136,17 +142,76 @@ class Summary:
         joined = "".join(batch)
         if "\x1b" in joined or "\r" in joined:
             return False  # colours or CRLF: Format.parse cleans each line first
-        heads = fast.find(batch)
-        if heads is None or len(heads) < 2:
+        found = fast.find(batch)
+        if found is None or len(found[0]) < 2:
             return False
+        ats, matches = found
         take, feed = self._take, grouper.feed
-        for text in batch[:heads[0][0]]:  # the tail of the record left open
+        for text in batch[:ats[0]]:  # the tail of the record left open
             if (done := feed(text)) is not None:
                 take(done)
-        when = self._window_times(heads, fast)
-        for k, (at, raw, stamp) in enumerate(heads[:-1]):
-            end = heads[k + 1][0]
-            level = fast.level(raw)
+        if grouper.current is not None:  # the first head closes it, before any time is read
+            take(grouper.flush())
+        runs = fast.runs(matches)
+        if runs is None:  # a head's time may be anywhere: each head's own
+            self._each(batch, ats, matches, fast, grouper)
+        for a, e in runs or ():  # heads a..e, times in order; the batch's last head stays open
+            if grouper.current is not None:  # a head after it closed it
+                take(grouper.flush())
+            end = e + 2 if e + 1 < len(ats) else e + 1
+            when = self._window_times(fast.stamp(matches[a]), fast.stamp(matches[e]), fast)
+            if when is None:  # the run straddles the window's start: each head's own time
+                self._each(batch, ats[a:end], matches[a:end], fast, grouper)
+            else:
+                self._bulk(batch, ats[a:end], matches[a:end], fast, grouper, when)
+        for text in batch[ats[-1]:]:
+            if (done := feed(text)) is not None:
+                take(done)
+        return True
+
+    def _bulk(self, batch: list[str], ats: list[int], matches: list[re.Match[str]],
+              fast: _FastHeads, grouper: Grouper, inside: bool) -> None:
+        """The records of a batch wholly inside (or before) the window, but its last.
+
+        Plain records touch only commutative tallies, so they are counted at once; the rest
+        go through `grouper` in order, as `_each` would send them.
+        """
+        levels = fast.levels_of(matches[:-1])
+        loud = fast.loud
+        quiet = Counter(levels)
+        for lv in loud:
+            quiet.pop(lv, None)
+        if inside:
+            for lv, n in quiet.items():
+                self.levels[lv.name] += n
+                self.records += n
+        take, feed = self._take, grouper.feed
+        if inside:
+            self.in_window += sum(quiet.values())
+        lengths = list(map(sub, ats[1:], ats))
+        for k in compress(range(len(levels)), map((1).__lt__, lengths)):  # records of 2+ lines
+            if levels[k] in loud:
+                continue
+            if inside:
+                self.in_window += lengths[k] - 1
+            # lines the format could not read count wherever they are
+            self.unparsed += sum(1 for text in batch[ats[k] + 1:ats[k + 1]]
+                                 if text.strip() and not TAIL.match(text))
+        last = len(levels) - 1
+        for k in compress(range(len(levels)), map(loud.__contains__, levels)):
+            for text in batch[ats[k]:ats[k + 1]]:
+                if (done := feed(text)) is not None:
+                    take(done)
+            if k < last and levels[k + 1] not in loud:  # a plain record closes this one
+                take(grouper.flush())  # type: ignore[arg-type]
+
+    def _each(self, batch: list[str], ats: list[int], matches: list[re.Match[str]],
+              fast: _FastHeads, grouper: Grouper) -> None:
+        """The records of a batch, but its last, one by one with their own times."""
+        take, feed = self._take, grouper.feed
+        for k, m in enumerate(matches[:-1]):
+            at, end = ats[k], ats[k + 1]
+            level = fast.level(fast.raw(m))
             if level is None or level >= Level.ERROR:
                 for text in batch[at:end]:
                     if (done := feed(text)) is not None:
@@ -157,40 +222,33 @@ class Summary:
             if end - at > 1:  # lines the format could not read count wherever they are
                 self.unparsed += sum(1 for text in batch[at + 1:end]
                                      if text.strip() and not TAIL.match(text))
-            if when is None:  # the batch straddles the window's start: each head's own time
-                t = fast.time(stamp)
-                self._carry = t = self._carry if t is None else t
-                if self.since is not None and t is not None and t < self.since:
-                    continue
-                if t is not None:
-                    self.first = t if self.first is None else min(self.first, t)
-                    self.last = t if self.last is None else max(self.last, t)
-            elif when is False:
+            t = fast.time(fast.stamp(m))
+            self._carry = t = self._carry if t is None else t
+            if self.since is not None and t is not None and t < self.since:
                 continue
+            if t is not None:
+                self.first = t if self.first is None else min(self.first, t)
+                self.last = t if self.last is None else max(self.last, t)
             self.records += 1
             self.in_window += end - at
             self.levels[level.name] += 1
-        for text in batch[heads[-1][0]:]:
-            if (done := feed(text)) is not None:
-                take(done)
-        return True
 
-    def _window_times(self, heads: list[tuple[int, str | None, str | None]],
+    def _window_times(self, first: str | None, last: str | None,
                       fast: _FastHeads) -> bool | None:
-        """True: the batch is all in the window, False: all before it, None: look at each.
+        """True: the run is all in the window, False: all before it, None: look at each.
 
-        Judged on its first and last heads' times (a log is written in time order), which
-        also move `first` and `last`.
+        Judged on its first and last heads' times (`_FastHeads.runs` saw they never go
+        back), which also move `first` and `last`.
         """
-        t0, t1 = fast.time(heads[0][2]), fast.time(heads[-1][2])
+        t0, t1 = fast.time(first), fast.time(last)
+        if t0 is None or t1 is None:  # an end with no time: the others may hold the bounds
+            return None
         for t in (t0, t1):
-            if t is not None and (self.since is None or t >= self.since):
+            if self.since is None or t >= self.since:
                 self.first = t if self.first is None else min(self.first, t)
                 self.last = t if self.last is None else max(self.last, t)
         if self.since is None:
             return True
-        if t0 is None or t1 is None:
-            return None
         if t0 >= self.since and t1 >= self.since:
             self._carry = t1
             return True
@@ -255,10 +313,19 @@ class _FastHeads:
 
     def __init__(self, fmt: Format) -> None:
         self.fmt = fmt
-        self.patterns = list(fmt.patterns)
+        # Only as much of each pattern as decides a match and holds the fields read here.
+        self.patterns = [head_prefix(p, ("time", fmt.level_field)) for p in fmt.patterns]
         self._has_level = all(fmt.level_field in p.groupindex for p in fmt.patterns)
         self._levels: dict[str | None, Level | None] = {}
         self._clock = stamps.parser(fmt.clock)
+        self._field = methodcaller("group", fmt.level_field)
+        self._time = methodcaller("group", "time")
+        self._layout: tuple[str, re.Pattern[str]] | None = None
+
+    @property
+    def loud(self) -> frozenset[Level | None]:
+        """Levels whose records go through the grouper: errors, and none at all."""
+        return _LOUD
 
     @classmethod
     def of(cls, fmt: Format) -> _FastHeads | None:
@@ -266,20 +333,61 @@ class _FastHeads:
             return None
         return cls(fmt)
 
-    def find(self, batch: list[str]) -> list[tuple[int, str | None, str | None]] | None:
-        """(line number, level field, time field) of each head, in order; None: read by lines.
+    def find(self, batch: list[str]) -> tuple[list[int], list[re.Match[str]]] | None:
+        """The line number and match of each head, in order.
 
         A line that one of the patterns matches is a head, as `Format.parse` has it.
         """
         matches = list(map(self.patterns[0].match, batch))  # C loops: the hot path
         for pattern in self.patterns[1:]:
-            if None not in matches:
-                break
-            matches = [m or pattern.match(t) for m, t in zip(matches, batch, strict=True)]
-        field = self.fmt.level_field
-        levels = self._has_level
-        return [(i, m[field] if levels else None, m["time"])
-                for i, m in enumerate(matches) if m is not None]
+            for i in list(compress(range(len(batch)), map(not_, matches))):
+                matches[i] = pattern.match(batch[i])
+        ats = list(compress(range(len(batch)), matches))
+        return ats, list(compress(matches, matches))
+
+    def raw(self, m: re.Match[str]) -> str | None:
+        return m[self.fmt.level_field] if self._has_level else None
+
+    def stamp(self, m: re.Match[str]) -> str | None:
+        return m["time"]
+
+    def runs(self, matches: list[re.Match[str]]) -> list[tuple[int, int]] | None:
+        """Runs (first, last head) whose times never go back, so their ends bound them.
+
+        None when that cannot be told from the text: ISO times of one layout (digits apart)
+        sort as their text does when they are UTC or the local zone has no daylight-saving
+        jumps (no hour twice). A run ends where the text goes back (a restart, a new file
+        appended); the batch's last head ends the last run.
+        """
+        if self.fmt.clock not in ("iso", "auto"):
+            return None
+        texts = list(map(self._time, matches))
+        if None in texts:
+            return None
+        layout = texts[0].translate(_DIGITS)
+        if _ISO_LAYOUT.fullmatch(layout) is None or not (layout.endswith("Z") or
+                                                         not time.daylight):
+            return None
+        if self._layout is None or self._layout[0] != layout:
+            self._layout = (layout, re.compile("(?:" + "".join(
+                "[0-9]" if c == "0" else re.escape(c) for c in layout) + ")*"))
+        if self._layout[1].fullmatch("".join(texts)) is None:  # one engine pass for all
+            return None
+        starts = [0, *compress(range(1, len(texts)), map(gt, texts, texts[1:]))]
+        ends = [k - 1 for k in starts[1:]] + [len(texts) - 1]
+        return list(zip(starts, ends, strict=True))
+
+    def levels_of(self, matches: list[re.Match[str]]) -> list[Level | None]:
+        """Each head's level, looked up in C where the level words are already known."""
+        if not self._has_level:
+            return [self.fmt.default_level] * len(matches)
+        raws = list(map(self._field, matches))
+        for raw in set(raws).difference(self._levels):
+            self.level(raw)
+        try:
+            return list(map(self._levels.__getitem__, raws))
+        except KeyError:  # more distinct words than the cache holds
+            return list(map(self.level, raws))
 
     def level(self, raw: str | None) -> Level | None:
         if raw is None:
@@ -296,3 +404,7 @@ class _FastHeads:
 
 
 _MISSING = object()
+_DIGITS = str.maketrans("123456789", "000000000")
+# Fixed-width ISO times with no offset but Z: their text order is their time order.
+_ISO_LAYOUT = re.compile(r"0000[-/.]?00[-/.]?00[T _-]?00:?00:?00(?:[.,]0+)?Z?")
+_LOUD: frozenset[Level | None] = frozenset({None, Level.ERROR, Level.CRITICAL})

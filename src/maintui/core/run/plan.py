@@ -44,7 +44,7 @@ def plan_screen(config: SiteConfig, screen: Screen,
     overrides = overrides or {}
 
     def lookup(name: str) -> Any:
-        return overrides[name] if name in overrides else base(name)
+        return config.var_value(name, overrides[name]) if name in overrides else base(name)
 
     mask = run_masker(config, screen, overrides)  # --var and screen secrets too
     order = topo_order([s.id for s in screen.steps], {s.id: s.after for s in screen.steps})

@@ -22,6 +22,7 @@ from maintui.core.run.interrupted import rollback_order
 from maintui.core.run.notices import notify_run
 from maintui.core.run.options import RunOptions
 from maintui.core.run.orphans import new_token, start_time
+from maintui.core.run.outputs import output_file, read_outputs
 from maintui.core.run.recorder import OutputRecorder
 from maintui.core.run.steps import Outcome, RunContext, execute, has_undo, undo, undo_json
 from maintui.core.run.stepview import display_command, make_lookup
@@ -148,17 +149,21 @@ class Runner:
         """Everything that needs the run's id: its lookup, its rows, and the collaborators."""
         self.run_id = run_id
         self.run_dir = paths.run_dir(self.config.state_dir, run_id)
-        self.lookup = make_lookup(self.config, self.screen, run_id, self.run_dir)
+        self.outputs: dict[str, dict[str, str]] = {}  # filled as steps write $MAINTUI_OUTPUT
+        self.lookup = make_lookup(self.config, self.screen, run_id, self.run_dir,
+                                  incident=self.opt.incident, outputs=self.outputs)
         if self.opt.vars:
-            base = self.lookup
-            self.lookup = lambda n: self.opt.vars[n] if n in self.opt.vars else base(n)
+            base, given = self.lookup, self.opt.vars
+            # a path key's value resolves against the site folder, as in config.toml
+            self.lookup = lambda n: (self.config.var_value(n, given[n]) if n in given
+                                     else base(n))
         self.records = StepRecords(self.log, run_id)
         self.recorder = OutputRecorder(self.log, run_id, self.masker, self.out.lines)
         self.artifacts = RunArtifacts(self.config, self.log, self.screen, self.opt, run_id,
                                       self.out.say)
         self.ctx = RunContext(self.config, self.screen, self.log, run_id, self.run_dir,
                               self.lookup, self.recorder, self.cancel, self.artifacts.render_report,
-                              spawned=self._spawned)
+                              spawned=self._spawned, outputs=self.outputs)
         self.watcher = DecisionWatcher(self.log, run_id)
         self.gatekeeper = Gatekeeper(
             self.config, run_id, log=self.log, records=self.records, watcher=self.watcher,
@@ -183,6 +188,10 @@ class Runner:
         for row in rows:
             if row.undo is not None:
                 self.undo_data[row.step_id] = row.undo
+            # the values the steps that ran wrote stay in the run's private folder
+            path = output_file(self.run_dir, row.step_id)
+            if row.state is not StepState.PENDING and path.exists():
+                self.outputs[row.step_id] = read_outputs(path)[0]
         # oldest first, as they completed: a rollback walks this list backwards
         self.completed = list(reversed(rollback_order(
             [r for r in rows if r.state in (StepState.SUCCEEDED, StepState.ROLLBACK_FAILED)])))

@@ -14,7 +14,9 @@ from maintui.core.actions.base import ActionContext, ActionResult
 from maintui.core.errors import ActionError
 from maintui.core.files import private_dir
 from maintui.core.fleet import step as fleet
+from maintui.core.masking import is_secret_name
 from maintui.core.run.orphans import TOKEN_VAR, end, marked
+from maintui.core.run.outputs import OUTPUT_VAR, output_file, read_outputs, recorded_lines
 from maintui.core.run.recorder import OutputRecorder
 from maintui.core.run.shell import GRACE, leftover_findings, run_command
 from maintui.core.run.stepview import (
@@ -22,11 +24,13 @@ from maintui.core.run.stepview import (
     action_params,
     render_command,
     step_command,
+    step_cwd,
     step_env,
+    step_shell,
 )
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.model import Screen, Step
-from maintui.core.site.template import substitute
+from maintui.core.site.template import names_in
 from maintui.core.states import StepState
 from maintui.core.store.sync import StoreKV, StoreSamples
 
@@ -58,11 +62,17 @@ class RunContext:
     # each running step's marker (MAINTUI_STEP_TOKEN), and where its process group is recorded
     tokens: dict[str, str] = field(default_factory=dict)
     spawned: Callable[[str, int], Awaitable[None]] | None = None
+    # the values steps wrote to $MAINTUI_OUTPUT, by step id: read as ${steps.ID.KEY}
+    outputs: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _marker(ctx: RunContext, step: Step) -> dict[str, str]:
     token = ctx.tokens.get(step.id)
     return {TOKEN_VAR: token} if token else {}
+
+
+def _env(ctx: RunContext, step: Step) -> dict[str, str]:
+    return step_env(step, ctx.lookup, ctx.run_id, _marker(ctx, step), ctx.config.env)
 
 
 def _on_start(ctx: RunContext, step: Step) -> Callable[[int], Awaitable[None]] | None:
@@ -83,12 +93,17 @@ async def _command(ctx: RunContext, step: Step, rendered: Rendered, stream_prefi
     async def sink(stream: str, lines: list[str]) -> None:
         await ctx.recorder.add(step.id, stream_prefix + stream if stream_prefix else stream, lines)
 
-    cwd = str(substitute(step.cwd, ctx.lookup)) if step.cwd else None
-    env = step_env(step, ctx.lookup, ctx.run_id, _marker(ctx, step))
+    cwd = step_cwd(step, ctx.lookup)
+    env = _env(ctx, step)
+    values = output_file(ctx.run_dir, step.id)
+    private_dir(values.parent)  # 0700: a value may be secret
+    values.write_text("")  # a retry starts empty
+    env[OUTPUT_VAR] = str(values)
     cap, stop_at_cap = ctx.config.output_limit(step.output_cap, step.on_output_cap)
     result = await run_command(rendered.argv, sink, env=env, cwd=cwd, timeout=step.timeout,
                                cancel=ctx.cancel, on_start=_on_start(ctx, step),
                                output_cap=cap, stop_at_cap=stop_at_cap)
+    await _keep_outputs(ctx, step, values)
     if result.timed_out or result.cancelled or result.stopped_at_cap:
         await _end_escapees(ctx, step)
     if result.timed_out:
@@ -103,6 +118,18 @@ async def _command(ctx: RunContext, step: Step, rendered: Rendered, stream_prefi
         return Outcome(StepState.FAILED, result.exit_code, f"exit code {result.exit_code}",
                        left)
     return Outcome(StepState.SUCCEEDED, 0, findings=left)
+
+
+async def _keep_outputs(ctx: RunContext, step: Step, path: Path) -> None:
+    """The values the step wrote: kept for later steps, and recorded (masked) in its output."""
+    values, problems = read_outputs(path)
+    ctx.outputs[step.id] = values
+    # a secret a step hands on is masked wherever a later step prints it, like any other
+    ctx.recorder.mask.add(v for k, v in values.items() if is_secret_name(k, ctx.config.secrets))
+    lines = recorded_lines(values, ctx.recorder.mask, ctx.config.secrets)
+    lines += [f"maintui: {OUTPUT_VAR}: {p}" for p in problems]
+    if lines:
+        await ctx.recorder.add(step.id, "outputs", lines)
 
 
 def _action_context(ctx: RunContext, step: Step, params: Any, loop: asyncio.AbstractEventLoop,
@@ -164,8 +191,27 @@ async def _action(ctx: RunContext, step: Step) -> Outcome:
     return Outcome(state, None, message, findings, result.undo)
 
 
+def unread_values(ctx: RunContext, step: Step) -> str:
+    """Why the `${steps.ID.KEY}` values the step reads are not there yet, or ""."""
+    used = names_in([step.run, step.argv, step.with_, step.env, step.cwd, step.verify,
+                     step.rollback])
+    for name in used:
+        if not name.startswith("steps."):
+            continue
+        step_id, _, key = name[len("steps."):].partition(".")
+        if step_id not in ctx.outputs:
+            return (f"reads ${{{name}}} but step {step_id!r} has not run a command yet; "
+                    f"add it to after = [...]")
+        if key not in ctx.outputs[step_id]:
+            return f"reads ${{{name}}} but step {step_id!r} wrote no {key} to ${OUTPUT_VAR}"
+    return ""
+
+
 async def execute(ctx: RunContext, step: Step) -> Outcome:
     """One attempt: the step itself, then its verify check when it succeeded."""
+    missing = unread_values(ctx, step)
+    if missing:
+        return Outcome(StepState.FAILED, None, missing)
     if step.action:
         outcome = await _action(ctx, step)
     elif step.hosts:  # runs on a fleet through Ansible (core/fleet), not as a local process
@@ -186,7 +232,7 @@ async def execute(ctx: RunContext, step: Step) -> Outcome:
 
 async def verify(ctx: RunContext, step: Step) -> str | None:
     """Run the step's verify check; None when it passed, else why it failed."""
-    rendered = render_command(step.verify, ctx.lookup)
+    rendered = render_command(step.verify, ctx.lookup, step_shell(step, ctx.lookup))
     if rendered is None:
         return None
     await ctx.recorder.add(step.id, "verify", [f"$ {rendered.display}"])
@@ -194,8 +240,9 @@ async def verify(ctx: RunContext, step: Step) -> str | None:
     async def sink(stream: str, lines: list[str]) -> None:
         await ctx.recorder.add(step.id, "verify", lines)
 
-    env = step_env(step, ctx.lookup, ctx.run_id, _marker(ctx, step))
-    result = await run_command(rendered.argv, sink, env=env, timeout=step.timeout or VERIFY_TIMEOUT,
+    result = await run_command(rendered.argv, sink, env=_env(ctx, step),
+                               cwd=step_cwd(step, ctx.lookup),
+                               timeout=step.timeout or VERIFY_TIMEOUT,
                                cancel=ctx.cancel, on_start=_on_start(ctx, step))
     if result.timed_out or result.cancelled:
         await _end_escapees(ctx, step)
@@ -222,11 +269,11 @@ def has_undo(step: Step, undo_data: dict[str, Any] | None) -> bool:
 async def undo(ctx: RunContext, step: Step, undo_data: dict[str, Any] | None) -> tuple[bool, str]:
     """Undo a completed step: its `rollback` command, else the action's own undo."""
     if step.hosts and step.rollback is not None:  # on the hosts it changed, newest first
-        rendered = render_command(step.rollback, ctx.lookup)
+        rendered = render_command(step.rollback, ctx.lookup, step_shell(step, ctx.lookup))
         assert rendered is not None
         return await fleet.rollback_on_hosts(ctx, step, rendered.display)
     if step.rollback is not None:
-        rendered = render_command(step.rollback, ctx.lookup)
+        rendered = render_command(step.rollback, ctx.lookup, step_shell(step, ctx.lookup))
         assert rendered is not None
         await ctx.recorder.add(step.id, "rollback", [f"$ {rendered.display}"])
 
@@ -234,7 +281,7 @@ async def undo(ctx: RunContext, step: Step, undo_data: dict[str, Any] | None) ->
             await ctx.recorder.add(step.id, "rollback", lines)
 
         result = await run_command(rendered.argv, sink,
-                                   env=step_env(step, ctx.lookup, ctx.run_id, _marker(ctx, step)),
+                                   env=_env(ctx, step), cwd=step_cwd(step, ctx.lookup),
                                    timeout=step.timeout)
         return result.ok, "" if result.ok else f"rollback command failed (exit {result.exit_code})"
     if step.action:

@@ -12,21 +12,41 @@ from pathlib import Path
 from typing import Any
 
 from maintui.core.masking import Masker
+from maintui.core.run.outputs import OUTPUT_VAR
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.model import Screen, Step
 from maintui.core.site.template import substitute
 
 SHELL = "/bin/sh"
+# The environment every step command gets, from the run's built-in names (docs/steps.md).
+CONTEXT_ENV = {"MAINTUI_RUN_ID": "run.id", "MAINTUI_RUN_DIR": "run.dir",
+               "MAINTUI_SCREEN": "screen.name", "MAINTUI_SITE": "site.root",
+               "MAINTUI_STATE_DIR": "state.dir", "MAINTUI_INCIDENT": "incident.id"}
 
 
-def make_lookup(config: SiteConfig, screen: Screen, run_id: int | str,
-                run_dir: Path) -> Callable[[str], Any]:
+def make_lookup(config: SiteConfig, screen: Screen, run_id: int | str, run_dir: Path, *,
+                incident: str | None = None,
+                outputs: dict[str, dict[str, str]] | None = None) -> Callable[[str], Any]:
+    """`${name}` → value: the run's built-in names, `env.NAME` from maintui's own environment,
+    `steps.ID.KEY` from `outputs` (shown as written when there is no run to read them from),
+    then config.toml (with `--var` overrides); KeyError when undefined."""
     builtins = {"run.id": str(run_id), "run.dir": str(run_dir), "site.root": str(config.root),
-                "screen.name": screen.name}
+                "screen.name": screen.name, "state.dir": str(config.state_dir)}
+    if incident:
+        builtins["incident.id"] = str(incident)
 
     def lookup(name: str) -> Any:
         if name in builtins:
             return builtins[name]
+        if name.startswith("env."):
+            return os.environ[name[4:]]
+        if name.startswith("steps."):
+            step_id, _, key = name[len("steps."):].partition(".")
+            if outputs is None or step_id not in outputs:  # a plan, or a view before it ran
+                return "${" + name + "}"
+            if key not in outputs[step_id]:
+                raise KeyError(f"{name} (step {step_id} wrote no {key} to ${OUTPUT_VAR})")
+            return outputs[step_id][key]
         return config.lookup(name)
 
     return lookup
@@ -40,23 +60,46 @@ class Rendered:
     display: str
 
 
-def render_command(cmd: str | list[str] | None, lookup: Callable[[str], Any]) -> Rendered | None:
-    """A shell string (values shell-quoted) or an argv list (values as they are)."""
+def step_shell(step: Step | None, lookup: Callable[[str], Any]) -> str:
+    """The interpreter of a step's shell strings: its `shell`, the site's, else /bin/sh."""
+    if step is not None and step.shell:
+        return step.shell
+    try:
+        return str(lookup("site.shell")) or SHELL
+    except KeyError:
+        return SHELL
+
+
+def render_command(cmd: str | list[str] | None, lookup: Callable[[str], Any],
+                   shell: str | None = None) -> Rendered | None:
+    """A shell string (values shell-quoted, run as `SHELL -c TEXT`) or an argv list (values as
+    they are). `shell` may carry options ("bash -eu"); None means the site's."""
     if cmd is None:
         return None
     if isinstance(cmd, str):
         text = substitute(cmd, lookup, shell=True)
-        return Rendered([SHELL, "-c", text], text)
+        program = shlex.split(shell or step_shell(None, lookup)) or [SHELL]
+        return Rendered([*program, "-c", text], text)
     argv = [str(a) for a in substitute(cmd, lookup)]
     return Rendered(argv, shlex.join(argv))
 
 
 def step_command(step: Step, lookup: Callable[[str], Any]) -> Rendered | None:
     if step.run is not None:
-        return render_command(step.run, lookup)
+        return render_command(step.run, lookup, step_shell(step, lookup))
     if step.argv is not None:
         return render_command(step.argv, lookup)
     return None
+
+
+def step_cwd(step: Step, lookup: Callable[[str], Any]) -> str:
+    """Where a step's commands run: its `cwd` (relative to the site folder), else the site
+    folder, so that no step depends on where maintui was started."""
+    root = Path(str(lookup("site.root")))
+    if not step.cwd:
+        return str(root)
+    path = Path(str(substitute(step.cwd, lookup))).expanduser()
+    return str(path if path.is_absolute() else root / path)
 
 
 def describe_action(step: Step, lookup: Callable[[str], Any]) -> str:
@@ -85,7 +128,7 @@ def display_command(step: Step, lookup: Callable[[str], Any]) -> str:
 
 def rollback_text(step: Step, lookup: Callable[[str], Any]) -> str:
     if step.rollback is not None:
-        rendered = render_command(step.rollback, lookup)
+        rendered = render_command(step.rollback, lookup, step_shell(step, lookup))
         return rendered.display if rendered else ""
     if step.action:
         from maintui.core.actions import get_action
@@ -96,10 +139,19 @@ def rollback_text(step: Step, lookup: Callable[[str], Any]) -> str:
     return ""
 
 
-def step_env(step: Step, lookup: Callable[[str], Any], run_id: int, extra: dict[str, str]) -> dict[str, str]:
+def step_env(step: Step, lookup: Callable[[str], Any], run_id: int, extra: dict[str, str],
+             site_env: dict[str, str] | None = None) -> dict[str, str]:
+    """maintui's own environment, then config.toml's [env], then the step's `env` (each adds
+    to the one before, PATH included), then the run's MAINTUI_* context, which always wins."""
     env = dict(os.environ)
+    env.update({k: str(v) for k, v in substitute(site_env or {}, lookup).items()})
     env.update({k: str(v) for k, v in substitute(step.env, lookup).items()})
     env.update(extra)
+    for var, name in CONTEXT_ENV.items():
+        try:
+            env[var] = str(lookup(name))
+        except KeyError:  # no incident: the variable is not set rather than empty
+            env.pop(var, None)
     env.update({"MAINTUI_RUN_ID": str(run_id), "MAINTUI_STEP": step.id})
     return env
 
@@ -110,7 +162,16 @@ def action_params(step: Step, lookup: Callable[[str], Any]) -> Any:
     cls = get_action(step.action or "")
     if cls is None:
         raise KeyError(step.action)
-    return cls, cls.Params.model_validate(substitute(step.with_, lookup))
+    params = cls.Params.model_validate(substitute(step.with_, lookup))
+    return cls, _rooted(params, Path(str(lookup("site.root"))))
+
+
+def _rooted(params: Any, root: Path) -> Any:
+    """An action's relative path parameters made absolute against the site folder: actions run
+    inside maintui, whose working folder is wherever it was started."""
+    moved = {name: root / value.expanduser() for name, value in params
+             if isinstance(value, Path) and not value.expanduser().is_absolute()}
+    return params.model_copy(update=moved) if moved else params
 
 
 def gate_text(step: Step) -> str:

@@ -22,14 +22,15 @@ PATH_SUFFIXES = ("_path", "_dir", "_file", "_db", "_cert")
 KNOWN_SECTIONS = {
     "site", "store", "thresholds", "logs", "paths", "app", "masking", "reports",
     "maintenance", "console", "services", "backup", "security", "update", "vars", "fleet",
-    "output", "notify", "log_formats", "keys",
+    "output", "notify", "log_formats", "keys", "env",
 }
 
 # The engine's own sections: every key known, with its type and an example for the message.
 # (Other sections hold the site's values that screens use as ${section.key}: free-form.)
 ENGINE_KEYS: dict[str, dict[str, tuple[type, str]]] = {
     "site": {"name": (str, '"web-1"'), "production": (bool, "true"),
-             "screens": (str, '"screens"'), "styles": (str, '"styles"')},
+             "screens": (str, '"screens"'), "styles": (str, '"styles"'),
+             "shell": (str, '"bash"')},
     "store": {"path": (str, '"state/runlog.db"')},
     "masking": {"patterns": (list, "['(?i)bearer\\s+\\S+']")},
     # steps on hosts through Ansible (core/fleet/settings.py, docs/fleet.md)
@@ -115,6 +116,20 @@ class SiteConfig:
         return self.store_path.parent
 
     @property
+    def env(self) -> dict[str, str]:
+        """`[env]`: variables set for every step, under the step's own `env` (docs/steps.md)."""
+        return {str(k): str(v) for k, v in self.data.get("env", {}).items()}
+
+    def var_value(self, name: str, value: str) -> str:
+        """A `--var` value as the same key in config.toml would be read: a path key's relative
+        path against the site folder, never against the folder maintui was started in."""
+        section, _, key = name.partition(".")
+        # as _resolve_paths: keys of a top-level table, not of its sub-tables
+        if not key or "." in key or not value or "://" in value or not _is_path_key(section, key):
+            return value
+        return str(self._resolve(value))
+
+    @property
     def logs(self) -> dict[str, Path]:
         return {k: Path(v) for k, v in self.data.get("logs", {}).items()}
 
@@ -172,7 +187,7 @@ class SiteConfig:
     def lookup(self, name: str) -> Any:
         """Value of `section.key` (overrides from --var first); KeyError when undefined."""
         if name in self.overrides:
-            return self.overrides[name]
+            return self.var_value(name, self.overrides[name])
         node: Any = self.data
         for part in name.split("."):
             if not isinstance(node, dict) or part not in node:
@@ -289,6 +304,10 @@ def _check(path: Path, data: dict[str, Any]) -> None:
     for name, value in data.get("logs", {}).items():
         if not isinstance(value, str):
             problems.append(f"{path}: logs.{name}: expected a file path string, got {value!r}")
+    for name, value in data.get("env", {}).items():
+        if not isinstance(value, str):
+            problems.append(f"{path}: env.{name}: expected a string, got {value!r}; "
+                            f'e.g. {name} = "C.UTF-8"')
     for name, value in data.get("keys", {}).items():
         if not isinstance(value, str):
             problems.append(f"{path}: keys.{name}: expected keys as a string, got {value!r}; "

@@ -32,7 +32,7 @@ MEANINGS: dict[str, dict[str, str]] = {
         "description": "what the step does and why, shown in the step's detail",
         "action": "a built-in action (`maintui actions`); its parameters go in `with`",
         "with": "the action's parameters (`maintui actions NAME`)",
-        "run": "a shell command, run by /bin/sh",
+        "run": "a shell command, run by `shell` (default /bin/sh)",
         "argv": "a command as a list, run without a shell",
         "manual": "a checklist item the operator confirms by hand",
         "after": "ids of steps that must have succeeded first",
@@ -44,8 +44,10 @@ MEANINGS: dict[str, dict[str, str]] = {
         "retries": "attempts after a failure (0-20)",
         "retry_delay": "seconds or a duration between attempts",
         "confirm": "ask before running (default: every risk but safe asks)",
-        "env": "environment variables added for the step",
-        "cwd": "the folder the step runs in",
+        "env": "environment variables added for the step, over config.toml's [env]",
+        "cwd": "the folder the step runs in; relative to the site folder, which is the default",
+        "shell": "the interpreter of `run`, `verify` and `rollback` strings, given the text "
+                 "after -c (default: [site] shell, else /bin/sh)",
         "impact": "what users notice while it runs (shown where the operator decides)",
         "estimate": "expected duration, seconds or a duration",
         "class": "the change class: preventive, corrective, adaptive or perfective",
@@ -65,6 +67,8 @@ CONFIG_MEANINGS: dict[str, str] = {
     "site.production": "a production site: more friction before risky steps",
     "site.screens": "the folder of screen files (relative to config.toml)",
     "site.styles": "the folder of extra stylesheets",
+    "site.shell": "the interpreter of every step's shell strings (default /bin/sh; a step's "
+                  "`shell` wins)",
     "store.path": "the run log's SQLite file (relative to config.toml)",
     "masking.patterns": "regular expressions whose matches are masked everywhere",
     "fleet.inventory": "the Ansible inventory for steps with `hosts`",
@@ -95,6 +99,8 @@ SECTION_MEANINGS: dict[str, str] = {
     "logs": "named log files: `app = \"/var/log/app.log\"` (paths relative to config.toml)",
     "paths": "named folders and files the screens use as ${paths.NAME}",
     "vars": "the site's own values, used as ${vars.NAME}",
+    "env": "environment variables set for every step: `LANG = \"C.UTF-8\"` (a step's `env` "
+           "wins; docs/steps.md)",
     "secrets": "a list of variable or key names whose values are masked (top-level key)",
 }
 # examples for screen keys whose type says little (the action parameters carry their own)
@@ -107,7 +113,7 @@ EXAMPLES = {"id": '"backup-db"', "title": '"Back up the database"', "action": '"
             "gauges": '["cpu", "disk:/var"]', "logs": '["app"]', "reports": '["weekly"]',
             "description": '"Copies the database before the update"', "tags": '["database"]',
             "rollback": '"mv app.bak app"', "verify": '"systemctl is-active app"',
-            "cwd": '"/srv/app"', "impact": '"the app is read-only for a minute"',
+            "cwd": '"/srv/app"', "shell": '"bash"', "impact": '"the app is read-only for a minute"',
             "steps": '[{ id = "hi", title = "Say hi", run = "echo hi" }]',
             "on": '["failure", "finish"]', "command": '"logger -t maintui"',
             "url": '"https://hooks.example.com/T0/B0"', "mail_to": '["ops@example.com"]',

@@ -12,7 +12,9 @@ from maintui.core.site.schedule import parse_window
 from maintui.core.units import parse_duration, parse_size
 
 Risk = Literal["safe", "normal", "destructive", "critical"]
-BUILTIN_VARS = ("run.id", "run.dir", "site.root", "screen.name")
+# The names every run defines (docs/steps.md lists them with their MAINTUI_* variables);
+# `incident.id` only when the run belongs to an incident.
+BUILTIN_VARS = ("run.id", "run.dir", "site.root", "screen.name", "state.dir", "incident.id")
 SCHEDULES = ("daily", "weekly", "monthly", "quarterly")
 
 
@@ -82,6 +84,7 @@ class Step(_Strict):
     confirm: bool | None = None
     env: dict[str, str] = {}
     cwd: str | None = None
+    shell: str | None = None
     impact: str = ""
     estimate: float | None = None
     class_: Literal["preventive", "corrective", "adaptive", "perfective"] | None = Field(

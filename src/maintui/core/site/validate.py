@@ -85,7 +85,7 @@ def _check_step(step: Step, ids: set[str], config: SiteConfig | None) -> list[tu
 
 def _fields(step: Step) -> dict[str, Any]:
     return {"run": step.run, "argv": step.argv, "with": step.with_, "rollback": step.rollback,
-            "verify": step.verify, "cwd": step.cwd, "env": step.env,
+            "verify": step.verify, "cwd": step.cwd, "env": step.env, "shell": step.shell,
             "requires": step.requires.disk_path if step.requires else None}
 
 
@@ -95,8 +95,8 @@ def _check_variables(step: Step, config: SiteConfig | None) -> list[tuple[str, s
     out = []
     for key, value in _fields(step).items():
         for name in names_in(value):
-            if name in BUILTIN_VARS:
-                continue
+            if name in BUILTIN_VARS or name.startswith(("env.", "steps.")):
+                continue  # known only when the step runs: maintui's environment, steps' values
             try:
                 config.lookup(name)
             except KeyError:
