@@ -12,7 +12,7 @@ from typing import Any
 
 from maintui.core.actions.base import ActionContext, ActionResult
 from maintui.core.errors import ActionError
-from maintui.core.files import private_dir
+from maintui.core.files import private_dir, write_private
 from maintui.core.fleet import step as fleet
 from maintui.core.masking import is_secret_name
 from maintui.core.run.orphans import TOKEN_VAR, end, marked
@@ -96,8 +96,7 @@ async def _command(ctx: RunContext, step: Step, rendered: Rendered, stream_prefi
     cwd = step_cwd(step, ctx.lookup)
     env = _env(ctx, step)
     values = output_file(ctx.run_dir, step.id)
-    private_dir(values.parent)  # 0700: a value may be secret
-    values.write_text("")  # a retry starts empty
+    write_private(values, "")  # 0600 in a 0700 folder: a value may be secret; a retry starts empty
     env[OUTPUT_VAR] = str(values)
     cap, stop_at_cap = ctx.config.output_limit(step.output_cap, step.on_output_cap)
     result = await run_command(rendered.argv, sink, env=env, cwd=cwd, timeout=step.timeout,
