@@ -5,6 +5,19 @@ from __future__ import annotations
 import re
 
 
+def _after_class(src: str, i: int) -> int:
+    """The index just past the character class `[...]` that starts at `src[i]`."""
+    n = len(src)
+    i += 1
+    if i < n and src[i] == "^":
+        i += 1
+    if i < n and src[i] == "]":  # a `]` first is a literal member
+        i += 1
+    while i < n and src[i] != "]":
+        i += 2 if src[i] == "\\" else 1
+    return i + 1
+
+
 def head_prefix(pattern: re.Pattern[str], groups: tuple[str, ...]) -> re.Pattern[str]:
     """A pattern that matches where `pattern` does, with the same `groups`, but stops early.
 
@@ -44,14 +57,7 @@ def _top_level_cuts(src: str) -> list[int] | None:
         if c == "\\":
             i += 2
         elif c == "[":
-            i += 1
-            if i < n and src[i] == "^":
-                i += 1
-            if i < n and src[i] == "]":
-                i += 1
-            while i < n and src[i] != "]":
-                i += 2 if src[i] == "\\" else 1
-            i += 1
+            i = _after_class(src, i)
         elif c == "(":
             depth += 1
             i += 1
@@ -89,14 +95,7 @@ def _asserts(src: str) -> bool:
                 return True
             i += 2
         elif c == "[":
-            i += 1
-            if i < n and src[i] == "^":
-                i += 1
-            if i < n and src[i] == "]":
-                i += 1
-            while i < n and src[i] != "]":
-                i += 2 if src[i] == "\\" else 1
-            i += 1
+            i = _after_class(src, i)
         elif c in "$^" or src.startswith(("(?=", "(?!", "(?<=", "(?<!", "(?P="), i):
             return True
         else:
