@@ -5,47 +5,9 @@ from __future__ import annotations
 import os
 import pty
 import select
-import signal
-import subprocess
 import time
 
-from tests.core.helpers import output, process_gone, rows, run_state, step_states, wait_for
-
-SCREEN = """
-title = "t"
-[[steps]]
-id = "a"
-title = "A"
-run = "echo a"
-rollback = "echo undo-a >> ${paths.work}/undo"
-risk = "safe"
-[[steps]]
-id = "b"
-title = "B"
-run = "echo b"
-rollback = "echo undo-b >> ${paths.work}/undo"
-after = ["a"]
-risk = "safe"
-[[steps]]
-id = "c"
-title = "C"
-run = "echo started-c; if test -e ${paths.work}/slow; then sleep 30; fi; echo c-done"
-rollback = "echo undo-c >> ${paths.work}/undo"
-after = ["b"]
-risk = "safe"
-"""
-
-
-def interrupt(site) -> None:
-    """Run 1 of screen s, killed with -9 in step c (its `sleep` ended with it)."""
-    site.screen("s", SCREEN)
-    (site.root / "work" / "slow").touch()
-    proc = site.spawn("run", "s", "--yes", stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    wait_for(lambda: "started-c" in output(site.db))
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    wait_for(lambda: process_gone(proc.pid))
-    (site.root / "work" / "slow").unlink()
+from tests.core.helpers import interrupt, rows, run_state, step_states
 
 
 def test_headless_run_refuses_with_exit_4_naming_the_interrupted_run_and_resume(site):

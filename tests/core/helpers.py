@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import subprocess
 import time
 from pathlib import Path
 
@@ -51,3 +53,40 @@ def process_gone(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
     except FileNotFoundError:
         return True
+
+
+INTERRUPTED = """
+title = "t"
+[[steps]]
+id = "a"
+title = "A"
+run = "echo a"
+rollback = "echo undo-a >> ${paths.work}/undo"
+risk = "safe"
+[[steps]]
+id = "b"
+title = "B"
+run = "echo b"
+rollback = "echo undo-b >> ${paths.work}/undo"
+after = ["a"]
+risk = "safe"
+[[steps]]
+id = "c"
+title = "C"
+run = "echo started-c; if test -e ${paths.work}/slow; then sleep 30; fi; echo c-done"
+rollback = "echo undo-c >> ${paths.work}/undo"
+after = ["b"]
+risk = "safe"
+"""
+
+
+def interrupt(site) -> None:
+    """Run 1 of screen s, killed with -9 in step c (its `sleep` ended with it)."""
+    site.screen("s", INTERRUPTED)
+    (site.root / "work" / "slow").touch()
+    proc = site.spawn("run", "s", "--yes", stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    wait_for(lambda: "started-c" in output(site.db))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    wait_for(lambda: process_gone(proc.pid))
+    (site.root / "work" / "slow").unlink()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
-
-from tests.core.helpers import output, process_gone, rows, run_state, step_states, wait_for
+from tests.core.helpers import (
+    interrupt,
+    rows,
+    run_state,
+    step_states,
+)
 
 OWN_UNDO = """
 title = "t"
@@ -91,40 +93,6 @@ older_than_days = 1
     assert (old / "a.log").read_text() == "a"  # moved to the trash, then back by its own undo
     assert step_states(site.db) == {"clean": "rolled_back"}
     assert run_state(site.db) == "rolled_back"
-
-
-INTERRUPTED = """
-title = "t"
-[[steps]]
-id = "a"
-title = "A"
-run = "echo a"
-rollback = "echo undo-a >> ${paths.work}/undo"
-risk = "safe"
-[[steps]]
-id = "b"
-title = "B"
-run = "echo b"
-rollback = "echo undo-b >> ${paths.work}/undo"
-after = ["a"]
-risk = "safe"
-[[steps]]
-id = "c"
-title = "C is interrupted"
-run = "echo started-c; sleep 30"
-rollback = "echo undo-c >> ${paths.work}/undo"
-after = ["b"]
-risk = "safe"
-"""
-
-
-def interrupt(site) -> None:
-    site.screen("s", INTERRUPTED)
-    proc = site.spawn("run", "s", "--yes", stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    wait_for(lambda: "started-c" in output(site.db))
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    wait_for(lambda: process_gone(proc.pid))
 
 
 def test_a_rollback_after_an_interruption_undoes_the_interrupted_step_first(site):
