@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -53,6 +54,15 @@ def process_gone(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
     except FileNotFoundError:
         return True
+
+
+def kill_runner_mid_step(db: Path, run_id: int) -> None:
+    """Once run `run_id` has printed something, kill its runner with -9 and wait until it is
+    gone: the run is left as a crash leaves it."""
+    wait_for(lambda: output(db, run_id))
+    pid = rows(db, "SELECT pid FROM runs WHERE id = ?", (run_id,))[0][0]
+    os.kill(pid, signal.SIGKILL)
+    wait_for(lambda: process_gone(pid))
 
 
 INTERRUPTED = """

@@ -50,15 +50,7 @@ def test_secrets_are_masked_in_per_host_output(fleet_site):
 
 def test_an_unreachable_host_fails_the_step_and_is_named(fleet_site, capsys):
     """The dead host is `unreachable`; the others still ran; the run fails naming it."""
-    fleet_site.screen("mixed", """
-        title = "Mixed"
-        [[steps]]
-        id = "touch"
-        title = "Touch"
-        risk = "safe"
-        hosts = "db:broken"
-        run = "true"
-    """)
+    fleet_site.screen("mixed", MIXED)
     assert fleet_site.cli("run", "mixed", "--yes") != 0
     hosts = host_rows(fleet_site.db)
     assert hosts["db1"][0] == "changed" and hosts["dead1"][0] == "unreachable"
@@ -113,17 +105,21 @@ def test_rollback_runs_on_changed_hosts_newest_first(fleet_site):
     assert marks.read_text().split() == ["undone"] * 3
 
 
+# one step on a reachable host and an unreachable one: what show, report and history list
+MIXED = """
+    title = "Mixed"
+    [[steps]]
+    id = "touch"
+    title = "Touch"
+    risk = "safe"
+    hosts = "db:broken"
+    run = "true"
+"""
+
+
 def test_show_lists_per_host_results(fleet_site, capsys):
     """`maintui show RUN` prints each host's state under its step."""
-    fleet_site.screen("mixed", """
-        title = "Mixed"
-        [[steps]]
-        id = "touch"
-        title = "Touch"
-        risk = "safe"
-        hosts = "db:broken"
-        run = "true"
-    """)
+    fleet_site.screen("mixed", MIXED)
     fleet_site.cli("run", "mixed", "--yes")
     capsys.readouterr()
     assert fleet_site.cli("show", "1") == 0
@@ -136,15 +132,7 @@ def test_report_and_history_json_list_per_host_results(fleet_site, capsys):
     """The Markdown report has a Hosts table; `history --json` carries each run's hosts."""
     import json
 
-    fleet_site.screen("mixed", """
-        title = "Mixed"
-        [[steps]]
-        id = "touch"
-        title = "Touch"
-        risk = "safe"
-        hosts = "db:broken"
-        run = "true"
-    """)
+    fleet_site.screen("mixed", MIXED)
     fleet_site.cli("run", "mixed", "--yes")
     capsys.readouterr()
     assert fleet_site.cli("report", "1") == 0

@@ -208,12 +208,10 @@ async def test_quitting_while_driving_a_run_asks_first_and_the_run_goes_on(site)
 
 
 async def test_an_interrupted_run_is_offered_for_resume_and_marked_done(site):
-    import os
-    import signal
 
     from maintui.core.run.launch import spawn_runner
     from maintui.tui.dialogs.confirm import InterruptedDialog
-    from tests.core.helpers import output, process_gone, wait_for
+    from tests.core.helpers import kill_runner_mid_step
 
     site.screen("slow", """
 title = "Slow"
@@ -230,10 +228,7 @@ run = "echo next"
 risk = "safe"
 """)
     run_id = spawn_runner(site.config, "slow")
-    wait_for(lambda: output(site.db))
-    pid = rows(site.db, "SELECT pid FROM runs WHERE id = ?", (run_id,))[0][0]
-    os.kill(pid, signal.SIGKILL)  # the runner dies mid-step
-    wait_for(lambda: process_gone(pid))
+    kill_runner_mid_step(site.db, run_id)  # the runner dies mid-step
     app = Harness(load_config(site.config), "slow")
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, InterruptedDialog))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import time
 
 from textual.app import App
@@ -215,7 +214,7 @@ async def test_after_a_takeover_the_old_drivers_open_gate_closes_and_says_why(si
 async def test_r_on_a_screen_whose_last_run_was_interrupted_offers_resume_rollback_or_start_anew(
         site):
     from maintui.core.run.launch import spawn_runner
-    from tests.core.helpers import output, process_gone, wait_for
+    from tests.core.helpers import kill_runner_mid_step
 
     site.screen("slow", """
 title = "Slow"
@@ -226,10 +225,7 @@ run = "for i in 1 2 3 4 5 6 7 8 9 10; do echo tick-$i; sleep 0.3; done"
 risk = "safe"
 """)
     run_id = spawn_runner(site.config, "slow")
-    wait_for(lambda: output(site.db))
-    pid = rows(site.db, "SELECT pid FROM runs WHERE id = ?", (run_id,))[0][0]
-    os.kill(pid, signal.SIGKILL)
-    wait_for(lambda: process_gone(pid))
+    kill_runner_mid_step(site.db, run_id)  # the runner dies mid-step
     app = Harness(load_config(site.config), "slow")
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, InterruptedDialog))
