@@ -7,12 +7,15 @@ forks 10. Each round runs, in alternation so that load drifts hit both alike:
   per-host rows written as events come;
 - `ansible-playbook -f 10` of the play maintui generates for the step (the same shell task).
 Reported: median wall times, their ratio, and the delay from a host's event (Ansible's own
-`created` stamp) to its row being readable in the run log, which is what a console polls.
+`created` stamp) to its row being readable in the run log, and to its sub-row showing its
+final state in the console: a real session screen (Textual, headless) that starts the run
+with `r` as an operator does and follows it by polling the run log every POLL seconds.
 Paste the table into bench/BENCHMARKS.md under "## Fleet".
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import statistics
 import subprocess
@@ -65,6 +68,62 @@ def row_delays(db: Path, run_id: int) -> list[float]:
         con.close()
 
 
+def final_event_times(db: Path, run_id: int) -> dict[str, tuple[float, float]]:
+    """Each host's last task event of a run: when Ansible emitted it (its `created` stamp), and
+    when its row reached the run log."""
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute("SELECT host, MAX(ts), MAX(recorded) FROM host_events WHERE "
+                           "run_id = ? GROUP BY host", (run_id,))
+        return {host: (ts, recorded) for host, ts, recorded in rows.fetchall()}
+    finally:
+        con.close()
+
+
+def console_delays(config: Path) -> list[tuple[float, float]]:
+    """One run started from the console: for each host, when its sub-row first showed its final
+    state, minus when Ansible emitted that host's event, and minus when its row was written."""
+    from textual.app import App
+
+    from maintui.core.site.config import load_config
+    from maintui.tui.screens.session import SessionScreen
+    from maintui.tui.widgets.steps import StepQueue
+
+    shown: dict[str, float] = {}
+    draw = StepQueue.show_hosts
+
+    def stamped(queue: StepQueue, step_id: str, subs: list) -> None:
+        draw(queue, step_id, subs)  # drawn first: the stamp is when the row is in the table
+        now = time.time()
+        for sub in subs:
+            if sub.host and sub.state != "running":
+                shown.setdefault(sub.host, now)
+
+    class Console(App):
+        def on_mount(self) -> None:
+            self.push_screen(SessionScreen(load_config(config), "bench"))
+
+    async def go() -> int:
+        app = Console()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.5)
+            session = app.screen
+            await pilot.press("r")
+            for _ in range(600):
+                await pilot.pause(0.1)
+                if len(shown) == HOSTS:
+                    break
+            return session.run_id
+
+    StepQueue.show_hosts = stamped  # type: ignore[method-assign]
+    try:
+        run_id = asyncio.run(go())
+    finally:
+        StepQueue.show_hosts = draw  # type: ignore[method-assign]
+    emitted = final_event_times(config.parent / "state/runlog.db", run_id)
+    return [(shown[h] - emitted[h][0], shown[h] - emitted[h][1]) for h in shown if h in emitted]
+
+
 def main(rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -79,6 +138,10 @@ def main(rounds: int) -> None:
             theirs.append(timed(playbook, root))
         delays = [d for run in range(2, rounds + 2) for d in row_delays(root / "state/runlog.db",
                                                                         run)]
+    shown = []
+    for _ in range(rounds):  # a site of its own each: no past run makes the console ask anything
+        with tempfile.TemporaryDirectory() as tmp:
+            shown += console_delays(make_site(Path(tmp)))
     m, a = statistics.median(ours), statistics.median(theirs)
     print(f"| {HOSTS} local hosts, forks 10, {rounds} rounds | median wall s |")
     print("|---|---|")
@@ -88,6 +151,14 @@ def main(rounds: int) -> None:
     if delays:
         print(f"| host event -> run-log row, median / max ms | {statistics.median(delays) * 1000:.1f}"
               f" / {max(delays) * 1000:.1f} |")
+    if shown:
+        from maintui.tui.screens.session import POLL
+
+        event, row = [d[0] for d in shown], [d[1] for d in shown]
+        print(f"| host event -> console sub-row, median / max ms (poll every {POLL * 1000:.0f} ms)"
+              f" | {statistics.median(event) * 1000:.0f} / {max(event) * 1000:.0f} |")
+        print(f"| run-log row -> console sub-row, median / max ms"
+              f" | {statistics.median(row) * 1000:.0f} / {max(row) * 1000:.0f} |")
 
 
 if __name__ == "__main__":

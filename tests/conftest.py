@@ -26,6 +26,10 @@ class Site:
     def db(self) -> Path:
         return self.root / "state" / "runlog.db"
 
+    def add_config(self, text: str) -> None:
+        """Append TOML (tables, keys) to this site's config.toml, after a line break."""
+        self.config.write_text(self.config.read_text() + "\n" + text)
+
     def screen(self, name: str, text: str) -> Path:
         path = self.root / "screens" / f"{name}.toml"
         path.write_text(textwrap.dedent(text))

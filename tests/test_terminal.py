@@ -15,6 +15,7 @@ import pytest
 
 from maintui.demo.sandbox import stop_log_writer
 from tests.conftest import stop_live_runners
+from tests.tmux import Tmux
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")]
@@ -26,50 +27,15 @@ description = "A step that takes a while, then one that needs a yes."
 [[steps]]
 id = "slow"
 title = "Slow step"
-run = "for i in 1 2 3 4 5 6 7 8; do echo tick-$i; sleep 0.5; done"
+# ticks 3-8 wait for the test's go-ahead: the step is still running when the terminal is
+# killed and when the console comes back, however slow the machine
+run = "for i in 1 2; do echo tick-$i; done; while [ ! -e {go} ]; do sleep 0.1; done; for i in 3 4 5 6 7 8; do echo tick-$i; sleep 0.1; done"
 [[steps]]
 id = "after"
 title = "Needs a yes"
 run = "echo after"
 after = ["slow"]
 """
-
-
-class Tmux:
-    def __init__(self, socket: str) -> None:
-        self.socket = socket
-
-    def __call__(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
-                              text=True, check=False).stdout
-
-    def start(self, command: list[str], env: dict[str, str]) -> None:
-        exports = " ".join(f"{k}={v}" for k, v in env.items())
-        self("new-session", "-d", "-s", "main", "-x", "80", "-y", "24",
-             f"env {exports} {' '.join(command)} 2>&1 || sleep 30")
-
-    def kill(self) -> None:
-        """End the server and wait until it is gone (a new session could join the dying one)."""
-        self("kill-server")
-        for _ in range(50):
-            if subprocess.run(["tmux", "-L", self.socket, "ls"], capture_output=True).returncode:
-                return
-            time.sleep(0.1)
-
-    def screen(self) -> str:
-        return self("capture-pane", "-p", "-t", "main")
-
-    def keys(self, *keys: str) -> None:
-        self("send-keys", "-t", "main", *keys)
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            shown = self.screen()
-            if text in shown:
-                return shown
-            time.sleep(0.2)
-        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
 
 
 def _step(db: Path, step_id: str) -> tuple[str, ...]:
@@ -84,7 +50,8 @@ def test_killing_the_terminal_mid_step_leaves_the_run_going_and_maintui_reattach
     sandbox = tmp_path / "demo"
     subprocess.run([*MAINTUI, "demo", "--path", str(sandbox), "--no-tui"], check=True,
                    capture_output=True)
-    (sandbox / "screens" / "0-slow.toml").write_text(SLOW)  # sorts first: key 1 opens it
+    go = tmp_path / "go"
+    (sandbox / "screens" / "0-slow.toml").write_text(SLOW.replace("{go}", str(go)))  # key 1
     env = {"TERM": "xterm-256color",
            "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
     tmux = Tmux(f"maintui-test-{uuid.uuid4().hex[:8]}")
@@ -98,12 +65,14 @@ def test_killing_the_terminal_mid_step_leaves_the_run_going_and_maintui_reattach
         tmux.wait_for("Run slow: Slow step?")
         tmux.keys("y")
         tmux.wait_for("tick-2")
-        tmux.kill()  # the terminal (an SSH link) is gone, mid-step
+        tmux.kill()  # the terminal (an SSH link) is gone, mid-step, and the console with it
         assert _step(db, "slow")[0] == "running"
 
         tmux.start([*MAINTUI, "--config", str(sandbox / "config.toml")], env)
         tmux.wait_for("Slow fix  run 1")  # opening maintui again reattaches to the live run
-        tmux.wait_for("Run after: Needs a yes?")  # the pending confirmation came back with it
+        assert _step(db, "slow")[0] == "running"
+        go.touch()  # the step goes on while this console follows it
+        tmux.wait_for("Run after: Needs a yes?")  # the pending confirmation came with it
         assert _step(db, "slow") == ("succeeded", "")
         tmux.keys("y")
         tmux.wait_for("run 1 succeeded")

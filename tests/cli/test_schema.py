@@ -105,8 +105,8 @@ def test_the_reference_names_every_key_and_every_action():
 
 
 def test_validate_names_config_problems_by_file_line_and_column_all_at_once(site, capsys):
-    site.config.write_text(site.config.read_text() + '\n[notify]\nto = "webhook"\n'
-                           'retries = "two"\n[thresholds]\ndisk = { warning = "a", critical = 9 }\n')
+    site.add_config('[notify]\nto = "webhook"\nretries = "two"\n'
+                    '[thresholds]\ndisk = { warning = "a", critical = 9 }\n')
     lines = site.config.read_text().splitlines()
     row = lines.index('retries = "two"') + 1
     assert site.cli("validate") == 2
@@ -114,3 +114,25 @@ def test_validate_names_config_problems_by_file_line_and_column_all_at_once(site
     assert (f"{site.config}:{row}:1: notify.retries: expected a whole number, got 'two'; "
             "e.g. retries = 2") in err
     assert f"{site.config}:{row + 2}:10: thresholds.disk.warning: " in err
+
+
+def test_the_screen_schema_knows_each_actions_parameters(capsys):
+    jsonschema = pytest.importorskip("jsonschema")
+    assert main(["schema", "screen"]) == 0
+    screen = json.loads(capsys.readouterr().out)
+
+    def step(**with_: object) -> dict:
+        return {"title": "x", "steps": [{"id": "a", "title": "A", "action": "sqlite.retention",
+                                         "with": with_}]}
+
+    good = {"db": "${app.db}", "table": "log_entries", "column": "ts", "days": "${vars.days}",
+            "where": "level = 'debug'"}
+    jsonschema.validate(step(**good), screen)  # a template stands for any value
+    with pytest.raises(jsonschema.ValidationError, match="'wher' was unexpected"):
+        jsonschema.validate(step(**good, wher="x"), screen)
+    with pytest.raises(jsonschema.ValidationError, match="'days' is a required property"):
+        jsonschema.validate(step(db="x", table="t", column="c"), screen)
+    rules = {r["if"]["properties"]["action"]["const"]: r["then"]["properties"]["with"]
+             for r in screen["$defs"]["Step"]["allOf"]}
+    assert set(rules) == set(all_actions())
+    assert "SQL condition" in rules["sqlite.retention"]["properties"]["where"]["description"]

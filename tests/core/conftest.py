@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import http.server
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,6 +69,20 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 def statuses(result: ActionResult) -> list[str]:
     return [f.status for f in result.findings]
+
+
+@contextmanager
+def http_server(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A real HTTP server on a free local port answering with `handler` (its request log kept
+    off the test's output); yields its base URL (no trailing slash), shuts it down after."""
+    quiet = type(handler.__name__, (handler,), {"log_message": lambda self, *args: None})
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), quiet)
+    threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}"
+    finally:
+        srv.shutdown()
+        srv.server_close()
 
 
 @pytest.fixture

@@ -1,13 +1,17 @@
-"""Reading a test site's run log synchronously (plain sqlite3, as an auditor would)."""
+"""Reading a test site's run log synchronously (plain sqlite3, as an auditor would);
+`with_log` for what needs the run log's own API (opening an incident, say)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import sqlite3
 import subprocess
 import time
 from pathlib import Path
+
+from maintui.core.store.db import RunLog
 
 
 def rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
@@ -32,6 +36,19 @@ def output(db: Path, run_id: int = 1, step: str | None = None) -> list[str]:
     sql = "SELECT text FROM output WHERE run_id = ?" + (" AND step_id = ?" if step else "")
     chunks = rows(db, sql + " ORDER BY id", (run_id, step) if step else (run_id,))
     return [line for r in chunks for line in r[0].split("\n")]
+
+
+def with_log(db: Path, fn):
+    """Await fn(log) on the run log at db, opened on a fresh loop and closed after: the CLI
+    runs of a test happen in between, synchronously."""
+    async def go():
+        log = await RunLog.open(db)
+        try:
+            return await fn(log)
+        finally:
+            await log.close()
+
+    return asyncio.run(go())
 
 
 def wait_for(predicate, timeout: float = 15.0, every: float = 0.05):

@@ -42,3 +42,17 @@ async def test_1_to_4_on_the_severity_list_pick_one_and_the_text_follows():
         await pilot.press("2", "enter")
         await pilot.pause()
     assert app.result == NewIncident("API down", "sev2")
+
+
+async def test_the_hint_says_which_part_has_the_keys():
+    """In the title 1–4 are text; on the list they pick a severity: the hint follows the focus."""
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        def hint() -> str:
+            return str(app.screen.query_one("#incident-hint").render())
+        await pilot.pause()
+        assert hint().startswith("Tab: severity")
+        await pilot.press("tab")
+        assert hint().startswith("1–4 or ↑↓: severity")
+        await pilot.press("shift+tab")
+        assert hint().startswith("Tab: severity")

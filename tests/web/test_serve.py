@@ -257,8 +257,11 @@ def test_a_non_loopback_address_needs_allow_remote(site, capsys):
 
 
 def test_an_unknown_theme_fails_at_start_not_in_every_tab(site, capsys):
-    assert main(["--config", str(site.config), "--theme", "nope", "serve"]) == 2
-    assert "unknown theme 'nope'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:  # refused with the options, before any tab
+        main(["--config", str(site.config), "--theme", "nope", "serve"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "unknown theme 'nope'" in err and "valid values are" in err and "nord" in err
 
 
 @pytest.mark.parametrize("port", ["0", "65536", "http"])

@@ -35,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      epilog=EPILOG)
     parser.add_argument("--version", action="version", version=f"maintui {__version__}")
     _common(parser, top=True)
-    parser.add_argument("--theme", metavar="NAME", help="the console's colour theme (e.g. "
+    from maintui.cli.common import theme_name
+
+    parser.add_argument("--theme", metavar="NAME", type=theme_name, help="the console's colour theme (e.g. "
                         "textual-light, nord, gruvbox; ansi-dark suits 16-colour terminals)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (commands_run, commands_info, commands_site, commands_incident, commands_serve,

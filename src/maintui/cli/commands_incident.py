@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from maintui.cli.common import emit, site, with_log
+from maintui.cli.common import count, emit, site, with_log
 from maintui.core.incidents import model as inc
 from maintui.core.incidents.diagnostics import render_snapshot, snapshot
 from maintui.core.incidents.report import render_incident_report
@@ -19,8 +19,10 @@ def register(sub: Any, common: Any) -> None:
     ls = sub.add_parser("incidents", help="incidents, newest first",
                         description="List incidents from the run log, newest first.")
     common(ls)
-    ls.add_argument("--state", metavar="STATE", help="only open or closed ones")
-    ls.add_argument("--limit", type=int, default=50)
+    # checked by argparse: with no run log yet there is nothing to check a bad state against
+    ls.add_argument("--state", choices=[str(s) for s in inc.IncidentState],
+                    help="only open or closed ones")
+    ls.add_argument("--limit", type=count, default=50, help="at most this many (from 1)")
     ls.add_argument("--json", action="store_true", help="a JSON list of incidents")
     ls.set_defaults(handler=cmd_list)
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from maintui.cli.common import emit, site, with_log
+from maintui.cli.common import count, emit, site, with_log
 from maintui.core.ansi import visible
 from maintui.core.errors import ConfigError, UsageError
 from maintui.core.run.findingtext import detail_lines, worst_first
@@ -24,7 +24,7 @@ def register(sub: Any, common: Any) -> None:
 
     h = sub.add_parser("history", help="past runs, newest first")
     common(h)
-    h.add_argument("--limit", type=int, default=20)
+    h.add_argument("--limit", type=count, default=20, help="at most this many runs (from 1)")
     h.add_argument("--screen")
     h.add_argument("--state", choices=[str(s) for s in RunState],
                    help="only runs in this state")

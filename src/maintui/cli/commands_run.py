@@ -31,6 +31,12 @@ def register(sub: Any, common: Any) -> None:
     p.add_argument("--limit", metavar="HOSTS", help="run steps on hosts only on these: an "
                    "Ansible pattern (e.g. web1,web2 or 'web:!web3'); see docs/fleet.md")
     p.add_argument("--reason", default="", help="why the run starts outside the screen's window")
+    p.add_argument("--approver", default="", metavar="NAME", help="who approved the change, for "
+                   "steps whose class policy asks (docs/classes.md)")
+    p.add_argument("--ticket", default="", metavar="ID", help="the change ticket id, for steps "
+                   "whose class policy asks (docs/classes.md)")
+    p.add_argument("--outside-window", action="store_true", help="start an unattended run "
+                   "outside the screen's window (recorded as a decision); without it, exit 3")
     after = p.add_mutually_exclusive_group()
     after.add_argument("--resume", action="store_true", help="when the screen's last run was "
                        "interrupted, continue it (from the step that was running)")
@@ -45,6 +51,10 @@ def register(sub: Any, common: Any) -> None:
     r.add_argument("--choice", choices=["resume", "done", "rollback"],
                    help="what to do with the unfinished step (asked when omitted)")
     r.add_argument("--yes", "-y", action="store_true", help="answer later gates yes")
+    r.add_argument("--approver", default="", metavar="NAME", help="with --yes: who approved "
+                   "the change, for steps whose class policy asks (docs/classes.md)")
+    r.add_argument("--ticket", default="", metavar="ID", help="with --yes: the change ticket "
+                   "id, for steps whose class policy asks (docs/classes.md)")
     r.add_argument("--detached", action="store_true", help=argparse_hidden())
     r.set_defaults(handler=cmd_resume)
 
@@ -77,10 +87,17 @@ def cmd_run(args: Any) -> int:
 
     if getattr(args, "limit", None):  # a variable, so a detached runner and the run row get it
         args.var = [*(args.var or []), f"fleet.limit={args.limit}"]
-    config = site(args)
+    config = site(args, acts=not args.dry_run)
     screen = load_screen(config, args.screen)
+    if args.only:  # refused here too: a dry run or a detached runner would not say so
+        from maintui.core.run.options import pick_only
+
+        pick_only(screen, [s.id for s in screen.steps], [o.strip() for o in args.only.split(",")
+                                                          if o.strip()])
     if args.dry_run:
         return _dry_run(config, screen, parse_vars(args.var))
+    if not args.detached and _window_refused(screen, args):
+        return 3
     if args.incident:  # before anything runs: a typo must not leave the run unattached
         from maintui.core.incidents import model as incidents
 
@@ -96,6 +113,9 @@ def cmd_run(args: Any) -> int:
 
         extra = [f"--var={v}" for v in args.var or []] + (["--yes"] if args.yes else [])
         extra += ["--reason", args.reason] if args.reason else []
+        extra += ["--approver", args.approver] if args.approver else []
+        extra += ["--ticket", args.ticket] if args.ticket else []
+        extra += ["--outside-window"] if args.outside_window else []
         extra += ["--only", args.only] if args.only else []
         extra += ["--incident", args.incident] if args.incident else []
         run_id = spawn_runner(config.path, screen.name, extra)
@@ -103,6 +123,26 @@ def cmd_run(args: Any) -> int:
               f"or `maintui show {run_id}`")
         return 0
     return asyncio.run(_foreground(config, screen, args, adopt=None))
+
+
+def _window_refused(screen: Any, args: Any) -> bool:
+    """An unattended run (--yes, or no terminal) outside the screen's window does not start
+    unless --outside-window says so; at a terminal the operator is asked why instead."""
+    import time
+
+    from maintui.core.run.artifacts import outside_window
+    from maintui.core.site.schedule import next_window
+
+    if not (args.yes or _gates(args) == "none") or args.outside_window:
+        return False
+    now = time.time()
+    if not outside_window(screen, now):
+        return False
+    opens = next_window(screen.window, now).strftime("%a %Y-%m-%d %H:%M %Z").strip()
+    err(f"not started: {screen.name} runs in its window {screen.window!r} and it is outside "
+        f"it now; the next window opens {opens}. Run it then, or pass --outside-window "
+        "(and --reason WHY) to start now: that decision is recorded in the run log")
+    return True
 
 
 def _face_interrupted(config: Any, screen: Any, args: Any) -> int | tuple[int, str | None] | None:
@@ -159,6 +199,16 @@ def _continue_interrupted(config: Any, screen: Any, args: Any, run_id: int,
     return asyncio.run(_foreground(config, screen, args, adopt=run_id, choice=choice))
 
 
+async def _say_failed_hosts(log: Any, run_id: int) -> None:
+    """Steps on hosts (docs/fleet.md): which hosts failed or were unreachable, by step."""
+    from maintui.core.fleet.results import failed_hosts
+    from maintui.core.store.hosts import host_results
+
+    named = failed_hosts(await host_results(log, run_id))
+    if named:
+        err(f"hosts failed or unreachable: {named}")
+
+
 async def _foreground(config, screen, args: Any, adopt: int | None, choice: str | None = None) -> int:
     from maintui.cli.terminal import TerminalReporter, tty_prompt
     from maintui.core.run.lease import recover_interrupted
@@ -173,7 +223,9 @@ async def _foreground(config, screen, args: Any, adopt: int | None, choice: str 
                          reason=getattr(args, "reason", "") or "",
                          only=[o.strip() for o in (getattr(args, "only", None) or "").split(",")
                                if o.strip()],
-                         mode="detached" if detached else "foreground")
+                         mode="detached" if detached else "foreground",
+                         approver=getattr(args, "approver", "") or "",
+                         ticket=getattr(args, "ticket", "") or "")
     log = await RunLog.open(config.store_path)
     try:
         await recover_interrupted(log)
@@ -187,8 +239,18 @@ async def _foreground(config, screen, args: Any, adopt: int | None, choice: str 
             if not options.reason:
                 err("not started: a reason is needed outside the maintenance window")
                 return 3
+        if adopt is None and gates == "yes":  # refused before anything runs, not mid-run
+            from maintui.core.run.policy import headless_missing
+
+            steps = [screen.step(sid) for sid in runner.select([s.id for s in screen.steps])]
+            lacking = headless_missing(config, steps, options.approver, options.ticket)
+            if lacking:
+                err(f"not started: {lacking} (their class policy asks; docs/classes.md)")
+                return 3
         if adopt is None:
             await runner.create()
+            if runner.outside_window():
+                await _record_outside_window(runner, screen, args, options)
         else:
             await runner.adopt(adopt)
         if detached:
@@ -207,9 +269,21 @@ async def _foreground(config, screen, args: Any, adopt: int | None, choice: str 
         if final is not RunState.SUCCEEDED and not reporter.silenced:
             err(f"run {runner.run_id} {final}" + (f": {runner.final_message}"
                                                    if runner.final_message else ""))
+            await _say_failed_hosts(log, runner.run_id)
         return RunState(final).exit_code
     finally:
         await log.close()
+
+
+async def _record_outside_window(runner, screen, args: Any, options) -> None:
+    """A run started outside its window: who decided, how, and why, as a decision."""
+    how = ("--outside-window" if getattr(args, "outside_window", False)
+           else "started from the console" if getattr(args, "detached", False)
+           else "asked at the terminal")
+    why = options.reason or "no reason given"
+    await runner.log.add_decision(runner.run_id, DecisionKind.NOTE, None,
+                                  f"started outside the window {screen.window} ({how}): {why}",
+                                  options.user, options.client)
 
 
 def _install_signals(runner, log, reporter, options) -> None:
@@ -234,21 +308,35 @@ def _install_signals(runner, log, reporter, options) -> None:
 
 def _dry_run(config, screen, overrides: dict[str, str]) -> int:
     from maintui.core.run.plan import plan_screen
+    from maintui.core.run.policy import weighed
 
     items = plan_screen(config, screen, overrides)
     print(f"Dry run of {screen.name}: {screen.title} — {len(items)} steps, nothing is changed\n")
     for n, item in enumerate(items, 1):
         print(f"{n:>2}. {item.step_id} — {item.title}")
         print(f"    risk {item.risk} · {item.gate}" + (f" · after {', '.join(item.after)}"
-                                                        if item.after else ""))
-        print(f"    {'do' if item.kind != 'manual' else '  '}:      {item.command}")
+                                                        if item.after else "")
+              + (f" · after any outcome of {', '.join(item.after_any)}" if item.after_any
+                 else ""))
+        if item.only_if:
+            print(f"    only if: {item.only_if}  (exits 0; else the step is skipped)")
+        if weighed(item, policy=False):  # what the operator weighs (the gate: its policy)
+            print(f"    weigh:   {weighed(item, policy=False)}")
+        if item.impact:
+            print(f"    impact:  {item.impact}")
+        print(f"    {'do' if item.kind != 'manual' else '  '}:      {_hang(item.command)}")
         for change in item.plan:
             print(f"    would:   {change}")
         if item.verify:
-            print(f"    verify:  {item.verify}")
+            print(f"    verify:  {_hang(item.verify)}")
         if item.rollback:
-            print(f"    undo:    {item.rollback}")
+            print(f"    undo:    {_hang(item.rollback)}")
     return 0
+
+
+def _hang(text: str) -> str:
+    """A script of several lines, its later lines under its first (after `    do:      `)."""
+    return text.replace("\n", "\n" + " " * 13)
 
 
 async def _resume(runner, choice: str | None, reporter) -> RunState:
@@ -301,7 +389,7 @@ async def _ask_choice(reporter) -> str | None:
 def _load_run(args: Any):
     from maintui.core.site.screenfile import load_screen
 
-    config = site(args)
+    config = site(args, acts=True)
 
     async def get(log):
         return await log.run(args.run_id)

@@ -41,8 +41,32 @@ def register(sub: Any, common: Any) -> None:
 def cmd_schema(args: Any) -> int:
     from maintui.core.site.schema import config_schema, screen_schema
 
-    print(json.dumps(screen_schema() if args.which == "screen" else config_schema(), indent=2))
+    schema = with_action_params(screen_schema()) if args.which == "screen" else config_schema()
+    print(json.dumps(schema, indent=2))
     return 0
+
+
+def with_action_params(schema: dict[str, Any]) -> dict[str, Any]:
+    """The screen schema with each action's `with` parameters (key, meaning, type), chosen by
+    the step's `action`; any parameter may also be a string (a `${template}`, "5s", "512M")."""
+    from maintui.core.actions import all_actions
+    from maintui.core.site.schema import field_docs
+
+    rules = []
+    for name, cls in all_actions().items():
+        params = cls.Params.model_json_schema(by_alias=True, ref_template="#/$defs/{model}")
+        schema.setdefault("$defs", {}).update(params.pop("$defs", {}))
+        meanings = {d.name: d.meaning for d in field_docs(cls.Params)}
+        props = {key: {"anyOf": [prop, {"type": "string"}],
+                       "description": meanings.get(key, "")}
+                 for key, prop in params.get("properties", {}).items()}
+        rules.append({"if": {"properties": {"action": {"const": name}}, "required": ["action"]},
+                      "then": {"properties": {"with": {
+                          "type": "object", "properties": props, "additionalProperties": False,
+                          "required": params.get("required", []),
+                          "description": f"{name}: {cls.summary}"}}}})
+    schema["$defs"]["Step"]["allOf"] = rules
+    return schema
 
 
 def cmd_reference(args: Any) -> int:
@@ -70,19 +94,32 @@ def config_part() -> list[str]:
     from maintui.core.site.meanings import CONFIG_MEANINGS, SECTION_MEANINGS
 
     out = ["## config.toml", "",
-           "Relative paths are resolved against the folder of config.toml. Sections not listed "
-           "under their keys hold the site's own values, used in screens as `${section.key}`.",
+           "Relative paths are resolved against the folder of config.toml. The site's own "
+           "settings go under `[vars]` (and its sub-tables: `${vars.api.url}`); any other "
+           "table or key not listed here is an error naming the fix.",
            ""]
     for section, keys in ENGINE_KEYS.items():
         out += [f"### [{section}]", ""]
         rows = [[f"`{k}`", f"`{kind.__name__}`", f"`{k} = {ex}`",
                  CONFIG_MEANINGS.get(f"{section}.{k}", "")] for k, (kind, ex) in keys.items()]
         out += _table(rows, ["key", "type", "example", "meaning"])
+    out += classes_part()
     out += ["### Other sections", ""]
-    rest = sorted((KNOWN_SECTIONS - set(ENGINE_KEYS)) | {"secrets"})
+    rest = sorted((KNOWN_SECTIONS - set(ENGINE_KEYS) - {"classes"}) | {"secrets"})
     out += _table([[f"`{s}`", SECTION_MEANINGS.get(s, "site values (`${" + s + ".KEY}`)")]
                    for s in rest], ["section", "meaning"])
     return out
+
+
+def classes_part() -> list[str]:
+    from maintui.core.site.classes import CLASS_KEYS, CLASS_NAMES
+
+    out = ["### [classes.NAME]", "",
+           f"Policy for the steps whose `class` is NAME ({', '.join(CLASS_NAMES)}); "
+           "docs/classes.md.", ""]
+    rows = [[f"`{k}`", f"`{kind.__name__}`", f"`{k} = {ex}`", meaning]
+            for k, (kind, ex, meaning) in CLASS_KEYS.items()]
+    return out + _table(rows, ["key", "type", "example", "meaning"])
 
 
 def screen_part() -> list[str]:
@@ -95,6 +132,23 @@ def screen_part() -> list[str]:
         out += _table(_field_rows(field_docs(model, MEANINGS.get(label))),
                       ["key", "type", "default", "example", "meaning"])
     return out
+
+
+def builtins_part() -> list[str]:
+    """The names every run defines, and what a step's command sees and may print."""
+    from maintui.core.site.meanings import BUILTIN_MEANINGS, STEP_CONVENTIONS
+    from maintui.core.site.model import BUILTIN_VARS, CONTEXT_ENV
+
+    variable = {name: var for var, name in CONTEXT_ENV.items()}
+    rows = [[f"`${{{name}}}`", f"`{variable[name]}`", BUILTIN_MEANINGS[name]]
+            for name in BUILTIN_VARS]
+    rows += [[f"`{t}`" if t else "—", (v if v.startswith("`") else f"`{v}`") if v else "—", m]
+             for t, v, m in STEP_CONVENTIONS]
+    return ["## Built-in variables and step conventions", "",
+            "In a screen file as `${name}`, in a step's command as the environment variable; "
+            "the full rules (environment layers, working folder, shell, values between steps) "
+            "are in docs/steps.md.", "",
+            *_table(rows, ["template", "environment variable / line", "meaning"])]
 
 
 def actions_part() -> list[str]:
@@ -114,4 +168,5 @@ def actions_part() -> list[str]:
 
 def reference() -> str:
     """The whole reference page."""
-    return "\n".join([HEADER, *config_part(), *screen_part(), *actions_part()]).rstrip() + "\n"
+    return "\n".join([HEADER, *config_part(), *screen_part(), *builtins_part(),
+                      *actions_part()]).rstrip() + "\n"

@@ -52,7 +52,7 @@ def cmd_serve(args: Any) -> int:
     from maintui.web.access import Access
     from maintui.web.listen import Listen
 
-    config = site(args)  # a broken site or theme fails here, once, not in every tab
+    config = site(args, acts=True)  # a broken site or theme fails here, once, not in every tab
     if getattr(args, "theme", None):
         from maintui.tui.app import make_app
 

@@ -82,18 +82,11 @@ def cmd_demo(args: Any) -> int:
               f"remove it: rm -r {root}")
 
 
-NO_SITE = ("no config.toml found (looked at --config, $MAINTUI_CONFIG, ./config.toml, the user "
-           "config folder, /etc/maintui/config.toml); start with `maintui init DIR` (a site of "
-           "your own to edit) or `maintui demo` (a sandbox to try)")
-
-
 def _app(args: Any, section: str | None = None, **kw: Any) -> int:
     from maintui.tui import preferences
     from maintui.tui.app import make_app
 
-    config = site(args)
-    if config.found_by == "starter site":  # its paths point inside the installed package
-        raise ConfigError(NO_SITE)
+    config = site(args, acts=True)
     app = make_app(config, theme=getattr(args, "theme", None),
                    prefs=preferences.default_path(), **kw)
     if section:

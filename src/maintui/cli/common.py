@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
@@ -15,6 +16,31 @@ from maintui.core.site.config import SiteConfig, load_config
 
 T = TypeVar("T")
 
+NO_SITE = ("no config.toml found (looked at --config, $MAINTUI_CONFIG, ./config.toml, the user "
+           "config folder, /etc/maintui/config.toml); start with `maintui init DIR` (a site of "
+           "your own to edit) or `maintui demo` (a sandbox to try)")
+
+
+def count(text: str) -> int:
+    """argparse type of `--limit`: a whole number from 1 (anything else exits 2 saying so)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: valid values are whole numbers from 1")
+    return number
+
+
+def theme_name(text: str) -> str:
+    """argparse type of `--theme`: one of Textual's themes, checked before any command runs."""
+    from textual.theme import BUILTIN_THEMES
+
+    if text not in BUILTIN_THEMES:
+        raise argparse.ArgumentTypeError(
+            f"unknown theme {text!r}: valid values are {', '.join(sorted(BUILTIN_THEMES))}")
+    return text
+
 
 def parse_vars(pairs: list[str] | None) -> dict[str, str]:
     out = {}
@@ -26,8 +52,14 @@ def parse_vars(pairs: list[str] | None) -> dict[str, str]:
     return out
 
 
-def site(args: Any) -> SiteConfig:
-    return load_config(args.config, parse_vars(getattr(args, "var", None)))
+def site(args: Any, *, acts: bool = False) -> SiteConfig:
+    """The site config. A command that `acts` (runs steps, opens the console) refuses the
+    starter site the package falls back to: its screens are examples, its paths point into
+    the installed package, and nobody chose to run them on this machine."""
+    config = load_config(args.config, parse_vars(getattr(args, "var", None)))
+    if acts and config.found_by == "starter site":
+        raise ConfigError(NO_SITE)
+    return config
 
 
 def with_log(config: SiteConfig, fn: Callable[[Any], Awaitable[T]], *, create: bool = True) -> T:

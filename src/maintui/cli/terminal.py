@@ -9,6 +9,7 @@ import sys
 
 from maintui.core.ansi import visible
 from maintui.core.run.gates import Answer
+from maintui.core.run.policy import answer_reason, weighed
 from maintui.core.run.stepview import StepView
 from maintui.core.states import DecisionKind
 
@@ -89,6 +90,10 @@ async def _reason(what: str) -> str | None:
 
 def _show(req: StepView) -> None:
     out = [f"\n■ {req.step_id}: {req.title}   risk: {req.risk}"]
+    if weighed(req):
+        out.append(f"  {weighed(req)}")
+    if req.impact:
+        out.append(f"  impact:   {req.impact}")
     if req.description:
         out.append(f"  {req.description}")
     if not req.manual:
@@ -108,10 +113,11 @@ async def tty_prompt(req: StepView) -> Answer | None:
         choice = await ask("  [d]one / [n]ot done / not [a]pplicable / [q] abort: ")
         table = {"d": DecisionKind.DONE, "n": DecisionKind.NOT_DONE, "a": DecisionKind.NA,
                  "q": DecisionKind.ABORT}
-    elif req.risk == "critical":
-        choice = await ask(f"  type the step id ({req.step_id}) to run it, or s skip / q abort / "
-                            "r roll back: ")
-        table = {req.step_id: DecisionKind.CONFIRM, "s": DecisionKind.SKIP, "q": DecisionKind.ABORT,
+    elif req.risk == "critical" or req.typed:
+        word = req.typed or req.step_id
+        what = f"the step id ({word})" if word == req.step_id else repr(word)
+        choice = await ask(f"  type {what} to run it, or s skip / q abort / r roll back: ")
+        table = {word: DecisionKind.CONFIRM, "s": DecisionKind.SKIP, "q": DecisionKind.ABORT,
                  "r": DecisionKind.ROLLBACK}
     else:
         default = "n" if req.risk == "destructive" else "y"
@@ -123,11 +129,17 @@ async def tty_prompt(req: StepView) -> Answer | None:
                  "q": DecisionKind.ABORT, "r": DecisionKind.ROLLBACK}
     if choice is None:
         return None
-    kind = table.get(choice.lower() if choice != req.step_id else choice)
+    kind = table.get(choice if choice in (req.step_id, req.typed) else choice.lower())
     if kind is None:
         print(f"  not an answer: {choice!r}")
         return await tty_prompt(req)
     reason = ""
+    if kind is DecisionKind.CONFIRM and (req.approver or req.ticket):
+        approver = await _reason("approved by") if req.approver else ""
+        ticket = await _reason("change ticket id") if req.ticket else ""
+        if approver is None or ticket is None:
+            return None
+        reason = answer_reason(approver, ticket)  # recorded with the decision
     if kind in (DecisionKind.SKIP, DecisionKind.NOT_DONE):
         reason = await _reason("why") or ""
     elif kind in (DecisionKind.DONE, DecisionKind.NA):

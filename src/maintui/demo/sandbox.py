@@ -273,6 +273,17 @@ config_max_age_hours = 168
 archive_file = "staging/app-2.0.0.tar.gz"
 verify_cmd = "sh healthcheck.sh"
 
+[env]
+PATH = "${{app.dir}}/bin:${{env.PATH}}"
+TZ = "UTC"
+
+[vars.health]
+slow_ms = 2000
+
+[classes.perfective]
+# policy per change class (docs/classes.md): optimising the database is typed, not one key
+friction = "typed"
+
 [masking]
 patterns = ['(?i:bearer\\s+[a-z0-9._~+/=-]+)']
 

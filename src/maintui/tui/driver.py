@@ -20,6 +20,8 @@ from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
+from maintui.tui import updates
+
 POLL = 0.1  # Textual's own interval, kept if its parser ever stops saying when it waits
 
 
@@ -50,6 +52,11 @@ class QuietLinuxDriver(LinuxDriver):
                 os.write(self._wake_write, b"x")
             except BlockingIOError:  # the pipe is full: the thread has been woken already
                 pass
+
+    def start_application_mode(self) -> None:
+        super().start_application_mode()
+        # a fresh (or re-entered) terminal: frames are written by difference from here on
+        updates.track(self._app.console)
 
     def close(self) -> None:
         super().close()

@@ -113,6 +113,10 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         Key("d", "dry_run", "Dry run"),
         Key("o", "toggle_output", "Output"),
         Key("T", "take_over", "Take over", tooltip="Drive the run another console drives"),
+        # shown only on screens with steps on hosts (docs/fleet.md)
+        Key("f", "host_filter", "Host", tooltip="The selected step's output one host at a time"),
+        Key("R", "retry_host", "Retry host",
+            tooltip="Run the step again on the failed host under the cursor, alone"),
         Key("escape", "app.pop_screen", "Back"),
     ),
     "triage": (
@@ -132,7 +136,8 @@ SCOPES: dict[str, tuple[Key, ...]] = {
     "confirm": (
         Key("escape", "cancel", "Cancel"),
         Key("s", "skip", "Skip"),
-        _hidden("y", "confirm", "Run"),
+        # shown only where it works: at normal risk (ConfirmDialog.check_action)
+        Key("y", "confirm", "Run"),
     ),
     "checklist": (
         Key("escape", "cancel", "Cancel"),
@@ -207,10 +212,10 @@ HELP_GROUP_ORDER = ("Run", "Step", "Notes", "Incident", "View", "This screen")
 HELP_GROUPS = {
     "Run": ("run", "dry_run", "abort", "rollback", "take_over", "run_checks", "recovery",
             "quick_actions"),
-    "Step": ("skip",),
+    "Step": ("skip", "retry_host"),
     "Notes": ("note", "snapshot"),
     "Incident": ("open_incident", "close_incident", "view_incident"),
-    "View": ("toggle_output", "sort", "filter", "close_filter", "more", "outcome", "screen",
+    "View": ("toggle_output", "host_filter", "sort", "filter", "close_filter", "more", "outcome", "screen",
              "report", "reports", "refresh", "cycle_level", "errors_only", "toggle_pause",
              "source", "focus_filter", "tab", "export", "back", "app.pop_screen", "open_nth",
              "escape", "next_match", "next_error", "goto"),

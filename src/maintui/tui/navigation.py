@@ -1,9 +1,10 @@
 """Navigation: the SECTIONS table (key, mode, title, screen), and opening screens, runs and logs.
 
 Home is the app's default mode; Logs, Runs and Triage are modes added on first use, so their
-modules (and what they import) load after the first frame. Every screen is named as
-"module:Class" under `maintui.tui.screens` and imported when first opened; a clear
-notification stands in for one that is missing or broken.
+modules (and what they import) load after the first frame. Triage works on a screen file of
+`kind = "triage"`: the only one, or the one the operator picks from a chooser. Every screen
+is named as "module:Class" under `maintui.tui.screens` and imported when first opened; a
+clear notification stands in for one that is missing or broken.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import App
@@ -38,6 +39,7 @@ class Section:
     screen: str  # "module:Class" under maintui.tui.screens
     build: Callable[[type[Screen], Sections], Screen]
     name: str = ""  # what a notification calls it, when not its title
+    kind: str = ""  # the screen-file kind it works on (the operator picks one of several)
 
     @property
     def label(self) -> str:
@@ -52,7 +54,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("r", "history", "Runs", "runs:HistoryScreen",
             lambda cls, app: cls(app.config, app.poller.store), name="Run history"),
     Section("t", "triage", "Triage", "triage:TriageScreen",
-            lambda cls, app: cls(app.config, app.poller)),
+            lambda cls, app: cls(app.config, app.poller, app.chosen.get("triage")),
+            kind="triage"),
 )
 BY_MODE = {section.mode: section for section in SECTIONS}
 
@@ -62,6 +65,10 @@ class Sections(App[int]):
 
     config: SiteConfig
     poller: Poller
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chosen: dict[str, str | None] = {}  # section mode -> its screen file (Section.kind)
 
     @property
     def board(self) -> Board:
@@ -100,8 +107,52 @@ class Sections(App[int]):
             while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
                 self.pop_screen()
             return
-        if mode in self._modes or self.add_section(BY_MODE[mode]):
+        section = BY_MODE[mode]
+        if mode in self._modes:
             self.switch_mode(mode)
+        elif section.kind:  # which screen file it works on: asked first when there are several
+            self.run_worker(self._open_choosing(section), name=f"open {mode}",
+                            exit_on_error=False)
+        elif self.add_section(section):
+            self.switch_mode(mode)
+
+    async def _open_choosing(self, section: Section, name: str | None = None) -> None:
+        """Open a section on one screen file of its kind: `name`, else the only one, else the
+        one the operator picks (Escape: stay where you are)."""
+        if name is None:
+            picked, name = await self.choose_screen(section.kind,
+                                                    f"{section.title}: which screen?")
+            if not picked:
+                return
+        if section.mode in self._modes and self.chosen.get(section.mode) == name:
+            self.action_section(section.mode)
+            return
+        if section.mode in self._modes:  # on another screen file: built again for this one
+            if self.current_mode == section.mode:
+                self.switch_mode(HOME)
+            await self.remove_mode(section.mode)
+        self.chosen[section.mode] = name
+        if self.add_section(section):
+            self.switch_mode(section.mode)
+
+    async def choose_screen(self, kind: str, title: str) -> tuple[bool, str | None]:
+        """(picked, name) of the site's screen files with `kind = KIND`: the only one as it is,
+        one of several from a chooser (picked False when it is cancelled); None when none."""
+        await asyncio.to_thread(self.poller.catalog.refresh)  # the files as they are now
+        found = [(s.name, s.title) for s in self.poller.catalog.screens if s.kind == kind]
+        if len(found) < 2:
+            return True, found[0][0] if found else None
+        from maintui.tui.dialogs.choose import ScreenChooserDialog
+
+        name = await self.push_screen_wait(ScreenChooserDialog(
+            title, found, f"{len(found)} screens have kind = \"{kind}\" · Enter: open it · "
+            "Escape: cancel"))
+        return name is not None, name
+
+    def open_kind(self, mode: str, name: str) -> None:
+        """Open a section on the named screen file of its kind (Home's list, the palette)."""
+        self.run_worker(self._open_choosing(BY_MODE[mode], name), name=f"open {mode}",
+                        exit_on_error=False)
 
     def section_enabled(self, mode: str) -> bool | None:
         """None (shown dimmed) for the section the operator is on; a screen opened on top of it
@@ -109,9 +160,15 @@ class Sections(App[int]):
         return None if mode == self.current_mode and len(self.screen_stack) <= 1 else True
 
     def open_screen(self, name: str) -> None:
-        """Open one of the site's screens (a session) on top of Home."""
-        if not any(s.name == name for s in self.poller.catalog.screens):
+        """Open one of the site's screens on top of Home: a session, or the triage console on
+        a screen file of kind triage."""
+        found = next((s for s in self.poller.catalog.screens if s.name == name), None)
+        if found is None:
             self.notify(f"No usable screen named {name!r}", severity="error")
+            return
+        section = next((s for s in SECTIONS if s.kind and s.kind == found.kind), None)
+        if section is not None:
+            self.open_kind(section.mode, name)
             return
         cls = self.load_screen("session:SessionScreen", "Sessions")
         if cls is not None:

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import http.server
+import json
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 
+from maintui.core.actions._cpu import CpuReading
 from maintui.core.actions.resources import ResourcesCheck
 from maintui.core.probes.base import Disk
 from maintui.core.probes.fake import FakeProbe, fake_snapshot
-from tests.core.conftest import statuses
+from tests.core.conftest import http_server, statuses
 
 
 def use_probe(monkeypatch, **snapshot):
-    probe = FakeProbe([fake_snapshot(**snapshot)])
+    """The probe reads a fixed snapshot; CPU over the interval reads the snapshot's figure."""
+    snap = fake_snapshot(**snapshot)
+    probe = FakeProbe([snap])
     monkeypatch.setattr(ResourcesCheck, "make_probe", staticmethod(lambda: probe))
+    reading = CpuReading(snap.cpu, snap.cpu + 5.0, 5.0, 1.0, len(snap.cores))
+    monkeypatch.setattr(ResourcesCheck, "measure_cpu", staticmethod(lambda s, c: reading))
 
 
 def test_resources_within_thresholds_are_ok_and_disk_samples_are_recorded(sandbox, monkeypatch):
@@ -79,18 +84,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except BrokenPipeError:  # the slow case: the client gave up, as it should
             pass
 
-    def log_message(self, *args) -> None:
-        pass
-
 
 @pytest.fixture
 def server():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}"
-    srv.shutdown()
-    srv.server_close()
+    with http_server(Handler) as url:
+        yield url
 
 
 def test_http_check_accepts_a_2xx_answer_with_the_expected_text(sandbox, server):
@@ -121,3 +119,108 @@ def test_http_check_fails_clearly_when_nothing_listens(sandbox):
 def test_http_check_reads_a_file_url_as_the_demo_does(sandbox):
     result = sandbox.run("http.check", url=sandbox.config.lookup("app.health_url"))
     assert result.ok
+
+
+# -- process limits: a real child that burns CPU and holds memory -----------------------------
+
+@pytest.fixture
+def busy_child():
+    """A child that holds ~64 MiB and spins on one core until killed."""
+    token = f"maintui-busy-{time.monotonic_ns()}"
+    code = "b = bytearray(64 << 20)\nfor i in range(0, len(b), 4096): b[i] = 1\nwhile True: pass"
+    proc = subprocess.Popen([sys.executable, "-c", code, token])
+    time.sleep(0.5)  # past the interpreter's start and the allocation
+    yield token
+    proc.kill()
+    proc.wait()
+
+
+def test_process_check_reports_cpu_above_its_limit_measured_over_the_interval(sandbox, busy_child):
+    result = sandbox.run("process.check", pattern=busy_child, cpu_interval="0.5s",
+                         cpu_warning=5, cpu_critical=1000)
+    ok, cpu = result.findings
+    assert ok.details["cpu"] >= 5 and ok.details["cpu_interval"] == 0.5
+    (busy,) = ok.details["processes"]  # each process's own figures, the busiest first
+    assert busy["cpu"] == ok.details["cpu"] and busy["rss"] >= 64 << 20
+    assert cpu.status == "warning" and "above 5%" in cpu.summary
+    assert result.ok  # a warning does not fail the step unless fail_on says so
+
+
+def test_process_check_memory_limit_reads_sizes_and_fails_when_critical(sandbox, busy_child):
+    result = sandbox.run("process.check", pattern=busy_child, cpu_interval=0.1,
+                         memory_warning="16M", memory_critical="32M")
+    assert not result.ok and statuses(result) == ["ok", "critical"]
+    assert result.findings[1].details["rss"] >= 32 << 20 and "above 32.0 MiB" in \
+        result.findings[1].summary
+
+
+def test_process_check_within_its_limits_is_one_ok_finding(sandbox, child):
+    result = sandbox.run("process.check", pattern=child, cpu_interval=0.1, cpu_warning=90,
+                         memory_critical="1G")
+    assert result.ok and statuses(result) == ["ok"]
+
+
+# -- http.check with a method, headers and a body ---------------------------------------------
+
+class EchoHandler(http.server.BaseHTTPRequestHandler):
+    """Answers with what it was sent: method, the headers asked about, the body."""
+
+    def _echo(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode()
+        answer = json.dumps({"method": self.command, "body": body,
+                             "auth": self.headers.get("Authorization"),
+                             "type": self.headers.get("Content-Type")}).encode()
+        code = 201 if self.command == "POST" else 200
+        if self.headers.get("Authorization") != "Bearer s3cret-token-value":
+            code = 401
+        self.send_response(code)
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    do_POST = do_PUT = do_GET = _echo  # noqa: N815 (http.server's naming)
+
+
+@pytest.fixture
+def echo():
+    with http_server(EchoHandler) as url:
+        yield url
+
+
+AUTH = {"Authorization": "Bearer s3cret-token-value", "X-Request-Source": "maintui"}
+
+
+def test_http_check_posts_a_json_body_with_headers_and_masks_the_credential(sandbox, echo):
+    result = sandbox.run("http.check", url=f"{echo}/api/ping", method="POST", headers=AUTH,
+                         body={"probe": True}, expect_status=[201],
+                         contains='"body": "{\\"probe\\": true}"')
+    assert result.ok, result.findings[0].summary
+    d = result.findings[0].details
+    assert d["method"] == "POST" and d["status"] == 201
+    assert d["headers"] == {"Authorization": "********", "X-Request-Source": "maintui"}
+    assert "s3cret" not in repr(result.findings) + "\n".join(sandbox.lines)
+
+
+def test_http_check_sends_a_text_body_as_given_with_its_own_content_type(sandbox, echo):
+    result = sandbox.run("http.check", url=echo, method="PUT", body="a=1",
+                         headers={**AUTH, "Content-Type": "text/plain"},
+                         contains='"type": "text/plain"')
+    assert result.ok and '"a=1"' not in result.findings[0].summary
+
+
+def test_http_check_without_the_header_gets_the_servers_401(sandbox, echo):
+    result = sandbox.run("http.check", url=echo, method="POST", body="x")
+    assert not result.ok and "HTTP 401" in result.findings[0].summary
+
+
+def test_http_check_plan_of_a_post_says_it_sends_something(sandbox, echo):
+    plan = sandbox.plan("http.check", url=echo, method="POST", body={"a": 1}, headers=AUTH)
+    assert plan == [f"send POST {echo} with a 8-byte body: what the server does with it is its own"]
+
+
+def test_a_file_url_with_a_method_is_refused_with_a_reason(sandbox):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="file:// url is only read"):
+        sandbox.ctx("http.check", url="file:///etc/hostname", method="POST")

@@ -16,6 +16,7 @@ from maintui.core.actions import get_action
 from maintui.core.actions.base import ActionContext, ActionResult
 from maintui.core.errors import ActionError, ConfigError
 from maintui.core.site.config import SiteConfig, load_config
+from tests.core.conftest import http_server
 
 SECRET = "hunter2-very-secret"
 
@@ -58,19 +59,12 @@ class Hook(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.end_headers()
 
-    def log_message(self, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture
 def hook():
     handler = type("H", (Hook,), {"received": [], "statuses": [], "delay": 0.0})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield handler, f"http://127.0.0.1:{server.server_address[1]}/hook"
-    server.shutdown()
-    server.server_close()
+    with http_server(handler) as url:
+        yield handler, f"{url}/hook"
 
 
 def test_a_webhook_gets_the_message_as_json_with_secrets_masked(tmp_path, hook):

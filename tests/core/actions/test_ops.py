@@ -33,6 +33,73 @@ def test_forecast_projects_growth_and_days_until_full(sandbox):
     assert statuses(result) == ["critical"]  # full within critical_days (30)
 
 
+def test_forecast_of_a_sampled_metric_uses_the_run_logs_samples_and_a_limit(sandbox):
+    for day in range(20):  # memory use creeping up half a percent a day, from 60% to 69.5%
+        sandbox.samples.add("memory", 60 + day * 0.5, sandbox.now - (19 - day) * DAY)
+    result = sandbox.run("capacity.forecast", metric="memory", limit=95)
+    d = result.findings[0].details
+    assert d["per_day"] == 0.5 and d["days_until_full"] == 51.0
+    assert statuses(result) == ["warning"] and "memory: 69.50 of 95.00" in \
+        result.findings[0].summary
+    assert len(sandbox.samples.get("memory")) == 20  # nothing measured: only read
+
+
+def test_forecast_of_a_metric_nobody_records_says_which_check_records_one(sandbox):
+    result = sandbox.run("capacity.forecast", metric="load")
+    assert statuses(result) == ["warning"] and "no samples in the run log" in \
+        result.findings[0].summary
+
+
+def events_db(path: Path, now: float, per_day: list[int], iso: bool = False) -> Path:
+    """A table with `per_day[i]` rows written on day i (the last entry is today)."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, created TEXT)")
+    rows = []
+    for i, n in enumerate(per_day):
+        day_start = now - (len(per_day) - i) * DAY + 60
+        for k in range(n):
+            ts = day_start + k * (DAY - 120) / max(n, 1)
+            rows.append((time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts)) if iso else ts,))
+    con.executemany("INSERT INTO events(created) VALUES (?)", rows)
+    con.commit()
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("iso", [False, True], ids=["epoch", "iso-text"])
+def test_forecast_from_a_tables_timestamps_gives_rows_per_day_and_days_until_the_limit(
+        sandbox, iso):
+    db = events_db(sandbox.root / "data/events.db", sandbox.now, [100] * 30, iso=iso)
+    before = tree_digest(sandbox.root)
+    result = sandbox.run("capacity.forecast", database=str(db), table="events",
+                         time_column="created", history_days=30, limit=5000)
+    d = result.findings[0].details
+    assert round(d["rows_per_day"]) == 100 and d["latest"] == 3000
+    assert 19 <= d["days_until_full"] <= 21  # 2,000 rows to go at 100 a day
+    assert statuses(result) == ["critical"] and "events rows: 3,000 rows of 5,000 rows" in \
+        result.findings[0].summary
+    assert tree_digest(sandbox.root) == before  # counted read-only
+
+
+def test_forecast_from_a_table_with_one_day_of_rows_says_more_days_are_needed(sandbox):
+    db = events_db(sandbox.root / "data/events.db", sandbox.now, [50])
+    result = sandbox.run("capacity.forecast", database=str(db), table="events",
+                         time_column="created")
+    assert result.ok and "rows from more days are needed" in result.findings[0].summary
+
+
+def test_forecast_needs_one_source_and_says_which(sandbox):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="database, table and time_column together"):
+        sandbox.ctx("capacity.forecast", database=str(sandbox.db), table="events")
+    with pytest.raises(ValidationError, match="not both"):
+        sandbox.ctx("capacity.forecast", metric="disk:/", database=str(sandbox.db),
+                    table="events", time_column="timestamp")
+
+
 def test_maintenance_mode_on_then_undo_restores_off(sandbox):
     state_dir = sandbox.config.state_dir
     flag = sandbox.root / "app/MAINTENANCE"
@@ -67,6 +134,35 @@ def test_notice_is_published_and_undo_removes_it(sandbox):
     assert "Affected services: api" in text.read_text()
     action.undo(ctx, result.undo)
     assert "notice" not in read_maintenance(sandbox.config.state_dir) and not text.exists()
+
+
+def test_a_json_notice_file_holds_the_structured_notice_status_pages_read(sandbox):
+    import json
+
+    path = sandbox.root / "app/maintenance/notice.json"
+    result = sandbox.run("maintenance.notice", start="+24h", end="+26h", type="monthly",
+                         impact="medium", services=["backend", "database"],
+                         message="Database optimisation", contact="ops@example.com",
+                         file=str(path))
+    notice = json.loads(path.read_text())["maintenance"]
+    start = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(sandbox.now + DAY))
+    assert notice["start_time"].startswith(start) and notice["start_time"][19] in "+-Z"
+    assert notice | {"start_time": "", "end_time": "", "published": ""} == {
+        "type": "monthly", "start_time": "", "end_time": "", "duration": "2h00m",
+        "impact_level": "medium", "status": "scheduled", "description": "Database optimisation",
+        "affected_services": ["backend", "database"], "contact": "ops@example.com",
+        "published": ""}
+    assert oct(path.stat().st_mode & 0o777) == "0o644"  # a status page must read it
+    assert "Contact: ops@example.com" in sandbox.lines
+    assert result.findings[0].details["contact"] == "ops@example.com"
+
+
+def test_a_notice_that_has_started_is_in_progress(sandbox):
+    import json
+
+    path = sandbox.root / "notice.json"
+    sandbox.run("maintenance.notice", start="now", end="+1h", file=str(path))
+    assert json.loads(path.read_text())["maintenance"]["status"] == "in_progress"
 
 
 def test_a_notice_that_ends_before_it_starts_is_refused(sandbox):

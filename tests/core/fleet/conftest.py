@@ -28,3 +28,18 @@ def fleet_site(site):
         shutil.copy(DATA / name, site.root / name)
     site.config.write_text(site.config.read_text() + FLEET)
     return site
+
+
+def playbook_screen(site, risk: str = "safe", **with_: str) -> None:
+    """Screen `play`: one step of `risk` running ansible.playbook with `with_` (TOML values,
+    e.g. hosts='"web"'); the playbook is touch.yml unless `playbook` is given."""
+    keys = {"playbook": '"touch.yml"', **with_}
+    site.screen("play", f"""
+        title = "Play"
+        [[steps]]
+        id = "play"
+        title = "Play a playbook"
+        risk = "{risk}"
+        action = "ansible.playbook"
+        [steps.with]
+    """ + "".join(f"        {k} = {v}\n" for k, v in keys.items()))

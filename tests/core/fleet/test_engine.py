@@ -110,7 +110,7 @@ def test_check_mode_changes_nothing_and_reports_would_change(tmp_path, inventory
 
 def test_fleet_config_is_validated(site, capsys):
     """A wrong type in [fleet] is reported with the key and an example."""
-    site.config.write_text(site.config.read_text() + '\n[fleet]\nforks = "ten"\n')
+    site.add_config('[fleet]\nforks = "ten"\n')
     assert site.cli("validate") != 0
     assert "fleet.forks: expected a whole number, got 'ten'" in capsys.readouterr().err
 
@@ -165,3 +165,30 @@ def test_the_summary_counts_states_in_a_fixed_order():
     states = ["failed", "ok", "unreachable"] + ["ok"] * 6
     assert summary("web", states) == "web: 7 ok · 1 failed · 1 unreachable"
     assert summary("web", []) == "web: no hosts"
+
+
+def test_a_hosts_row_shows_its_state_while_the_play_runs(tmp_path, inventory):
+    """web1's row in the run log says `changed` as soon as its event came, while web2 (3 s
+    slower) is still `running`: the console reads these rows, not the play's end."""
+    import asyncio
+    import sqlite3
+
+    from maintui.core.store.db import RunLog
+
+    async def make() -> None:
+        await (await RunLog.open(tmp_path / "runlog.db")).close()
+
+    asyncio.run(make())
+    db = tmp_path / "runlog.db"
+    seen: dict[str, str] = {}
+
+    def say(line: str) -> None:
+        if line.startswith("[web1] changed") and not seen:
+            con = sqlite3.connect(db)
+            seen.update(con.execute("SELECT host, state FROM host_results").fetchall())
+            con.close()
+
+    job = FleetJob(settings(tmp_path), inventory, db, 1, "s", say=say)
+    job.run(["web1", "web2"], lambda hosts, ident: Play(hosts, ident,
+                                                         playbook=DATA / "slow.yml"))
+    assert seen == {"web1": "changed", "web2": "running"}

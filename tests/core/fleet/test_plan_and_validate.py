@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.core.fleet.conftest import playbook_screen
 from tests.core.helpers import rows
 
 
@@ -56,14 +57,8 @@ def test_a_dry_run_lists_hosts_and_batches_under_limit(fleet_site, capsys):
 def test_a_dry_run_of_a_playbook_uses_check_mode_and_shows_the_diff(fleet_site, capsys):
     """Check mode: the plan says web1 would change and shows the file's diff; no file."""
     marks = fleet_site.root / "work"
-    fleet_site.screen("play", f"""
-        title = "Play"
-        [[steps]]
-        id = "play"
-        title = "Touch"
-        action = "ansible.playbook"
-        with = {{ playbook = "touch.yml", hosts = "web1", vars = {{ marker_dir = "{marks}", message = "new text" }} }}
-    """)
+    playbook_screen(fleet_site, risk="normal", hosts='"web1"',
+                    vars=f'{{ marker_dir = "{marks}", message = "new text" }}')
     (marks / "web1.txt").write_text("old text\n")
     assert fleet_site.cli("run", "play", "--dry-run") == 0
     out = capsys.readouterr().out

@@ -2,21 +2,8 @@
 
 from __future__ import annotations
 
+from tests.core.fleet.conftest import playbook_screen
 from tests.core.helpers import rows, step_states
-
-
-def playbook_screen(site, **with_: str) -> None:
-    extra = "".join(f"{k} = {v}\n" for k, v in with_.items())
-    site.screen("play", """
-        title = "Play"
-        [[steps]]
-        id = "play"
-        title = "Touch markers"
-        risk = "safe"
-        action = "ansible.playbook"
-        [steps.with]
-        playbook = "touch.yml"
-    """ + "        " + extra.replace("\n", "\n        "))
 
 
 def test_a_playbook_runs_with_extra_vars_and_records_each_host(fleet_site):
@@ -65,15 +52,8 @@ def test_secret_extra_vars_are_masked_and_not_on_the_command_line(fleet_site):
     fleet_site.root.joinpath("echo.yml").write_text(
         "- hosts: all\n  gather_facts: false\n  tasks:\n"
         "    - ansible.builtin.command: echo token {{ api_token }}\n")
-    fleet_site.screen("play", f"""
-        title = "Play"
-        [[steps]]
-        id = "play"
-        title = "Echo"
-        risk = "safe"
-        action = "ansible.playbook"
-        with = {{ playbook = "echo.yml", hosts = "db1", vars = {{ api_token = "s3cr3t-value-42", marker_dir = "{marks}" }} }}
-    """)
+    playbook_screen(fleet_site, playbook='"echo.yml"', hosts='"db1"',
+                    vars=f'{{ api_token = "s3cr3t-value-42", marker_dir = "{marks}" }}')
     assert fleet_site.cli("run", "play", "--yes") == 0
     text = rows(fleet_site.db, "SELECT text FROM host_events")[0][0]
     assert text == "token ********"

@@ -57,6 +57,8 @@ def test_an_unreachable_host_fails_the_step_and_is_named(fleet_site, capsys):
     assert step_states(fleet_site.db) == {"touch": "failed"}
     reason = rows(fleet_site.db, "SELECT reason FROM steps")[0][0]
     assert "1 unreachable" in reason and "failed: dead1" in reason
+    # the headless run's last words name the hosts, by step
+    assert "hosts failed or unreachable: touch: dead1" in capsys.readouterr().err
 
 
 def test_limit_narrows_the_hosts_of_every_step(fleet_site):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sys
 
@@ -13,7 +12,7 @@ from maintui.core.incidents import diagnostics
 from maintui.core.incidents import model as inc
 from maintui.core.probes.fake import FakeProbe
 from maintui.core.store.db import RunLog
-from tests.core.helpers import rows
+from tests.core.helpers import rows, with_log
 
 SCREEN = """
 title = "Quick fix"
@@ -46,7 +45,10 @@ def quick_snapshots(monkeypatch):
 
 
 def cli_out(site, capsys, *args: str) -> tuple[int, str, str]:
-    code = site.cli(*args)
+    try:
+        code = site.cli(*args)
+    except SystemExit as exc:  # argparse refuses a bad choice itself, exit 2
+        code = exc.code
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -112,25 +114,13 @@ async def test_open_incident_now_is_the_newest_open_one(log):
     assert await inc.open_incident_now(log) is None
 
 
-def with_log(site, fn):
-    """Run fn(log) on a fresh loop: CLI runs in these tests happen between, synchronously."""
-    async def go():
-        log = await RunLog.open(site.db)
-        try:
-            return await fn(log)
-        finally:
-            await log.close()
-
-    return asyncio.run(go())
-
-
 def test_stamping_a_run_copies_outcomes_decisions_and_findings_once(site):
     site.screen("fix", SCREEN)
-    opened = with_log(site, lambda log: inc.open_incident(log, "502s"))
+    opened = with_log(site.db, lambda log: inc.open_incident(log, "502s"))
     # the runner stamps a run made for an incident when it ends; stamping again adds nothing
     assert site.cli("run", "fix", "--yes", "--incident", opened.id) == 1
-    added = with_log(site, lambda log: inc.stamp_run(log, opened.id, 1))
-    texts = [e.text for e in with_log(site, lambda log: inc.timeline(log, opened.id))]
+    added = with_log(site.db, lambda log: inc.stamp_run(log, opened.id, 1))
+    texts = [e.text for e in with_log(site.db, lambda log: inc.timeline(log, opened.id))]
     assert texts[1:] == ["run 1 (fix) started by " + texts[1].rsplit(" ", 1)[1],
                          "run 1 step check: succeeded", texts[3], "run 1 step restart: failed — exit code 3",
                          "run 1 (fix) failed: step restart failed: exit code 3"]
@@ -141,7 +131,7 @@ def test_stamping_a_run_copies_outcomes_decisions_and_findings_once(site):
         await log.add_decision(1, "note", None, "looked at it again", "ann")
         return await inc.stamp_run(log, opened.id, 1)
 
-    assert with_log(site, note_then_stamp) == 1
+    assert with_log(site.db, note_then_stamp) == 1
 
 
 async def test_stamping_an_unknown_run_is_refused(log):
@@ -186,7 +176,7 @@ def test_cli_usage_errors_exit_2_with_a_message_and_no_traceback(site, capsys):
     cases = [(("incident", "open", "x", "--severity", "p0"), "sev1 (critical"),
              (("incident", "show", "INC-1"), "no incident 'INC-1'"),
              (("incident", "note", "INC-1", "hi"), "no incident"),
-             (("incidents", "--state", "gone"), "use one of: open, closed"),
+             (("incidents", "--state", "gone"), "(choose from 'open', 'closed')"),
              (("incident",), "choose an action")]
     assert site.cli("incident", "close", incident_id, "--summary", "ok") == 0
     cases.append((("incident", "close", incident_id, "--summary", "again"), "was closed at"))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from maintui.core.logs import formats, reader, summary
+from maintui.core.logs import formats, reader, stamps, summary
 from maintui.core.logs.prefix import head_prefix
 from maintui.core.logs.summary import Summary
 
@@ -21,6 +22,7 @@ def result(path: Path, since: float | None, fast: bool, chunk: int, patterns=Non
     """Everything a scan reports, read through the fast path or the line-by-line one."""
     mp = pytest.MonkeyPatch()
     mp.setattr(reader.line_batches, "__defaults__", (reader.MAX_LINE, chunk))
+    mp.setattr(reader.text_blocks, "__defaults__", (reader.MAX_LINE, chunk))
     if not fast:
         mp.setattr(summary._FastHeads, "of", classmethod(lambda cls, fmt: None))
     try:
@@ -134,3 +136,280 @@ def test_fast_path_equals_line_path_when_time_goes_back(tmp_path, chunk):
     log.write_text(one.read_text() + "\n" + one.read_text())
     for since in windows(log):
         assert result(log, since, True, chunk) == result(log, since, False, chunk), since
+
+
+def test_worker_processes_split_a_big_file_with_the_same_results(tmp_path, monkeypatch):
+    from maintui.core.logs import splits
+
+    log = tmp_path / "big.log"
+    mixed_log(log, n=20_000)
+    s = Summary(since=None)
+    s.read(log)
+    started: list[int] = []
+    real = splits.parallel_splits
+
+    def spy(path, bulk, workers):
+        started.append(workers)
+        return real(path, bulk, workers)
+
+    for since in (None, (s.first + s.last) / 2):  # type: ignore[operator]
+        serial = result(log, since, True, reader.CHUNK)
+        started.clear()
+        monkeypatch.setattr(splits, "PARALLEL_MIN", 0)
+        monkeypatch.setattr(splits, "PIECE", 64 << 10)  # many pieces, cut mid-record
+        monkeypatch.setattr(splits, "parallel_splits", spy)
+        assert result(log, since, True, reader.CHUNK) == serial
+        assert started and started[0] >= 1
+        monkeypatch.undo()
+        assert serial == result(log, since, False, reader.CHUNK)
+
+
+def test_a_file_with_no_line_end_in_reach_is_not_cut_for_workers(tmp_path, monkeypatch):
+    from maintui.core.logs import splits
+
+    log = tmp_path / "one-line.log"
+    log.write_bytes(b"2026-01-01 00:00:00,000 INFO a.B: " + b"x" * (3 << 20) + b"\n")
+    monkeypatch.setattr(splits, "PIECE", 1 << 20)
+    assert splits.parallel_splits(log, None, 2) is None  # type: ignore[arg-type]
+
+
+def test_a_worker_that_fails_is_reported_with_its_reason_not_raised(tmp_path, monkeypatch):
+    from maintui.core.logs import splits
+
+    log = tmp_path / "big.log"
+    mixed_log(log, n=5000)
+    monkeypatch.setattr(splits, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(splits, "PIECE", 64 << 10)
+    monkeypatch.setattr(splits.sys, "executable", "/bin/sh")  # `sh -m maintui…` fails
+    s = Summary(since=None)
+    s.read(log)
+    assert len(s.unreadable) == 1 and "a scan worker stopped: " in s.unreadable[0]
+    assert "maintui.core.logs.splits" in s.unreadable[0]  # the worker's own last words
+
+
+# The grep pass (`core/logs/greppass.py`): GNU grep counts the quiet one-line records.
+
+def grep_result(path: Path, since: float | None, monkeypatch, chunk: int = reader.CHUNK,
+                **kw) -> tuple[tuple, bool]:
+    """`result` through the grep pass (any size), and whether grep's counts were taken
+    (not given up for the reader's path)."""
+    from maintui.core.logs import greppass
+
+    used: list[bool] = []
+    real = Summary._grep
+
+    def spy(*a, **k):
+        used.append(real(*a, **k))
+        return used[-1]
+
+    monkeypatch.setattr(greppass, "MIN_SIZE", 0)
+    monkeypatch.setattr(Summary, "_grep", spy)
+    try:
+        return result(path, since, True, chunk, **kw), any(used)
+    finally:
+        monkeypatch.undo()
+
+
+def no_grep(path: Path, since: float | None, chunk: int = reader.CHUNK) -> tuple:
+    """`result` through the block split (`bulk.py`), grep not tried."""
+    from maintui.core.logs import greppass
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(greppass, "MIN_SIZE", 1 << 62)
+    try:
+        return result(path, since, True, chunk)
+    finally:
+        mp.undo()
+
+
+needs_grep = pytest.mark.skipif(shutil.which("grep") is None, reason="no grep here")
+
+
+@needs_grep
+@pytest.mark.parametrize("path", LOGS, ids=[p.name for p in LOGS])
+def test_grep_pass_equals_line_path_on_shared_logs(path, monkeypatch):
+    for since in windows(path):
+        got, _ = grep_result(path, since, monkeypatch)
+        assert got == result(path, since, False, reader.CHUNK), since
+
+
+@needs_grep
+@pytest.mark.parametrize("chunk", [4096, reader.CHUNK])
+def test_grep_pass_equals_line_path_on_mixed_logs(tmp_path, monkeypatch, chunk):
+    one = tmp_path / "one.log"
+    mixed_log(one, n=6000)
+    twice = tmp_path / "twice.log"  # times go back in the middle: read apart
+    twice.write_text(one.read_text() + "\n" + one.read_text())
+    for log in (one, twice):
+        used_any = False
+        for since in windows(log):
+            got, used = grep_result(log, since, monkeypatch, chunk)
+            used_any |= used
+            assert got == result(log, since, False, chunk) == no_grep(log, since, chunk), since
+        assert used_any  # the grep pass did the counting at least once
+    rx = {"lease": re.compile("lease lost")}  # custom patterns: no grep pass, same counts
+    got, used = grep_result(one, None, monkeypatch, chunk, patterns=rx)
+    assert not used and got == result(one, None, False, chunk, rx)
+
+
+def hostile(kind: str) -> bytes:
+    """A Java-style log with something the grep pass must not read differently."""
+    rng = random.Random(kind)
+    lines = []
+    for i in range(3000):
+        t = f"2026-11-0{1 + i // 1000} 0{i % 10}:{i % 60:02d}:{i % 60:02d},{i % 1000:03d}"
+        level = rng.choice(["INFO"] * 8 + ["WARN", "ERROR", "DEBUG"])
+        lines.append(f"{t} {level} [main] a.B: step {i} done".encode())
+        if rng.random() < 0.05:
+            lines.append(b"java.io.IOException: gone\n\tat a.B.c(B.java:1)")
+    body = b"\n".join(lines) + b"\n"
+    if kind == "nul":
+        body = body.replace(b" done", b" d\0ne", 200).replace(b"\tat", b"\0\tat", 5)
+        body = b"\0\0" + body
+    elif kind == "utf8":
+        body = body.replace(b" done", b" d\xff\xfene \xe2\x82", 300).replace(
+            b"[main]", b"[m\xc3\xa4in]", 100)
+    elif kind == "crlf":
+        body = body.replace(b"\n", b"\r\n", 500)
+    elif kind == "ansi":
+        body = body.replace(b"ERROR", b"\x1b[31mERROR\x1b[0m", 50)
+    elif kind == "longquiet":  # a 5 MB INFO line: counted, never read
+        body += b"2026-11-03 09:59:59,999 INFO [main] a.B: " + b"x" * (5 << 20) + b"\n"
+    elif kind == "longloud":  # a 5 MB line of no shape: read (and cut) as before
+        body += b"y" * (5 << 20) + b"\n" + lines[-1] + b"\n"
+    elif kind == "spaces":  # \v and \f: spaces to Python's \s, not to grep's [ \t]
+        half = len(body) // 2  # (after the lines the format is detected by)
+        body = body[:half] + body[half:].replace(b" INFO ", b" INFO\x0b", 50).replace(
+            b" INFO ", b"\x0c INFO ", 50)
+    elif kind == "nonewline":
+        body = body.rstrip(b"\n")
+    return body
+
+
+@needs_grep
+@pytest.mark.parametrize("kind", ["nul", "utf8", "crlf", "ansi", "longquiet", "longloud",
+                                  "spaces", "nonewline"])
+def test_grep_pass_equals_line_path_on_hostile_files(tmp_path, monkeypatch, kind):
+    log = tmp_path / f"{kind}.log"
+    log.write_bytes(hostile(kind))
+    for since in (None, time.mktime((2026, 11, 2, 0, 0, 0, 0, 0, -1))):
+        got, used = grep_result(log, since, monkeypatch)
+        assert got == result(log, since, False, reader.CHUNK), (kind, since)
+    # CR and colour escapes are cleaned per line by Format.parse; a huge printed line would be
+    # cut where the reader's chunks fall: those files are read as before.
+    _, used = grep_result(log, None, monkeypatch)
+    assert used == (kind not in ("crlf", "ansi", "longloud")), kind
+
+
+@needs_grep
+def test_grep_pass_leaves_a_fifo_and_a_growing_file_to_the_reader(tmp_path, monkeypatch):
+    import os
+
+    from maintui.core.logs import greppass
+    from maintui.core.logs.bulk import BulkHeads
+
+    log = tmp_path / "app.log"
+    mixed_log(log, n=4000)
+    java = formats.by_name("java")
+    bulk = BulkHeads.of(java, formats.FORMATS, log.read_text().split("\n")[:2000])
+    assert bulk is not None
+    monkeypatch.setattr(greppass, "MIN_SIZE", 0)
+    fifo = tmp_path / "pipe.log"
+    os.mkfifo(fifo)
+    assert greppass.items(fifo, bulk, None) is None  # not opened: no writer needed
+    grown = []
+
+    def grow() -> None:  # the file grows while grep reads it
+        if not grown:
+            with log.open("a") as fh:
+                fh.write("\n2026-12-01 00:00:00,000 ERROR a.B: late\n" * 50)
+            grown.append(1)
+
+    with pytest.raises(greppass.Unusable, match="changed"):
+        list(greppass.items(log, bulk, None, grow))  # type: ignore[arg-type]
+    assert grown
+    grown.clear()
+    s = Summary(since=None, tick=grow)  # read as before, the whole grown file
+    s.read(log)
+    monkeypatch.undo()
+    whole = result(log, None, False, reader.CHUNK)
+    assert (s.lines, s.records, dict(s.levels)) == (whole[0], whole[3], whole[4])
+
+
+@needs_grep
+def test_grep_pass_cancelled_kills_grep(tmp_path, monkeypatch):
+    from maintui.core.logs import greppass
+
+    log = tmp_path / "app.log"
+    mixed_log(log, n=20000)
+    started: list = []
+    real = greppass.subprocess.Popen
+
+    def popen(*a, **k):
+        started.append(real(*a, **k))
+        return started[-1]
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel() -> None:
+        raise Cancelled
+
+    monkeypatch.setattr(greppass, "MIN_SIZE", 0)
+    monkeypatch.setattr(greppass.subprocess, "Popen", popen)
+    with pytest.raises(Cancelled):
+        Summary(since=None, tick=cancel).read(log)
+    assert started and all(p.returncode is not None for p in started)
+
+
+def test_grep_time_span_is_the_text_order():
+    from maintui.core.logs.greppass import span
+
+    rng = random.Random(5)
+    layout = "0000-00-00 00:00:00,000"
+
+    def stamp() -> str:
+        return "".join(str(rng.choice([0, 1, 2, 9])) if c == "0" else c for c in layout)
+
+    for _ in range(200):
+        lo, hi = sorted((stamp(), stamp()))
+        rx = re.compile(span(lo, hi).replace("(", "(?:"))
+        for s in [lo, hi, *(stamp() for _ in range(50))]:
+            assert (rx.fullmatch(s) is not None) == (lo <= s <= hi), (lo, hi, s)
+
+
+@needs_grep
+def test_grep_pass_given_up_half_way_or_absent_reads_as_before(tmp_path, monkeypatch):
+    from maintui.core.logs import greppass
+
+    log = tmp_path / "app.log"
+    mixed_log(log, n=6000)
+    want = result(log, None, False, reader.CHUNK)
+    # The parse worker cannot start (`sh -m maintui…`): what was tallied is put back.
+    monkeypatch.setattr(greppass.sys, "executable", "/bin/sh")
+    got, used = grep_result(log, None, monkeypatch)
+    assert got == want and not used
+    monkeypatch.setattr(greppass, "grep", lambda: None)  # no grep on this machine
+    got, used = grep_result(log, None, monkeypatch)
+    assert got == want and not used
+
+
+@needs_grep
+@pytest.mark.parametrize("chunk", [4096, reader.CHUNK])
+def test_grep_pass_with_a_window_that_starts_inside_the_file(tmp_path, monkeypatch, chunk):
+    """Quiet heads before the window are only lines read; counting starts at the first in it."""
+    one = tmp_path / "one.log"
+    mixed_log(one, n=6000)
+    twice = tmp_path / "twice.log"
+    twice.write_text(one.read_text() + "\n" + one.read_text())
+    start = stamps.parser("iso")(one.read_text().split("\n")[2][:23])
+    assert start is not None
+    for log in (one, twice):
+        used_any = False
+        # mid-file, on a head's time to the millisecond, just after one, a minute before the end
+        for since in (start + 4500.0, start + 3000 * 1.5, start + 3000 * 1.5 + 0.0005,
+                      start + 6000 * 1.5 - 60):
+            got, used = grep_result(log, since, monkeypatch, chunk)
+            used_any |= used
+            assert got == result(log, since, False, chunk) == no_grep(log, since, chunk), since
+        assert used_any

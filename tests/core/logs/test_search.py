@@ -99,3 +99,47 @@ def test_glog_letters_colour_the_view(tmp_path, log):
     fmt = formats.detect(formats.sample(path))
     levels = [ln.level for ln in log(path, fmt).tail(10)]
     assert levels == [Level.ERROR, Level.ERROR, Level.INFO]
+
+
+def test_a_regex_search_finds_its_required_text_first_and_the_same_lines(tmp_path):
+    from maintui.core.logs.search import required_text
+
+    assert required_text(r"failed after 9\d\d\dms") == "failed after 9"
+    assert required_text(r"time(out|d)") == "time" and required_text("a|b") == ""
+    assert required_text(r"ab+c") == "a" and required_text(r"x\.y") == "x.y"
+    log = tmp_path / "app.log"
+    rows = [f"2024-01-01 00:00:{i % 60:02d} {'ERROR' if i % 7 else 'INFO'} order {i} failed "
+            f"after {i * 37 % 10000}ms" for i in range(5000)]
+    rows += ["FAILED AFTER 9123MS shouting", "failed after 9x", "partial failed after 9"]
+    log.write_text("\n".join(rows) + "\n")
+    for query in (r"failed after 9\d\d\dms", r"order \d+ failed", r"(?:order|x) 4\d"):
+        rx = re.compile(query, re.IGNORECASE)
+        finder = FileSearch(log, rx)
+        if len(required_text(query)) >= 3:
+            assert finder.words  # found by bytes.find, confirmed by the regex
+        hits = finder.run()
+        want, at = [], 0
+        for row in rows:
+            if rx.search(row):
+                want.append(at)
+            at += len(row) + 1
+        assert list(hits.offsets) == want, query
+
+
+SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "logs"
+
+
+@pytest.mark.parametrize("path", sorted(p for p in SHARED.glob("*") if p.is_file()
+                                        and p.name != "README.md"), ids=lambda p: p.name)
+def test_the_error_search_finds_the_same_heads_as_every_line_read(path, tmp_path):
+    fmt = formats.detect(formats.sample(path))
+    if fmt.name == "text":
+        return
+    hits = list(FileSearch.errors(path, fmt).run().offsets)
+    want, at = [], 0
+    for raw in path.read_bytes().split(b"\n"):
+        parsed = fmt.parse(raw[:search.MAX_LINE].decode("utf-8", "replace"))
+        if parsed.start and parsed.level is not None and parsed.level >= Level.ERROR:
+            want.append(at)
+        at += len(raw) + 1
+    assert hits == want

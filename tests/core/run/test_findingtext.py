@@ -64,6 +64,7 @@ def test_show_and_the_report_print_details_worst_first_with_the_backups_full_pat
     section = shown[shown.index("findings (worst first):"):]
     assert section.index("[critical] count") < section.index("[ok] look")
     assert f"backup: {backups / 'app-1.db'}" in section
+    assert f"[ok] look: newest backup {backups / 'app-1.db'}: " in section  # the full path
     report = site.run("report", "1").stdout
     assert "**CRITICAL** `count`" in report and "**OK** `look`" in report
     assert f"  - backup: {backups / 'app-1.db'}" in report

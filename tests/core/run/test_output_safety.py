@@ -51,7 +51,7 @@ def test_a_step_can_be_stopped_at_the_cap(site):
 
 
 def test_the_site_sets_the_default_cap(site):
-    site.config.write_text(site.config.read_text() + '\n[output]\ncap = "150K"\n')
+    site.add_config('[output]\ncap = "150K"\n')
     site.screen("s", FLOOD.format(cap="150K", extra="").replace('output_cap = "150K"\n', ""))
     assert site.cli("run", "s", "--yes", "--quiet") == 0
     assert _stored_bytes(site.db) < 170_000

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from pathlib import Path
 
 from maintui.core.incidents import model as inc
-from maintui.core.store.db import RunLog
-from tests.core.helpers import run_state
+from tests.core.helpers import run_state, with_log
 
 
 def _config(site, *, site_keys: str = "", tail: str = "") -> None:
@@ -104,15 +102,7 @@ def test_a_step_sees_its_run_screen_site_and_state_folder(site, monkeypatch):
 
 def test_a_run_for_an_incident_names_it_to_its_steps(site):
     site.screen("ctx", CONTEXT.replace("${run.id}", "${run.id} ${incident.id}"))
-
-    async def opened() -> str:
-        log = await RunLog.open(site.db)
-        try:
-            return (await inc.open_incident(log, "502s")).id
-        finally:
-            await log.close()
-
-    incident = asyncio.run(opened())
+    incident = with_log(site.db, lambda log: inc.open_incident(log, "502s")).id
     assert site.cli("validate") == 0
     assert site.cli("run", "ctx", "--yes", "--incident", incident) == 0
     assert _env_file(site)["MAINTUI_INCIDENT"] == incident

@@ -42,7 +42,7 @@ def test_a_step_with_an_unknown_key_still_gets_its_other_problems_reported(site,
     err = capsys.readouterr().err
     label = "steps[1] (id 'b')"
     assert f"{label}.acton: unknown key; did you mean 'action'?" in err
-    assert f"{label}: needs exactly one of action, run, argv or manual = true" in err
+    assert f"{label}: needs exactly one of action, run, argv, manual = true or include" in err
     assert f"{label}.after: no step with id 'aa'; did you mean 'a'?" in err
     assert "3 problem(s) in 1 file(s)" in err
 

@@ -25,7 +25,7 @@ def test_a_program_not_on_path_is_named(site, capsys):
 
 
 def test_bad_output_caps_are_explained(site, capsys):
-    site.config.write_text(site.config.read_text() + '\n[output]\ncap = "lots"\non_cap = "halt"\n')
+    site.add_config('[output]\ncap = "lots"\non_cap = "halt"\n')
     site.screen("s", 'title = "t"\n[[steps]]\nid = "x"\ntitle = "x"\nrun = "true"\n'
                      'output_cap = "huge"\n')
     assert site.cli("validate") == 2

@@ -6,6 +6,7 @@ import resource
 import sqlite3
 import subprocess
 import sys
+import time
 
 from tests.core.helpers import output, rows
 
@@ -73,3 +74,30 @@ def test_the_run_log_is_created_private_to_its_owner(site):
     assert site.db.stat().st_mode & 0o777 == 0o600
     assert rows(site.db, "PRAGMA journal_mode") == [("wal",)]
     assert rows(site.db, "PRAGMA user_version")[0][0] >= 1
+
+
+OPEN_ONE = """
+import asyncio, sys, time
+from maintui.core.store.db import RunLog
+async def main():
+    time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # all at the same moment
+    log = await RunLog.open(sys.argv[1])
+    await log.close()
+    sys.exit(f"read-only: {log.read_only}" if log.read_only else 0)  # a failed migration
+    # falls back to read-only, saying why
+asyncio.run(main())
+"""
+
+
+def test_processes_opening_a_new_run_log_at_once_migrate_it_once(tmp_path):
+    """A console and a runner started together both find the run log new; the one that waits
+    for the write lock must see the other's migration, not create the tables again."""
+    for attempt in range(3):
+        path = tmp_path / f"runlog-{attempt}.db"
+        at = str(time.time() + 2)  # after every interpreter has started
+        procs = [subprocess.Popen([sys.executable, "-c", OPEN_ONE, str(path), at],
+                                  stderr=subprocess.PIPE, text=True) for _ in range(6)]
+        errors = [p.communicate(timeout=60)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0] * 6, errors
+        from maintui.core.store import schema
+        assert rows(path, "PRAGMA user_version") == [(schema.VERSION,)]

@@ -9,6 +9,8 @@ from pathlib import Path
 from textual.app import App
 from textual.widgets import Input, Static
 
+from maintui.core.logs import search
+from maintui.core.logs.search import FileSearch
 from maintui.core.logs.tail import EventKind, Line, LogEvent, LogUpdate
 from maintui.tui.models.logs import LogModel
 from maintui.tui.screens.logs import LogsApp, LogsScreen
@@ -199,6 +201,20 @@ def test_the_model_keeps_at_most_max_lines_per_source_and_in_the_window():
     assert model.window[0].text == "l70" and model.status["s"] == "following"
 
 
+def test_a_flood_is_windowed_in_bulk_as_line_by_line():
+    def state(batch: int) -> tuple:
+        model = LogModel(["a", "b"], max_lines=300)
+        for k in range(0, 2000, batch):
+            source = "ab"[k // 1000 % 2]  # a long run of each source, so one drops out
+            model.add([LogUpdate(source, [Line(source, i, f"{source}{i}")
+                                          for i in range(k, k + batch)], [])])
+        return list(model.window), +model._count, model._floor
+
+    bulk, by_line = state(500), state(25)  # 500 lines a batch: the bulk path
+    assert bulk == by_line
+    assert bulk[2]["a"] is not None and bulk[2]["b"] is None  # "a" left the window
+
+
 def test_the_screen_takes_a_dict_of_names_to_paths(tmp_path: Path):
     screen = LogsScreen({"app": tmp_path / "a.log", "db": tmp_path / "b.log"})
     assert list(screen.files) == ["app", "db"]
@@ -277,18 +293,18 @@ async def test_n_finds_a_match_far_outside_the_loaded_tail(tmp_path: Path):
     app = app_for(log)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: "job 29999 done" in screen_text(app))
-        await pilot.press("slash", *"job 123", "enter")  # job 123, 1230-1239, 12300-12399
-        await until(pilot, lambda: any("job 123 done" in t for t in visible(app)))
-        assert "match 1 of" in status(app) and marked_text(app).endswith("job 123 done")
-        await until(pilot, lambda: "searching" not in status(app))
-        assert "match 1 of 111 in app.log" in status(app)
-        # the whole file's matching lines, not only those next to the hit
+        await pilot.press("slash", *"job 123")  # job 123, 1230-1239, 12300-12399
+        # the whole file's matching lines, not only those in the loaded tail
         await until(pilot, lambda: len(app.screen.query_one(LogView).lines) == 111)
-        await pilot.press("n")
+        await pilot.press("escape", "home", "n")  # the next match after the top line
         await until(pilot, lambda: "match 2 of" in status(app))
         assert marked_text(app).endswith("job 1230 done")
+        await until(pilot, lambda: "searching" not in status(app))
+        assert "match 2 of 111 in app.log" in status(app)
+        assert len(app.screen.query_one(LogView).lines) == 111
         await pilot.press("N")
         await until(pilot, lambda: "match 1 of" in status(app))
+        assert marked_text(app).endswith("job 123 done")
         await pilot.press("escape")  # the filter cleared: following the end again
         await until(pilot, lambda: "job 29999 done" in screen_text(app))
         assert status(app).startswith("following")
@@ -334,3 +350,74 @@ async def test_all_is_merged_by_the_lines_own_times(tmp_path: Path):
         view = app.screen.query_one(LogView)
         seconds = [int(line.text[17:19]) for line in view.lines]
         assert seconds == sorted(seconds) and len(seconds) == 40
+
+
+async def test_a_filter_covers_the_whole_file_not_only_the_loaded_tail(tmp_path: Path):
+    log = tmp_path / "app.log"
+    lines = java_lines(30_000, errors_every=1000)
+    early, late = 10, len(lines) - 20  # far above the loaded tail (200 lines), and in it
+    assert "done" in lines[early] and "done" in lines[late]
+    lines[early] = lines[early].replace("done", "needle early")
+    lines[late] = lines[late].replace("done", "needle late")
+    write(log, lines)
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "job 29999 done" in screen_text(app))
+        await pilot.press("slash", *"needle")
+        # at once from the loaded tail, then the whole file's, found in the background
+        await until(pilot, lambda: [ln.text for ln in app.screen.query_one(LogView).lines]
+                    == [lines[early], lines[late]])
+        assert status(app).startswith("following")
+        await pilot.press("escape", "escape", "e")  # the level filter over the whole file
+        await until(pilot, lambda: sum("ERROR" in ln.text for ln in
+                                       app.screen.query_one(LogView).lines) == 30)
+        shown = [ln.text for ln in app.screen.query_one(LogView).lines]
+        assert all("ERROR" in t or not t[:1].isdigit() for t in shown)
+        assert sum(t.startswith("\tat a.B") for t in shown) == 30  # records stay whole
+
+
+async def test_a_new_keystroke_cancels_the_whole_file_filter_of_the_last(tmp_path: Path,
+                                                                        monkeypatch):
+    log = tmp_path / "app.log"
+    write(log, java_lines(200_000))
+    runs: list[tuple[int, int]] = []  # (bytes searched, file size) per whole-file search
+    run = FileSearch.run
+
+    def spy(self, progress=None, cancelled=lambda: False):
+        hits = run(self, progress, cancelled)
+        runs.append((hits.size, log.stat().st_size))
+        return hits
+
+    monkeypatch.setattr(FileSearch, "run", spy)
+    monkeypatch.setattr(search, "CHUNK", 16 << 10)  # a slow search: keys come in meanwhile
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "job 199999 done" in screen_text(app))
+        await pilot.press("slash")
+        field = app.screen.query_one(Input)
+        for typed in ("job 1", "job 12", "job 123", "job 1234", "job 12345 "):  # fast typing
+            field.value = typed
+        await until(pilot, lambda: "filtering" not in status(app) and runs, timeout=20)
+        await until(pilot, lambda: [ln.text for ln in app.screen.query_one(LogView).lines]
+                    == ["2024-06-01 13:25:45,000 INFO [main] a.B: job 12345 done"])
+        # the searches for the earlier values were cancelled, before or while they ran
+        assert sum(done == size for done, size in runs) < 5
+
+
+async def test_the_whole_file_filter_in_all_is_merged_by_time(tmp_path: Path):
+    logs = []
+    for name, phase in (("a.log", 0), ("b.log", 250)):
+        lines = java_lines(3000)
+        for i in range(phase, 3000, 500):  # needles at 0, 500, … and 250, 750, …
+            lines[i] = lines[i].replace("done", "needle")
+        logs.append(tmp_path / name)
+        write(logs[-1], lines)
+    app = app_for(*logs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "job 2999 done" in screen_text(app))
+        await pilot.press("slash", *"needle")
+        await until(pilot, lambda: len(app.screen.query_one(LogView).lines) == 12)
+        shown = [(ln.source, int(ln.text.split("job ")[1].split()[0]))
+                 for ln in app.screen.query_one(LogView).lines]
+        assert [job for _, job in shown] == list(range(0, 3000, 250))
+        assert [s for s, _ in shown] == ["a.log", "b.log"] * 6

@@ -353,3 +353,143 @@ async def open_triage_without_checks(pilot) -> None:
     await pilot.press("t")
     await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
     await settle(pilot.app, polls=1, pilot=pilot)
+
+
+# -- which triage and recovery screen files (kind = "triage" / "recovery") --------------------
+
+DB_TRIAGE = '''
+title = "Database triage"
+kind = "triage"
+
+[[steps]]
+id = "db-check"
+title = "Database quick check"
+action = "sqlite.integrity"
+with = { db = "${app.db}", quick = true }
+risk = "safe"
+tags = ["check"]
+
+[[steps]]
+id = "vacuum"
+title = "Vacuum the database"
+action = "sqlite.optimize"
+with = { db = "${app.db}", operations = ["vacuum"] }
+risk = "normal"
+'''
+
+RESTORE_CONFIG = '''
+title = "Put the configuration back from its archive"
+kind = "recovery"
+
+[[steps]]
+id = "list"
+title = "List the newest configuration archive"
+action = "backups.restore_test"
+with = { dir = "${paths.backups}", pattern = "config-*.tar.gz" }
+risk = "safe"
+'''
+
+
+def add_screen(config, name: str, text: str) -> None:
+    (config.screens_dir / f"{name}.toml").write_text(text)
+
+
+def chooser_names(screen) -> list[str]:
+    from textual.widgets import OptionList
+
+    options = screen.query_one(OptionList)
+    return [options.get_option_at_index(i).id for i in range(options.option_count)]
+
+
+async def test_t_with_two_triage_screens_asks_which_and_escape_stays_home(sandbox, monkeypatch):
+    from maintui.tui.dialogs.choose import ScreenChooserDialog
+    from maintui.tui.screens.home import HomeScreen
+
+    calls = stub_checks(monkeypatch)
+    add_screen(sandbox, "db-triage", DB_TRIAGE)
+    async with app_for(sandbox).run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ScreenChooserDialog))
+        assert chooser_names(pilot.app.screen) == ["db-triage", "triage"]
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+        assert pilot.app.current_mode == "home" and "triage" not in pilot.app._modes
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ScreenChooserDialog))
+        await pilot.press("enter")  # the first: db-triage
+        await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
+        triage = pilot.app.screen
+        assert triage.screen_name == "db-triage"
+        assert triage.query_one(CheckTable).border_title == "Failing checks · db-triage"
+        await pilot.press("R")
+        await until(pilot, lambda: calls == [["db-triage", "--only", "tag:check", "--yes"]])
+        await pilot.press("a")  # its quick actions are db-triage's other steps
+        await until(pilot, lambda: isinstance(pilot.app.screen, QuickActionDialog))
+        assert [a[0] for a in pilot.app.screen.actions] == ["vacuum"]
+
+
+async def test_a_triage_screen_picked_on_home_opens_the_console_on_it(sandbox, monkeypatch):
+    stub_checks(monkeypatch)
+    add_screen(sandbox, "db-triage", DB_TRIAGE)
+    async with app_for(sandbox).run_test(size=(80, 24)) as pilot:
+        await settle(pilot.app, polls=1, pilot=pilot)
+        pilot.app.open_screen("db-triage")
+        await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
+        assert pilot.app.screen.screen_name == "db-triage"
+        pilot.app.open_screen("triage")  # the other one: the console is built again for it
+        await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen)
+                    and pilot.app.screen.screen_name == "triage")
+        await pilot.press("h", "t")  # t goes back to the one chosen last, no question asked
+        await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
+        assert pilot.app.screen.screen_name == "triage"
+
+
+async def test_without_a_triage_screen_the_console_opens_and_says_what_is_missing(
+        sandbox, monkeypatch):
+    calls = stub_checks(monkeypatch)
+    (sandbox.screens_dir / "triage.toml").unlink()
+    async with app_for(sandbox).run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
+        table = pilot.app.screen.query_one(CheckTable)
+        assert 'kind = "triage"' in str(table.border_subtitle)
+        await pilot.press("R")
+        await pilot.pause()
+        assert calls == [] and any('kind = "triage"' in str(n.message)
+                                   for n in pilot.app._notifications)
+
+
+async def test_the_recovery_key_asks_which_of_two_recovery_screens_and_starts_it(
+        sandbox, monkeypatch):
+    from maintui.tui.dialogs.choose import ScreenChooserDialog
+
+    calls = stub_checks(monkeypatch)
+    add_screen(sandbox, "restore-config", RESTORE_CONFIG)
+    async with app_for(sandbox).run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ScreenChooserDialog))
+        assert chooser_names(pilot.app.screen) == ["recovery", "restore-config"]
+        await pilot.press("escape")  # cancelled: nothing started
+        await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
+        assert calls == []
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ScreenChooserDialog))
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: calls == [["restore-config"]])
+        await until(pilot, lambda: isinstance(pilot.app.screen, SessionScreen))
+
+
+async def test_the_recovery_key_without_a_recovery_screen_says_how_to_mark_one(
+        sandbox, monkeypatch):
+    calls = stub_checks(monkeypatch)
+    recovery = sandbox.screens_dir / "recovery.toml"
+    recovery.write_text(recovery.read_text().replace('kind = "recovery"', ""))
+    async with app_for(sandbox).run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
+        await pilot.press("v")
+        await until(pilot, lambda: any('kind = "recovery"' in str(n.message)
+                                       for n in pilot.app._notifications))
+        assert calls == [] and isinstance(pilot.app.screen, TriageScreen)

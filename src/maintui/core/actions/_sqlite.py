@@ -160,9 +160,10 @@ def _put_back(con: sqlite3.Connection, table: str, where: str, arg: object, back
     picked = ", ".join(f"old.{qi(c)}" for c in cols)
     con.execute("BEGIN IMMEDIATE")
     try:
-        taken = con.execute(f"SELECT count(*) FROM pre.{t} AS old JOIN main.{t} AS cur "
-                            f"ON cur.rowid = old.rowid WHERE {where} AND NOT ({same})",
-                            (arg,)).fetchone()[0]
+        # `where` may name columns bare (a retention's row filter): only `old` is in scope here
+        taken = con.execute(f"SELECT count(*) FROM pre.{t} AS old WHERE {where} AND EXISTS "
+                            f"(SELECT 1 FROM main.{t} AS cur WHERE cur.rowid = old.rowid "
+                            f"AND NOT ({same}))", (arg,)).fetchone()[0]
         if taken:
             raise ActionError(f"{table}: {taken} row ids of the deleted rows now hold other rows; "
                               f"nothing was put back; the backup {backup} has every deleted row")
@@ -202,6 +203,27 @@ def copy_as_is(db: Path, dest: Path) -> list[Path]:
             _private_file(made[-1])
             shutil.copyfile(src, made[-1])
     return made
+
+
+def time_format(con: sqlite3.Connection, table: str, column: str) -> str:
+    """How a column holds time, from its first value: iso (text), epoch or epoch_ms (numbers,
+    also as text in a TEXT column: julianday would read those as Julian day numbers)."""
+    row = con.execute(f"SELECT typeof({qi(column)}), {qi(column)} FROM {qi(table)} "
+                      f"WHERE {qi(column)} IS NOT NULL LIMIT 1").fetchone()
+    if row is None:
+        return "iso"
+    try:
+        value = float(row[1])
+    except (TypeError, ValueError):
+        return "iso"
+    return "epoch_ms" if value > 1e11 else "epoch"
+
+
+def epoch_sql(col: str, fmt: str) -> str:
+    """An SQL expression of a (quoted) time column as epoch seconds."""
+    if fmt == "iso":  # julianday reads 'YYYY-MM-DD HH:MM:SS', the T form and a zone suffix
+        return f"((julianday({col}) - 2440587.5) * 86400.0)"
+    return f"({col} / 1000.0)" if fmt == "epoch_ms" else f"({col} * 1.0)"
 
 
 def integrity(con: sqlite3.Connection, *, quick: bool = False, limit: int = 100) -> list[str]:

@@ -59,6 +59,17 @@ def stamp(ts: float, fmt: str = "%Y%m%d-%H%M%S") -> str:
     return time.strftime(fmt, time.localtime(ts))
 
 
+SEPARATORS = "-_. "
+
+
+def dated_name(*parts: str, suffix: str = "") -> str:
+    """`app-20260105-031500.db.gz` from ("app-", "20260105-031500") and ".db.gz": the parts
+    joined by one `-` whatever separators they end or start with (no `app--…`, no `..`)."""
+    words = [w for w in (str(p).strip(SEPARATORS) for p in parts) if w]
+    name = re.sub(r"([-_.])[-_.]+", r"\1", "-".join(words))
+    return name + ("." + suffix.strip(SEPARATORS) if suffix.strip(SEPARATORS) else "")
+
+
 def iso(ts: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts))
 
@@ -88,6 +99,38 @@ def _idents(value: Any) -> Any:
 def ident_validator(*names: str) -> Any:
     """A pydantic validator: the named fields (str, list, or dict keys) are SQL identifiers."""
     return field_validator(*names)(lambda cls, v: _idents(v))
+
+
+def row_filter(text: str) -> str:
+    """Validate an SQL condition given in a screen file (`level = 'debug'`): one expression
+    that stays inside its parentheses. Refused: `;`, comments, unbalanced parentheses or
+    quotes (each could end the condition early and widen what a DELETE removes)."""
+    if ";" in text:  # even inside a string: one rule a reader can check at a glance
+        raise ValueError(f"the condition {text!r} has a `;`: give one condition, "
+                         "not statements")
+    depth, i, n = 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "'\"`[":  # a string or a quoted identifier: skip to its end
+            close = "]" if ch == "[" else ch
+            end = text.find(close, i + 1)
+            while end != -1 and close != "]" and text[end + 1:end + 2] == close:
+                end = text.find(close, end + 2)  # '' inside a string is a quote, not its end
+            if end == -1:
+                raise ValueError(f"unclosed {ch} in the condition {text!r}")
+            i = end + 1
+            continue
+        if text.startswith(("--", "/*"), i):
+            raise ValueError(f"the condition {text!r} has an SQL comment; remove it")
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            raise ValueError(f"the condition {text!r} closes a parenthesis it did not open")
+        i += 1
+    if depth:
+        raise ValueError(f"the condition {text!r} leaves a parenthesis open")
+    if not text.strip():
+        raise ValueError("the condition is empty; leave `where` out to match every row")
+    return text
 
 
 def qi(name: str) -> str:

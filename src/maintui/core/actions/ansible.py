@@ -15,6 +15,7 @@ from maintui.core.errors import ActionError
 from maintui.core.fleet.job import FleetJob, verdict
 from maintui.core.fleet.play import Play
 from maintui.core.fleet.results import HostResult
+from maintui.core.fleet.rollout import batches
 from maintui.core.fleet.settings import FleetSettings
 from maintui.core.masking import Masker, is_secret_name
 
@@ -97,8 +98,10 @@ class AnsiblePlaybook(Action):
             return Play(hosts=batch, ident=ident, playbook=playbook, extravars=p.vars,
                         check=p.check)
 
+        gate, total = ctx.admit_batch, len(batches(hosts, p.serial))
         outcome = job.run(hosts, shape, serial=p.serial, max_fail_percentage=p.max_fail_percentage,
-                          phase="check" if p.check else "run")
+                          phase="check" if p.check else "run",
+                          admit=(lambda n, batch: gate(n, total, batch)) if gate else None)
         ok, message = verdict(p.hosts, outcome)
         findings = [_finding(r, job.mask) for r in outcome.results.values()]
         return ActionResult(ok=ok, findings=findings, message=message)

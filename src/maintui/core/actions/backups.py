@@ -1,8 +1,10 @@
-"""Backup actions: verify the newest backup, and restore-test it (the newest good one)."""
+"""Backup actions: verify the newest backup, and restore-test it (the newest good one; a tar
+archive is read to its end and listed)."""
 
 from __future__ import annotations
 
 import gzip
+import tarfile
 from pathlib import Path
 
 from maintui.core.actions import register
@@ -24,11 +26,42 @@ from maintui.core.errors import ActionError
 
 KV_VERIFIED = "backups.last_verified_restore"
 DB_NAMES = (".db", ".sqlite", ".sqlite3")
+ARCHIVES = (".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")  # backups.archive and the like
+SHOWN = 20  # archive members listed in a finding
 
 
 def is_sqlite(path: Path) -> bool:
     name = path.name.removesuffix(".gz")
     return name.endswith(DB_NAMES)
+
+
+def is_archive(path: Path) -> bool:
+    return path.name.endswith(ARCHIVES)
+
+
+def archive_listing(path: Path, ctx: ActionContext | None = None) -> tuple[list[dict], str | None]:
+    """Every member of a tar archive (name, bytes), read to the end so the whole compressed
+    stream is checked, and what is wrong with it (None when it reads whole and safe)."""
+    members: list[dict] = []
+    try:
+        with tarfile.open(path, "r:*") as tar:
+            for m in tar:
+                if ctx is not None and len(members) % 500 == 0:
+                    check_cancel(ctx)
+                if m.name.startswith("/") or ".." in Path(m.name).parts:
+                    return members, f"member {m.name!r} would restore outside its folder"
+                members.append({"name": m.name, "bytes": m.size,
+                                "kind": "dir" if m.isdir() else "link" if m.issym() or m.islnk()
+                                else "file"})
+                if m.isfile():
+                    fh = tar.extractfile(m)
+                    while fh is not None and fh.read(1 << 20):  # decompress: the CRC is checked
+                        pass
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        return members, f"not a readable archive ({exc})"
+    if not members:
+        return members, "the archive is empty"
+    return members, None
 
 
 def gzip_ok(path: Path) -> str | None:
@@ -44,6 +77,8 @@ def gzip_ok(path: Path) -> str | None:
 
 def integrity_problem(path: Path, scratch: Path) -> str | None:
     """None when a backup passes its integrity test (gzip stream, SQLite integrity_check)."""
+    if is_archive(path):
+        return archive_listing(path)[1]
     if path.suffix == ".gz":
         problem = gzip_ok(path)
         if problem or not is_sqlite(path):
@@ -130,7 +165,7 @@ class BackupsVerify(Action):
         crit = p.critical_age_hours or 2 * p.max_age_hours
         details = {"backup": str(found), "bytes": st.st_size, "age_hours": round(age_h, 1)}
         out = [Finding(level(age_h, p.max_age_hours, crit),
-                       f"newest backup {found.name}: {age_h:.1f} h old (limit {p.max_age_hours:g} h)"
+                       f"newest backup {found}: {age_h:.1f} h old (limit {p.max_age_hours:g} h)"
                        f", {human(st.st_size)}", details)]
         if st.st_size < p.min_bytes:
             out.append(Finding("critical", f"{found.name}: only {st.st_size} bytes", details))
@@ -147,18 +182,23 @@ class RestoreTestParams(CheckParams):
     pattern: str = "*"  # glob of backup file names in dir
     backup: Path | None = None  # default: the newest in dir
     expect_tables: list[str] = []  # each must exist in the restored copy
+    expect_files: list[str] = []  # for a tar archive: members (paths inside it) that must be there
 
 
 @register
 class BackupsRestoreTest(Action):
     name = "backups.restore_test"
-    summary = "Restore a backup into a scratch folder, integrity-check it, count rows"
+    summary = ("Restore a backup into a scratch folder, integrity-check it, count rows; a tar "
+               "archive is read whole and its members listed")
     Params = RestoreTestParams
     default_risk = "safe"
 
     def plan(self, ctx: ActionContext) -> list[str]:
         p: RestoreTestParams = ctx.params
         found = p.backup or newest(p.dir, p.pattern)
+        if found is not None and is_archive(found):
+            return [f"read every member of the archive {found} and list them; nothing is "
+                    "extracted, nothing changes"]
         lines = [f"restore {found or '(no backup found)'} into the run's scratch folder "
                  f"{ctx.scratch_dir} and check it; the live database is not touched"]
         if p.backup is None:
@@ -167,6 +207,9 @@ class BackupsRestoreTest(Action):
 
     def run(self, ctx: ActionContext) -> ActionResult:
         p: RestoreTestParams = ctx.params
+        first = p.backup or newest(p.dir, p.pattern)
+        if first is not None and is_archive(first):
+            return self._archive(ctx, require_file(first, "backup"))
         skipped: list[dict[str, str]] = []
         for found in candidates(p.dir, p.pattern, p.backup):
             check_cancel(ctx)
@@ -192,6 +235,31 @@ class BackupsRestoreTest(Action):
         return verdict(fell_back(ctx, skipped, found, "newest backup") + [Finding(
             "ok", f"restore test of {found.name} passed at {iso(ts)}; rows: {rows}", details)],
             p.fail_on)
+
+    def _archive(self, ctx: ActionContext, found: Path) -> ActionResult:
+        """A tar archive: read every member to the end, list them, check the expected ones."""
+        p: RestoreTestParams = ctx.params
+        ctx.log(f"reading every member of {found}")
+        members, problem = archive_listing(found, ctx)
+        names = {m["name"].rstrip("/") for m in members}
+        missing = [f for f in p.expect_files if f.rstrip("/") not in names]
+        files = [m for m in members if m["kind"] == "file"]
+        total = sum(m["bytes"] for m in files)
+        details = {"backup": str(found), "entries": len(members), "files": len(files),
+                   "bytes": total, "members": [m["name"] for m in members[:SHOWN]],
+                   "missing": missing}
+        if problem or missing:
+            why = problem or f"missing: {', '.join(missing)}"
+            return verdict([Finding("critical", f"restore test of {found.name} failed: {why}",
+                                    details)], p.fail_on)
+        ts = ctx.clock()
+        ctx.kv.set(KV_VERIFIED + ".archive", {"ts": ts, "backup": str(found), "ok": True,
+                                              "entries": len(members)})
+        shown = ", ".join(m["name"] for m in files[:3]) + (" …" if len(files) > 3 else "")
+        return verdict([Finding("ok", f"restore test of {found.name} passed at {iso(ts)}: "
+                                f"{len(files)} file{'' if len(files) == 1 else 's'}, "
+                                f"{human(total)} ({shown})", details)],
+                       p.fail_on)
 
     def _restore(self, ctx: ActionContext, found: Path) -> tuple[dict[str, int], list[str]]:
         """Row counts of a scratch copy of the backup, or why it is unusable."""

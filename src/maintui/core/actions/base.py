@@ -104,6 +104,8 @@ class ActionContext:
     cancelled: threading.Event = field(default_factory=threading.Event)
     render_report: Callable[[], str] | None = None
     clock: Callable[[], float] = time.time
+    # a rollout's gate before each batch after the first: (batch, batches, its hosts) -> go on
+    admit_batch: Callable[[int, int, list[str]], bool] | None = None
 
 
 class Action:

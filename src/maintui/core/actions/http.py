@@ -1,26 +1,37 @@
-"""`http.check`: a health endpoint answers 2xx (or the expected status) within a time limit."""
+"""`http.check`: an endpoint answers 2xx (or the expected status) within a time limit; any
+method, with headers (credentials masked in what is shown) and a body."""
 
 from __future__ import annotations
 
+import json
 import time
 import urllib.error
 import urllib.request
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import field_validator
+from pydantic import Field, field_validator, model_validator
 
 from maintui.core.actions import register
 from maintui.core.actions._util import CheckParams, seconds, verdict
 from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding
+from maintui.core.masking import MASK, is_secret_name
 
 SCHEMES = ("http://", "https://", "file://")  # file:// lets a site check a status file
 
 
+Method = Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+# header names that carry credentials whatever they are called (beside *TOKEN*, *KEY*, …)
+SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie"}
+
+
 class HttpParams(CheckParams):
     url: str  # the address checked: http://, https:// or file://
+    method: Method = Field("GET", examples=["POST"])  # the HTTP method
+    headers: dict[str, str] = Field({}, examples=[{"Authorization": "Bearer ${env.API_TOKEN}"}])  # request headers; credentials (Authorization, *TOKEN*, …) are masked where shown
+    body: str | dict[str, Any] | None = Field(None, examples=[{"probe": True}])  # text as is, or a table sent as JSON
     timeout: float = 5.0  # seconds, or a duration such as "5s"
-    expect_status: list[int] = []  # empty: any 2xx
-    contains: str | None = None  # the body must contain this text
+    expect_status: list[int] = Field([], examples=[[200, 204]])  # empty: any 2xx
+    contains: str | None = Field(None, examples=['"status": "ok"'])  # the answer must contain this text
     slow_ms: float | None = None  # answers slower than this are a warning
 
     @field_validator("timeout", mode="before")
@@ -35,11 +46,35 @@ class HttpParams(CheckParams):
             raise ValueError(f"url must start with {', '.join(SCHEMES)} (got {v!r})")
         return v
 
+    @model_validator(mode="after")
+    def _file_is_read(self) -> HttpParams:
+        if self.url.startswith("file://") and (self.method != "GET" or self.body is not None):
+            raise ValueError("a file:// url is only read: leave method and body out")
+        return self
+
+    def payload(self) -> tuple[bytes | None, dict[str, str]]:
+        """The body as bytes and the headers to send (a table body adds its Content-Type)."""
+        headers = {"User-Agent": "maintui-health-check", **self.headers}
+        if self.body is None:
+            return None, headers
+        if isinstance(self.body, dict):
+            if not any(k.lower() == "content-type" for k in headers):
+                headers["Content-Type"] = "application/json"
+            return json.dumps(self.body).encode(), headers
+        return self.body.encode(), headers
+
+
+def shown_headers(headers: dict[str, str]) -> dict[str, str]:
+    """Headers as a finding or log shows them: credentials masked by their name."""
+    return {k: MASK if k.lower() in SECRET_HEADERS or is_secret_name(k) else v
+            for k, v in headers.items()}
+
 
 @register
 class HttpCheck(Action):
     name = "http.check"
-    summary = "A URL answers with 2xx (or the expected status) within a time limit"
+    summary = ("A URL answers with 2xx (or the expected status) within a time limit; any "
+               "method, headers and body")
     Params = HttpParams
     changes_nothing = True
 
@@ -48,7 +83,10 @@ class HttpCheck(Action):
         started = time.monotonic()
         status, body, error = self._fetch(p)
         ms = (time.monotonic() - started) * 1000
-        details = {"url": p.url, "status": status, "ms": round(ms, 1)}
+        details: dict[str, Any] = {"url": p.url, "method": p.method, "status": status,
+                                   "ms": round(ms, 1)}
+        if p.headers:
+            details["headers"] = shown_headers(p.headers)
         if error:
             finding = Finding("critical", f"{p.url}: {error}", details)
         elif not (status in p.expect_status if p.expect_status else 200 <= status < 300):
@@ -63,10 +101,18 @@ class HttpCheck(Action):
             finding = Finding("ok", f"{p.url}: HTTP {status} in {ms:.0f} ms", details)
         return verdict([finding], p.fail_on)
 
+    def plan(self, ctx: ActionContext) -> list[str]:
+        p: HttpParams = ctx.params
+        if p.method in ("GET", "HEAD", "OPTIONS"):
+            return ["changes nothing (read-only check)"]
+        body = "" if p.body is None else f" with a {len(p.payload()[0] or b'')}-byte body"
+        return [f"send {p.method} {p.url}{body}: what the server does with it is its own"]
+
     @staticmethod
     def _fetch(p: HttpParams) -> tuple[int, str, str]:
         """(status, body text, error message or '')."""
-        req = urllib.request.Request(p.url, headers={"User-Agent": "maintui-health-check"})
+        data, headers = p.payload()
+        req = urllib.request.Request(p.url, data=data, headers=headers, method=p.method)
         try:
             with urllib.request.urlopen(req, timeout=p.timeout) as resp:
                 body = resp.read(1 << 20).decode("utf-8", "replace")

@@ -1,18 +1,26 @@
-"""Maintenance mode and notices: the shared `maintenance.json` state file and its two actions."""
+"""Maintenance mode and notices: the shared `maintenance.json` state file and its two actions.
+
+A notice goes into the state file (the consoles show it) and, with `file`, to a file of its
+own: `notice.json` gets the structured notice (see notice_json), any other name plain text."""
 
 from __future__ import annotations
 
 import getpass
+import json
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
+
+from pydantic import Field
 
 from maintui.core.actions import register
 from maintui.core.actions._util import iso, state_dir
 from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
 from maintui.core.errors import ActionError
+from maintui.core.files import atomic_path
 from maintui.core.site.maintenance import FILE, read_maintenance, write_maintenance
-from maintui.core.units import parse_duration
+from maintui.core.units import format_duration, parse_duration
 
 
 def when(text: str, now: float) -> float:
@@ -115,17 +123,20 @@ def _status(state: dict[str, Any]) -> Finding:
 class NoticeParams(Params):
     start: str  # 'now', '+30m' or a local time
     end: str  # '+2h' or a local time
+    type: str = "scheduled"  # what kind of maintenance (e.g. monthly, emergency, update)
     impact: str = "none"  # e.g. none / low / medium / high, or a sentence
     services: list[str] = []  # the services affected
     message: str = ""  # free text for users
-    file: Path | None = None  # also write the notice as text here (e.g. for a status page)
+    contact: str = Field("", examples=["ops-team@example.com"])  # who to ask (e.g. ops-team@example.com)
+    file: Path | None = None  # also write the notice here: JSON when it ends in .json (status pages), else text
     state_dir: Path | None = None  # where the notice goes (default: the state folder)
 
 
 @register
 class MaintenanceNotice(Action):
     name = "maintenance.notice"
-    summary = "Publish a maintenance notice: start, end, impact, affected services, message"
+    summary = ("Publish a maintenance notice: start, end, type, impact, affected services, "
+               "message, contact (state file; JSON or text file)")
     Params = NoticeParams
     default_risk = "normal"
 
@@ -135,8 +146,9 @@ class MaintenanceNotice(Action):
         start, end = when(p.start, now), when(p.end, now)
         if end <= start:
             raise ActionError(f"the notice ends ({p.end}) before it starts ({p.start})")
-        return {"start": start, "end": end, "impact": p.impact, "services": p.services,
-                "message": p.message, "published": now}
+        return {"start": start, "end": end, "type": p.type, "impact": p.impact,
+                "services": p.services, "message": p.message, "contact": p.contact,
+                "published": now}
 
     def plan(self, ctx: ActionContext) -> list[str]:
         p: NoticeParams = ctx.params
@@ -156,7 +168,9 @@ class MaintenanceNotice(Action):
         if p.file:
             previous_text = p.file.read_text() if p.file.is_file() else None
             p.file.parent.mkdir(parents=True, exist_ok=True)
-            p.file.write_text(text)
+            # the status page reads it: readable by others, never seen half-written
+            with atomic_path(p.file, 0o644) as tmp:
+                tmp.write_text(notice_json(notice) if p.file.suffix == ".json" else text)
         for line in text.splitlines():
             ctx.log(line)
         return ActionResult(findings=[Finding("ok", text.splitlines()[0], notice)],
@@ -180,12 +194,34 @@ class MaintenanceNotice(Action):
                             else "notice withdrawn")
 
 
+def _iso8601(ts: float) -> str:
+    """An instant with its UTC offset (2026-01-05T03:00:00+01:00): unambiguous for any reader."""
+    return datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds")
+
+
+def notice_json(n: dict[str, Any]) -> str:
+    """The notice as the JSON a status page or a script reads: one `maintenance` object with
+    type, start_time, end_time (ISO 8601 with offset), duration, impact_level, status
+    (scheduled, or in_progress when it has started), description, affected_services, contact
+    and published."""
+    status = "in_progress" if n["start"] <= n["published"] < n["end"] else "scheduled"
+    doc = {"maintenance": {
+        "type": n.get("type", "scheduled"), "start_time": _iso8601(n["start"]),
+        "end_time": _iso8601(n["end"]), "duration": format_duration(n["end"] - n["start"]),
+        "impact_level": n.get("impact"), "status": status, "description": n.get("message", ""),
+        "affected_services": list(n.get("services") or []), "contact": n.get("contact", ""),
+        "published": _iso8601(n["published"])}}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
 def notice_text(n: dict[str, Any]) -> str:
     services = ", ".join(n.get("services") or []) or "—"
     lines = [f"Maintenance {iso(n['start'])} – {iso(n['end'])} (impact: {n.get('impact')})",
              f"Affected services: {services}"]
     if n.get("message"):
         lines.append(n["message"])
+    if n.get("contact"):
+        lines.append(f"Contact: {n['contact']}")
     return "\n".join(lines) + "\n"
 
 

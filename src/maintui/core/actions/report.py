@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from maintui.core.actions import register
-from maintui.core.actions._util import require_dir, stamp
+from maintui.core.actions._util import dated_name, require_dir, stamp
 from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
 from maintui.core.errors import ActionError
 from maintui.core.files import atomic_path
@@ -30,7 +30,8 @@ class ReportWrite(Action):
         if folder is None:
             raise ActionError("no reports folder: set [paths] reports in config.toml or pass dir")
         name = re.sub(r"[^A-Za-z0-9_.-]+", "-", p.screen) or "run"
-        return folder / f"{name}-{ctx.run_id}-{stamp(ctx.clock(), '%Y%m%d-%H%M')}.md"
+        return folder / dated_name(name, str(ctx.run_id), stamp(ctx.clock(), "%Y%m%d-%H%M"),
+                                   suffix=".md")
 
     def plan(self, ctx: ActionContext) -> list[str]:
         return [f"write the run's report to {self._target(ctx)}"]

@@ -5,10 +5,14 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
 from pathlib import Path
+from typing import Literal
+
+from pydantic import field_validator
 
 from maintui.core.actions import register
 from maintui.core.actions._util import (
@@ -29,14 +33,28 @@ SHOWN = 20  # paths listed in a finding's summary details
 class PermissionsParams(CheckParams):
     path: Path  # the folder or file checked
     owner: str | None = None  # files not owned by this user are reported
+    mode: str | None = None  # octal mode every file must have exactly (e.g. "0640"); others are listed
+    files: list[str] = []  # globs of the file names `mode` applies to (e.g. ["*.yaml"]); empty: every file
+    mode_status: Literal["warning", "critical"] = "warning"  # the finding of files with another mode
     ignore: list[str] = []  # globs (relative paths) to skip
     max_files: int = 200_000  # stop after this many files
+
+    @field_validator("mode")
+    @classmethod
+    def _octal(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"0?[0-7]{3}|0o[0-7]{3}|[0-7]{4}", v):
+            raise ValueError(f"mode must be an octal permission such as \"0640\" (got {v!r})")
+        return v
+
+    def wanted(self) -> int | None:
+        return None if self.mode is None else int(self.mode.removeprefix("0o"), 8)
 
 
 @register
 class SecurityPermissions(Action):
     name = "security.permissions"
-    summary = "World-writable files and files not owned by the expected user under a path"
+    summary = ("World-writable files, files not owned by the expected user and files without "
+               "the expected mode under a path")
     Params = PermissionsParams
     changes_nothing = True
 
@@ -45,7 +63,8 @@ class SecurityPermissions(Action):
         if not p.path.exists():
             raise ActionError(f"{p.path}: not found; check the path in config.toml")
         uid = _uid(p.owner) if p.owner else None
-        writable, foreign, seen = [], [], 0
+        want = p.wanted()
+        writable, foreign, other_mode, seen = [], [], [], 0
         for path in [p.path, *p.path.rglob("*")]:
             seen += 1
             if seen % 5000 == 0:
@@ -65,6 +84,10 @@ class SecurityPermissions(Action):
                 writable.append(str(path))
             if uid is not None and st.st_uid != uid:
                 foreign.append(str(path))
+            if (want is not None and stat.S_ISREG(st.st_mode)
+                    and (not p.files or any(fnmatch.fnmatch(path.name, g) for g in p.files))
+                    and stat.S_IMODE(st.st_mode) != want):
+                other_mode.append({"path": str(path), "mode": f"{stat.S_IMODE(st.st_mode):04o}"})
         out = [Finding("critical" if writable else "ok",
                        f"{len(writable)} world-writable files under {p.path}",
                        {"paths": writable[:SHOWN], "count": len(writable)})]
@@ -72,7 +95,21 @@ class SecurityPermissions(Action):
             out.append(Finding("warning" if foreign else "ok",
                                f"{len(foreign)} files under {p.path} not owned by {p.owner}",
                                {"paths": foreign[:SHOWN], "count": len(foreign)}))
+        if want is not None:
+            out.append(_mode_finding(p, want, other_mode))
         return verdict(out, p.fail_on)
+
+
+def _mode_finding(p: PermissionsParams, want: int, other: list[dict[str, str]]) -> Finding:
+    """Files whose mode is not the expected one, each named with the mode it has."""
+    which = f" {', '.join(p.files)}" if p.files else ""
+    named = ", ".join(f"{Path(f['path']).name} ({f['mode']})" for f in other[:5])
+    more = f" and {len(other) - 5} more" if len(other) > 5 else ""
+    text = (f"{len(other)}{which} files under {p.path} are not {want:04o}"
+            + (f": {named}{more}" if other else ""))
+    return Finding(p.mode_status if other else "ok", text,
+                   {"expected": f"{want:04o}", "files": other[:SHOWN], "count": len(other),
+                    "paths": [f["path"] for f in other[:SHOWN]]})
 
 
 def _uid(user: str) -> int:
@@ -221,10 +258,21 @@ class SecurityChecksums(Action):
         added = sorted(set(current) - set(baseline))
         removed = sorted(set(baseline) - set(current))
         status = "warning" if changed or added or removed else "ok"
+        named = "; ".join(f"{what}: {_names(paths)}" for what, paths in
+                          (("changed", changed), ("new", added), ("removed", removed)) if paths)
         return verdict([Finding(status, f"{len(changed)} changed, {len(added)} new, "
-                                f"{len(removed)} removed of {len(current)} files",
+                                f"{len(removed)} removed of {len(current)} files"
+                                + (f" ({named})" if named else ""),
                                 {"changed": changed[:SHOWN], "added": added[:SHOWN],
-                                 "removed": removed[:SHOWN]})], p.fail_on)
+                                 "removed": removed[:SHOWN], "files": len(current),
+                                 "hashes": {f: {"before": baseline[f], "now": current[f]}
+                                            for f in changed[:SHOWN]}})], p.fail_on)
+
+
+def _names(paths: list[str], shown: int = 3) -> str:
+    """The first few paths in full (a finding's one line), then how many more."""
+    more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
+    return ", ".join(paths[:shown]) + more
 
 
 def manifest(paths: list[Path], ctx: ActionContext) -> dict[str, str]:

@@ -10,6 +10,7 @@ from maintui.core.actions import register
 from maintui.core.actions._sqlite import backup_file, integrity, opened, row_counts
 from maintui.core.actions._util import (
     CheckParams,
+    dated_name,
     free_bytes,
     fresh_name,
     human,
@@ -35,7 +36,7 @@ class BackupParams(Params):
     db: Path  # the SQLite database file
     dest: Path  # the folder the copy is written to
     gzip: bool = False  # compress the copy (.db.gz)
-    prefix: str | None = None  # file name prefix; default: the database's stem
+    prefix: str | None = None  # name before the time (app → app-20260105-031500.db); default: the db's stem
 
 
 @register
@@ -48,7 +49,7 @@ class SqliteBackup(Action):
     def _target(self, ctx: ActionContext) -> Path:
         p: BackupParams = ctx.params
         suffix = ".db.gz" if p.gzip else ".db"
-        return p.dest / f"{p.prefix or p.db.stem}-{stamp(ctx.clock())}{suffix}"
+        return p.dest / dated_name(p.prefix or p.db.stem, stamp(ctx.clock()), suffix=suffix)
 
     def plan(self, ctx: ActionContext) -> list[str]:
         p: BackupParams = ctx.params

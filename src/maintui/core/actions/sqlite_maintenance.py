@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
+from pydantic import Field, field_validator
+
 from maintui.core.actions import register
 from maintui.core.actions._sqlite import (
     backup_file,
@@ -15,10 +17,12 @@ from maintui.core.actions._sqlite import (
     opened,
     put_back_rows,
     restore_into_live,
+    time_format,
 )
 from maintui.core.actions._util import (
     DAY,
     check_cancel,
+    dated_name,
     free_bytes,
     fresh_name,
     human,
@@ -27,6 +31,7 @@ from maintui.core.actions._util import (
     iso,
     qi,
     require_dir,
+    row_filter,
 )
 from maintui.core.actions.base import (
     Action,
@@ -112,31 +117,39 @@ class RetentionParams(Params):
     column: str  # the timestamp column
     days: float  # rows older than this many days are deleted
     format: Literal["auto", "iso", "epoch", "epoch_ms"] = "auto"  # how column holds time
+    where: str | None = Field(None, examples=["level = 'debug'"])  # also an SQL condition rows must meet (e.g. "level = 'debug'"); no `;`
     batch: int = 5000  # rows per transaction: keeps the write lock short for the application
 
     _names = ident_validator("table", "column")
 
-
-def _detect(con: sqlite3.Connection, table: str, column: str) -> str:
-    row = con.execute(f"SELECT typeof({qi(column)}), {qi(column)} FROM {qi(table)} "
-                      f"WHERE {qi(column)} IS NOT NULL LIMIT 1").fetchone()
-    if row is None or row[0] == "text":
-        return "iso"
-    return "epoch_ms" if float(row[1]) > 1e11 else "epoch"
+    @field_validator("where")
+    @classmethod
+    def _one_condition(cls, v: str | None) -> str | None:
+        return None if v is None else row_filter(v)
 
 
-def _where(column: str, fmt: str, cutoff: float, alias: str = "") -> tuple[str, Any]:
+def _where(column: str, fmt: str, cutoff: float, alias: str = "",
+           condition: str | None = None) -> tuple[str, Any]:
+    """The rows a retention deletes: older than the cutoff, and meeting `condition` (a
+    validated row_filter, whose bare column names read the table the query is on)."""
     col = (f"{alias}." if alias else "") + qi(column)
     if fmt == "iso":
         # julianday reads 'YYYY-MM-DD HH:MM:SS', the T form and a Z/±HH:MM suffix
-        return f"julianday({col}) < julianday(?, 'unixepoch')", cutoff
-    return f"{col} < ?", cutoff * 1000 if fmt == "epoch_ms" else cutoff
+        sql, arg = f"julianday({col}) < julianday(?, 'unixepoch')", cutoff
+    else:
+        sql, arg = f"{col} < ?", cutoff * 1000 if fmt == "epoch_ms" else cutoff
+    return (f"{sql} AND ({row_filter(condition)})" if condition else sql), arg
+
+
+def _which(p: RetentionParams) -> str:
+    return f" and {p.where}" if p.where else ""
 
 
 @register
 class SqliteRetention(Action):
     name = "sqlite.retention"
-    summary = "Delete rows older than N days (ISO text or epoch column), with a pre-step backup"
+    summary = ("Delete rows older than N days (ISO text or epoch column), optionally only those "
+               "meeting a condition, with a pre-step backup")
     Params = RetentionParams
     default_risk = "destructive"
 
@@ -145,8 +158,8 @@ class SqliteRetention(Action):
         p: RetentionParams = ctx.params
         cutoff = ctx.clock() - p.days * DAY
         with opened(p.db, readonly=True) as con:
-            fmt = p.format if p.format != "auto" else _detect(con, p.table, p.column)
-            where, arg = _where(p.column, fmt, cutoff)
+            fmt = p.format if p.format != "auto" else time_format(con, p.table, p.column)
+            where, arg = _where(p.column, fmt, cutoff, condition=p.where)
             try:
                 n = con.execute(f"SELECT count(*) FROM {qi(p.table)} WHERE {where}", (arg,)).fetchone()[0]
             except sqlite3.Error as exc:
@@ -158,7 +171,7 @@ class SqliteRetention(Action):
         n, _, _ = self._count(ctx)
         cutoff = iso(ctx.clock() - p.days * DAY)
         return [f"delete {n:,} rows from {p.table} where {p.column} is older than {p.days:g} "
-                f"days (before {cutoff})",
+                f"days (before {cutoff}){_which(p)}",
                 f"first back up {p.db} ({human(p.db.stat().st_size)}) into the run's scratch "
                 "folder; undo restores that backup"]
 
@@ -167,17 +180,19 @@ class SqliteRetention(Action):
         n, fmt, cutoff = self._count(ctx)
         if n == 0:
             return ActionResult(findings=[Finding("ok", f"{p.table}: no rows older than "
-                                                  f"{p.days:g} days", {"deleted": 0})])
+                                                  f"{p.days:g} days{_which(p)}",
+                                                  {"deleted": 0, "where": p.where})])
         require_dir(ctx.scratch_dir, "scratch folder")
-        saved = fresh_name(ctx.scratch_dir / f"{p.db.stem}-pre-retention.db")  # a retry's own
+        # a retry's own name (-2, -3): it never overwrites the first attempt's backup
+        saved = fresh_name(ctx.scratch_dir / dated_name(p.db.stem, "pre-retention", suffix=".db"))
         ctx.log(f"pre-step backup of {p.db} → {saved}")
         backup_file(p.db, saved)
-        deleted = self._delete(ctx, *_where(p.column, fmt, cutoff))
+        deleted = self._delete(ctx, *_where(p.column, fmt, cutoff, condition=p.where))
         return ActionResult(findings=[Finding(
-            "ok", f"{p.table}: deleted {deleted:,} rows older than {p.days:g} days",
-            {"deleted": deleted, "backup": str(saved)})],
+            "ok", f"{p.table}: deleted {deleted:,} rows older than {p.days:g} days{_which(p)}",
+            {"deleted": deleted, "backup": str(saved), "where": p.where})],
             undo={"backup": str(saved), "db": str(p.db), "deleted": deleted, "table": p.table,
-                  "column": p.column, "format": fmt, "cutoff": cutoff})
+                  "column": p.column, "format": fmt, "cutoff": cutoff, "where": p.where})
 
     def _delete(self, ctx: ActionContext, where: str, arg: Any) -> int:
         p: RetentionParams = ctx.params
@@ -210,7 +225,8 @@ class SqliteRetention(Action):
         else:
             # only the rows this step deleted go back: rows written since stay
             table = identifier(data["table"])
-            where, arg = _where(identifier(data["column"]), data["format"], data["cutoff"], "old")
+            where, arg = _where(identifier(data["column"]), data["format"], data["cutoff"], "old",
+                                condition=data.get("where"))
             ctx.log(f"putting back the rows of {table} deleted by this step from {saved}")
             n = put_back_rows(db, saved, table, where, arg)
             back = f"{table}: put back {n:,} of {data.get('deleted', n):,} deleted rows"

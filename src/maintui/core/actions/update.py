@@ -12,7 +12,14 @@ from typing import Any
 from maintui.core.actions import register
 from maintui.core.actions._sqlite import backup_file, copy_as_is, restore_into_live
 from maintui.core.actions._update_files import Changes, apply, keep, put_back
-from maintui.core.actions._util import fresh_dir, human, require_dir, require_file, sha256_file
+from maintui.core.actions._util import (
+    dated_name,
+    fresh_dir,
+    human,
+    require_dir,
+    require_file,
+    sha256_file,
+)
 from maintui.core.actions.base import (
     Action,
     ActionContext,
@@ -206,7 +213,8 @@ class UpdateApply(Action):
         if not data.get("db_saved"):
             return []
         db, saved = Path(data["db"]), Path(data["db_saved"])
-        now = fresh_dir(work, "db-before-undo") / f"{db.stem}-before-undo{db.suffix or '.db'}"
+        now = fresh_dir(work, "db-before-undo") / dated_name(db.stem, "before-undo",
+                                                             suffix=db.suffix or ".db")
         try:
             backup_file(db, now)
         except ActionError:  # unreadable as a database: keep its bytes as they are

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from maintui.core.fleet.inventory import Inventory
 from maintui.core.fleet.play import Play, PlayOutcome, run_play
-from maintui.core.fleet.results import HostEvent, HostResult, summary
+from maintui.core.fleet.results import HostEvent, HostResult, HostState, summary, worse
 from maintui.core.fleet.rollout import RolloutOutcome, Serial, batches, roll_out
 from maintui.core.fleet.settings import FleetSettings
-from maintui.core.store.hosts import HostLog
+from maintui.core.store.hosts import HostLog, event_lines
 
 PlayShape = Callable[[list[str], str], Play]  # (hosts, ident) -> the play
 Admit = Callable[[int, list[str]], bool]  # (batch number, its hosts) -> go on
@@ -35,6 +35,7 @@ class FleetJob:
     say: Callable[[str], None] = lambda line: None
     cancelled: Callable[[], bool] = lambda: False
     plays: list[PlayOutcome] = field(default_factory=list)
+    _live: dict[str, HostState] = field(default_factory=dict, init=False)  # worst outcome so far
 
     @classmethod
     def for_site(cls, settings: FleetSettings, **kw) -> FleetJob:
@@ -77,12 +78,12 @@ class FleetJob:
 
     def _record(self, writer: HostLog | None, ev: HostEvent) -> None:
         lines = [self.mask(line) for line in ev.lines]
+        now = self._live[ev.host] = worse(self._live.get(ev.host, HostState.RUNNING), ev.state)
         if writer:
             writer.event(ev.host, ev.event, ev.task, str(ev.state), ev.changed,
-                         "\n".join(lines), ev.ts)
-        self.say(f"[{ev.host}] {ev.state}: {ev.task}")
-        for line in lines:
-            self.say(f"[{ev.host}] {line}")
+                         "\n".join(lines), ev.ts, host_state=str(now))
+        for line in event_lines(ev.host, str(ev.state), ev.task, "\n".join(lines)):
+            self.say(line)
 
     def _close(self, writer: HostLog | None, result: HostResult) -> None:
         if writer:

@@ -35,6 +35,11 @@ _OUTCOMES = {"runner_on_ok": HostState.OK, "runner_on_failed": HostState.FAILED,
              "runner_on_skipped": HostState.SKIPPED}
 
 
+def worse(a: HostState, b: HostState) -> HostState:
+    """The worse of two states: a host's state is its worst task outcome so far."""
+    return a if _RANK[a] >= _RANK[b] else b
+
+
 @dataclass
 class HostResult:
     """One host's outcome in one play: state, whether anything changed, output, timing."""
@@ -147,3 +152,14 @@ def summary(label: str, states: Iterable[str]) -> str:
     tally = Counter(str(s) for s in states)
     parts = [f"{tally[s]} {s}" for s in HostState if tally[str(s)]]
     return f"{label}: " + (" · ".join(parts) if parts else "no hosts")
+
+
+def failed_hosts(rows: Iterable[Any]) -> str:
+    """`reachable: spare1; roll: web2, web3`: the hosts that failed or were unreachable, by
+    step (rows of `store.hosts.host_results`; a rollback's are not the run's failures)."""
+    by_step: dict[str, list[str]] = {}
+    for r in rows:
+        if r.phase != "rollback" and HostState(r.state).bad and r.host not in by_step.get(
+                r.step_id, []):
+            by_step.setdefault(r.step_id, []).append(r.host)
+    return "; ".join(f"{step}: {', '.join(hosts)}" for step, hosts in by_step.items())

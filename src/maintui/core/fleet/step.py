@@ -11,17 +11,24 @@ from typing import Any
 
 from maintui.core.fleet.job import FleetJob, verdict
 from maintui.core.fleet.play import Play
+from maintui.core.fleet.rollout import batches
 from maintui.core.fleet.settings import FleetSettings
-from maintui.core.site.model import Step
+from maintui.core.site.model import CONTEXT_ENV, Step
 from maintui.core.site.template import substitute
 from maintui.core.states import StepState
 from maintui.core.store.hosts import changed_hosts
 
 
 def _environment(ctx: Any, step: Step) -> dict[str, str]:
-    """The site's `[env]` and the step's own `env`: never this machine's whole environment."""
-    env = {k: str(v) for k, v in (ctx.config.data.get("env") or {}).items()}
+    """The site's `[env]`, the step's own `env` (both rendered as for a local step) and the
+    run's MAINTUI_* context, which wins: never this machine's whole environment."""
+    env = {k: str(v) for k, v in substitute(ctx.config.env, ctx.lookup).items()}
     env.update({k: str(v) for k, v in substitute(step.env, ctx.lookup).items()})
+    for var, name in CONTEXT_ENV.items():
+        try:
+            env[var] = str(ctx.lookup(name))
+        except KeyError:  # no incident: the variable is not set rather than empty
+            env.pop(var, None)
     return env | {"MAINTUI_RUN_ID": str(ctx.run_id), "MAINTUI_STEP": step.id}
 
 
@@ -41,15 +48,17 @@ def _shape(step: Step, command: str, env: dict[str, str]):
     return shape
 
 
-def _batch_gate(ctx: Any, step: Step, loop: asyncio.AbstractEventLoop):
-    """The gate per batch, when the runner offers one: `ctx.admit_batch(step, n, hosts)`, a
-    coroutine answering True to go on. Asked from the play's thread on the runner's loop."""
+def batch_gate(ctx: Any, step: Step, loop: asyncio.AbstractEventLoop):
+    """The gate per batch: the runner's `ctx.admit_batch(step, n, total, hosts)`, a coroutine
+    answering True to go on, asked from the play's thread on the runner's loop, as
+    `admit(n, total, hosts)`. None for a step that runs without asking (or no gates)."""
     ask = getattr(ctx, "admit_batch", None)
     if ask is None or not step.needs_confirm:
         return None
 
-    def admit(number: int, hosts: list[str]) -> bool:
-        return bool(asyncio.run_coroutine_threadsafe(ask(step, number, hosts), loop).result())
+    def admit(number: int, total: int, hosts: list[str]) -> bool:
+        return bool(asyncio.run_coroutine_threadsafe(ask(step, number, total, hosts),
+                                                     loop).result())
     return admit
 
 
@@ -57,13 +66,14 @@ async def run_on_hosts(ctx: Any, step: Step, command: str) -> tuple[StepState, s
     """Run a shell step's command on its hosts; (state, message naming failed hosts)."""
     loop = asyncio.get_running_loop()
     env = _environment(ctx, step)
-    admit = _batch_gate(ctx, step, loop)
 
     def work() -> tuple[StepState, str]:
         job = _job(ctx, step, loop)
         hosts = job.hosts(step.hosts or "")
+        gate, total = batch_gate(ctx, step, loop), len(batches(hosts, step.serial))
         outcome = job.run(hosts, _shape(step, command, env), serial=step.serial,
-                          max_fail_percentage=step.max_fail_percentage, admit=admit)
+                          max_fail_percentage=step.max_fail_percentage,
+                          admit=(lambda n, batch: gate(n, total, batch)) if gate else None)
         ok, message = verdict(step.hosts or "", outcome)
         if outcome.stopped == "cancelled":
             return StepState.CANCELLED, message
@@ -101,7 +111,6 @@ def plan_hosts(config: Any, step: Step) -> list[str]:
     """The dry run's lines for a step on hosts: which hosts, in which batches (reads only).
     A shell command is not run in check mode: Ansible's shell module would only skip it."""
     from maintui.core.fleet.inventory import Inventory
-    from maintui.core.fleet.rollout import batches
 
     try:
         settings = FleetSettings.from_config(config)

@@ -101,3 +101,61 @@ def _asserts(src: str) -> bool:
         else:
             i += 1
     return False
+
+
+def one_group(src: str, keep: str) -> str | None:
+    """`src` with every group non-capturing but the one named `keep` (then unnamed); None
+    when `src` anchors (`^`, `$`, `\\A`, `\\Z`) or refers back to a group: in a text of many
+    lines such a pattern would not match as it does on one line alone."""
+    out: list[str] = []
+    i, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if c == "\\":
+            if src[i + 1:i + 2] in ("A", "Z") or src[i + 1:i + 2].isdigit():
+                return None
+            out.append(src[i:i + 2])
+            i += 2
+        elif c == "[":
+            j = _after_class(src, i)
+            out.append(src[i:j])
+            i = j
+        elif c in "$^" or src.startswith("(?P=", i):
+            return None
+        elif src.startswith("(?P<", i):
+            end = src.index(">", i)
+            out.append("(" if src[i + 4:end] == keep else "(?:")
+            i = end + 1
+        elif c == "(" and not src.startswith("(?", i):
+            out.append("(?:")
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def group_body(src: str, name: str) -> str | None:
+    """The text inside the group named `name` in pattern text `src`; None if there is none."""
+    opening = f"(?P<{name}>"
+    at = src.find(opening)
+    if at == -1:
+        return None
+    i = start = at + len(opening)
+    depth, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _after_class(src, i)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                return src[start:i]
+            depth -= 1
+        i += 1
+    return None

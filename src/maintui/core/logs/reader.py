@@ -47,6 +47,47 @@ def line_batches(fh: IO[bytes], max_line: int = MAX_LINE,
         yield [_finish(held, held_len, max_line)]
 
 
+def text_blocks(fh: IO[bytes], max_line: int = MAX_LINE,
+                chunk: int = CHUNK) -> Iterator[str | list[str]]:
+    """The lines of `line_batches`, a chunk's worth as one string joined by "\\n".
+
+    A chunk with a line that may be over `max_line` comes as `line_batches` has it (a list,
+    long lines cut): the string is for C-speed passes over lines that need no cutting.
+    """
+    held: list[bytes] = []
+    held_len = 0
+    while data := fh.read(chunk):
+        first = data.find(b"\n")
+        if first == -1:
+            held, held_len = _hold(held, held_len, data, max_line)
+            continue
+        held, held_len = _hold(held, held_len, data[:first], max_line)
+        head = _finish(held, held_len, max_line)
+        last = data.rfind(b"\n")
+        if last > first:
+            text = data[first + 1:last].decode("utf-8", "replace")
+            if _may_be_long(text, max_line):
+                texts = text.split("\n")
+                yield [head, *(t if len(t) <= max_line else _cut(t[:max_line], len(t) - max_line)
+                               for t in texts)]
+            else:
+                yield head + "\n" + text
+        else:
+            yield head
+        held, held_len = _hold([], 0, data[last + 1:], max_line)
+    if held_len:
+        yield _finish(held, held_len, max_line)
+
+
+def _may_be_long(text: str, max_line: int) -> bool:
+    """Whether `text` may hold a line over `max_line`: such a line covers a whole aligned
+    window of half that length with no newline in it."""
+    if len(text) <= max_line:
+        return False
+    step = max(1, max_line // 2)
+    return any(text.find("\n", a, a + step) == -1 for a in range(0, len(text) - step + 1, step))
+
+
 def _hold(held: list[bytes], held_len: int, piece: bytes,
           max_line: int) -> tuple[list[bytes], int]:
     kept = sum(map(len, held))

@@ -67,10 +67,11 @@ class Grouper:
     before any head starts a record of its own.
     """
 
-    __slots__ = ("fmt", "current", "unread", "_next_at", "_tracebacks")
+    __slots__ = ("fmt", "current", "unread", "known", "_next_at", "_tracebacks")
 
     def __init__(self, fmt: Format) -> None:
         self.fmt = fmt
+        self.known: dict[str, Parsed] = {}  # lines already parsed (elsewhere), by their text
         self.current: Record | None = None
         self.unread = 0  # lines the format could not read that do not look like a record's tail
         self._next_at = 0
@@ -80,7 +81,7 @@ class Grouper:
         """Add the next line (no newline); the finished record when this line starts one."""
         where = self._next_at if at is None else at
         self._next_at = where + 1
-        parsed = self.fmt.parse(text)
+        parsed = self.known.get(text) or self.fmt.parse(text)
         start, traced = parsed.start, False
         if self.fmt.kind == "text":  # other formats never read an exception line as a head
             traced = self._tracebacks.context(text)[1]

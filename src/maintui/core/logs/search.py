@@ -22,7 +22,8 @@ from pathlib import Path
 
 from maintui.core.logs import stamps
 from maintui.core.logs.format import Format
-from maintui.core.logs.levels import Level
+from maintui.core.logs.levels import Level, level_named
+from maintui.core.logs.prefix import _after_class
 from maintui.core.logs.tail import LogFile
 
 CHUNK = 4 << 20
@@ -31,6 +32,7 @@ MAX_HITS = 2_000_000  # 16 MB of offsets; past it the search stops and says so
 # Words that may name an error level, found in the lowercased chunk by bytes.find (a regex
 # alternation costs ~80 ms a MiB; these ~2 ms); the format confirms each line they are in.
 _ERROR_WORDS = (b"err", b"crit", b"fatal", b"severe", b"panic", b"emerg", b"alert", b"fail")
+_LEVEL_WORDS = tuple(w for w in _ERROR_WORDS if w != b"fail")  # the error level words
 # Formats whose error lines hold none of those words: a pattern of their own.
 _ERROR_SHAPES = {
     "glog": rb"^[EF]\d{4} ", "logcat": rb" [EF] ", "bunyan": rb'"level":\s*[56]0',
@@ -78,6 +80,15 @@ class FileSearch:
         # Lowercase words looked for with bytes.find: a plain-text query, error level words.
         self.words = words or ((literal.lower().encode(),) if literal.isascii() and literal
                                else ())
+        if not self.words and candidates is None and pattern is not None and pattern.pattern.isascii():
+            # A regex: lines holding its longest required text are found by bytes.find (no
+            # literal-prefix search in sre with IGNORECASE), the regex confirms each of them.
+            needed = required_text(pattern.pattern)
+            if len(needed) >= 3 and not pattern.flags & re.VERBOSE:
+                self.words = (needed.lower().encode(),)
+                confirm, text_rx = self.confirm, pattern
+                self.confirm = (lambda t: text_rx.search(t) is not None
+                                and (confirm is None or confirm(t)))
         self.rx: re.Pattern[bytes] | None
         if candidates is not None or self.words:
             self.rx = candidates
@@ -96,7 +107,12 @@ class FileSearch:
             parsed = fmt.parse(text)
             return parsed.start and parsed.level is not None and parsed.level >= Level.ERROR
         shape = _ERROR_SHAPES.get(fmt.name)
-        return cls(path, None, confirm, words=_ERROR_WORDS,
+        # A level field read by its level word can only be an error holding one of those
+        # (single letters have their shape): "fail", there for levels read off the message,
+        # would only add every "failed" line as a candidate.
+        words = _LEVEL_WORDS if fmt.kind == "regex" and fmt.levels is level_named \
+            and fmt.level_field != "message" else _ERROR_WORDS
+        return cls(path, None, confirm, words=words,
                    candidates=re.compile(shape, re.MULTILINE) if shape else None)
 
     def run(self, progress: Progress | None = None,
@@ -183,6 +199,42 @@ def _starts(data: bytes, low: bytes, words: tuple[bytes, ...],
         for m in rx.finditer(data):
             starts.add(rfind(b"\n", 0, m.start()) + 1)
     return sorted(starts)
+
+
+_QUANTIFIER = "*+?{"
+
+
+def required_text(src: str) -> str:
+    """The longest run of literal characters every match of regex `src` holds ('' if none
+    can be told): top-level text outside groups and classes, none followed by a quantifier;
+    '' when `src` has a top-level `|`."""
+    runs: list[str] = []
+    run: list[str] = []
+    i, n, depth = 0, len(src), 0
+    while i < n:
+        c, char, step = src[i], None, 1
+        if c == "\\":
+            nxt = src[i + 1:i + 2]
+            char, step = (nxt if nxt and not nxt.isalnum() else None), 2  # \. yes, \d no
+        elif c == "[":
+            step = _after_class(src, i) - i
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return ""
+        elif c not in ".^$" + _QUANTIFIER:
+            char = c
+        after = src[i + step:i + step + 1]
+        if char is not None and depth == 0 and not (after and after in _QUANTIFIER):
+            run.append(char)
+        else:
+            runs.append("".join(run))
+            run = []
+        i += step
+    runs.append("".join(run))
+    return max(runs, key=len)
 
 
 def seek_time(log: LogFile, when: float, fmt: Format, size: int) -> int:

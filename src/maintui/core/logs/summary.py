@@ -7,22 +7,27 @@ whose time is in the window and tallies them. Error records are grouped by templ
 under the exception's name, which says more than the message above the traceback. Memory is
 bounded: lines are read in chunks and cut at `reader.MAX_LINE`, records at `records.MAX_*`,
 templates at `Templates.max_groups`. A regex format's plain records are counted in bulk
-(`_FastHeads`, `prefix.head_prefix`); the results are the same as line by line
+(`_FastHeads`, `prefix.head_prefix`), a file whose heads have a fixed-width ISO time first a
+whole block at a time (`bulk.BulkHeads`), for a big file by GNU grep (`greppass`) or, without
+it, by worker processes (`splits`); the results are the same as line by line
 (`tests/core/logs/test_scan_fast.py`).
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import gt, methodcaller, not_, sub
 from pathlib import Path
 
-from maintui.core.logs import formats, stamps
+from maintui.core.logs import formats, greppass, splits, stamps
+from maintui.core.logs.bulk import BulkHeads
 from maintui.core.logs.format import Format
 from maintui.core.logs.levels import Level
 from maintui.core.logs.prefix import head_prefix
@@ -108,28 +113,96 @@ class Summary:
             fmt = formats.detect(formats.sample(path), extra=self.extra)
             self.formats[str(path)] = fmt.name
             with open_log(path) as fh:
-                self._read(fh, fmt)
+                self._read(fh, fmt, path)
         except (OSError, EOFError) as exc:  # a truncated .gz, a vanished file
             self.unreadable.append(f"{path.name}: {exc}")
 
-    def _read(self, fh, fmt: Format) -> None:  # type: ignore[no-untyped-def]
+    def _read(self, fh, fmt: Format, path: Path | None = None) -> None:  # type: ignore[no-untyped-def]
         grouper = Grouper(fmt)
         feed, take = grouper.feed, self._take
         self._carry = None
         fast = _FastHeads.of(fmt) if not self.patterns else None
-        for batch in line_batches(fh):
-            self.tick()
-            self.lines += len(batch)
-            if fast is not None and self._fast(batch, fast, grouper):
-                continue
-            for text in batch:
-                done = feed(text)
-                if done is not None:
-                    take(done)
+        if fast is not None:
+            self._blocks(fh, fast, grouper, path)
+        else:
+            for batch in line_batches(fh):
+                self.tick()
+                self.lines += len(batch)
+                for text in batch:
+                    done = feed(text)
+                    if done is not None:
+                        take(done)
         last = grouper.flush()
         if last is not None:
             take(last)
         self.unparsed += grouper.unread
+
+    def _blocks(self, fh, fast: _FastHeads, grouper: Grouper, path: Path | None) -> None:  # type: ignore[no-untyped-def]
+        """A regex format's file a block at a time: its quiet one-line records counted in
+        bulk (`BulkHeads`), the other lines read in order as one batch (`_batch`)."""
+        sample = fh.read(1 << 18)
+        fh.seek(0)
+        bulk = BulkHeads.of(fast.fmt, formats.FORMATS,
+                            sample.decode("utf-8", "replace").split("\n")[:-1][:2000], self.since)
+        if bulk is not None and path is not None and self._grep(path, bulk, fast, grouper):
+            return
+        items = None
+        workers = splits.workers_for(path) if path is not None and bulk is not None else 0
+        if workers and bulk is not None and path is not None:
+            items = splits.parallel_splits(path, bulk, workers)
+        with closing(items if items is not None else splits.splits(fh, bulk)) as blocks:
+            self._items(blocks, fast, grouper)
+
+    def _grep(self, path: Path, bulk: BulkHeads, fast: _FastHeads, grouper: Grouper) -> bool:
+        """Quiet one-line records counted by GNU grep (`greppass`), the rest read here; False:
+        not done (no grep, a small or odd file), or undone (`greppass.Unusable`: what it had
+        tallied is put back, the grouper is still fresh), so the caller reads it as before."""
+        items = greppass.items(path, bulk, self.since, self.tick)
+        if items is None:
+            return False
+        kept = copy.deepcopy({k: getattr(self, k) for k in _TALLIES})
+        try:
+            with closing(items):
+                self._items(items, fast, grouper)
+        except greppass.Unusable:
+            for k, v in kept.items():
+                setattr(self, k, v)
+            grouper.__init__(grouper.fmt)  # type: ignore[misc]  # fresh again, the same object
+            return False
+        return True
+
+    def _items(self, items: Iterator[splits.Item], fast: _FastHeads, grouper: Grouper) -> None:
+        """Tally split blocks: counted records at once, the other lines through `_batch`."""
+        for item in items:
+            if isinstance(item, splits.Known):  # the next item's lines, parsed by a worker
+                grouper.known = item
+                continue
+            self.tick()  # a cancel here closes `items`: workers are stopped
+            if isinstance(item, list):
+                self.lines += len(item)
+                self._batch(item, fast, grouper)
+                continue
+            n, counted, low, top, rest = item
+            self.lines += n
+            t0, t1 = fast.time(low), fast.time(top)
+            if t0 is not None and t1 is not None and (self.since is None or t0 >= self.since):
+                for level, k in counted.items():  # (else all before the window: BulkHeads
+                    self.levels[level.name] += k  # hands back a block the window starts in)
+                    self.records += k
+                    self.in_window += k
+                self.first = t0 if self.first is None else min(self.first, t0)
+                self.last = t1 if self.last is None else max(self.last, t1)
+            self._batch(rest, fast, grouper)
+
+    def _batch(self, batch: list[str], fast: _FastHeads, grouper: Grouper) -> None:
+        """Lines in order: in bulk where `_fast` can, else one by one."""
+        if self._fast(batch, fast, grouper):
+            return
+        feed, take = grouper.feed, self._take
+        for text in batch:
+            done = feed(text)
+            if done is not None:
+                take(done)
 
     def _fast(self, batch: list[str], fast: _FastHeads, grouper: Grouper) -> bool:
         """Count a batch's plain records without building them; False: read it line by line.
@@ -404,6 +477,9 @@ class _FastHeads:
 
 
 _MISSING = object()
+# What reading a file changes: put back when the grep pass gives up half-way.
+_TALLIES = ("lines", "in_window", "unparsed", "records", "levels", "custom", "first", "last",
+            "_templates", "_tops", "newest", "_carry")
 _DIGITS = str.maketrans("123456789", "000000000")
 # Fixed-width ISO times with no offset but Z: their text order is their time order.
 _ISO_LAYOUT = re.compile(r"0000[-/.]?00[-/.]?00[T _-]?00:?00:?00(?:[.,]0+)?Z?")

@@ -26,6 +26,20 @@ def outside_window(screen: Screen, now: float | None = None) -> bool:
     return not in_window(screen.window, time.time() if now is None else now)
 
 
+def weighed_steps(config: SiteConfig, screen: Screen) -> dict[str, dict[str, Any]]:
+    """Each step's class, estimate, tags, impact and class policy, for those that give any."""
+    from maintui.core.site.classes import class_policy
+
+    out = {}
+    for s in screen.steps:
+        policy = class_policy(config.data, s.class_)
+        said = {"class": s.class_, "estimate": s.estimate, "tags": list(s.tags),
+                "impact": s.impact, "policy": policy.describe() if policy else ""}
+        if any(v not in (None, "", []) for v in said.values()):
+            out[s.id] = said
+    return out
+
+
 def _write_private(path: Path, text: str) -> None:
     write_private(path, text)  # 0600 in a 0700 folder, never half-written
 
@@ -49,6 +63,8 @@ class RunArtifacts:
         data: dict[str, Any] = {"phase": phase, "gauges": await asyncio.to_thread(self.gauges)}
         if phase == "start":
             data.update(window=self.screen.window, schedule=self.screen.schedule)
+            if weighed := weighed_steps(self.config, self.screen):  # for the report
+                data["steps"] = weighed
             if outside_window(self.screen):
                 data["outside_window"] = self.options.reason or "no reason given"
         await self.log.add_event(self.run_id, "session", None, data)

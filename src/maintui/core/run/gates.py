@@ -15,6 +15,7 @@ from maintui.core.masking import Masker
 from maintui.core.probes.base import Probe
 from maintui.core.run.options import RunOptions
 from maintui.core.run.plan import action_plan
+from maintui.core.run.policy import answer_reason, missing, outside, step_policy, with_policy
 from maintui.core.run.preconditions import check_step
 from maintui.core.run.stepview import StepView, render_view
 from maintui.core.site.config import SiteConfig
@@ -36,6 +37,7 @@ class Answer:
 Prompt = Callable[[StepView], Awaitable[Answer | None]]
 
 RUN_LEVEL = {DecisionKind.ABORT, DecisionKind.ROLLBACK}
+OPTION = {"approver": "--approver NAME", "ticket": "--ticket ID"}  # unattended runs' answers
 
 
 class DecisionWatcher:
@@ -69,6 +71,18 @@ class DecisionWatcher:
                 self.stop_event.set()
             elif d.kind != DecisionKind.NOTE:
                 self.queue.put_nowait(d)
+
+    async def forget(self, step_id: str) -> None:
+        """Drop the decisions for a step read so far: a gate asked again (the next batch of a
+        rollout) waits for a new answer, not one given to the question before."""
+        await self.poll()
+        kept: list[Decision] = []
+        while not self.queue.empty():
+            d = self.queue.get_nowait()
+            if d.step_id != step_id:
+                kept.append(d)
+        for d in kept:
+            self.queue.put_nowait(d)
 
     async def wait_for(self, step_id: str) -> Decision:
         """The next decision for this step (or a run-level stop, returned as is)."""
@@ -134,19 +148,29 @@ class Gatekeeper:
 
     async def admit(self, step: Step) -> Answer:
         """Ask when the step needs it; returns how the operator (or --yes) answered."""
-        if not (step.manual or step.needs_confirm):
+        policy = step_policy(self.config, step)
+        if not (step.manual or step.needs_confirm or (policy is not None and policy.asks)):
             return Answer(DecisionKind.CONFIRM)  # preconditions are still checked before it starts
         if self.options.gates == "yes":
             if step.manual:
                 return Answer(DecisionKind.SKIP, "manual checklist item: left open in an "
                               "unattended run (--yes)")
-            await self.log.add_decision(self.run_id, DecisionKind.CONFIRM, step.id, "--yes",
+            reason = answer_reason(self.options.approver, self.options.ticket, "--yes")
+            lacking = missing(policy, reason)
+            if policy is not None and lacking:
+                await self.records.set(step.id, StepState.CANCELLED,
+                                       reason=f"not run: no {' and no '.join(lacking)} given")
+                raise GateRefused(f"step {step.id!r} (class {policy.name}) needs "
+                                  + " and ".join(OPTION[n] for n in lacking)
+                                  + " in an unattended run: its class policy asks for them")
+            await self.log.add_decision(self.run_id, DecisionKind.CONFIRM, step.id, reason,
                                         self.options.user, self.options.client)
-            return Answer(DecisionKind.CONFIRM, "--yes")
+            return Answer(DecisionKind.CONFIRM, reason)
         # every gate shows what the step will change: the risk sets the friction, not how much
         # the operator is told (a "normal" log rotation still deletes archives)
-        request = render_view(step, self.lookup, self.masker, plan=await self._plan(step),
-                              requires=await self.checks(step))
+        request = with_policy(render_view(step, self.lookup, self.masker,
+                                          plan=await self._plan(step),
+                                          requires=await self.checks(step)), policy)
         await self.records.waiting(step.id, request.to_dict())
         if self.options.gates == "none":
             await self.records.set(step.id, StepState.CANCELLED,
@@ -154,17 +178,53 @@ class Gatekeeper:
             raise GateRefused(f"step {step.id!r} ({step.risk}) needs confirmation, and there is no "
                               "terminal to ask: re-run with --yes, or run it from the console")
         answer = await self._ask(request)
+        while answer.kind is DecisionKind.CONFIRM and (lacking := missing(policy, answer.reason)):
+            # a console that does not know the policy confirmed without the names: ask again
+            why = f"the {step.class_} policy needs {' and '.join(lacking)}; not run yet"
+            self.say(f"  ⏸ {step.id}: {why}")
+            await self.log.add_decision(self.run_id, DecisionKind.NOTE, step.id,
+                                        f"confirm refused: {why}", self.options.user,
+                                        self.options.client)
+            answer = await self._ask(request)
         await self.records.resume_run()
         return answer
+
+    async def admit_batch(self, step: Step, number: int, total: int, hosts: list[str]) -> bool:
+        """A risky step on hosts rolled out in batches: asked again before each batch after the
+        first (docs/fleet.md), the batch's hosts named in the question; True to go on. The step
+        stays `running` between batches; it waits at this gate like at its first one."""
+        if not step.needs_confirm:
+            return True
+        named = f"batch {number} of {total}: {', '.join(hosts)}"
+        if self.options.gates == "yes":
+            await self.log.add_decision(self.run_id, DecisionKind.CONFIRM, step.id,
+                                        f"--yes ({named})", self.options.user,
+                                        self.options.client)
+            return True
+        if self.options.gates == "none":  # nobody to ask: the rollout stops here
+            return False
+        view = render_view(step, self.lookup, self.masker, plan=[f"next: {named}"])
+        request = replace(view, title=f"{named} — {view.title}")  # hosts first: titles get cut
+        # this step's own earlier answers (the terminal's are recorded, then read back) must
+        # not answer the new question
+        await self.watcher.forget(step.id)
+        await self.records.waiting(step.id, request.to_dict())
+        answer = await self._ask(request)
+        await self.records.set(step.id, StepState.RUNNING)
+        await self.records.resume_run()
+        return answer.kind is DecisionKind.CONFIRM
 
     async def blocked(self, step: Step) -> str | Answer | None:
         """Re-check preconditions just before starting. Unattended: why it cannot start.
         At a console: wait until they hold (the operator retries) or the step is skipped."""
+        policy = step_policy(self.config, step)
         while True:
             unmet = [c["text"] for c in await self.checks(step) if not c["ok"]]
-            if not unmet:
+            window = outside(policy)
+            if not unmet and not window:
                 return None
-            why = "precondition not met: " + "; ".join(unmet)
+            why = "; ".join([window] * bool(window) + (
+                ["precondition not met: " + "; ".join(unmet)] if unmet else []))
             if self.options.gates in ("yes", "none"):
                 return why
             self.say(f"  ⏸ {step.id} blocked: {why}")

@@ -5,6 +5,12 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from maintui.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from maintui.core.site.model import Screen
 
 
 @dataclass
@@ -19,3 +25,29 @@ class RunOptions:
     mode: str = "foreground"
     reason: str = ""             # why the run starts outside the screen's window
     only: list[str] = field(default_factory=list)  # step ids or `tag:NAME`; empty = every step
+    approver: str = ""           # --approver: who approved, for class policies that ask
+    ticket: str = ""             # --ticket: the change ticket, for class policies that ask
+
+
+def pick_only(screen: Screen, order: list[str], only: list[str]) -> list[str]:
+    """The steps `--only` names (ids or `tag:NAME`), in `order`; a name that picks nothing is
+    refused with the ids and tags there are (exit 2)."""
+    if not only:
+        return order
+    ids = {o for o in only if not o.startswith("tag:")}
+    tags = {o[4:] for o in only if o.startswith("tag:")}
+    known = sorted({t for s in screen.steps for t in s.tags})
+    valid = (f"steps: {', '.join(order)}"
+             + (f"; tags: {', '.join('tag:' + t for t in known)}" if known else ""))
+    def named(sid: str, name: str) -> bool:  # an include step's id names all it brought in
+        return sid == name or sid.startswith(name + ".")
+
+    unknown = {i for i in ids if not any(named(sid, i) for sid in order)}
+    if unknown:
+        raise ConfigError(f"--only: no step {', '.join(sorted(unknown))} in {screen.path}; "
+                          f"{valid}")
+    picked = [sid for sid in order if any(named(sid, i) for i in ids)
+              or tags & set(screen.step(sid).tags)]
+    if not picked:
+        raise ConfigError(f"--only {','.join(only)}: no step of {screen.name} matches; {valid}")
+    return picked

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from maintui.core.fleet import step as fleet
+from maintui.core.run.policy import step_policy, with_policy
 from maintui.core.run.stepview import (
     StepView,
     display_command,
@@ -47,7 +48,7 @@ def plan_screen(config: SiteConfig, screen: Screen,
         return config.var_value(name, overrides[name]) if name in overrides else base(name)
 
     mask = run_masker(config, screen, overrides)  # --var and screen secrets too
-    order = topo_order([s.id for s in screen.steps], {s.id: s.after for s in screen.steps})
+    order = topo_order([s.id for s in screen.steps], {s.id: s.waits_for for s in screen.steps})
     items = []
     for sid in order:
         step = screen.step(sid)
@@ -56,7 +57,8 @@ def plan_screen(config: SiteConfig, screen: Screen,
         verify = display_command(step.model_copy(update={"run": step.verify, "argv": None,
                                                          "action": None}), lookup) if isinstance(
             step.verify, str) else (" ".join(step.verify) if step.verify else "")
-        items.append(render_view(step, lookup, mask, plan=changes, verify=verify))
+        items.append(with_policy(render_view(step, lookup, mask, plan=changes, verify=verify),
+                                 step_policy(config, step)))
     return items
 
 

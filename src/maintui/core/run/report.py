@@ -48,6 +48,7 @@ async def render_report(log, run_id: int) -> str:
         note = s.reason or (f"exit {s.exit_code}" if s.exit_code not in (None, 0) else "")
         out.append(f"| {s.position + 1} | {cell(s.title)} (`{s.step_id}`) | "
                    f"{ICONS.get(s.state, '')} {s.state} | {s.attempt} | {dur} | {cell(note)} |")
+    out += _weighed(start.get("steps") or {}, steps)
     out += _hosts_table(await host_results(log, run_id))
     if findings:
         out += ["", "## Findings", ""]
@@ -69,6 +70,27 @@ async def render_report(log, run_id: int) -> str:
             out += ["", f"### Last output of `{s.step_id}`", "", "```"]
             out += [ln.line for ln in tail] + ["```"]
     return "\n".join(out) + "\n"
+
+
+def _weighed(said: dict[str, dict], steps: list) -> list[str]:
+    """What the screen said of its steps (class, estimate, tags, impact, class policy), with
+    how long each took against its estimate."""
+    if not said:
+        return []
+    out = ["", "## Classes, estimates and impact", "",
+           "| Step | Class | Estimate | Took | Tags | Impact | Policy |",
+           "|------|-------|----------|------|------|--------|--------|"]
+    for s in steps:
+        w = said.get(s.step_id)
+        if w is None:
+            continue
+        est = format_duration(w["estimate"]) if w.get("estimate") is not None else "—"
+        took = format_duration(s.ended - s.started) if s.started and s.ended else "—"
+        out.append(f"| `{s.step_id}` | {w.get('class') or '—'} | {est} | {took} | "
+                   f"{cell(', '.join(w.get('tags') or [])) or '—'} | "
+                   f"{cell(w.get('impact') or '') or '—'} | "
+                   f"{cell((w.get('policy') or '').split(': ', 1)[-1]) or '—'} |")
+    return out
 
 
 def _hosts_table(hosts: list[HostRow]) -> list[str]:

@@ -11,16 +11,17 @@ from typing import Any, Protocol
 
 import aiosqlite
 
-from maintui.core.errors import ConfigError, GateRefused, StoreError
+from maintui.core.errors import GateRefused, StoreError
 from maintui.core.probes.base import Probe
 from maintui.core.probes.psutil import PsutilProbe
 from maintui.core.run import lease
 from maintui.core.run.artifacts import RunArtifacts, outside_window
-from maintui.core.run.findingtext import masked
+from maintui.core.run.conditions import check_condition
+from maintui.core.run.findingtext import detail_lines, masked, worst_first
 from maintui.core.run.gates import DecisionWatcher, Gatekeeper, Prompt
 from maintui.core.run.interrupted import rollback_order
 from maintui.core.run.notices import notify_run
-from maintui.core.run.options import RunOptions
+from maintui.core.run.options import RunOptions, pick_only
 from maintui.core.run.orphans import new_token, start_time
 from maintui.core.run.outputs import output_file, read_outputs
 from maintui.core.run.recorder import OutputRecorder
@@ -106,7 +107,7 @@ class Runner:
             return run_id
 
         self.order = self.select(topo_order([s.id for s in self.screen.steps],
-                                            {s.id: s.after for s in self.screen.steps}))
+                                            {s.id: s.waits_for for s in self.screen.steps}))
         run_id = await self.log.write(go)
         await self._hold()
         return run_id
@@ -131,19 +132,7 @@ class Runner:
 
     def select(self, order: list[str]) -> list[str]:
         """The steps `--only` names (ids or `tag:NAME`), in order; `after` outside it is ignored."""
-        if not self.opt.only:
-            return order
-        ids = {o for o in self.opt.only if not o.startswith("tag:")}
-        tags = {o[4:] for o in self.opt.only if o.startswith("tag:")}
-        unknown = ids - set(order)
-        if unknown:
-            raise ConfigError(f"--only: no step {', '.join(sorted(unknown))} in {self.screen.path}")
-        picked = [sid for sid in order
-                  if sid in ids or tags & set(self.screen.step(sid).tags)]
-        if not picked:
-            raise ConfigError(f"--only {','.join(self.opt.only)}: no step of {self.screen.name} "
-                              "matches")
-        return picked
+        return pick_only(self.screen, order, self.opt.only)
 
     def _bind(self, run_id: int) -> None:
         """Everything that needs the run's id: its lookup, its rows, and the collaborators."""
@@ -169,6 +158,7 @@ class Runner:
             self.config, run_id, log=self.log, records=self.records, watcher=self.watcher,
             masker=self.masker, prompt=self.prompt, options=self.opt, lookup=self.lookup,
             run_dir=self.run_dir, probe=self.probe or PsutilProbe(), say=self.out.say)
+        self.ctx.admit_batch = self.gatekeeper.admit_batch  # a rollout's gate per batch
         self.walk = Walk(self.screen, self.gatekeeper, self.attempts, self.records, self.opt,
                          watcher=self.watcher, control=self, say=self.out.say)
 
@@ -325,6 +315,11 @@ class Runner:
     def completed_step(self, step_id: str) -> None:
         self.completed.append(step_id)
 
+    async def condition(self, step: Step) -> tuple[StepState, str] | None:
+        # the condition's own output comes before the step's ▶ line: say whose it is
+        self.out.say(f"? {step.id}: only_if")
+        return await check_condition(self.ctx, step)
+
     # -- execution ---------------------------------------------------------------------------
 
     async def attempts(self, step: Step) -> Outcome:
@@ -363,13 +358,18 @@ class Runner:
             self.cancel.set()
 
     async def _findings(self, step: Step, outcome: Outcome) -> None:
+        recorded = []
         for finding in outcome.findings:
             finding = {**finding, "summary": self.masker(finding["summary"]),
                        "details": masked(finding.get("details") or {}, self.masker)}
             await self.log.add_finding(self.run_id, step.id, finding)
-            # also in the step's output, so every view of the step shows what it found
-            self.recorder.add_now(step.id, "finding",
-                                  [f"[{finding['status']}] {finding['summary']}"])
+            recorded.append(finding)
+        # also in the step's output, worst first with their details (which files, which rows),
+        # so every view of the step shows what it found
+        for finding in worst_first(recorded):
+            self.recorder.add_now(step.id, "finding", [
+                f"[{finding['status']}] {finding['summary']}",
+                *(f"    {line}" for line in detail_lines(finding["details"]))])
 
     async def rollback(self, why: str, first: str | None = None) -> Verdict:
         """Undo `first` (the step that failed or was interrupted: it may have changed half of
@@ -378,7 +378,7 @@ class Runner:
             await self.records.cancel_rest("not run: the runner lost its lease")
             return RunState.ABORTED, f"{why}; not rolled back: {self.lost_lease}"
         self.out.say(f"↺ rolling back: {why}")
-        await self.records.cancel_rest("not run: the run is rolling back")
+        await self.walk.cancel_rest("not run: the run is rolling back")  # after_any steps wait
         self.cancel.clear()
         order = ([first] if first else []) + [s for s in reversed(self.completed) if s != first]
         reasons = {r.step_id: r.reason for r in await self.log.steps(self.run_id)}

@@ -15,6 +15,7 @@ from maintui.core.errors import ActionError
 from maintui.core.files import private_dir, write_private
 from maintui.core.fleet import step as fleet
 from maintui.core.masking import is_secret_name
+from maintui.core.run.annotations import Annotations
 from maintui.core.run.orphans import TOKEN_VAR, end, marked
 from maintui.core.run.outputs import OUTPUT_VAR, output_file, read_outputs, recorded_lines
 from maintui.core.run.recorder import OutputRecorder
@@ -64,6 +65,9 @@ class RunContext:
     spawned: Callable[[str, int], Awaitable[None]] | None = None
     # the values steps wrote to $MAINTUI_OUTPUT, by step id: read as ${steps.ID.KEY}
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    # the gate before each batch of a rollout after the first (Gatekeeper.admit_batch):
+    # (step, batch number, batches, its hosts) -> go on
+    admit_batch: Callable[[Step, int, int, list[str]], Awaitable[bool]] | None = None
 
 
 def _marker(ctx: RunContext, step: Step) -> dict[str, str]:
@@ -90,7 +94,10 @@ async def _end_escapees(ctx: RunContext, step: Step) -> None:
 
 
 async def _command(ctx: RunContext, step: Step, rendered: Rendered, stream_prefix: str = "") -> Outcome:
+    notes = Annotations()  # ::warning::/::error::/::notice:: lines: findings of the step
+
     async def sink(stream: str, lines: list[str]) -> None:
+        notes.scan(lines)
         await ctx.recorder.add(step.id, stream_prefix + stream if stream_prefix else stream, lines)
 
     cwd = step_cwd(step, ctx.lookup)
@@ -107,12 +114,13 @@ async def _command(ctx: RunContext, step: Step, rendered: Rendered, stream_prefi
         await _end_escapees(ctx, step)
     if result.timed_out:
         return Outcome(StepState.TIMED_OUT, None, f"timed out after {step.timeout:g}s; "
-                       "its process group was killed")
+                       "its process group was killed", notes.findings)
     if result.cancelled:
-        return Outcome(StepState.CANCELLED, None, "cancelled by the operator; process group killed")
+        return Outcome(StepState.CANCELLED, None, "cancelled by the operator; process group killed",
+                       notes.findings)
     if result.stopped_at_cap:
-        return Outcome(StepState.FAILED, None, f"stopped: {result.cap_note}")
-    left = leftover_findings(result)
+        return Outcome(StepState.FAILED, None, f"stopped: {result.cap_note}", notes.findings)
+    left = notes.findings + leftover_findings(result)  # the exit code still decides success
     if result.exit_code != 0:
         return Outcome(StepState.FAILED, result.exit_code, f"exit code {result.exit_code}",
                        left)
@@ -139,7 +147,8 @@ def _action_context(ctx: RunContext, step: Step, params: Any, loop: asyncio.Abst
     return ActionContext(params=params, config=ctx.config, scratch_dir=ctx.run_dir / step.id,
                          run_id=ctx.run_id, step_id=step.id, log=log_line,
                          kv=StoreKV(ctx.log.path), samples=StoreSamples(ctx.log.path),
-                         cancelled=cancelled, render_report=ctx.render_report)
+                         cancelled=cancelled, render_report=ctx.render_report,
+                         admit_batch=fleet.batch_gate(ctx, step, loop))
 
 
 async def _in_thread(ctx: RunContext, step: Step, fn: Callable[[ActionContext], Any],
@@ -190,14 +199,18 @@ async def _action(ctx: RunContext, step: Step) -> Outcome:
     return Outcome(state, None, message, findings, result.undo)
 
 
-def unread_values(ctx: RunContext, step: Step) -> str:
-    """Why the `${steps.ID.KEY}` values the step reads are not there yet, or ""."""
-    used = names_in([step.run, step.argv, step.with_, step.env, step.cwd, step.verify,
-                     step.rollback])
+def unread_values(ctx: RunContext, step: Step, keys: list[Any] | None = None) -> str:
+    """Why the `${steps.ID.KEY}` values the step reads (in `keys`, default all its commands
+    and parameters) are not there yet, or ""."""
+    used = names_in(keys if keys is not None else [
+        step.run, step.argv, step.with_, step.env, step.cwd, step.verify, step.rollback,
+        step.only_if])
     for name in used:
         if not name.startswith("steps."):
             continue
-        step_id, _, key = name[len("steps."):].partition(".")
+        step_id, _, key = name[len("steps."):].rpartition(".")  # ids of included steps have dots
+        if step_id not in {s.id for s in ctx.screen.steps}:
+            return f"reads ${{{name}}} but this screen has no step {step_id!r}"
         if step_id not in ctx.outputs:
             return (f"reads ${{{name}}} but step {step_id!r} has not run a command yet; "
                     f"add it to after = [...]")
@@ -216,7 +229,7 @@ async def execute(ctx: RunContext, step: Step) -> Outcome:
     elif step.hosts:  # runs on a fleet through Ansible (core/fleet), not as a local process
         rendered = step_command(step, ctx.lookup)
         assert rendered is not None
-        state, message = await fleet.run_on_hosts(ctx, step, rendered.display)
+        state, message = await fleet.run_on_hosts(ctx, step, rendered.on_host)
         outcome = Outcome(state, None, message)
     else:
         rendered = step_command(step, ctx.lookup)
@@ -270,7 +283,7 @@ async def undo(ctx: RunContext, step: Step, undo_data: dict[str, Any] | None) ->
     if step.hosts and step.rollback is not None:  # on the hosts it changed, newest first
         rendered = render_command(step.rollback, ctx.lookup, step_shell(step, ctx.lookup))
         assert rendered is not None
-        return await fleet.rollback_on_hosts(ctx, step, rendered.display)
+        return await fleet.rollback_on_hosts(ctx, step, rendered.on_host)
     if step.rollback is not None:
         rendered = render_command(step.rollback, ctx.lookup, step_shell(step, ctx.lookup))
         assert rendered is not None

@@ -14,14 +14,10 @@ from typing import Any
 from maintui.core.masking import Masker
 from maintui.core.run.outputs import OUTPUT_VAR
 from maintui.core.site.config import SiteConfig
-from maintui.core.site.model import Screen, Step
+from maintui.core.site.model import CONTEXT_ENV, Screen, Step
 from maintui.core.site.template import substitute
 
 SHELL = "/bin/sh"
-# The environment every step command gets, from the run's built-in names (docs/steps.md).
-CONTEXT_ENV = {"MAINTUI_RUN_ID": "run.id", "MAINTUI_RUN_DIR": "run.dir",
-               "MAINTUI_SCREEN": "screen.name", "MAINTUI_SITE": "site.root",
-               "MAINTUI_STATE_DIR": "state.dir", "MAINTUI_INCIDENT": "incident.id"}
 
 
 def make_lookup(config: SiteConfig, screen: Screen, run_id: int | str, run_dir: Path, *,
@@ -41,7 +37,8 @@ def make_lookup(config: SiteConfig, screen: Screen, run_id: int | str, run_dir: 
         if name.startswith("env."):
             return os.environ[name[4:]]
         if name.startswith("steps."):
-            step_id, _, key = name[len("steps."):].partition(".")
+            # an included step's id is dotted (`health.disk`); a key never is
+            step_id, _, key = name[len("steps."):].rpartition(".")
             if outputs is None or step_id not in outputs:  # a plan, or a view before it ran
                 return "${" + name + "}"
             if key not in outputs[step_id]:
@@ -58,6 +55,14 @@ class Rendered:
 
     argv: list[str]
     display: str
+
+    @property
+    def on_host(self) -> str:
+        """The line a host's `/bin/sh` runs (core/fleet): the text itself, or `bash -c '…'`
+        when the step's shell is another interpreter."""
+        if self.argv[:2] == [SHELL, "-c"]:
+            return self.display
+        return shlex.join(self.argv)
 
 
 def step_shell(step: Step | None, lookup: Callable[[str], Any]) -> str:
@@ -203,16 +208,24 @@ class StepView:
     gate: str = ""  # how it is asked about ("" before it was rendered)
     verify: str = ""
     after: list[str] = field(default_factory=list)
+    after_any: list[str] = field(default_factory=list)  # waited for whatever their outcome
+    only_if: str = ""  # the condition command, rendered and masked
     impact: str = ""
     estimate: float | None = None
     class_: str | None = None
     tags: list[str] = field(default_factory=list)
+    # what the step's class policy ([classes.NAME], core/run/policy.py) asks at its gate
+    typed: str = ""  # the word the operator types to run it ("" when not asked to type)
+    approver: bool = False  # an approver's name must be entered
+    ticket: bool = False  # a ticket id must be entered
+    policy: str = ""  # the policy in a few words ("corrective policy: approver, ticket")
 
     @classmethod
     def of(cls, step: Step) -> StepView:
         """What the screen file says of a step, before anything is rendered."""
         return cls(step.id, step.title, step.risk, step.manual, description=step.description,
-                   kind=step.kind, after=list(step.after), impact=step.impact,
+                   kind=step.kind, after=list(step.after), after_any=list(step.after_any),
+                   impact=step.impact,
                    estimate=step.estimate, class_=step.class_, tags=list(step.tags))
 
     def to_dict(self) -> dict[str, Any]:
@@ -236,6 +249,8 @@ def render_view(step: Step, lookup: Callable[[str], Any], mask: Masker, *,
                 plan: list[str] | None = None, requires: list[dict[str, Any]] | None = None,
                 verify: str = "") -> StepView:
     """The step rendered with this run's values and masked: what a person is shown."""
+    condition = render_command(step.only_if, lookup, step_shell(step, lookup))
     return replace(StepView.of(step), command=mask(display_command(step, lookup)),
+                   only_if=mask(condition.display) if condition else "",
                    plan=mask.lines(list(plan or [])), rollback=mask(rollback_text(step, lookup)),
                    requires=list(requires or []), gate=gate_text(step), verify=mask(verify))

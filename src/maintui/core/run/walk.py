@@ -59,6 +59,10 @@ class RunControl(Protocol):
         """A step done by hand joins the steps a rollback undoes."""
         ...
 
+    async def condition(self, step: Step) -> tuple[StepState, str] | None:
+        """The step's `only_if`: None to run it, else the state it ends in and why."""
+        ...
+
 
 class Walk:
     """Admit each step (dependencies, gate, preconditions), run it, and apply its `on_failure`."""
@@ -101,7 +105,7 @@ class Walk:
             failed = True
             end = await self._failure(step, value, ran=kind == "run")
             if end:
-                return end
+                return await self._finalizers(order, end)
         return self._verdict(failed)
 
     async def run_parallel(self, order: list[str]) -> Verdict:
@@ -119,7 +123,7 @@ class Walk:
                 if len(running) >= self.screen.concurrency or end_with or stop:
                     break
                 step = self.screen.step(sid)
-                if any(not states[d].finished for d in step.after if d in order):
+                if any(not states[d].finished for d in step.waits_for if d in order):
                     continue
                 pending.remove(sid)
                 kind, value = await self._admit(step, states, order)
@@ -148,8 +152,45 @@ class Walk:
         if stop := await self.check_stop():
             return stop
         if end_with:
-            return await self._failure(*end_with) or self._verdict(True)
+            end = await self._failure(*end_with)
+            return await self._finalizers(order, end) if end else self._verdict(True)
         return self._verdict(failed)
+
+    async def cancel_rest(self, reason: str) -> None:
+        """A failure ends the run: every step not yet run is cancelled, but the steps with
+        `after_any` (reports, alerts), which run once what they wait for has ended."""
+        # by id: a row the screen file no longer has (edited since) is simply cancelled
+        waits_any = {s.id for s in self.screen.steps if s.after_any}
+        for sid, state in (await self.records.states()).items():
+            if not state.finished and sid not in waits_any:
+                await self.records.set(sid, StepState.CANCELLED, reason=reason)
+
+    async def _finalizers(self, order: list[str], verdict: Verdict) -> Verdict:
+        """After a failure stopped or rolled back the run: its `after_any` steps still run, in
+        order (each admitted as usual; a step they wait for that never ran counts as ended).
+        An abort or a lost lease runs nothing more. The run ends as the failure said."""
+        states = await self.records.states()
+        left = [sid for sid in order if not states[sid].finished]
+        if not left or self.watcher.stop is not None or self.control.lease_lost():
+            if left:
+                await self.records.cancel_rest("not run: the run was stopped")
+            return verdict
+        self.say(f"  … running {', '.join(left)} (after_any) after the failure")
+        for sid in left:
+            step = self.screen.step(sid)
+            kind, value = await self._admit(step, states, order)
+            if kind == "stop":
+                return value
+            if kind == "done":
+                states[sid] = value
+            elif kind == "run":
+                outcome = await self.execute_step(step)
+                states[sid] = outcome.state
+                if outcome.state is StepState.CANCELLED:
+                    return await self.check_stop() or (RunState.ABORTED, "cancelled")
+            else:
+                states[sid] = StepState.FAILED
+        return verdict
 
     async def check_stop(self) -> Verdict | None:
         """How the run ends when it must stop now (lost lease, abort, roll back), else None."""
@@ -182,6 +223,10 @@ class Walk:
         held = await self._after(step, states, order)
         if held is not None:
             return "done", await self._skip(step, held)
+        if step.only_if is not None:
+            judged = await self.control.condition(step)
+            if judged is not None:
+                return await self._judged(step, *judged)
         answer = await self.gatekeeper.admit(step)
         if answer.kind in (DecisionKind.ABORT, DecisionKind.ROLLBACK):
             return "stop", await self._stopped(answer.kind, answer.reason or f"at step {sid}")
@@ -206,12 +251,22 @@ class Walk:
             return "fail", f"step {sid}: {blocked}"
         return "run", None
 
+    async def _judged(self, step: Step, state: StepState, why: str) -> tuple[str, Any]:
+        """A step its `only_if` keeps from running: skipped, failed or (the run stopped) over."""
+        if state is StepState.SKIPPED:
+            return "done", await self._skip(step, why)
+        if state is StepState.CANCELLED:
+            return "stop", await self.check_stop() or (RunState.ABORTED, "cancelled")
+        await self.records.set(step.id, StepState.FAILED, reason=why)
+        self.say(f"  ✗ {step.id} not started: {why}")
+        return "fail", f"step {step.id}: {why}"
+
     async def _after(self, step: Step, states: dict[str, StepState],
                      order: list[str]) -> str | None:
         """Why the step may not start for what its `after` steps ended as, else None
         (see docs/after.md): it starts after `succeeded`, and after `skipped` except a
         checklist item left open in an unattended run; never after `not_done`, `failed`,
-        `timed_out` or `cancelled`."""
+        `timed_out` or `cancelled`. `after_any` steps only need to have ended."""
         deps = [d for d in step.after if d in order]
         not_done = [d for d in deps if states.get(d) is StepState.NOT_DONE]
         if not_done:
@@ -254,5 +309,5 @@ class Walk:
             return None
         if step.on_failure == "rollback":
             return await self.control.rollback(why, step.id if ran else None)
-        await self.records.cancel_rest(f"not run: {why.split(':')[0]}")
+        await self.cancel_rest(f"not run: {why.split(':')[0]}")
         return RunState.FAILED, why

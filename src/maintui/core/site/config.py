@@ -10,6 +10,7 @@ from typing import Any
 from maintui.core.errors import ConfigError
 from maintui.core.logs.format import Format
 from maintui.core.masking import Masker, is_secret_name, usable
+from maintui.core.site.classes import check_classes
 from maintui.core.site.paths import find_config, user_state_dir
 from maintui.core.site.trust import read_trusted
 from maintui.core.units import parse_size
@@ -19,14 +20,22 @@ PATH_SECTIONS = {"paths", "logs", "reports"}
 PATH_KEYS = {"path", "db", "dir", "file", "cert", "root"}
 PATH_SUFFIXES = ("_path", "_dir", "_file", "_db", "_cert")
 
+# Every table config.toml may have; any other table or top-level key is an error naming the
+# fix. `[vars]` (with sub-tables) holds the site's own values, read as ${vars.api.url}; `app`,
+# `backup` and `update` are the starter site's value tables its bundled screens read (${app.db}).
+VALUE_SECTIONS = {"vars", "app", "backup", "update"}
 KNOWN_SECTIONS = {
-    "site", "store", "thresholds", "logs", "paths", "app", "masking", "reports",
-    "maintenance", "console", "services", "backup", "security", "update", "vars", "fleet",
-    "output", "notify", "log_formats", "keys", "env",
-}
+    "site", "store", "thresholds", "logs", "paths", "masking", "reports", "fleet",
+    "output", "notify", "log_formats", "keys", "env", "classes",
+} | VALUE_SECTIONS
+TOP_LEVEL_KEYS = {"secrets"}  # the only key outside a table
+# the keys of tables whose keys are fixed but which are not in ENGINE_KEYS
+THRESHOLD_KEYS = ("warning", "critical")
+LOG_FORMAT_KEYS = ("regex", "title", "clock", "levels")
 
 # The engine's own sections: every key known, with its type and an example for the message.
-# (Other sections hold the site's values that screens use as ${section.key}: free-form.)
+# ([vars] and the starter's value tables are free-form; logs, paths, env, thresholds,
+# log_formats and keys are checked in _check.)
 ENGINE_KEYS: dict[str, dict[str, tuple[type, str]]] = {
     "site": {"name": (str, '"web-1"'), "production": (bool, "true"),
              "screens": (str, '"screens"'), "styles": (str, '"styles"'),
@@ -39,6 +48,8 @@ ENGINE_KEYS: dict[str, dict[str, tuple[type, str]]] = {
               "private_data_dir": (str, '"state/fleet"')},
     # what of a step's output is recorded (docs/security.md)
     "output": {"cap": (str, '"50M"'), "on_cap": (str, '"stop"')},
+    # more folders the console's Reports view lists, beside paths.reports
+    "reports": {"dir": (str, '"old-reports"'), "dirs": (list, '["archive", "reports"]')},
     # defaults of the notify.send action and of screens' [notify] (docs/notify.md)
     "notify": {"to": (str, '"webhook"'), "command": (str, '"logger -t maintui"'),
                "url": (str, '"https://hooks.example.com/T0/B0"'), "timeout": (int, "10"),
@@ -106,7 +117,7 @@ class SiteConfig:
     @property
     def store_path(self) -> Path:
         store = self.data.get("store", {})
-        if "path" in store:
+        if "path" in store and self.found_by != "starter site":  # never inside the package
             return Path(store["path"])
         return user_state_dir() / "runlog.db"
 
@@ -146,6 +157,8 @@ class SiteConfig:
     @property
     def reports_dir(self) -> Path:
         paths = self.data.get("paths", {})
+        if self.found_by == "starter site":  # its `reports` is inside the installed package
+            return user_state_dir() / "reports"
         if "reports" in paths:
             return Path(paths["reports"])
         return self.state_dir / "reports"
@@ -280,18 +293,61 @@ def _check_engine_section(path: Path, section: str, table: Any,
     return out
 
 
-def _check(path: Path, data: dict[str, Any]) -> None:
+def _unknown_top(path: Path, name: str, value: Any) -> str:
+    """An unknown table or top-level key: a typo of a known one, or a site value out of place."""
     import difflib
 
+    hint = difflib.get_close_matches(name, KNOWN_SECTIONS | TOP_LEVEL_KEYS, n=1)
+    typo = (f"did you mean [{hint[0]}]?" if hint and hint[0] in KNOWN_SECTIONS
+            else f"did you mean {hint[0]!r}?" if hint else "")
+    if isinstance(value, dict):
+        home = f"[vars.{name}] (read as ${{vars.{name}.KEY}})"
+        return (f"{path}: [{name}]: unknown section; {typo + ' ' if typo else ''}"
+                f"put site settings under [vars]: {home}")
+    return (f"{path}: {name}: unknown top-level key; {typo + ' ' if typo else ''}put site "
+            f"settings under [vars] ({name} = … there, read as ${{vars.{name}}})")
+
+
+def _check_known_keys(path: Path, where: str, table: dict[str, Any],
+                      keys: tuple[str, ...]) -> list[str]:
+    import difflib
+
+    out = []
+    for key in table:
+        if key not in keys:
+            hint = difflib.get_close_matches(key, keys, n=1)
+            fix = f"did you mean {hint[0]!r}?" if hint else "known keys: " + ", ".join(keys)
+            out.append(f"{path}: {where}.{key}: unknown key; {fix}")
+    return out
+
+
+def _check_gauge(path: Path, gauge: str) -> list[str]:
+    import difflib
+
+    base, _, mount = gauge.partition(":")
+    if base in DEFAULT_THRESHOLDS and (not mount or base == "disk"):
+        return []
+    hint = difflib.get_close_matches(base, DEFAULT_THRESHOLDS, n=1)
+    fix = f"did you mean {hint[0]!r}?" if hint else "gauges: " + ", ".join(DEFAULT_THRESHOLDS)
+    return [f"{path}: thresholds.{gauge}: unknown gauge; {fix} (a mount as \"disk:/var\")"]
+
+
+def _check(path: Path, data: dict[str, Any]) -> None:
     problems = []
     for section, value in data.items():
-        if section not in KNOWN_SECTIONS and isinstance(value, dict):
-            hint = difflib.get_close_matches(section, KNOWN_SECTIONS, n=1)
-            if hint:  # unknown sections are allowed (site variables) unless they look like typos
-                problems.append(f"{path}: [{section}]: unknown section; did you mean [{hint[0]}]?")
+        if section in TOP_LEVEL_KEYS:
+            continue
+        if section not in KNOWN_SECTIONS:
+            problems.append(_unknown_top(path, section, value))
+        elif not isinstance(value, dict):
+            problems.append(f"{path}: {section}: expected a table, e.g. [{section}]")
+    tables = {k: v for k, v in data.items() if isinstance(v, dict)}
     for section, keys in ENGINE_KEYS.items():
-        problems += _check_engine_section(path, section, data.get(section, {}), keys)
-    for gauge, spec in data.get("thresholds", {}).items():
+        problems += _check_engine_section(path, section, tables.get(section, {}), keys)
+    for gauge, spec in tables.get("thresholds", {}).items():
+        problems += _check_gauge(path, gauge)
+        if isinstance(spec, dict):
+            problems += _check_known_keys(path, f"thresholds.{gauge}", spec, THRESHOLD_KEYS)
         if not isinstance(spec, dict) or not {"warning", "critical"} <= set(spec):
             problems.append(
                 f"{path}: thresholds.{gauge}: expected a table with warning and critical, "
@@ -301,18 +357,21 @@ def _check(path: Path, data: dict[str, Any]) -> None:
         for k in ("warning", "critical"):
             if not isinstance(spec[k], int | float) or isinstance(spec[k], bool):
                 problems.append(f"{path}: thresholds.{gauge}.{k}: expected a number, got {spec[k]!r}")
-    for name, value in data.get("logs", {}).items():
+    for name, value in tables.get("logs", {}).items():
         if not isinstance(value, str):
             problems.append(f"{path}: logs.{name}: expected a file path string, got {value!r}")
-    for name, value in data.get("env", {}).items():
+    for name, spec in tables.get("log_formats", {}).items():
+        if isinstance(spec, dict):
+            problems += _check_known_keys(path, f"log_formats.{name}", spec, LOG_FORMAT_KEYS)
+    for name, value in tables.get("env", {}).items():
         if not isinstance(value, str):
             problems.append(f"{path}: env.{name}: expected a string, got {value!r}; "
                             f'e.g. {name} = "C.UTF-8"')
-    for name, value in data.get("keys", {}).items():
+    for name, value in tables.get("keys", {}).items():
         if not isinstance(value, str):
             problems.append(f"{path}: keys.{name}: expected keys as a string, got {value!r}; "
                             f'e.g. "{name}" = "j,down"')
-    patterns = data.get("masking", {}).get("patterns", [])
+    patterns = tables.get("masking", {}).get("patterns", [])
     import re
 
     for i, pat in enumerate(patterns if isinstance(patterns, list) else []):
@@ -325,7 +384,8 @@ def _check(path: Path, data: dict[str, Any]) -> None:
         _log_formats(data)
     except ConfigError as exc:
         problems.append(f"{path}: {exc}")
-    problems += _check_output(path, data.get("output", {}))
+    problems += _check_output(path, tables.get("output", {}))
+    problems += check_classes(path, data.get("classes", {}))  # policy per change class
     if problems:
         raise ConfigError("\n".join(problems))
 
@@ -333,7 +393,8 @@ def _check(path: Path, data: dict[str, Any]) -> None:
 def _log_formats(data: dict[str, Any]) -> list[Format]:
     """`[log_formats.NAME]` tables as Formats; ConfigError naming the key when one is wrong."""
     out = []
-    for name, spec in data.get("log_formats", {}).items():
+    table = data.get("log_formats", {})
+    for name, spec in (table.items() if isinstance(table, dict) else ()):
         where = f"[log_formats.{name}]"
         if not isinstance(spec, dict) or not isinstance(spec.get("regex"), str):
             raise ConfigError(f"{where}: expected a table with a regex, e.g. regex = "

@@ -8,10 +8,14 @@ from __future__ import annotations
 MEANINGS: dict[str, dict[str, str]] = {
     "screen": {
         "title": "the screen's name as the console shows it",
-        "kind": "`session` (a guided procedure) or `triage` (the incident console)",
+        "kind": "`session` (a guided procedure), `triage` (its checks and quick actions make the "
+                "incident console) or `recovery` (a procedure the console's recovery key starts); "
+                "with several of a kind the console asks which",
         "schedule": "daily, weekly, monthly, quarterly or a 5-field cron expression: when it "
                     "is due",
-        "window": "the maintenance window it must run in, e.g. \"Sun 02:00-04:00\"",
+        "window": "the maintenance window it must run in, e.g. \"Sun 02:00-04:00\"; outside "
+                  "it a run asks why, and an unattended one (`--yes`, cron) exits 3 naming the "
+                  "next window unless `--outside-window` (docs/steps.md)",
         "description": "what the screen is for, shown beside its title",
         "panels": "the gauges, logs and reports shown beside the steps",
         "concurrency": "how many independent steps may run at once (1-16)",
@@ -50,8 +54,9 @@ MEANINGS: dict[str, dict[str, str]] = {
                  "after -c (default: [site] shell, else /bin/sh)",
         "impact": "what users notice while it runs (shown where the operator decides)",
         "estimate": "expected duration, seconds or a duration",
-        "class": "the change class: preventive, corrective, adaptive or perfective",
-        "tags": "free labels for filtering and reports",
+        "class": "the change class: preventive, corrective, adaptive or perfective; "
+                 "[classes.NAME] in config.toml sets its gate policy (docs/classes.md)",
+        "tags": "free labels for filtering (--only tag:NAME), shown where the operator decides",
         "requires": "preconditions checked before the step runs",
         "hosts": "an inventory pattern: run the step on those hosts (docs/fleet.md)",
         "serial": "hosts per batch: a count or a percentage like \"25%\"",
@@ -76,6 +81,8 @@ CONFIG_MEANINGS: dict[str, str] = {
     "fleet.timeout": "connection timeout in seconds",
     "fleet.become": "run on the hosts with privilege escalation",
     "fleet.private_data_dir": "Ansible's working folder",
+    "reports.dir": "one more folder of reports the Reports view lists",
+    "reports.dirs": "more folders of reports the Reports view lists",
     "output.cap": "recorded output kept per step (first and last parts), e.g. 50M",
     "output.on_cap": "past the cap: keep_going or stop the step",
     "notify.to": "where notify.send goes: command, webhook or smtp",
@@ -98,10 +105,57 @@ SECTION_MEANINGS: dict[str, str] = {
                   "90 }`",
     "logs": "named log files: `app = \"/var/log/app.log\"` (paths relative to config.toml)",
     "paths": "named folders and files the screens use as ${paths.NAME}",
-    "vars": "the site's own values, used as ${vars.NAME}",
+    "vars": "the site's own settings, with sub-tables: `[vars.api] url = …` is ${vars.api.url}",
+    "app": "the starter site's application values its bundled screens read (${app.db})",
+    "backup": "the starter site's backup values (${backup.max_age_hours})",
+    "update": "the starter site's staged-update values (${update.archive_file})",
     "env": "environment variables set for every step: `LANG = \"C.UTF-8\"` (a step's `env` "
            "wins; docs/steps.md)",
     "secrets": "a list of variable or key names whose values are masked (top-level key)",
+    "classes": "policy per change class: `[classes.corrective]` with friction, window, "
+               "approver, ticket (docs/classes.md)",
+    "keys": "the console's key bindings: `preset` and binding id = keys (`maintui keys`)",
+    "log_formats": "the site's own log formats, `[log_formats.NAME]`, tried before the known "
+                   "ones (docs/logs.md)",
+}
+# the names every run defines (model.BUILTIN_VARS, their variables model.CONTEXT_ENV)
+BUILTIN_MEANINGS: dict[str, str] = {
+    "run.id": "the run's number in the run log (`DRY-RUN` in a dry run)",
+    "run.dir": "this run's private scratch folder (under the state folder)",
+    "site.root": "the site folder: the folder holding config.toml; steps run there by default",
+    "screen.name": "the screen's name (its file name without `.toml`)",
+    "state.dir": "the folder of the run log and maintui's small state files",
+    "incident.id": "the incident the run belongs to (`run --incident ID`); unset otherwise",
+}
+# What else a step's command sees and may print: (template, variable or line, meaning).
+STEP_CONVENTIONS: list[tuple[str, str, str]] = [
+    ("", "MAINTUI_STEP", "the id of the step running (`health.disk` for an included step)"),
+    ("${env.NAME}", "", "NAME from maintui's own environment (`PATH = \"/opt/x/bin:${env.PATH}\"`)"),
+    ("${vars.KEY}", "", "the site's own settings from `[vars]` (sub-tables: `${vars.api.url}`)"),
+    ("${steps.ID.KEY}", "MAINTUI_OUTPUT",
+     "a value step ID wrote as a `KEY=VALUE` line to the file in `$MAINTUI_OUTPUT`"),
+    ("", "`::warning::TEXT`", "a line a script prints: a warning finding (`::error::` critical, "
+     "`::notice::` info; `::warning title=T,file=F::TEXT`); docs/findings.md"),
+]
+# examples of action parameters no bundled screen gives a value (else the reference would show
+# a bare "…"): action -> parameter -> value, as a screen's `with` would give it
+PARAM_EXAMPLES: dict[str, dict[str, object]] = {
+    "backups.restore": {"backup": "${paths.backups}/app-20260105-031500.db.gz"},
+    "backups.restore_test": {"backup": "${paths.backups}/app-20260105-031500.db.gz"},
+    "logs.rotate": {"archive_dir": "${paths.logs}/archive"},
+    "logs.scan": {"patterns": {"oom": "Out of memory"}},
+    "maintenance.mode": {"state_dir": "state"},
+    "maintenance.notice": {"state_dir": "/var/www/status"},
+    "process.check": {"pattern": "gunicorn: master \\[app\\]"},
+    "report.write": {"dir": "${paths.reports}"},
+    "resources.check": {"thresholds": {"disk": {"warning": 70, "critical": 85}},
+                        "mounts": ["/", "/var"]},
+    "security.cert": {"host": "app.example.com:443"},
+    "security.env_secrets": {"env_file": "${app.dir}/.env"},
+    "security.pip_audit": {"requirements": "${app.dir}/requirements.txt"},
+    "sqlite.backup": {"prefix": "app"},
+    "sqlite.stats": {"tables": ["events", "alerts"]},
+    "update.apply": {"checksum": "${paths.staging}/app.tar.gz.sha256"},
 }
 # examples for screen keys whose type says little (the action parameters carry their own)
 EXAMPLES = {"id": '"backup-db"', "title": '"Back up the database"', "action": '"sqlite.backup"',
@@ -117,4 +171,7 @@ EXAMPLES = {"id": '"backup-db"', "title": '"Back up the database"', "action": '"
             "steps": '[{ id = "hi", title = "Say hi", run = "echo hi" }]',
             "on": '["failure", "finish"]', "command": '"logger -t maintui"',
             "url": '"https://hooks.example.com/T0/B0"', "mail_to": '["ops@example.com"]',
-            "subject": '"maintui: weekly maintenance"'}
+            "subject": '"maintui: weekly maintenance"', "include": '"health"',
+            "after_any": '["check"]', "only_if": '"test ${steps.usage.USED} -ge 85"',
+            "requires": '{ disk_free = "5G", maintenance = true }',
+            "notify": '{ on = ["failure"], to = "command", command = "logger -t maintui" }'}

@@ -15,6 +15,11 @@ Risk = Literal["safe", "normal", "destructive", "critical"]
 # The names every run defines (docs/steps.md lists them with their MAINTUI_* variables);
 # `incident.id` only when the run belongs to an incident.
 BUILTIN_VARS = ("run.id", "run.dir", "site.root", "screen.name", "state.dir", "incident.id")
+# The environment every step command gets from those names, locally and on hosts (the
+# runner adds MAINTUI_STEP); MAINTUI_INCIDENT is left unset when there is no incident.
+CONTEXT_ENV = {"MAINTUI_RUN_ID": "run.id", "MAINTUI_RUN_DIR": "run.dir",
+               "MAINTUI_SCREEN": "screen.name", "MAINTUI_SITE": "site.root",
+               "MAINTUI_STATE_DIR": "state.dir", "MAINTUI_INCIDENT": "incident.id"}
 SCHEDULES = ("daily", "weekly", "monthly", "quarterly")
 
 
@@ -73,7 +78,10 @@ class Step(_Strict):
     run: str | None = None
     argv: list[str] | None = None
     manual: bool = False
+    include: str | None = None  # another screen's steps run here, ids prefixed "ID."
     after: list[str] = []
+    after_any: list[str] = []  # wait for these to end, whatever their outcome
+    only_if: Command | None = None  # run only when this command exits 0, else skipped
     risk: Risk = "normal"
     on_failure: Literal["stop", "continue", "rollback"] = "stop"
     rollback: Command | None = None
@@ -121,7 +129,14 @@ class Step(_Strict):
         return None if value is None else parse_duration(value)
 
     @property
+    def waits_for(self) -> list[str]:
+        """Every step this one starts after: `after`, then `after_any` (for the order)."""
+        return [*self.after, *(d for d in self.after_any if d not in self.after)]
+
+    @property
     def kind(self) -> str:
+        if self.include:
+            return "include"
         if self.manual:
             return "manual"
         if self.action:
@@ -147,7 +162,7 @@ class ScreenNotify(_Strict):
 
 class ScreenHead(_Strict):
     title: str
-    kind: Literal["session", "triage"] = "session"
+    kind: Literal["session", "triage", "recovery"] = "session"
     schedule: str | None = None
     window: str | None = None
     description: str = ""

@@ -137,3 +137,16 @@ def in_window(window: Window | str, now: float) -> bool:
     started_today = local.weekday() in win.days and here >= win.start
     started_yesterday = (local.weekday() - 1) % 7 in win.days and here < win.end
     return started_today or started_yesterday
+
+
+def next_window(window: Window | str, now: float) -> datetime:
+    """When the window next opens after `now` (local time): its next start day at its start."""
+    win = parse_window(window) if isinstance(window, str) else window
+    local = datetime.fromtimestamp(now).astimezone()
+    for ahead in range(8):
+        day = local + timedelta(days=ahead)
+        start = day.replace(hour=win.start.hour, minute=win.start.minute, second=0,
+                            microsecond=0)
+        if start.weekday() in win.days and start > local:
+            return start
+    raise ValueError(f"window {window!r} never opens")  # parse_window gives at least one day

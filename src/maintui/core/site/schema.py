@@ -15,7 +15,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from maintui.core.site.config import ENGINE_KEYS, KNOWN_SECTIONS
-from maintui.core.site.meanings import CONFIG_MEANINGS, EXAMPLES, MEANINGS, SECTION_MEANINGS
+from maintui.core.site.meanings import (
+    CONFIG_MEANINGS,
+    EXAMPLES,
+    MEANINGS,
+    PARAM_EXAMPLES,
+    SECTION_MEANINGS,
+)
 from maintui.core.site.model import Panels, Requires, ScreenHead, ScreenNotify, Step
 
 DURATIONS = {"timeout", "estimate", "retry_delay"}  # a number of seconds or "5m"
@@ -98,7 +104,8 @@ def source_comments(model: type[BaseModel]) -> dict[str, str]:
 
 
 def screen_examples(folder: Path) -> dict[str, dict[str, Any]]:
-    """action -> parameter -> the first value a screen file in `folder` gives it (`with`)."""
+    """action -> parameter -> the first value a screen file in `folder` gives it (`with`),
+    else the one meanings.PARAM_EXAMPLES gives."""
     out: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.glob("*.toml")):
         try:
@@ -110,6 +117,9 @@ def screen_examples(folder: Path) -> dict[str, dict[str, Any]]:
                 found = out.setdefault(str(step.get("action")), {})
                 for key, value in step["with"].items():
                     found.setdefault(key, value)
+    for action, params in PARAM_EXAMPLES.items():  # what no bundled screen shows
+        for key, value in params.items():
+            out.setdefault(action, {}).setdefault(key, value)
     return out
 
 
@@ -177,6 +187,19 @@ def screen_schema() -> dict[str, Any]:
     return schema
 
 
+def classes_schema() -> dict[str, Any]:
+    """`[classes.NAME]`: a table per change class, its keys known."""
+    from maintui.core.site.classes import CLASS_KEYS, CLASS_NAMES, FRICTIONS
+
+    keys: dict[str, Any] = {k: {"type": JSON_TYPES[kind], "description": meaning,
+                                "examples": [example]}
+                            for k, (kind, example, meaning) in CLASS_KEYS.items()}
+    keys["friction"]["enum"] = list(FRICTIONS)
+    table = {"type": "object", "properties": keys, "additionalProperties": False}
+    return {"type": "object", "description": SECTION_MEANINGS["classes"],
+            "properties": {name: table for name in CLASS_NAMES}, "additionalProperties": False}
+
+
 def config_schema() -> dict[str, Any]:
     """JSON Schema of config.toml: the engine's sections key by key, the others free-form."""
     props: dict[str, Any] = {}
@@ -194,8 +217,9 @@ def config_schema() -> dict[str, Any]:
         "type": "object", "required": ["warning", "critical"],
         "properties": {"warning": {"type": "number"}, "critical": {"type": "number"}}}
     props["logs"]["additionalProperties"] = {"type": "string"}
+    props["classes"] = classes_schema()
     props["secrets"] = {"type": "array", "items": {"type": "string"},
                         "description": SECTION_MEANINGS["secrets"]}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "maintui config.toml", "type": "object", "properties": props,
-            "additionalProperties": {"type": "object"}}
+            "additionalProperties": False}  # anything else goes under [vars]

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from maintui.core.errors import ConfigError, ValidationFailed
 from maintui.core.site.config import SiteConfig, read_toml
+from maintui.core.site.include import expand_includes
 from maintui.core.site.model import FIELDS, HEAD_FIELDS, Problem, Screen, ScreenHead, Step
 from maintui.core.site.validate import check_semantics, step_ids, step_problems
 
@@ -57,8 +58,11 @@ def _rest_of_step(file: str, label: str, raw: dict, raw_steps: list, config: Sit
     return step_problems(file, label, step, step_ids(raw_steps), config)
 
 
-def parse_screen(path: Path, data: dict[str, Any], config: SiteConfig | None) -> tuple[Screen | None, list[Problem]]:
-    """Validate one screen file's data; returns the screen (when usable) and every problem."""
+def parse_screen(path: Path, data: dict[str, Any], config: SiteConfig | None,
+                 including: tuple[Path, ...] = ()) -> tuple[Screen | None, list[Problem]]:
+    """Validate one screen file's data; returns the screen (when usable) and every problem.
+    Its include steps are replaced by the steps of the screens they name (`including`: the
+    screens that include this one, for cycles)."""
     file = str(path)
     problems: list[Problem] = []
     try:
@@ -87,15 +91,22 @@ def parse_screen(path: Path, data: dict[str, Any], config: SiteConfig | None) ->
     screen = Screen(path.stem, path, head.title, head.kind, head.schedule, head.window,
                     head.description, head.panels, head.concurrency, steps, notify=head.notify)
     problems += check_semantics(screen, head.steps, config)
+    if any(s.include for s in steps):
+        def load(child: Path, above: tuple[Path, ...]) -> tuple[Screen | None, list[Problem]]:
+            return load_screen_file(child, config, above)
+
+        screen.steps, found = expand_includes(screen, (*including, path.resolve()), load)
+        problems += found
     return screen, problems
 
 
-def load_screen_file(path: Path, config: SiteConfig | None) -> tuple[Screen | None, list[Problem]]:
+def load_screen_file(path: Path, config: SiteConfig | None,
+                     including: tuple[Path, ...] = ()) -> tuple[Screen | None, list[Problem]]:
     try:
         data = read_toml(path, "screen file")
     except ConfigError as exc:
         return None, [Problem(str(path), "", str(exc).removeprefix(f"{path}: "))]
-    return parse_screen(path, data, config)
+    return parse_screen(path, data, config, including)
 
 
 def screen_files(config: SiteConfig) -> list[Path]:

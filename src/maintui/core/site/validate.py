@@ -32,9 +32,12 @@ def check_semantics(screen: Screen, raw_steps: list[Any], config: SiteConfig | N
             problems.append(Problem(file, where, "duplicate step id; every id must be unique"))
         seen.add(step.id)
         problems += step_problems(file, where, step, ids, config)
-    deps = {s.id: s.after for s in screen.steps}
+    deps = {s.id: s.waits_for for s in screen.steps}
+    after = {s.id: s.after for s in screen.steps}
     for cycle in find_cycles(deps):
-        problems.append(Problem(file, "steps", "cycle in `after`: " + " → ".join(cycle)))
+        plain = all(b in after[a] for a, b in zip(cycle, cycle[1:], strict=False))
+        keys = "`after`" if plain else "`after`/`after_any`"
+        problems.append(Problem(file, "steps", f"cycle in {keys}: " + " → ".join(cycle)))
     if config is not None:
         for name in screen.panels.logs:
             if name not in config.logs:
@@ -57,10 +60,14 @@ def step_problems(file: str, where: str, step: Step, ids: set[str],
 def _check_step(step: Step, ids: set[str], config: SiteConfig | None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     kinds = [k for k, v in (("action", step.action), ("run", step.run),
-                            ("argv", step.argv), ("manual", step.manual)) if v]
+                            ("argv", step.argv), ("manual", step.manual),
+                            ("include", step.include)) if v]
     if len(kinds) != 1:
         what = "none of them" if not kinds else " and ".join(kinds)
-        out.append(("", f"needs exactly one of action, run, argv or manual = true (has {what})"))
+        out.append(("", "needs exactly one of action, run, argv, manual = true or include "
+                        f"(has {what})"))
+    if step.include:
+        out += _check_include(step)
     if step.with_ and not step.action:
         out.append((".with", "`with` only goes with `action`"))
     if step.hosts is not None and (step.action or step.manual):
@@ -70,12 +77,18 @@ def _check_step(step: Step, ids: set[str], config: SiteConfig | None) -> list[tu
         out.append((".serial", "`serial` and `max_fail_percentage` need `hosts`"))
     if step.argv is not None and not step.argv:
         out.append((".argv", "argv must not be empty"))
-    for dep in step.after:
-        if dep == step.id:
-            out.append((".after", "a step cannot come after itself"))
-        elif dep not in ids:
-            out.append((".after", f"no step with id {dep!r}{_hint(dep, ids)}"))
+    for key, deps in (("after", step.after), ("after_any", step.after_any)):
+        for dep in deps:
+            if dep == step.id:
+                out.append((f".{key}", "a step cannot come after itself"))
+            elif dep not in ids:
+                out.append((f".{key}", f"no step with id {dep!r}{_hint(dep, ids)}"))
+    both = [d for d in step.after_any if d in step.after]
+    if both:
+        out.append((".after_any", f"{', '.join(both)} also in `after`: keep it in one of them "
+                                  "(after: must succeed; after_any: any outcome)"))
     out += _check_variables(step, config)
+    out += _check_step_values(step, ids)
     out += _check_secrets(step, config)
     out += _check_program(step)
     if step.action:
@@ -83,8 +96,21 @@ def _check_step(step: Step, ids: set[str], config: SiteConfig | None) -> list[tu
     return out
 
 
+# what an `include` step may say: the included screen's steps carry everything else
+INCLUDE_KEYS = {"id", "title", "description", "include", "after", "after_any"}
+
+
+def _check_include(step: Step) -> list[tuple[str, str]]:
+    extra = sorted(k for k in step.model_fields_set
+                   if (Step.model_fields[k].alias or k) not in INCLUDE_KEYS)
+    return [(f".{Step.model_fields[k].alias or k}", "does not go with `include`: set it on the "
+             "included screen's steps (an include step takes only "
+             + ", ".join(sorted(INCLUDE_KEYS)) + ")") for k in extra]
+
+
 def _fields(step: Step) -> dict[str, Any]:
     return {"run": step.run, "argv": step.argv, "with": step.with_, "rollback": step.rollback,
+            "only_if": step.only_if,
             "verify": step.verify, "cwd": step.cwd, "env": step.env, "shell": step.shell,
             "requires": step.requires.disk_path if step.requires else None}
 
@@ -103,6 +129,23 @@ def _check_variables(step: Step, config: SiteConfig | None) -> list[tuple[str, s
                 hint = _hint(name, config.variables() + list(BUILTIN_VARS))
                 out.append((f".{key}", f"undefined variable ${{{name}}}: add it to {config.path}"
                                        f" or pass --var {name}=VALUE{hint}"))
+    return out
+
+
+def _check_step_values(step: Step, ids: set[str]) -> list[tuple[str, str]]:
+    """`${steps.ID.KEY}` names a step of this screen (an included one as INCLUDE.ID): a typo
+    would otherwise reach the shell as text, and an `only_if` would quietly skip its step."""
+    out = []
+    for key, value in _fields(step).items():
+        for name in names_in(value):
+            if not name.startswith("steps."):
+                continue
+            step_id, _, value_key = name[len("steps."):].rpartition(".")
+            if not step_id or not value_key:
+                out.append((f".{key}", f"${{{name}}}: a step's value is ${{steps.ID.KEY}}"))
+            elif step_id.split(".")[0] not in ids:
+                out.append((f".{key}", f"${{{name}}}: no step with id {step_id!r} in this "
+                                       f"screen{_hint(step_id, ids)}"))
     return out
 
 

@@ -164,6 +164,12 @@ class RunLog(Queries):
         for number in range(version, schema.VERSION):
             await self.db.execute("BEGIN IMMEDIATE")
             try:
+                # read again under the write lock: another process opening the same new run
+                # log may have migrated it between our first read and this lock
+                now = (await (await self.db.execute("PRAGMA user_version")).fetchone())[0]
+                if now > number:
+                    await self.db.execute("COMMIT")
+                    continue
                 for statement in schema.MIGRATIONS[number].split(";"):
                     if statement.strip():
                         await self.db.execute(statement)

@@ -69,8 +69,10 @@ class HostLog:
                  [(self.run_id, self.step_id, self.phase, h, batch, now) for h in hosts])
 
     def event(self, host: str, event: str, task: str, state: str, changed: bool,
-              text: str, ts: float) -> None:
-        """One task outcome: its event row and the host's running state, in one transaction."""
+              text: str, ts: float, host_state: str | None = None) -> None:
+        """One task outcome: its event row and the host's row, in one transaction.
+        `host_state` is where the host stands now (its worst outcome so far): the console
+        shows it live, before the play ends and `finish` settles it."""
         con = self._db()
         con.execute("BEGIN IMMEDIATE")
         try:
@@ -80,8 +82,10 @@ class HostLog:
                         (self.run_id, self.step_id, self.phase, host, ts, event, task, state,
                          int(changed), text, time.time()))
             con.execute("UPDATE host_results SET tasks = tasks + 1, changed = changed | ?, "
-                        "ended = ? WHERE run_id = ? AND step_id = ? AND phase = ? AND host = ?",
-                        (int(changed), ts, self.run_id, self.step_id, self.phase, host))
+                        "ended = ?, state = COALESCE(?, state) WHERE run_id = ? AND step_id = ? "
+                        "AND phase = ? AND host = ?",
+                        (int(changed), ts, host_state, self.run_id, self.step_id, self.phase,
+                         host))
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -118,6 +122,22 @@ async def host_output(log: Any, run_id: int, step_id: str, host: str) -> list[st
     rows = await log.read("SELECT text FROM host_events WHERE run_id = ? AND step_id = ? AND "
                           "host = ? AND text != '' ORDER BY id", (run_id, step_id, host))
     return [line for r in rows for line in r[0].split("\n")]
+
+
+def event_lines(host: str, state: str, task: str, text: str) -> list[str]:
+    """A host event as the step's output carries it: `[web2] changed: task`, then each line
+    as `[web2] line`. The console's per-host filter reads the same words back."""
+    return [f"[{host}] {state}: {task}", *(f"[{host}] {line}" for line in text.split("\n")
+                                           if text)]
+
+
+async def host_lines(log: Any, run_id: int, step_id: str, host: str,
+                     limit: int = 2000) -> list[str]:
+    """One host's part of a step's output, newest `limit` lines, as the step output shows it
+    (every phase: a rollback's lines follow the run's)."""
+    rows = await log.read("SELECT host, state, task, text FROM host_events WHERE run_id = ? "
+                          "AND step_id = ? AND host = ? ORDER BY id", (run_id, step_id, host))
+    return [line for r in rows for line in event_lines(*r)][-limit:]
 
 
 async def changed_hosts(log: Any, run_id: int, step_id: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -13,10 +13,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from maintui.core.run.stepview import StepView
+from maintui.core.units import format_duration
 from maintui.tui import keys
 from maintui.tui.dialogs.text import ReasonDialog
+from maintui.tui.widgets.keybar import KeyBar
 
 PLAN_EVERY = 3.0  # seconds between fresh looks at what a waiting step will change
+# What confirms at each risk, on the dialog's lower border: the friction is said, not found out
+CONFIRMS = {"normal": "y or Enter runs it", "destructive": "Tab to Run, then Enter",
+            "critical": "type the step id, then Enter"}
+NAMES = {"typed": "the word", "approver": "the approver", "ticket": "the ticket"}
 
 
 @dataclass(frozen=True)
@@ -44,13 +50,19 @@ class _Dialog(ModalScreen["Choice | None"]):
     """
     BINDINGS = keys.for_screen("dialog")
 
+    @on(events.Mount)
+    async def _key_line(self) -> None:
+        """Every dialog's own keys on its own footer line (a modal shows no others)."""
+        await self.mount(KeyBar())
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
 class ConfirmDialog(_Dialog):
     """Run a step? Friction by risk: normal one key, destructive shows the plan with focus on
-    Cancel, critical asks for the step id to be typed."""
+    Cancel, critical asks for the step id to be typed. The step's class policy may ask for a
+    typed word, an approver and a ticket (recorded with the decision)."""
 
     BINDINGS = keys.for_screen("confirm")
 
@@ -63,6 +75,11 @@ class ConfirmDialog(_Dialog):
         # what the step will change, computed again on opening and while open: the gate's
         # copy is from when the runner reached it, maybe long before this dialog opened
         self.replan = replan
+        # what must be typed to run it: the class policy's word, or the id of a critical step
+        self.typed = "" if view.blocked else (
+            view.typed or (view.step_id if view.risk == "critical" else ""))
+        self.inputs = [] if view.blocked else (
+            ["typed"] * bool(self.typed) + ["approver"] * view.approver + ["ticket"] * view.ticket)
 
     def compose(self) -> ComposeResult:
         v = self.view
@@ -73,7 +90,12 @@ class ConfirmDialog(_Dialog):
             if v.requires:
                 yield Static(_checks(v.requires), id="requires")
             with VerticalScroll(classes="dialog--body"):
-                yield Static(Content.assemble(("risk ", "dim"), (self.risk, "bold")))
+                yield Static(Content.assemble(("risk ", "dim"), (self.risk, "bold"),
+                                              *_weighed(v)))
+                if v.impact:
+                    yield Static(Content.assemble(("impact ", "dim"), v.impact))
+                if v.policy:
+                    yield Static(Content.assemble(("policy ", "dim"), v.policy))
                 if v.description:
                     yield Static(Content(v.description))
                 yield Static(Content.assemble(("command  ", "dim"), v.command))
@@ -82,18 +104,27 @@ class ConfirmDialog(_Dialog):
                 yield plan
                 yield Static(Content.assemble(("rollback ", "dim"),
                                               v.rollback or "none: this cannot be undone"))
-            if self.risk == "critical":
-                yield Input(placeholder=f"type {v.step_id} to run it", id="typed")
+            if self.typed:
+                yield Input(placeholder=f"type {self.typed} to run it", id="typed")
+            if "approver" in self.inputs:
+                yield Input(placeholder="approved by (name) — the class policy asks",
+                            id="approver")
+            if "ticket" in self.inputs:
+                yield Input(placeholder="change ticket id — the class policy asks", id="ticket")
             with Horizontal(classes="dialog--buttons"):
                 yield Button("Skip…", id="skip")
                 yield Button("Cancel", id="cancel")
                 yield Button("Retry" if v.blocked else "Run", id="run",
                              variant="error" if self.risk != "normal" else "primary",
-                             disabled=self.risk == "critical")
+                             disabled=bool(self.inputs))
 
     def on_mount(self) -> None:
-        target = {"normal": "#run", "destructive": "#cancel", "critical": "#typed"}
-        self.query_one(target.get(self.risk, "#cancel")).focus()
+        target = {"normal": "#run", "destructive": "#cancel"}
+        self.query_one(f"#{self.inputs[0]}" if self.inputs
+                       else target.get(self.risk, "#cancel")).focus()
+        self.query_one(".dialog").border_subtitle = (
+            "fill in " + ", ".join(NAMES[n] for n in self.inputs) + ", then Enter"
+            if self.inputs else CONFIRMS.get(self.risk, ""))
         if self.recheck is not None and self.view.requires:
             self.set_interval(1.0, self._refresh_checks)
         if self.replan is not None:
@@ -117,26 +148,51 @@ class ConfirmDialog(_Dialog):
         checks = self.recheck() if self.recheck else []
         self.app.call_from_thread(self.query_one("#requires", Static).update, _checks(checks))
 
-    @on(Input.Changed, "#typed")
-    def _typed(self, event: Input.Changed) -> None:
-        self.query_one("#run", Button).disabled = event.value.strip() != self.view.step_id
+    def _value(self, name: str) -> str:
+        return self.query_one(f"#{name}", Input).value.strip() if name in self.inputs else ""
 
-    @on(Input.Submitted, "#typed")
-    def _submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip() == self.view.step_id:
-            self.dismiss(Choice("confirm"))
+    def _missing(self) -> list[str]:
+        """The inputs still empty or wrong, in the order they are shown."""
+        return [n for n in self.inputs
+                if (self._value(n) != self.typed if n == "typed" else not self._value(n))]
+
+    def _choice(self) -> Choice:
+        from maintui.core.run.policy import answer_reason
+
+        return Choice("confirm", answer_reason(self._value("approver"), self._value("ticket")))
+
+    @on(Input.Changed, "#typed, #approver, #ticket")
+    def _typed(self) -> None:
+        self.query_one("#run", Button).disabled = bool(self._missing())
+
+    @on(Input.Submitted, "#typed, #approver, #ticket")
+    def _submitted(self) -> None:
+        lacking = self._missing()
+        if not lacking:
+            self.dismiss(self._choice())
+        else:  # Enter moves on to what is still needed
+            self.query_one(f"#{lacking[0]}", Input).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "run":
-            self.dismiss(Choice("confirm"))
+            if not self._missing():
+                self.dismiss(self._choice())
         elif event.button.id == "skip":
             self.action_skip()
         else:
             self.dismiss(None)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # `y` is offered (and works) only where it confirms: the footer says which key does
+        return self._bare_key_confirms() if action == "confirm" else True
+
+    def _bare_key_confirms(self) -> bool:
+        # only the lowest risk confirms with a bare key, and only when nothing must be entered
+        return self.risk == "normal" and not self.inputs
+
     def action_confirm(self) -> None:
-        if self.risk == "normal":  # only the lowest risk confirms with a bare key
+        if self._bare_key_confirms():
             self.dismiss(Choice("confirm"))
 
     def action_skip(self) -> None:
@@ -145,6 +201,18 @@ class ConfirmDialog(_Dialog):
                 self.dismiss(Choice("skip", reason))
 
         self.app.push_screen(ReasonDialog(f"Skip {self.view.step_id}: why?"), done)
+
+
+def _weighed(view: StepView) -> list[tuple[str, str] | str]:
+    """Class, estimate and tags after the risk (what an operator weighs), when given."""
+    out: list[tuple[str, str] | str] = []
+    if view.class_:
+        out += [("  class ", "dim"), view.class_]
+    if view.estimate is not None:
+        out += [("  takes about ", "dim"), format_duration(view.estimate)]
+    if view.tags:
+        out += [("  tags ", "dim"), ", ".join(view.tags)]
+    return out
 
 
 def _plan(lines: list[str]) -> Content:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -14,6 +14,8 @@ from textual.widgets.option_list import Option
 
 from maintui.core.incidents.model import MEANING, Severity
 from maintui.tui import keys
+from maintui.tui.dialogs.pick import PickDialog
+from maintui.tui.widgets.keybar import KeyBar
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -35,6 +37,10 @@ class NewIncident:
     severity: str
 
 
+TITLE_HINT = "Tab: severity (1–4 or ↑↓) · Enter: open · Escape: cancel"
+LIST_HINT = "1–4 or ↑↓: severity · Enter: open · Tab: title · Escape: cancel"
+
+
 class OpenIncidentDialog(ModalScreen["NewIncident | None"]):
     """A title (what is wrong) and a severity (sev3 unless chosen); Enter opens it."""
 
@@ -52,13 +58,18 @@ class OpenIncidentDialog(ModalScreen["NewIncident | None"]):
                                for n, sev in enumerate(Severity, 1)),
                              id="severity", compact=True)
             yield Label(id="severity-said")
-            yield Label("Tab: severity (1–4 or ↑↓) · Enter: open · Escape: cancel",
-                        classes="hint")
+            yield Label(TITLE_HINT, id="incident-hint", classes="hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#severity", OptionList).highlighted = list(Severity).index(DEFAULT)
         self._say()
         self.query_one("#incident-title", Input).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The hint says what the focused part takes: in the title 1–4 are text."""
+        on_list = isinstance(event.widget, OptionList)
+        self.query_one("#incident-hint", Label).update(LIST_HINT if on_list else TITLE_HINT)
 
     @on(OptionList.OptionHighlighted, "#severity")
     def _say(self) -> None:
@@ -107,6 +118,7 @@ class CloseIncidentDialog(ModalScreen["str | None"]):
             yield Input(placeholder="summary: what happened, what fixed it, what is left",
                         compact=True)
             yield Label("Enter: close and save the report · Escape: keep it open", classes="hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -122,7 +134,7 @@ class CloseIncidentDialog(ModalScreen["str | None"]):
         self.dismiss(None)
 
 
-class QuickActionDialog(ModalScreen["str | None"]):
+class QuickActionDialog(PickDialog):
     """The triage screen file's quick actions; Enter picks one (its confirmation comes next)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="QuickActionDialog") + """
@@ -142,13 +154,4 @@ class QuickActionDialog(ModalScreen["str | None"]):
             yield OptionList(*(Option(Content.assemble((f"{risk:<11}", "dim"), title), id=sid)
                                for sid, title, risk in self.actions))
             yield Label("Enter: run it (after its confirmation) · Escape: cancel", classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        yield KeyBar()

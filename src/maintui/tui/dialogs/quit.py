@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from maintui.tui import keys
+from maintui.tui.widgets.keybar import KeyBar
 
 
 class QuitDialog(ModalScreen[bool]):
@@ -38,6 +39,7 @@ class QuitDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog--buttons"):
                 yield Button("Stay", id="stay", variant="primary")
                 yield Button("Quit", id="leave", variant="warning")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#stay").focus()

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from maintui.tui import keys
+from maintui.tui.widgets.keybar import KeyBar
 
 
 class ReasonDialog(ModalScreen["str | None"]):
@@ -34,6 +35,7 @@ class ReasonDialog(ModalScreen["str | None"]):
             yield Label(Content(self.title_text))
             yield Input(placeholder=self.placeholder or ("optional" if self.optional else "required"))
             yield Label("Enter to save · Escape to cancel", classes="hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

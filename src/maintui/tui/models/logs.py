@@ -16,12 +16,16 @@ import heapq
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from itertools import repeat
+from operator import itemgetter
 
 from maintui.core.logs.format import Format
 from maintui.core.logs.levels import LineFilter
 from maintui.core.logs.tail import EventKind, Line, LogEvent, LogUpdate
 
 MAX_LINES = 10_000
+_SOURCE = itemgetter(0)  # Line.source, for C loops
+_popleft = deque.popleft
 
 
 class LogModel:
@@ -72,8 +76,21 @@ class LogModel:
         if not self.live:
             self.pending += len(shown)
             return 0
-        for line in shown:
-            self._push(line)
+        if len(shown) < 64:
+            for line in shown:
+                self._push(line)
+            return len(shown)
+        # A flood: in bulk (C loops), what `_push` does line by line.
+        window, count = self.window, self._count
+        window.extend(shown)
+        count[shown[0].source] += len(shown)  # one update: one source
+        over = len(window) - self.max_lines
+        if over > 0:
+            dropped = list(map(_popleft, repeat(window, over)))
+            last: dict[str, Line] = dict(zip(map(_SOURCE, dropped), dropped, strict=True))
+            count.subtract(Counter(map(_SOURCE, dropped)))  # counted in C, a few keys
+            for source, old in last.items():
+                self._floor[source] = old if not count[source] else None
         return len(shown)
 
     def _push(self, line: Line) -> None:
@@ -133,6 +150,28 @@ class LogModel:
             self.live = False  # the newest lines are gone from the window: rebuild to resume
             self._count[self.window.pop().source] -= 1
         return len(shown)
+
+    def prepend_many(self, results: list[tuple[str, list[Line], bool]]) -> int:
+        """`prepend` for several sources at once (source, older lines, reached its start):
+        in "All", their lines merged by the lines' own times, as `rebuild` merges the rings."""
+        if len(results) < 2 or not self.formats:
+            return sum(self.prepend(source, lines, start) for source, lines, start in results)
+        shown_by: list[tuple[str, list[Line]]] = []
+        for source, lines, reached_start in results:
+            if lines:
+                self._floor[source] = lines[0]
+            if reached_start:
+                self.exhausted.add(source)
+            shown = [line for line in lines if self.filter.matches(line)]
+            self._count[source] += len(shown)
+            shown_by.append((source, shown))
+        merged = [line for *_, line in heapq.merge(
+            *(_timed(enumerate(shown), self.formats.get(s)) for s, shown in shown_by))]
+        self.window.extendleft(reversed(merged))
+        while len(self.window) > self.max_lines:
+            self.live = False
+            self._count[self.window.pop().source] -= 1
+        return len(merged)
 
     def pause(self) -> None:
         self.live = False

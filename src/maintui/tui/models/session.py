@@ -102,7 +102,7 @@ class SessionModel:
     def ordered(self) -> list[Step]:
         """The screen file's steps in the order they run."""
         steps = self.file.steps
-        order = topo_order([s.id for s in steps], {s.id: s.after for s in steps})
+        order = topo_order([s.id for s in steps], {s.id: s.waits_for for s in steps})
         return [self.file.step(i) for i in order]
 
     def pending_rows(self) -> list[PendingRow]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Log, MarkdownViewer, Static, TabbedContent, TabPane
+from textual.widgets import Log, MarkdownViewer, Static, TabbedContent, TabPane
 
 from maintui.core.files import write_private
 from maintui.core.incidents import model as inc
@@ -19,6 +19,7 @@ from maintui.core.site.config import SiteConfig
 from maintui.core.units import clock_time
 from maintui.tui import keys
 from maintui.tui.screens.base import RunLogScreen
+from maintui.tui.widgets.keybar import KeyBar
 from maintui.tui.widgets.problem import ProblemPanel
 from maintui.tui.widgets.timeline import TimelineTable
 
@@ -72,7 +73,7 @@ class IncidentScreen(RunLogScreen):
                 yield Log(id="incident-snapshots", auto_scroll=False, highlight=False)
             with TabPane("Report", id="report"):
                 yield MarkdownViewer("Loading…", show_table_of_contents=False, id="incident-report")
-        yield Footer()
+        yield KeyBar()
 
     def wants_poll(self) -> bool:
         return self.incident is None or self.incident.is_open

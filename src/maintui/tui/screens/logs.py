@@ -6,7 +6,10 @@ filtered window, see `logs_model`) and a virtualised `LogView` (draws visible ro
 Reading older lines from a file happens in a worker thread when the operator scrolls
 past the top of the window. Each file's format is detected when it opens, so a record's
 lines share its level (the level filter keeps or drops a stack trace whole) and "All" is
-merged by the lines' own times. Enter in the filter (or `n`) searches the whole file in a
+merged by the lines' own times. Typing a filter shows the loaded lines that match at once
+and searches each shown file for older ones in a worker (a keystroke cancels the search for
+the last one; progress in the status line); they go before the window, and scrolling up reads
+further hits rather than scanning lines. Enter in the filter (or `n`) searches the whole file in a
 worker (`core.logs.search`, progress in the status line); `n`/`N` jump to the next/previous
 hit, `>`/`<` to the next/previous error record, `g` to a time. A jump shows the lines around
 it, paused; End follows again. `python -m maintui.tui.screens.logs PATH...` runs it alone.
@@ -14,6 +17,7 @@ it, paused; End follows again. `python -m maintui.tui.screens.logs PATH...` runs
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from bisect import bisect_left
@@ -24,7 +28,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, Tab, Tabs
+from textual.widgets import Input, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
 from maintui.core.logs import formats as known_formats
@@ -36,6 +40,7 @@ from maintui.core.logs.search import FileSearch, Hits, seek_time
 from maintui.core.logs.tail import Line, LogFile, LogUpdate
 from maintui.tui import keys
 from maintui.tui.models.logs import MAX_LINES, LogModel
+from maintui.tui.widgets.keybar import KeyBar
 from maintui.tui.widgets.log_view import LogView
 
 TAIL = 200  # lines per file shown on opening
@@ -44,6 +49,9 @@ READ_BACK_SCAN = 50_000  # give up after reading this many lines that do not mat
 _LEVELS = (Level.NONE, Level.INFO, Level.WARNING, Level.ERROR)  # what `l` cycles through
 _STATUS_STYLE = {"following": "$success", "waiting": "$warning", "unreadable": "$error"}
 JUMP_BEFORE, JUMP_AFTER = 100, 400  # lines read around a jump's target
+RECORD_LINES = 50  # lines read per whole-file filter hit when it filters by level
+FILL = 2_000  # whole-file filter hits put before the window at once; more on scrolling up
+_ANY = re.compile("")  # every line a candidate: the level decides
 _GOTO_HINT = "go to time: 2024-06-01 12:00, 12:00 (today) — Enter jumps, Esc cancels"
 _FILTER_HINT = "filter: text or /regex/"  # Enter then searches the whole file (n/N)
 
@@ -75,6 +83,10 @@ class LogsScreen(Screen):
         self._searching = ""  # what the status line says about a running search
         self._note: str | tuple[str, Hits] = ""  # where the last jump went
         self._want: tuple[str, str, int, int] | None = None  # (source, key, from, step) awaited
+        # The filter over each whole file: its matching lines' offsets, for the filter they
+        # were found for (typing starts a new search and cancels the last one).
+        self._filtered: dict[str, tuple[LineFilter, Hits]] = {}
+        self._filtering = ""  # what the status line says about it
 
     def compose(self) -> ComposeResult:
         tabs = [Tab("All", id="logs-all")] if len(self.files) > 1 else []
@@ -83,7 +95,7 @@ class LogsScreen(Screen):
         yield LogView(id="logs-view")
         yield Input(placeholder=_FILTER_HINT, id="logs-filter", compact=True)
         yield Static(id="logs-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     @property
     def view(self) -> LogView:
@@ -96,8 +108,8 @@ class LogsScreen(Screen):
         self.model.add([LogUpdate(name, f.tail(TAIL)) for name, f in self.files.items()])
         self._refill()
         deliver = self.app.call_from_thread
-        self._follower = Follower(
-            self.files.values(), lambda u: deliver(self._receive, u), tail=0
+        self._follower = Follower(  # polled every 50 ms: a flood shows within 0.1 s
+            self.files.values(), lambda u: deliver(self._receive, u), tail=0, interval=0.05
         )
         self._follower.start()
 
@@ -135,8 +147,35 @@ class LogsScreen(Screen):
 
     @work(thread=True, group="logs-read-back")
     def _read_back(self, anchors: dict[str, Line], line_filter: LineFilter) -> None:
-        results = [(name, *self._older(name, line, line_filter)) for name, line in anchors.items()]
+        results = []
+        for name, line in anchors.items():
+            found = self._filtered.get(name)
+            if found is not None and found[0] is line_filter and found[1].done:
+                results.append((name, *self._hits_before(name, found[1], line.offset, READ_BACK,
+                                                         line_filter)))
+            else:
+                results.append((name, *self._older(name, line, line_filter)))
         self.app.call_from_thread(self._prepend, results)
+
+    def _hits_before(self, name: str, hits: Hits, offset: int, n: int,
+                     line_filter: LineFilter) -> tuple[list[Line], bool]:
+        """The lines of the last `n` whole-file filter hits before `offset` (with a level
+        filter, each hit's record: its head and the lines that go with it); and whether
+        they reach the first hit."""
+        i = bisect_left(hits.offsets, offset)
+        picked = hits.offsets[max(0, i - n):i]
+        log = self.files[name]
+        lines: list[Line] = []
+        for k, at in enumerate(picked):
+            stop = picked[k + 1] if k + 1 < len(picked) else offset
+            if line_filter.levels is None:
+                lines += log.lines_from(at, 1)
+                continue
+            for line in log.lines_from(at, RECORD_LINES):
+                if line.offset >= stop or (line.offset > at and not line_filter.matches(line)):
+                    break
+                lines.append(line)
+        return lines, i <= n
 
     def _older(self, name: str, anchor: Line, line_filter: LineFilter) -> tuple[list[Line], bool]:
         """Lines before `anchor` until READ_BACK of them match; and whether the start was hit."""
@@ -154,7 +193,7 @@ class LogsScreen(Screen):
 
     def _prepend(self, results: list[tuple[str, list[Line], bool]]) -> None:
         self._reading = False
-        added = sum(self.model.prepend(name, lines, start) for name, lines, start in results)
+        added = self.model.prepend_many(results)
         if added:
             self.view.shifted(added)
         self._show_status()
@@ -197,6 +236,7 @@ class LogsScreen(Screen):
         tab_id = event.tab.id or ""
         self.model.source = None if tab_id == "logs-all" else names[int(tab_id.split("-")[1])]
         self._refill()
+        self._filter_files()
 
     @on(Input.Changed, "#logs-filter")
     def _filter_typed(self, event: Input.Changed) -> None:
@@ -378,6 +418,101 @@ class LogsScreen(Screen):
             return
         self.query_one("#logs-filter", Input).set_class(False, "-invalid")
         self._refill()
+        self._filter_files()
+
+    # -- the filter over whole files -----------------------------------------------------
+
+    def _filter_files(self) -> None:
+        """Search the shown files for the filter's lines, older than the loaded tail, in a
+        worker; a new filter (a keystroke) cancels the search for the last one."""
+        self._filtered = {}
+        line_filter = self.model.filter
+        if not line_filter.active:
+            self.workers.cancel_group(self, "logs-filter")
+            self._filtering = ""
+            self._show_status()
+            return
+        anchors = self.model.anchors()
+        finders = {s: f for s in anchors if (f := self._filter_finder(s, line_filter))}
+        room = min(FILL, self.model.max_lines - len(self.model.window))
+        self._filter_worker(line_filter, finders, anchors, room)
+
+    @work(thread=True, group="logs-filter", exclusive=True)
+    def _filter_worker(self, line_filter: LineFilter, finders: dict[str, FileSearch],
+                       anchors: dict[str, Line], room: int) -> None:
+        worker = get_current_worker()
+        found: list[tuple[str, Hits, list[Line], bool]] = []
+        room //= max(1, len(finders))  # shared by the sources ("All")
+        for source, finder in finders.items():
+            def progress(done: int, size: int, found: int, source: str = source) -> None:
+                share = done * 100 // max(size, 1)
+                self.app.call_from_thread(self._filter_progress, line_filter,
+                                          f"filtering {source}: {share}%, {found:,} found")
+
+            hits = finder.run(progress, lambda: worker.is_cancelled)
+            if worker.is_cancelled:
+                return
+            lines, start = self._hits_before(source, hits, anchors[source].offset,
+                                             max(room, 0), line_filter)
+            found.append((source, hits, lines, start))
+        self.app.call_from_thread(self._filter_found, line_filter, found)
+        self.app.call_from_thread(self._filter_progress, line_filter, "")
+
+    def _filter_finder(self, source: str, line_filter: LineFilter) -> FileSearch | None:
+        """A search of `source`'s file for `line_filter`'s lines: its text found in bytes,
+        its level judged by the file's format on each candidate line (record heads)."""
+        fmt, levels, pattern = self.formats[source], line_filter.levels, line_filter.pattern
+        path = self.paths[source]
+        query = self.model_query()
+        literal = "" if pattern is None or (len(query) >= 2 and query.startswith("/")
+                                            and query.endswith("/")) else query
+        if levels is None:
+            return FileSearch(path, pattern, literal=literal)
+        if fmt is None:
+            return None  # no format yet: nothing to judge a line's level by
+        if pattern is None and min(levels) >= Level.ERROR:
+            return FileSearch.errors(path, fmt)
+        finder = FileSearch(path, pattern or _ANY, literal=literal)
+
+        def confirm(text: str) -> bool:
+            parsed = fmt.parse(text)
+            return (parsed.start and parsed.level in levels
+                    and (pattern is None or pattern.search(text) is not None))
+
+        finder.confirm = confirm
+        return finder
+
+    def _filter_progress(self, line_filter: LineFilter, text: str) -> None:
+        if line_filter is self.model.filter:
+            self._filtering = text
+            self._show_status()
+
+    def _filter_found(self, line_filter: LineFilter,
+                      found: list[tuple[str, Hits, list[Line], bool]]) -> None:
+        """Put the files' older matching lines before the window, merged by time in "All"
+        (while it follows: after a jump the window is the hits' own)."""
+        if line_filter is not self.model.filter:
+            return
+        for source, hits, _lines, _start in found:
+            self._filtered[source] = (line_filter, hits)
+        if not self.model.live:
+            return
+        window = self.model.window
+        room = self.model.max_lines - len(window)  # never push the newest lines out
+        results = []
+        for source, _hits, lines, start in found:
+            if source not in self.model.visible:
+                continue
+            first = next((ln for ln in window if ln.source == source), None)
+            if first is not None:  # nothing the window already holds
+                lines = [ln for ln in lines if ln.offset < first.offset]
+            share = room // max(1, len(found))
+            if len(lines) > share:
+                lines, start = lines[len(lines) - share:], False
+            results.append((source, lines, start))
+        if self.model.prepend_many(results):
+            self.view.grew(0, end=True)  # still following: the end stays in view
+        self._show_status()
 
     # -- status --------------------------------------------------------------------------
 
@@ -403,6 +538,8 @@ class LogsScreen(Screen):
             view.append((f" · {self._jump_note()}", "$success"))
         if self._searching:
             view.append((f" · {self._searching}", "$accent"))
+        if self._filtering:
+            view.append((f" · {self._filtering}", "$accent"))
         if problem:
             view.append((f" · {problem}", "$error"))
         sources: list[str | tuple[str, str]] = []

@@ -10,7 +10,7 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Log, MarkdownViewer, Static
+from textual.widgets import Log, MarkdownViewer, Static
 
 from maintui.core.ansi import clean
 from maintui.core.files import private_dir, write_private
@@ -18,6 +18,7 @@ from maintui.core.run.report import render_report
 from maintui.core.site.config import SiteConfig
 from maintui.tui import keys
 from maintui.tui.screens.base import RunLogScreen
+from maintui.tui.widgets.keybar import KeyBar
 from maintui.tui.widgets.problem import ProblemPanel
 
 MAX_BYTES = 2 * 1024 * 1024  # a report file bigger than this is shown in part
@@ -78,7 +79,7 @@ class ReportScreen(RunLogScreen):
         yield Static(title, id="report-title", markup=False)
         yield ProblemPanel()
         yield Static("Loading…", id="report-loading")
-        yield Footer()
+        yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "export":
@@ -107,7 +108,7 @@ class ReportScreen(RunLogScreen):
         else:
             body = Log(max_lines=MAX_LINES, auto_scroll=False, id="report-body")
         await self.query("#report-loading, #report-body").remove()
-        await self.mount(body, before=self.query_one(Footer))
+        await self.mount(body, before=self.query_one(KeyBar))
         if isinstance(body, Log):
             body.write_lines(text.splitlines())
         body.focus()

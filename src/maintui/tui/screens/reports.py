@@ -11,15 +11,18 @@ import humanize
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from maintui.core.site.config import SiteConfig
 from maintui.tui.screens.base import RunLogScreen
 from maintui.tui.screens.report import ReportScreen
+from maintui.tui.widgets.cells import fit_column, table_width
+from maintui.tui.widgets.keybar import KeyBar
 from maintui.tui.widgets.outcomes import OutcomeTable
 from maintui.tui.widgets.problem import ProblemPanel
 
 SUFFIXES = (".md", ".markdown", ".txt", ".log", ".json")
+HEADERS = ("modified", "size", "name", "folder")
 
 
 @dataclass(frozen=True)
@@ -77,13 +80,14 @@ class ReportsScreen(RunLogScreen):
         super().__init__(config)
         self.folders = report_dirs(config)
         self.files: dict[str, ReportFile] = {}
+        self._fitted = 0  # the width the rows were cut to
 
     def compose(self) -> ComposeResult:
         yield Static("Report files", id="reports-title")
         yield ProblemPanel()
-        yield OutcomeTable("modified", "size", "name", "folder", id="reports-table")
+        yield OutcomeTable(*HEADERS, id="reports-table")
         yield Static(id="reports-empty", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     @work(exclusive=True, group="reports-refresh", exit_on_error=False)
     async def reload(self) -> None:
@@ -91,14 +95,23 @@ class ReportsScreen(RunLogScreen):
         self.files = {str(f.path): f for f in files}
         table = self.query_one(OutcomeTable)
         now = dt.datetime.now()
-        table.set_rows([(str(f.path), [
+        rows = [(str(f.path), [
             humanize.naturaltime(now - dt.datetime.fromtimestamp(f.mtime)),
             Text(humanize.naturalsize(f.size, gnu=True), justify="right"),
-            f.path.name, self._short(f.path.parent)]) for f in files])
+            f.path.name, self._short(f.path.parent)]) for f in files]
+        # a long folder gives way first, keeping its end; then a long name, keeping its start
+        width = self._fitted = table_width(table)
+        rows = fit_column(rows, HEADERS, width, 3, keep_end=True)
+        table.set_rows(fit_column(rows, HEADERS, width, 2))
         self.set_class(not files, "-empty")
         self.query_one("#reports-empty", Static).update("No report files yet in " + ", ".join(map(str, self.folders))
                      + ".\nOpen a run's report (m in History) and press e to save one there.")
         self.query_one("#reports-title", Static).update(f"Report files · {len(files)}")
+
+    def on_resize(self) -> None:
+        # only a new width: a reload that changes nothing still re-lays the table out
+        if self.files and table_width(self.query_one(OutcomeTable)) != self._fitted:
+            self.reload()
 
     def _short(self, folder: Path) -> str:
         root = self.config.root.resolve()

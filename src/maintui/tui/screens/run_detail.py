@@ -7,11 +7,12 @@ from typing import Any
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Log, Static
+from textual.widgets import DataTable, Log, Static
 
 from maintui.core.ansi import visible
+from maintui.core.run.findingtext import detail_lines
 from maintui.core.site.config import SiteConfig
 from maintui.core.states import severity
 from maintui.core.store.rows import Decision, OutputLine, RunRow, StepRow
@@ -19,19 +20,18 @@ from maintui.core.units import format_duration, when
 from maintui.tui import keys
 from maintui.tui.screens.base import RunLogScreen
 from maintui.tui.screens.report import ReportScreen
+from maintui.tui.widgets.cells import fit_column, table_width
+from maintui.tui.widgets.keybar import KeyBar
 from maintui.tui.widgets.outcomes import OUTCOMES, OutcomeTable
 from maintui.tui.widgets.problem import ProblemPanel
+from maintui.tui.widgets.wrap import wrap_line
 
 TAIL_LINES = 500      # what a step shows first: its last lines
 PAGE_CHUNKS = 100     # chunks read per page of full output
 MAX_LINES = 10_000    # the output view keeps at most this many lines (memory stays bounded)
-
-
-def clip(text: str, room: int) -> str:
-    """`text` cut to `room` (at least 16) cells with an ellipsis: a last column that never
-    makes its table scroll sideways (the full text is shown elsewhere)."""
-    room = max(16, room)
-    return text if len(text) <= room else text[: room - 1] + "…"
+TALL = 32             # rows from which a finding's details show beside the output
+STEP_COLUMNS = ("#", "step", "state", "tries", "took", "note")
+NOTE_COLUMNS = ("what", "step", "details", "who")
 
 
 class RunDetailScreen(RunLogScreen):
@@ -43,6 +43,11 @@ class RunDetailScreen(RunLogScreen):
     RunDetailScreen #output-title { height: auto; padding: 0 1; }
     RunDetailScreen #run-output { height: 1fr; min-height: 3; }
     RunDetailScreen #run-notes { height: auto; max-height: 30%; }
+    RunDetailScreen #finding-detail { height: auto; max-height: 25%; padding: 0 1;
+        overflow-y: auto; }
+    RunDetailScreen.-findings #output-title, RunDetailScreen.-findings #run-output {
+        display: none; }
+    RunDetailScreen.-findings #finding-detail { height: 1fr; max-height: 100%; }
     """
     BINDINGS = keys.for_screen("run_detail")
     AUTO_FOCUS = "#run-steps"
@@ -58,18 +63,27 @@ class RunDetailScreen(RunLogScreen):
         self.full = False         # full output, page by page, instead of the last lines
         self._after = 0           # last chunk id shown in full mode
         self._more = False        # full mode: another page may follow
+        self.findings: list[dict[str, Any]] = []  # as the run log holds them (row key f<index>)
+        self._fitted = 0          # the width the tables' rows were cut to
 
     def compose(self) -> ComposeResult:
         yield Static(f"Run {self.run_id}", id="run-header")
         yield ProblemPanel()
-        yield OutcomeTable("#", "step", "state", "tries", "took", "note", id="run-steps")
+        yield OutcomeTable(*STEP_COLUMNS, id="run-steps")
         yield Static("Output", id="output-title")
         yield Log(max_lines=MAX_LINES, id="run-output")
-        yield OutcomeTable("what", "step", "details", "who", id="run-notes")
-        yield Footer()
+        yield OutcomeTable(*NOTE_COLUMNS, id="run-notes")
+        yield Static(id="finding-detail")
+        yield KeyBar()
 
     def wants_poll(self) -> bool:
         return self.run is None or self.run.state in OUTCOMES["live"]
+
+    def on_resize(self) -> None:
+        # the note and details columns give way to a new width (only a new one: a reload
+        # that changes nothing still re-lays the tables out)
+        if self.run is not None and table_width(self.query_one("#run-steps")) != self._fitted:
+            self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "more":
@@ -93,8 +107,9 @@ class RunDetailScreen(RunLogScreen):
         self.query_one("#run-header", Static).update(self._header(run))
         table = self.query_one("#run-steps", OutcomeTable)
         flagged = Counter(f["step_id"] for f in findings if f["status"] != "ok")
-        table.set_rows([(s.step_id, self._step_cells(table, s, flagged[s.step_id]))
-                        for s in steps])
+        rows = [(s.step_id, self._step_cells(table, s, flagged[s.step_id])) for s in steps]
+        self._fitted = table_width(table)
+        table.set_rows(fit_column(rows, STEP_COLUMNS, self._fitted, 5))
         self._show_notes(decisions, findings)
         if was_live and self.step_id and not self.full:
             self.load_output()  # a live step keeps printing
@@ -114,7 +129,7 @@ class RunDetailScreen(RunLogScreen):
             note = f"{flagged} flagged" + (f" · {note}" if note else "")
         return [str(s.position + 1), s.step_id, table.outcome(s.state), str(s.attempt),
                 format_duration(s.duration) if s.duration is not None else "—",
-                clip(note, self.size.width - 48)]
+                note]
 
     def _show_notes(self, decisions: list[Decision], findings: list[dict[str, Any]]) -> None:
         notes = self.query_one("#run-notes", OutcomeTable)
@@ -124,8 +139,38 @@ class RunDetailScreen(RunLogScreen):
                 for i, f in worst]
         rows += [(f"d{d.id}", [notes.outcome(d.kind), d.step_id or "", d.reason,
                                f"{d.user} {when(d.ts, '%H:%M')}"]) for d in decisions]
-        notes.set_rows(rows)
+        notes.set_rows(fit_column(rows, NOTE_COLUMNS, table_width(notes), 2))
         notes.display = bool(rows)
+        self.findings = findings
+        self._show_finding(notes.cursor_key)
+
+    def _show_finding(self, key: str | None) -> None:
+        """The highlighted finding's details (which files, which rows) under the table; the
+        worst finding's until another is highlighted."""
+        panel = self.query_one("#finding-detail", Static)
+        found = (self.findings[int(key[1:])] if key and key.startswith("f")
+                 and int(key[1:]) < len(self.findings) else None)
+        lines = detail_lines(found["details"]) if found else []
+        # a short terminal shows them while the findings have the focus, in the output's place
+        panel.display = bool(lines) and (self.has_class("-findings")
+                                         or self.size.height >= TALL)
+        if found and lines:
+            text = Text.assemble((f"{found['status']} ", self.query_one(
+                "#run-notes", OutcomeTable).outcome(found["status"]).style),
+                (f"{found['step_id']}: ", "bold"), visible(found["summary"]))
+            for line in lines:
+                text.append("\n  " + visible(line))
+            panel.update(text)
+
+    @on(DataTable.RowHighlighted, "#run-notes")
+    def _note_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_finding(event.row_key.value)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        findings = event.widget.id == "run-notes"
+        if findings != self.has_class("-findings"):
+            self.set_class(findings, "-findings")
+            self._show_finding(self.query_one("#run-notes", OutcomeTable).cursor_key)
 
     @on(DataTable.RowHighlighted, "#run-steps")
     def _step_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -152,7 +197,8 @@ class RunDetailScreen(RunLogScreen):
             lines = await log.output_tail(self.run_id, self.step_id, TAIL_LINES)
         if not more:
             view.clear()
-        view.write_lines(self._plain(lines), scroll_end=False)
+        view.write_lines(self._plain(lines, view.scrollable_content_region.width),
+                         scroll_end=False)
         # After the next refresh, when the view knows its height: full output opens at its
         # start, the last lines at their end.
         if self.full and not more:
@@ -163,9 +209,14 @@ class RunDetailScreen(RunLogScreen):
         self.refresh_bindings()
 
     @staticmethod
-    def _plain(lines: list[OutputLine]) -> list[str]:
-        # The same gutters as `maintui run`: │ for stdout, ┊ for stderr.
-        return [("┊ " if ln.stream == "stderr" else "│ ") + visible(ln.line) for ln in lines]
+    def _plain(lines: list[OutputLine], width: int = 0) -> list[str]:
+        # The same gutters as `maintui run`: │ for stdout, ┊ for stderr; a long line wraps
+        # under its gutter (0: the pane's width is not known yet)
+        out: list[str] = []
+        for ln in lines:
+            gutter = "┊ " if ln.stream == "stderr" else "│ "
+            out += [gutter + piece for piece in wrap_line(visible(ln.line), width - len(gutter))]
+        return out
 
     def _title_output(self, count: int) -> None:
         step = self.steps.get(self.step_id or "")

@@ -9,7 +9,7 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from maintui.core.site.config import SiteConfig
 from maintui.core.store.rows import RunRow
@@ -18,11 +18,15 @@ from maintui.tui import keys
 from maintui.tui.screens.base import RunLogScreen
 from maintui.tui.screens.report import ReportScreen
 from maintui.tui.screens.reports import ReportsScreen
-from maintui.tui.screens.run_detail import RunDetailScreen, clip
+from maintui.tui.screens.run_detail import RunDetailScreen
+from maintui.tui.widgets.cells import fit_column, table_width
+from maintui.tui.widgets.keybar import KeyBar
 from maintui.tui.widgets.outcomes import OutcomeTable
 from maintui.tui.widgets.problem import ProblemPanel
 
 LIMIT = 500  # runs read per outcome; the table stays quick to rebuild
+COLUMNS = ("#", "screen", "state", "started", "took", "user", "message")
+WIDE = 100  # columns from which the start time shows its year
 EMPTY = "No runs yet — run one with `maintui run daily`."
 # What `f` cycles through: a name and the run states it shows (none: every state).
 FILTERS: dict[str, tuple[str, ...]] = {
@@ -66,10 +70,10 @@ class HistoryScreen(RunLogScreen):
         yield Static("Runs", id="history-title")
         yield Input(placeholder="filter: screen, user, state or message", id="history-filter")
         yield ProblemPanel()
-        yield OutcomeTable("#", "screen", "state", "started", "took", "user", "message",
+        yield OutcomeTable(*COLUMNS,
                            id="history-table")
         yield Static(EMPTY, id="history-empty", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> OutcomeTable:
@@ -98,7 +102,8 @@ class HistoryScreen(RunLogScreen):
         text = self.query_one("#history-filter", Input).value.strip().lower()
         runs = [r for r in self.runs if self._matches(r, text)] if text else self.runs
         table = self.table
-        table.set_rows([(str(r.id), self._cells(table, r)) for r in runs])
+        rows = [(str(r.id), self._cells(table, r)) for r in runs]
+        table.set_rows(fit_column(rows, COLUMNS, table_width(table), 6))
         self.set_class(self.loaded and not runs, "-empty")
         empty = self.query_one("#history-empty", Static)
         filtered = self.outcome != "all" or self.screen_name != "all" or text
@@ -113,8 +118,12 @@ class HistoryScreen(RunLogScreen):
         took = format_duration((r.ended or time.time()) - r.started)
         screen = r.screen + (" (dry)" if r.dry_run else "")
         return [Text(str(r.id), justify="right"), screen, table.outcome(r.state),
-                when(r.started, "%Y-%m-%d %H:%M"), took if r.ended else f"{took}…", r.user,
-                clip(r.message, self.size.width - 56)]
+                when(r.started, self._stamp()), took if r.ended else f"{took}…", r.user,
+                r.message]
+
+    def _stamp(self) -> str:
+        """The start time's format: the year only where there is room for it."""
+        return "%Y-%m-%d %H:%M" if (self.size.width or self.app.size.width) >= WIDE else "%m-%d %H:%M"
 
     def on_resize(self) -> None:
         self._fill()

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Log, Static
+from textual.widgets import Log, Static
 
 from maintui.core.ansi import visible
 from maintui.core.errors import StoreError
@@ -27,17 +27,22 @@ from maintui.core.run.stepview import StepView
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.model import Screen as ScreenFile
 from maintui.core.states import RunState, worst_by_step
+from maintui.core.store.hosts import host_lines, host_results
 from maintui.core.store.rows import StepRow
 from maintui.core.units import format_duration as fmt
 from maintui.tui import keys
 from maintui.tui.dialogs.confirm import ChecklistDialog, Choice, ConfirmDialog, OverrunDialog
 from maintui.tui.dialogs.text import ReasonDialog
+from maintui.tui.models.hosts import HostBoard, split_key
 from maintui.tui.models.session import ACTIVE, SessionModel
+from maintui.tui.widgets.keybar import KeyBar
 from maintui.tui.widgets.steps import StepDetail, StepQueue
+from maintui.tui.widgets.wrap import wrap_lines
 
 POLL = 0.25         # seconds between looks at the run log
 CLAIM_EVERY = 3.0   # seconds between renewals of this console's claim to drive
 OUTPUT_LINES = 2000  # lines kept on screen; the run log keeps them all
+OUTPUT_EVERY = 0.5  # seconds between writes of new output to the pane (two paints a second)
 
 
 class SessionScreen(Screen):
@@ -67,10 +72,15 @@ class SessionScreen(Screen):
         self.store = store
         self._own_store = store is None
         self.model = SessionModel(config, run_id)
+        self.hosts: HostBoard | None = None  # per-host rows of fleet steps (docs/fleet.md)
+        self._hosts_read = False  # the followed run's host rows were read once since it ended
         self.attachment: Attachment | None = None
         self._intro_width = 0  # the width the introduction was wrapped to (0: not shown)
         self._polling = False
+        self._unshown: list[str] = []  # output lines not yet written to the pane (batched)
+        self._shown_at = 0.0  # when output was last written to the pane
         self._closed = False
+        self._phase: tuple[object, ...] | None = None  # what the offered keys depend on
 
     # what the app (its quit dialog) and the tests read of a session
     @property
@@ -104,13 +114,15 @@ class SessionScreen(Screen):
             with Vertical(id="session-right"):
                 yield StepDetail(id="detail")
                 yield Log(id="output", max_lines=OUTPUT_LINES, highlight=False)
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         from maintui.core.site.screenfile import load_screen
 
         model = self.model
         model.load(load_screen(self.config, self.screen_name))
+        if any(s.hosts or s.action == "ansible.playbook" for s in model.file.steps):
+            self.hosts = HostBoard(model.file)
         self.title = self.screen_file.title
         if self.store is None:
             from maintui.core.store.db import RunLog
@@ -160,6 +172,8 @@ class SessionScreen(Screen):
 
     def _plan_loaded(self, items: list) -> None:
         self.model.set_plan(items)
+        self.query_one(StepQueue).estimates = {  # the queue shows them before a step runs
+            i.step_id: i.estimate for i in items if i.estimate is not None}
         if not self.model.steps:
             self._show_pending()
         self._show_detail()
@@ -202,14 +216,25 @@ class SessionScreen(Screen):
                                     (f" · {flagged} flagged (!)" if flagged else "", "$warning"),
                                     ("  " + role, "$text-muted"))
         self.query_one("#session-head", Static).update(text)
+        phase = (model.run_id, model.run_state, model.gate is not None)
+        if phase != self._phase:  # check_action's answers change with these
+            self._phase = phase
+            self.refresh_bindings()
 
     def _show_detail(self) -> None:
         if (info := self.model.detail()) is not None:
-            self.query_one(StepDetail).show(info.view, info.usual, info.reason)
+            hosts = self.hosts
+            counts = hosts.counts(info.view.step_id) if hosts and hosts.hosts(
+                info.view.step_id) else ""
+            self.query_one(StepDetail).show(info.view, info.usual, info.reason, counts)
 
     def on_step_queue_step_selected(self, event: StepQueue.StepSelected) -> None:
-        if self.model.select(event.step_id):
+        moved = self.model.select(event.step_id)
+        if moved:
             self._show_detail()
+        # a host's sub-row narrows the output to that host; the step's own row shows them all
+        narrowed = self.hosts is not None and self.hosts.choose(event.step_id, event.host)
+        if moved or narrowed:
             self._reload_output()
 
     # -- attaching and following ---------------------------------------------------------------
@@ -308,6 +333,8 @@ class SessionScreen(Screen):
             await self._check_still_driving()
         if update.steps is not None:
             self._apply_steps(update.steps)
+        if self.hosts is not None:
+            await self._poll_hosts()
         self._append_output(update.lines)
         gate = self.model.take_gate(update.gate)
         self._head()
@@ -320,12 +347,31 @@ class SessionScreen(Screen):
         follow = self.model.apply_steps(rows)
         queue = self.query_one(StepQueue)
         queue.show([(r.step_id, r.state, r.risk, r.started, r.ended) for r in rows])
-        if any(r.state == "succeeded" for r in rows):
+        if any(r.ended for r in rows):  # a finished step may have found something
             self._load_levels()
         if follow is not None:
             queue.select(follow)
             self._reload_output()
         self._show_detail()
+
+    async def _poll_hosts(self) -> None:
+        """Each host's row of the run's fleet steps: sub-rows and counts under the step (read
+        while the run lives, and once more after it ended)."""
+        if self.hosts is None or self.model.run_id is None or (
+                self._hosts_read and not self.model.live):
+            return
+        try:
+            rows = await host_results(self.store, self.model.run_id)
+        except StoreError:
+            return
+        self._hosts_read = not self.model.live
+        queue = self.query_one(StepQueue)
+        changed = self.hosts.apply(rows)
+        for step_id in changed:
+            queue.show_hosts(step_id, self.hosts.sub_rows(step_id))
+        if self.model.selected in changed:
+            self._show_detail()
+            self._output_title()
 
     @work(exclusive=True, group="session-levels")
     async def _load_levels(self) -> None:
@@ -336,17 +382,43 @@ class SessionScreen(Screen):
             return
         if not self._closed:
             self.query_one(StepQueue).mark(worst_by_step(found))
+            self.query_one(StepDetail).set_findings(found)  # with their details, worst first
+            self._show_detail()
             self._head()
 
     def _append_output(self, lines: list) -> None:
         if not lines:
             return
-        log = self.query_one(Log)
         selected = self.model.selected
         # a Log writes what it is given raw: escapes from a step are shown, never sent
-        shown = [visible(ln.line) for ln in lines if selected is None or ln.step_id == selected]
-        if shown:
-            log.write_lines(shown)
+        shown = [visible(ln.line) for ln in lines if selected is None or (
+            ln.step_id == selected and (self.hosts is None or self.hosts.keeps(selected, ln.line)))]
+        if not shown:
+            return
+        # Batched: each write scrolls the whole pane, and over SSH every repaint of it costs
+        # ~1 KB; at most OUTPUT_EVERY apart, a busy step's output is a few times its text.
+        self._unshown += shown
+        wait = self._shown_at + OUTPUT_EVERY - time.monotonic()
+        if wait <= 0:
+            self._show_output()
+        elif len(self._unshown) == len(shown):  # the first held back: see that it comes
+            self.set_timer(wait, self._show_output)
+
+    def _show_output(self) -> None:
+        if self._unshown and not self._closed:
+            log = self.query_one(Log)
+            # wrapped: a path or a long line is read whole, not cut at the pane's edge
+            log.write_lines(wrap_lines(self._unshown, log.scrollable_content_region.width))
+            self._shown_at = time.monotonic()
+        self._unshown = []
+
+    def _output_title(self) -> None:
+        """Above the output: which host it shows, when the selected step runs on hosts."""
+        sid, hosts = self.model.selected, self.hosts
+        host = hosts.shown(sid) if hosts is not None else None
+        many = hosts is not None and sid is not None and bool(hosts.hosts(sid))
+        self.query_one(Log).border_title = (f"{sid}: {host} only · f next host" if host else
+                                            f"{sid}: all hosts · f one host" if many else "")
 
     @work(exclusive=True, group="session-output")
     async def _reload_output(self) -> None:
@@ -355,22 +427,43 @@ class SessionScreen(Screen):
             return  # before a run the pane keeps its introduction
         log = self.query_one(Log)
         log.clear()
+        self._unshown = []  # held back lines of the step shown before: the tail has them
+        host = self.hosts.shown(selected) if self.hosts is not None else None
+        self._output_title()
         try:
-            tail = await self.store.output_tail(run_id, selected, OUTPUT_LINES)
+            if host is not None:  # that host's events, not a filtered tail: none crowd it out
+                text = await host_lines(self.store, run_id, selected, host, OUTPUT_LINES)
+            else:
+                text = [ln.line for ln in await self.store.output_tail(run_id, selected,
+                                                                       OUTPUT_LINES)]
         except StoreError:
             if self._closed:  # the screen went away while this read was queued
                 return
             raise
-        log.write_lines([visible(ln.line) for ln in tail])
+        if (run_id, selected) != (self.model.run_id, self.model.selected):
+            return  # another run or step was chosen while this read waited: its lines are due
+        log.write_lines(wrap_lines([visible(line) for line in text],
+                                   log.scrollable_content_region.width))
 
     # -- the operator's keys -------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         watching = self.model.watch_only
+        if action in ("host_filter", "retry_host"):  # only where a step runs on hosts
+            return self.hosts is not None and (action == "host_filter" or not watching or None)
         if action == "take_over":  # offered only where another console drives a live run
             return watching and self.model.live
         if action in ("skip", "abort", "rollback") and watching:
             return None  # shown dimmed: this console only watches
+        # keys that cannot apply yet are not offered (the footer has no room for them at 80)
+        model = self.model
+        live = model.run_id is not None and RunState(model.run_state or "running").live
+        if action == "skip":
+            return model.gate is not None
+        if action in ("note", "rollback"):
+            return model.run_id is not None
+        if action == "abort":
+            return live
         return True
 
     async def action_run(self) -> None:
@@ -435,6 +528,75 @@ class SessionScreen(Screen):
         from maintui.tui.dialogs.plan import PlanDialog
 
         self.app.push_screen(PlanDialog(self.screen_file.title, list(self.model.plan.values())))
+
+    def action_host_filter(self) -> None:
+        """The selected step's output, one host at a time; after the last, all hosts again."""
+        sid = self.model.selected
+        if self.hosts is None or sid is None or not self.hosts.hosts(sid):
+            self.notify("the selected step has no hosts (yet)", severity="warning")
+            return
+        host = self.hosts.cycle(sid)
+        self.query_one(StepQueue).select(sid, host)  # the cursor on that host's row
+        self._reload_output()
+
+    def action_retry_host(self) -> None:
+        """Run the step again on the failed or unreachable host under the cursor, alone: a new
+        run of that step with --limit HOST, followed here; both runs note it."""
+        key = self.query_one(StepQueue).cursor_key
+        if self.hosts is None or key is None or self.model.run_id is None:
+            self.notify("no host to retry: run the screen first", severity="warning")
+            return
+        sid, host = split_key(key)
+        why = self.hosts.why_not_retry(sid, host, self.model.live)
+        if why:
+            self.notify(why, severity="warning")
+            return
+
+        def go(reason: str | None) -> None:
+            if reason is not None:
+                self._retry_host(sid, host, reason)
+
+        self._push_driving(ReasonDialog(f"Retry {sid} on {host} alone: why? (optional)",
+                                        optional=True), go)
+
+    @work(exclusive=True, group="session-start")
+    async def _retry_host(self, step_id: str, host: str, reason: str) -> None:
+        from maintui.core.run.launch import spawn_runner
+
+        before = self.model.run_id
+        try:
+            run_id = await asyncio.to_thread(spawn_runner, self.config.path,
+                                             self.screen_file.name,
+                                             ["--only", step_id, "--limit", host])
+        except Exception as exc:
+            self.notify(str(exc), title="could not retry", severity="error", timeout=10)
+            return
+        why = f": {reason}" if reason else ""
+        await self.store.add_decision(before, "note", step_id,
+                                      f"{host} retried alone in run {run_id}{why}",
+                                      self.me.user, self.me.client)
+        await self.store.add_decision(run_id, "note", step_id,
+                                      f"retry of {host} alone, from run {before}{why}",
+                                      self.me.user, self.me.client)
+        self.notify(f"retrying {step_id} on {host} (run {run_id})", timeout=3)
+        self._follow_new_run()
+        await self._attach_run(run_id)
+
+    def _follow_new_run(self) -> None:
+        """A run started here: the last one's steps, hosts and output go (and nothing still
+        reading the last run writes into the pane: it follows no run until attached)."""
+        self.model.new_run()
+        self.model.run_id, self.attachment = None, None
+        queue = self.query_one(StepQueue)
+        queue.show(self.model.pending_rows())  # a retry runs one step: the others are not in it
+        if self.hosts is not None:
+            self.hosts.clear()
+            self._hosts_read = False
+            queue.clear_hosts()
+        log = self.query_one(Log)
+        log.clear()
+        self._unshown = []  # held back lines of the last run
+        log.border_title = ""
 
     def action_toggle_output(self) -> None:
         self.toggle_class("-output-only")
@@ -506,8 +668,7 @@ class SessionScreen(Screen):
         except Exception as exc:
             self.notify(str(exc), title="could not start the run", severity="error", timeout=10)
             return
-        self.model.new_run()
-        self.query_one(Log).clear()  # the intro goes; the run's output comes
+        self._follow_new_run()  # the intro goes; the run's output comes
         await self._attach_run(run_id)
 
     def _open_gate(self, view: StepView) -> None:

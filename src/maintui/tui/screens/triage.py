@@ -1,8 +1,10 @@
 """The triage screen: what is wrong right now, and the incident being worked on.
 
-Checks (the `triage` screen file's steps tagged "check") run in a detached runner when the
-screen opens and on `R`; quick actions (its other steps) and recovery run the same way,
-attached to the open incident, their confirmation asked by the standard session screen.
+It works on one screen file of `kind = "triage"` (the app picks it: the only one, or the
+operator's choice among several). Its steps tagged "check" run in a detached runner on `R`;
+quick actions (its other steps) and recovery (a screen file of `kind = "recovery"`, chosen the
+same way) run the same way, attached to the open incident, their confirmation asked by the
+standard session screen.
 The incident itself lives in the run log, so it survives leaving and reopening the console.
 """
 
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
     from maintui.tui.poller import Poller
 
 REFRESH, REFRESH_BUSY = 2.0, 0.5  # seconds between looks at the run log and the logs
-SCREEN = "triage"  # the screen file whose steps are the checks and the quick actions
+NO_TRIAGE = 'no screen file has kind = "triage": its checks and quick actions come from one'
 
 
 class TriageScreen(Screen):
@@ -65,7 +67,8 @@ class TriageScreen(Screen):
         border: round $primary 60%; border-title-color: $text-primary; border-title-style: bold;
         border-subtitle-color: $text-muted;
     }
-    TriageScreen StatusTable:focus, TriageScreen RowList:focus { border: round $accent; }
+    /* the top edge only: a whole border's colour is two cells a row on every Tab */
+    TriageScreen StatusTable:focus, TriageScreen RowList:focus { border-top: round $accent; }
     TriageScreen.-short #gauge-cores, TriageScreen.-short #gauge-swap,
     TriageScreen.-short #gauge-net, TriageScreen.-short #triage-runs { display: none; }
     """
@@ -73,9 +76,10 @@ class TriageScreen(Screen):
     # as on Home: a focus move repaints the two widgets it moves between, not the whole screen
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
-    def __init__(self, config: SiteConfig, poller: Poller) -> None:
+    def __init__(self, config: SiteConfig, poller: Poller, screen: str | None = None) -> None:
         super().__init__()
         self.config, self.poller = config, poller
+        self.screen_name = screen  # the triage screen file: checks and quick actions
         self._checks_live = False  # the check run was still going at the last look
         self.incident: inc.Incident | None = None
         self.check_run: int | None = None
@@ -99,7 +103,10 @@ class TriageScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#triage-resources").border_title = "Resources"
         # Looking writes nothing: the last check run is shown; R starts a new one.
-        self.query_one(CheckTable).show([], "checks not run yet · R runs them")
+        checks = self.query_one(CheckTable)
+        checks.show([], "checks not run yet · R runs them" if self.screen_name else NO_TRIAGE)
+        if self.screen_name and sum(s.kind == "triage" for s in self.poller.catalog.screens) > 1:
+            checks.border_title = f"Failing checks · {self.screen_name}"  # which of several
         # Called in place, not posted: a message to a screen under a dialog repaints the whole
         # dialog (Textual keeps a covered screen dirty), ~10 KB a second at 80x24.
         self.poller.sampled.subscribe(self, self.show_snapshot, immediate=True)
@@ -174,7 +181,9 @@ class TriageScreen(Screen):
         if self.incident is not None:
             await self._stamp_new_runs(store, self.incident)
         if self.check_run is None:  # the latest check run, read-only; none started by looking
-            latest = await store.runs(1, screen=SCREEN)
+            if self.screen_name is None:
+                return False
+            latest = await store.runs(1, screen=self.screen_name)
             if not latest:
                 return False
             self.check_run = latest[0].id
@@ -218,6 +227,9 @@ class TriageScreen(Screen):
 
     @work(exclusive=True, group="triage-checks", exit_on_error=False)
     async def action_run_checks(self) -> None:
+        if self.screen_name is None:
+            self.notify(NO_TRIAGE, severity="warning")
+            return
         store = await self._store()
         if self.check_run is not None and (run := await store.run(self.check_run)) and \
                 RunState(run.state).live:
@@ -226,7 +238,7 @@ class TriageScreen(Screen):
         extra = ["--only", "tag:check", "--yes"]
         if self.incident is not None:
             extra += ["--incident", self.incident.id]
-        self.check_run = await self.spawn(SCREEN, extra)
+        self.check_run = await self.spawn(self.screen_name, extra)
         self.query_one(CheckTable).show([], f"run {self.check_run} running…")
         self.refresh_state()
 
@@ -268,23 +280,36 @@ class TriageScreen(Screen):
 
     @work(exclusive=True, group="triage-incident", exit_on_error=False)
     async def action_quick_actions(self) -> None:
-        screen = next((s for s in self.poller.catalog.screens if s.name == SCREEN), None)
+        if self.screen_name is None:
+            self.notify(NO_TRIAGE, severity="warning")
+            return
+        screen = next((s for s in self.poller.catalog.screens if s.name == self.screen_name),
+                      None)
         actions = [(s.id, s.title, s.risk) for s in (screen.steps if screen else [])
                    if "check" not in s.tags]
         if not actions:
-            self.notify(f"The {SCREEN} screen file has no quick actions", severity="warning")
+            self.notify(f"The {self.screen_name} screen file has no quick actions",
+                        severity="warning")
             return
         picked = await self.app.push_screen_wait(
             QuickActionDialog(actions, self.incident.id if self.incident else None))
         if picked:
-            await self._launch(SCREEN, ["--only", picked], f"quick action {picked}")
+            await self._launch(self.screen_name, ["--only", picked], f"quick action {picked}")
 
     @work(exclusive=True, group="triage-incident", exit_on_error=False)
     async def action_recovery(self) -> None:
+        picked, name = await self.app.choose_screen("recovery", "Recovery: which screen?")
+        if not picked:
+            return
+        if name is None:
+            self.notify('No screen file has kind = "recovery": add that line to the procedure '
+                        "that recovers the service (screens/recovery.toml in the examples)",
+                        severity="warning", timeout=8)
+            return
         if self.incident is None:
             self.notify("No incident open: the recovery run is not attached to one",
                         severity="warning")
-        await self._launch("recovery", [], "recovery")
+        await self._launch(name, [], "recovery" if name == "recovery" else f"recovery ({name})")
 
     async def _launch(self, screen: str, extra: list[str], what: str) -> None:
         """Start a run for the incident and open its session (which asks for confirmations)."""
@@ -292,7 +317,8 @@ class TriageScreen(Screen):
 
         store = await self._store()
         for _ in range(100):  # one run per screen: let the checks finish first
-            run = await store.run(self.check_run) if self.check_run and screen == SCREEN else None
+            run = (await store.run(self.check_run)
+                   if self.check_run and screen == self.screen_name else None)
             if run is None or not RunState(run.state).live:
                 break
             await asyncio.sleep(0.2)

@@ -18,6 +18,7 @@ from textual.widget import Widget
 
 from maintui.core.probes.base import Snapshot
 from maintui.core.units import size, used_of
+from maintui.tui.widgets.spans import Piece, changed_span, cut_at
 
 BARS = "▁▂▃▄▅▆▇█"
 LABEL_WIDTH, TEXT_WIDTH = 5, 14
@@ -59,7 +60,6 @@ class Cores:
 
 
 Row = Reading | Cores
-Piece = tuple[str, str | None]  # (text, component class) — what a line shows, before styling
 
 
 class GaugeLines(Widget):
@@ -82,6 +82,7 @@ class GaugeLines(Widget):
         self._rows: dict[str, Row] = {}
         self._drawn: list[tuple[Piece, ...]] = []  # per line, what it shows (for change checks)
         self._strips: dict[int, Strip] = {}
+        self._spans: dict[int, tuple[int, int]] = {}  # per line, the cells last changed
         self._styles: dict[str | None, Style] = {}
         self.set_labels(labels)
 
@@ -94,7 +95,7 @@ class GaugeLines(Widget):
         count = len(self._labels)
         self._labels = dict(labels)
         self._rows = {k: v for k, v in self._rows.items() if k in labels}
-        self._drawn, self._strips = [], {}
+        self._drawn, self._strips, self._spans = [], {}, {}
         self.styles.height = len(labels)
         self.refresh(layout=len(labels) != count)
 
@@ -117,13 +118,16 @@ class GaugeLines(Widget):
         width = self.content_size.width
         lines = [self._pieces(label, self._rows.get(key), width)
                  for key, label in self._labels.items()]
-        changed = [y for y, line in enumerate(lines)
-                   if y >= len(self._drawn) or self._drawn[y] != line]
-        self._drawn = lines
-        for y in changed:
-            self._strips.pop(y, None)
-            self.refresh(Region(0, y, max(1, width), 1))
-        return len(changed)
+        drawn, self._drawn = self._drawn, lines
+        changed = 0
+        for y, line in enumerate(lines):
+            span = changed_span(drawn[y] if y < len(drawn) else None, line, width)
+            if span is not None:  # only the cells that changed go on the wire
+                changed += 1
+                self._strips.pop(y, None)
+                self._spans[y] = span
+                self.refresh(Region(span[0], y, span[1] - span[0], 1))
+        return changed
 
     def _pieces(self, label: str, row: Row | None, width: int) -> tuple[Piece, ...]:
         head = (f"{label[: self.label_width]:<{self.label_width}} ", "gauge--label")
@@ -149,9 +153,10 @@ class GaugeLines(Widget):
     def render_line(self, y: int) -> Strip:
         if y >= len(self._drawn):
             return Strip.blank(self.content_size.width, self._style(None))
-        if y not in self._strips:
-            self._strips[y] = Strip([Segment(text, self._style(component))
-                                     for text, component in self._drawn[y] if text])
+        if y not in self._strips:  # one segment per run of a style: each costs an SGR
+            strip = Strip([Segment(text, self._style(component))
+                           for text, component in self._drawn[y] if text]).simplify()
+            self._strips[y] = cut_at(strip, self._spans.get(y))
         return self._strips[y]
 
     def notify_style_update(self) -> None:
@@ -160,7 +165,7 @@ class GaugeLines(Widget):
         super().notify_style_update()
 
     def on_resize(self) -> None:
-        self._drawn, self._strips = [], {}
+        self._drawn, self._strips, self._spans = [], {}, {}
         self._redraw()
 
 

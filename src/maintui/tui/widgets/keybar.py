@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.keys import key_to_character
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
 BACK_ACTIONS = ("back", "cancel", "dismiss", "app.pop_screen", "stay", "dismiss_plan")
@@ -22,6 +23,16 @@ def rank(binding: Binding, own: bool) -> int:
     if own:
         return 2
     return 4 if binding.action == "quit" else 3
+
+
+def types_text(keys: str) -> bool:
+    """Whether every alias of a binding is a printable character: a text field takes those
+    as typing, so while one has focus the key does something else than the bar would say."""
+    def printable(key: str) -> bool:
+        char = "/" if key == "slash" else key_to_character(key)
+        return char is not None and char.isprintable()
+
+    return all(printable(key) for key in keys.split(","))
 
 
 def fit(keys: list[tuple[int, Shown]], width: int) -> list[Shown]:
@@ -49,8 +60,9 @@ class KeyBar(Footer):
         screen = self.screen
         ranked: list[tuple[int, Shown]] = []
         seen: set[str] = set()
+        typing = isinstance(screen.focused, Input)
         for node, binding, enabled, tooltip in screen.active_bindings.values():
-            if not binding.show or binding.action in seen:
+            if not binding.show or binding.action in seen or (typing and types_text(binding.key)):
                 continue
             seen.add(binding.action)
             shown = (binding.key, self.app.get_key_display(binding), binding.description,

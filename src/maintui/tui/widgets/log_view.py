@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from itertools import islice
+from operator import itemgetter
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,6 +26,19 @@ _LEVEL_CLASS = {
     Level.ERROR: "logview--error",
     Level.CRITICAL: "logview--critical",
 }
+
+
+_SOURCE, _TEXT = itemgetter(0), itemgetter(2)  # Line fields, read by C loops
+# Below this width a line's leading ISO time is shown compact (`12-05 06:04:21`, not
+# `2026-12-05 06:04:21,915`): 9 more columns of the message at 80 columns.
+COMPACT_BELOW = 100
+_ISO_HEAD = re.compile(r"\d{4}-(\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+
+
+def compact_time(text: str) -> str:
+    """`text` with a leading ISO date and time shortened to month-day and seconds."""
+    head = _ISO_HEAD.match(text)
+    return f"{head[1]} {head[2]}{text[head.end():]}" if head else text
 
 
 class LogView(ScrollView, can_focus=True):
@@ -82,8 +97,8 @@ class LogView(ScrollView, can_focus=True):
         """`new` lines were appended to `lines` (older ones may have dropped off the front)."""
         if new:  # a deque: walk its end, never index into the middle
             lines = list(islice(reversed(self.lines), new))
-            self._width = max(self._width, max((len(ln.text) for ln in lines), default=0))
-            widest = max((len(ln.source) + 1 for ln in lines), default=0)
+            self._width = max(self._width, max(map(len, map(_TEXT, lines)), default=0))
+            widest = max(map(len, set(map(_SOURCE, lines))), default=0) + 1  # C loops: a flood
             self._source_width = max(self._source_width, widest)
         self._resize(end)
 
@@ -124,13 +139,14 @@ class LogView(ScrollView, can_focus=True):
         strip = self._strips.get(key)
         if strip is None:
             base = self.rich_style
-            strip = self._draw(line, prefix, base).crop_extend(scroll_x, scroll_x + width, base)
+            strip = self._draw(line, prefix, base, width < COMPACT_BELOW).crop_extend(
+                scroll_x, scroll_x + width, base)
             if marked:
                 strip = strip.apply_style(Style(reverse=True))
             self._strips[key] = strip
         return strip
 
-    def _draw(self, line: Line, prefix: int, base: Style) -> Strip:
+    def _draw(self, line: Line, prefix: int, base: Style, compact: bool = False) -> Strip:
         segments = []
         if prefix:
             name = line.source.ljust(prefix)
@@ -140,7 +156,8 @@ class LogView(ScrollView, can_focus=True):
         else:
             level = line.level
             style = self._style(_LEVEL_CLASS[level]) if level else base
-        segments.append(Segment(line.text.expandtabs(4), style))
+        text = compact_time(line.text) if compact else line.text
+        segments.append(Segment(text.expandtabs(4), style))
         return Strip(segments)
 
     # -- scrolling: immediate, and reported so the screen can pause or read back ----------

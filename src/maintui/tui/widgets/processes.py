@@ -16,12 +16,12 @@ from textual.strip import Strip
 from maintui.core.probes.base import Proc
 from maintui.core.units import size
 from maintui.tui.widgets.rows import clip
+from maintui.tui.widgets.spans import Piece, changed_span, cut_at
 
 MAX_ROWS = 60  # more than any screen shows; beyond that rows only cost time
 SORTS = {"cpu": "CPU", "memory": "memory"}
 COLUMNS = (("PID", 7, ">"), ("CPU%", 5, ">"), ("MEM%", 5, ">"), ("NAME", 16, "<"),
            ("USER", 8, "<"), ("IO/s", 6, ">"))
-Piece = tuple[str, str | None]  # (text, level) of one cell
 
 
 def _cell(text: str, width: int, align: str) -> str:
@@ -50,6 +50,7 @@ class ProcessTable(ScrollView, can_focus=True):
         self._procs: tuple[Proc, ...] = ()
         self._lines: list[tuple[Piece, ...]] = []
         self._strips: dict[int, Strip] = {}
+        self._spans: dict[int, tuple[int, int]] = {}  # per row, the cells last changed
         self._styles: dict[str | None, Style] = {}
 
     def on_mount(self) -> None:
@@ -89,12 +90,16 @@ class ProcessTable(ScrollView, can_focus=True):
         if len(lines) != len(old):
             self.virtual_size = Size(self.size.width, len(lines) + 1)
         top, height = self.scroll_offset.y, self.size.height
-        changed = [y for y in range(1, height)
-                   if _at(old, top + y - 1) != _at(lines, top + y - 1)]
-        for y in changed:
-            self._strips.pop(top + y - 1, None)
-            self.refresh(Region(0, y, self.size.width, 1))
-        return len(changed)
+        width = self.scrollable_content_region.width  # not the scrollbar: it did not change
+        changed = 0
+        for y in range(1, height):
+            span = changed_span(_at(old, top + y - 1), _at(lines, top + y - 1), width)
+            if span is not None:  # only the cells that changed go on the wire
+                changed += 1
+                self._strips.pop(top + y - 1, None)
+                self._spans[top + y - 1] = span
+                self.refresh(Region(span[0], y, span[1] - span[0], 1))
+        return changed
 
     @staticmethod
     def _cells(p: Proc) -> tuple[Piece, ...]:
@@ -128,7 +133,8 @@ class ProcessTable(ScrollView, can_focus=True):
             pieces = self._lines[row]
         strip = Strip([Segment(text, self._style(level)) for text, level in pieces]).simplify()
         if y:
-            self._strips[self.scroll_offset.y + y - 1] = strip
+            row = self.scroll_offset.y + y - 1
+            strip = self._strips[row] = cut_at(strip, self._spans.pop(row, None))
         return strip
 
     def notify_style_update(self) -> None:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from rich.text import Text
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from maintui.core.run.findingtext import detail_lines, worst_first
+from maintui.core.run.policy import weighed
 from maintui.core.run.stepview import StepView
 from maintui.core.units import format_duration
+from maintui.tui.models.hosts import SubRow, split_key, sub_key
 
 ICON = {"pending": "·", "waiting": "?", "running": "▶", "succeeded": "✓", "failed": "✗",
         "timed_out": "⏱", "skipped": "⤼", "rolled_back": "↺", "rollback_failed": "‼",
@@ -20,6 +24,12 @@ STYLE = {"waiting": "bold $warning", "running": "bold $accent", "succeeded": "$s
          "rolled_back": "$warning", "skipped": "$text-muted", "cancelled": "$text-muted"}
 
 FLAG = {"warning": "bold $warning", "critical": "bold $error"}  # succeeded, but look at it
+
+# a host's state under its step (docs/fleet.md): the step's icons where the words match
+HOST_ICON = {"running": "▶", "ok": "✓", "changed": "✓", "failed": "✗", "unreachable": "⊘",
+             "skipped": "⤼"}
+HOST_STYLE = {"running": "bold $accent", "ok": "$success", "changed": "$success",
+              "failed": "bold $error", "unreachable": "bold $error", "skipped": "$text-muted"}
 
 
 def theme_style(widget, spec: str) -> str:
@@ -40,6 +50,13 @@ def cell(widget, text: str, spec: str) -> Text:
     return Text(text, style=theme_style(widget, spec) if spec else "", no_wrap=True)
 
 
+COLUMNS_BESIDE = 19  # the icon, took and risk columns with their padding, and the scrollbar
+
+
+def clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 RISK = {"safe": "safe", "normal": "norm", "destructive": "DEST", "critical": "CRIT"}
 
 
@@ -47,20 +64,34 @@ class StepQueue(DataTable):
     """The run's steps in order with state, duration and risk; selecting one shows it."""
 
     class StepSelected(Message):
-        def __init__(self, step_id: str) -> None:
+        """A step's row, or one of its host sub-rows (`host` set), is under the cursor."""
+
+        def __init__(self, step_id: str, host: str | None = None) -> None:
             super().__init__()
             self.step_id = step_id
+            self.host = host
 
-    DEFAULT_CSS = "StepQueue { height: 1fr; }"
+    # No focus tint (a DataTable's): it changed every cell of the list when a dialog opened
+    # over it or focus moved; focus shows by the cursor's colour.
+    DEFAULT_CSS = """
+    StepQueue { height: 1fr; }
+    StepQueue:focus, StepQueue:focus > .datatable--header { background-tint: $foreground 0%; }
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.levels: dict[str, str] = {}  # step id → worst finding, for flagged steps
         self._shown: dict[str, tuple] = {}  # step id → the row last shown
+        self._subs: dict[str, list[SubRow]] = {}  # step id → its host sub-rows (fleet steps)
+        self._cut_for = 0  # the width count lines were last cut to
+        self.estimates: dict[str, float] = {}  # step id → its `estimate`, shown before it runs
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = False
+        self._add_columns()
+
+    def _add_columns(self) -> None:
         self.add_column(" ", key="icon", width=1)
         self.add_column("step", key="step")
         self.add_column("took", key="took", width=6)
@@ -77,42 +108,131 @@ class StepQueue(DataTable):
         for row in rows:
             step_id, state, risk, started, ended = row
             self._shown[step_id] = row
-            took = format_duration((ended or now) - started) if started else ""
+            took: str | Text = format_duration((ended or now) - started) if started else ""
+            if not started and step_id in self.estimates:  # what to expect, before it runs
+                took = cell(self, "~" + format_duration(self.estimates[step_id]), "$text-muted")
             level = self.levels.get(step_id) if state == "succeeded" else None
             icon = (cell(self, "!", FLAG[level]) if level in FLAG
                     else cell(self, ICON.get(state, " "), STYLE.get(state, "")))
             risk_cell = cell(self, RISK.get(risk, risk[:4]), "bold $error" if risk in (
                 "destructive", "critical") else "$text-muted")
             label = cell(self, step_id, STYLE.get(state, ""))
-            if step_id in self.rows:
-                self.update_cell(step_id, "icon", icon)
-                self.update_cell(step_id, "step", label)
-                self.update_cell(step_id, "took", took)
-                self.update_cell(step_id, "risk", risk_cell)
-            else:
-                self.add_row(icon, label, took, risk_cell, key=step_id)
+            self._put(step_id, (icon, label, took, risk_cell))
+
+    def _put(self, key: str, cells: tuple) -> None:
+        if key in self.rows:
+            for column, value in zip(("icon", "step", "took", "risk"), cells, strict=True):
+                self.update_cell(key, column, value, update_width=True)  # counts grow
+        else:
+            self.add_row(*cells, key=key)
+
+    def show_hosts(self, step_id: str, subs: list[SubRow]) -> None:
+        """A fleet step's count line and hosts under its row, with live states. Rows keep
+        their place: the table is rebuilt only when a host appears or goes."""
+        keys = [s.key for s in subs]
+        rebuild = keys != [s.key for s in self._subs.get(step_id, [])]
+        self._subs[step_id] = subs
+        if rebuild:
+            self._rebuild()
+            return
+        for sub in subs:
+            self._put(sub.key, self._sub_cells(sub))
+
+    def _room(self) -> int:
+        """Columns for a count line: the queue's share of the screen beside its other columns."""
+        return max(12, self.app.size.width // 2 - COLUMNS_BESIDE)
+
+    def on_resize(self) -> None:
+        # count lines cut for another width: drawn again (a rebuild lets the column shrink)
+        if self._subs and self._room() != self._cut_for:
+            self._rebuild()
+
+    def _sub_cells(self, sub: SubRow) -> tuple:
+        if sub.host is None:  # the count line, cut to the queue's share of a narrow screen
+            self._cut_for = self._room()
+            return (Text(""), cell(self, clip("  " + sub.text, self._cut_for), "$text-muted"),
+                    "", "")
+        took = format_duration((sub.ended or time.time()) - sub.started) if sub.started else ""
+        spec = HOST_STYLE.get(sub.state, "")
+        return (cell(self, HOST_ICON.get(sub.state, " "), spec), cell(self, "  " + sub.text, spec),
+                took, "")
+
+    def _rebuild(self) -> None:
+        """Every row again in order, steps each followed by their sub-rows; the cursor stays."""
+        at = self.cursor_key
+        self.clear(columns=True)  # the step column's width too: it shrinks to what it holds
+        self._add_columns()
+        rows = list(self._shown.values())
+        self._shown.clear()
+        for row in rows:
+            self.show([row])
+            for sub in self._subs.get(row[0], []):
+                self._put(sub.key, self._sub_cells(sub))
+        if at is not None and at in self.rows:
+            self.move_cursor(row=self.get_row_index(at))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value is not None:
-            self.post_message(self.StepSelected(event.row_key.value))
+            self.post_message(self.StepSelected(*split_key(event.row_key.value)))
 
-    def select(self, step_id: str) -> None:
-        if step_id in self.rows:
-            self.move_cursor(row=self.get_row_index(step_id))
+    def select(self, step_id: str, host: str | None = None) -> None:
+        """The cursor on a step's row, or on one of its hosts' sub-rows."""
+        key = sub_key(step_id, host) if host else step_id
+        if key in self.rows:
+            self.move_cursor(row=self.get_row_index(key))
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor: a step id, or a host sub-row's key."""
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def clear_hosts(self) -> None:
+        """A new run is followed: the last one's host sub-rows go."""
+        if self._subs:
+            self._subs.clear()
+            self._rebuild()
+
+
+FOUND_SHOWN = 2  # findings in the pane, worst first; the step's output lists every one
 
 
 class StepDetail(Static):
-    """Title, description, command, plan, rollback and outcome of the selected step."""
+    """Title, description, what it found, command, plan, rollback and outcome of the selected
+    step."""
 
     DEFAULT_CSS = "StepDetail { height: auto; max-height: 9; padding: 0 1; }"
 
-    def show(self, view: StepView, usual: str = "", reason: str = "") -> None:
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.found: dict[str, list[dict[str, Any]]] = {}  # step id → its findings, worst first
+
+    def set_findings(self, findings: list[dict[str, Any]]) -> None:
+        """The run's findings (as the run log holds them), shown with the step they belong to."""
+        self.found = {}
+        for f in worst_first(findings):
+            self.found.setdefault(f["step_id"], []).append(f)
+
+    def show(self, view: StepView, usual: str = "", reason: str = "", hosts: str = "") -> None:
         parts: list[Content | str] = [Content.styled(f"{view.step_id}: {view.title}", "bold")]
         if view.description:
             parts.append(Content(view.description))
+        parts += self._found(view.step_id)
         parts.append(Content.assemble(("risk ", "$text-muted"), view.risk,
                                       ("  gate ", "$text-muted"), view.gate))
+        if weighed(view, policy=False):  # the gate says what the class policy asks
+            parts.append(Content.assemble(("kind ", "$text-muted"), weighed(view, policy=False)))
+        if hosts:  # a fleet step's counts in full (the queue cuts them on a narrow screen)
+            parts.append(Content.assemble(("on   ", "$text-muted"), hosts))
+        if view.impact:
+            parts.append(Content.assemble(("impact ", "$text-muted"), view.impact))
         parts.append(Content.assemble(("do   ", "$text-muted"), view.command))
+        if view.only_if:  # else skipped (docs/after.md)
+            parts.append(Content.assemble(("if   ", "$text-muted"), view.only_if))
+        if view.after_any:  # `after` is the queue's order; these run whatever the outcome
+            parts.append(Content.assemble(("then ", "$text-muted"),
+                                          f"after any outcome of {', '.join(view.after_any)}"))
         if usual:
             parts.append(Content.assemble(("time ", "$text-muted"), usual))
         for change in view.plan[:3]:
@@ -122,3 +242,20 @@ class StepDetail(Static):
         if reason:
             parts.append(Content.assemble(("note ", "$text-muted"), reason))
         self.update(Content("\n").join(parts))
+
+    def _found(self, step_id: str) -> list[Content]:
+        """The step's worst findings with their first detail (which file, which row)."""
+        found = self.found.get(step_id, [])
+        out = []
+        for f in found[:FOUND_SHOWN]:
+            first = detail_lines(f.get("details"))[:1]
+            out.append(Content.assemble(("found ", "$text-muted"),
+                                        (f["status"], FOUND_STYLE.get(f["status"], "")),
+                                        f" {f['summary']}" + (f" · {first[0]}" if first else "")))
+        if len(found) > FOUND_SHOWN:
+            out.append(Content.styled(f"      +{len(found) - FOUND_SHOWN} more in the output",
+                                      "$text-muted"))
+        return out
+
+
+FOUND_STYLE = {"critical": "bold $error", "warning": "bold $warning", "ok": "$success"}

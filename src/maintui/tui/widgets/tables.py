@@ -20,6 +20,7 @@ class StatusTable(DataTable):
     }
     DEFAULT_CSS = """
     StatusTable { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; }
+    StatusTable:focus, StatusTable:focus > .datatable--header { background-tint: $foreground 0%; }
     StatusTable > .status--ok { color: $success; }
     StatusTable > .status--active { color: $accent; text-style: bold; }
     StatusTable > .status--warning { color: $warning; text-style: bold; }

@@ -20,6 +20,7 @@ from maintui.core.units import clock_time, span
 from maintui.tui.models.board import Board
 from maintui.tui.models.errors import ErrorGroup
 from maintui.tui.widgets import DiskTable, RecentRuns, ResourceGauges
+from maintui.tui.widgets.rows import clip
 from maintui.tui.widgets.tables import StatusTable
 
 BAD_RUNS = ("failed", "interrupted", "rollback_failed", "aborted")
@@ -35,20 +36,31 @@ class ErrorTable(StatusTable):
     def __init__(self, logs: list[str], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.logs = logs
+        self.groups: list[ErrorGroup] = []
+        self._log_width = max((len(n) for n in logs), default=3)
 
     def on_mount(self) -> None:
-        width = max((len(n) for n in self.logs), default=3)
-        self.add_fixed_columns(("Count", 5), ("Log", width), ("Last", 5), ("Error", 300))
+        self.add_fixed_columns(("Count", 5), ("Log", self._log_width), ("Last", 5),
+                               ("Error", 300))
         self.show_header = False  # the border says what the columns are
         self.border_title = "Newest errors · count, log, last seen, pattern"
 
     def show(self, groups: list[ErrorGroup]) -> None:
+        self.groups = groups
+        # the pattern ends in `…` where the pane ends: the cut shows (the column itself is wide)
+        room = self.scrollable_content_region.width - (5 + self._log_width + 5 + 3 * 2) - 2
         self.show_rows([(f"{g.log}:{g.pattern}", (self.styled(f"{g.count:>5}", "critical"), g.log,
-                                                   g.newest[11:16], g.pattern)) for g in groups])
+                                                   g.newest[11:16], clip(g.pattern, room)
+                                                   if room > 0 else g.pattern))
+                        for g in groups])
         total = sum(g.count for g in groups)
         logs = len(self.logs)
         self.border_subtitle = (f"{total} in {len(groups)} patterns · {logs} logs" if groups
                                 else f"no errors in {logs} logs")
+
+    def on_resize(self) -> None:
+        if self.groups:
+            self.show(self.groups)
 
 
 # -- checks ----------------------------------------------------------------------------------

@@ -1,0 +1,241 @@
+"""Screen updates that write what changed on the terminal, not what Textual re-rendered.
+
+Two things in Textual (8.x) cost bytes over a slow link, and both are undone here, for the
+terminals the console's own driver opens (`QuietLinuxDriver` calls `track`):
+- A partial update is written with `ChopsUpdate.render_segments`, which crops each widget's
+  line on the right only: a gauge whose `8%` became `23%` rewrote its line from the label on.
+  Here whole segments before the dirty span are skipped too (as Textual's own headless path,
+  `__rich_console__`, does), so a wide character is never split, and a line widget that cuts
+  its strips at the changed cells (widgets/spans.py) writes only those cells.
+- Opening or closing a screen or dialog repaints the whole screen two or three times (on
+  resume, after mounting its widgets, after pruning the old screen), ~12 KB each at 80x24.
+  Here the cells on the terminal are remembered (from full frames and partial updates
+  alike) and a full frame writes only the runs of cells that differ, as curses does; a new
+  terminal, a size change or a resumed application mode (Ctrl+Z, then fg) starts from
+  nothing, so the next frame is written whole.
+If Textual's classes change shape, nothing is replaced and its own code runs.
+"""
+
+from __future__ import annotations
+
+import re
+from weakref import WeakKeyDictionary
+
+from rich.cells import get_character_cell_size
+from rich.console import Console
+from rich.control import Control
+from rich.style import Style
+from textual._compositor import ChopsUpdate, LayoutUpdate
+from textual.geometry import Size
+from textual.strip import Strip
+
+Cell = tuple[str, Style | None]  # one terminal cell: its character(s) and style; "" is the
+                                 # right half of a wide character
+GAP = 6  # unchanged cells between two changes that are rewritten anyway (a move costs ~8 bytes)
+
+
+class Shadow:
+    """What is on one terminal, cell by cell, as far as known (a line is None when not)."""
+
+    def __init__(self, size: Size = Size(0, 0)) -> None:
+        self.size = size
+        self.lines: list[list[Cell] | None] = [None] * size.height
+
+    def wrote(self, x: int, y: int, cells: list[Cell]) -> None:
+        """`cells` were written from column `x` of line `y`."""
+        line = self.lines[y] if 0 <= y < len(self.lines) else None
+        if line is not None:
+            line[x: x + len(cells)] = cells
+            if len(line) != self.size.width:  # not as expected: know nothing of the line
+                self.lines[y] = None
+
+
+# a reset followed by a style: one SGR does both (`ESC[0;1;38;5;24m`), 3 bytes a segment
+_RESET_THEN_STYLE = re.compile("\x1b\\[0m\x1b\\[([0-9;]*)m")
+_SGR = re.compile("(\x1b\\[[0-9;]*m)")
+_SHADOWS: WeakKeyDictionary[Console, Shadow] = WeakKeyDictionary()
+_WRITTEN: dict[Style, Style] = {}  # a style with meta -> the same without
+_BLANKS: dict[Style, Style] = {}  # a style -> what a space in it shows
+_textual_layout = LayoutUpdate.render_segments
+
+
+def track(console: Console) -> None:
+    """Write frames to this console's terminal by difference, from a blank slate (the
+    terminal was just entered, or re-entered after a suspend)."""
+    _SHADOWS[console] = Shadow()
+
+
+def _as_written(style: Style | None) -> Style | None:
+    """`style` as far as the terminal sees it: without the mouse meta Textual attaches (a
+    screen under a dialog is drawn without it, which is not a change on the terminal)."""
+    if style is None or style.link:  # a link is written (OSC 8): kept as it is
+        return style
+    plain = _WRITTEN.get(style)
+    if plain is None:
+        if len(_WRITTEN) >= 4096:  # styles carry mouse offsets: keep the cache bounded
+            _WRITTEN.clear()
+        plain = _WRITTEN[style] = style.clear_meta_and_links()
+    return plain
+
+
+def _blank(style: Style | None) -> Style | None:
+    """What a space in `style` shows: its background only, unless a line or reverse video
+    draws its colour (a space's colour alone is no change on the terminal)."""
+    if style is None or style.color is None or style.reverse or style.underline \
+            or style.strike or style.overline or style.underline2:
+        return style
+    blank = _BLANKS.get(style)
+    if blank is None:
+        if len(_BLANKS) >= 4096:
+            _BLANKS.clear()
+        blank = _BLANKS[style] = Style(bgcolor=style.bgcolor)
+    return blank
+
+
+def cells_of(strip: Strip) -> list[Cell]:
+    """The cells a strip covers (a wide character is two, the second ""); control segments
+    and zero-width characters add none (a combining mark joins the cell before it)."""
+    cells: list[Cell] = []
+    for text, style, control in strip:
+        if control:
+            continue
+        style = _as_written(style)
+        blank = _blank(style) if " " in text else style
+        for ch in text:
+            width = get_character_cell_size(ch)
+            if width == 1:
+                cells.append((ch, blank if ch == " " else style))
+            elif width == 2:
+                cells += [(ch, style), ("", style)]
+            elif cells:
+                cells[-1] = (cells[-1][0] + ch, cells[-1][1])
+    return cells
+
+
+def changed_runs(old: list[Cell] | None, new: list[Cell]) -> list[tuple[int, int]]:
+    """The cell ranges [start, end) in which `new` differs from `old`, never starting or
+    ending inside a wide character, joined across gaps of fewer than GAP cells."""
+    if old is None or len(old) != len(new):
+        return [(0, len(new))] if new else []
+    runs: list[tuple[int, int]] = []
+    x, width = 0, len(new)
+    while x < width:
+        if old[x] == new[x]:
+            x += 1
+            continue
+        start = x - 1 if x and "" in (old[x][0], new[x][0]) else x  # from a wide char's left
+        while x < width and old[x] != new[x]:
+            x += 1
+        while x < width and "" in (old[x][0], new[x][0]):  # to its right half
+            x += 1
+        if runs and start - runs[-1][1] < GAP:
+            runs[-1] = (runs[-1][0], x)
+        else:
+            runs.append((start, x))
+    return runs
+
+
+Cursor = list[tuple[int, int] | None]  # [where the cursor is after what was written], or [None]
+
+
+def _write(shadow: Shadow | None, console: Console, x: int, y: int, strip: Strip,
+           cursor: Cursor) -> list[str]:
+    """What puts `strip` at (x, y) on the terminal: the runs of cells that differ from what
+    it shows there (all of them on a terminal not tracked); the shadow learns the result.
+    A move is left out when the cursor is already there (two widgets side by side)."""
+    if shadow is None or not 0 <= y < len(shadow.lines):
+        cursor[0] = None
+        return [Control.move_to(x, y).segment.text, strip.render(console)]
+    cells = cells_of(strip)
+    line = shadow.lines[y]
+    old = line[x: x + len(cells)] if line is not None else None
+    sequences: list[str] = []
+    for start, end in changed_runs(old, cells):
+        if cursor[0] != (x + start, y):
+            sequences.append(Control.move_to(x + start, y).segment.text)
+        sequences.append(strip.crop(start, end).render(console))
+        # at the last column the cursor waits to wrap: where it is then is not sure
+        cursor[0] = (x + end, y) if x + end < shadow.size.width else None
+    if line is None and x == 0 and len(cells) == shadow.size.width:
+        shadow.lines[y] = cells
+    else:
+        shadow.wrote(x, y, cells)
+    return sequences
+
+
+def render_layout(self: LayoutUpdate, console: Console) -> str:
+    """LayoutUpdate.render_segments, writing only the cells that differ from the terminal's."""
+    shadow = _SHADOWS.get(console)
+    if shadow is None or self.region.offset != (0, 0):
+        return _textual_layout(self, console)
+    if self.region.size != shadow.size:
+        shadow = _SHADOWS[console] = Shadow(self.region.size)
+    sequences: list[str] = []
+    cursor: Cursor = [None]
+    for y, line in enumerate(self.strips):
+        sequences += _write(shadow, console, 0, y, Strip.join(line), cursor)
+    return compact("".join(sequences))
+
+
+def render_chops(self: ChopsUpdate, console: Console) -> str:
+    """ChopsUpdate.render_segments, cropped to the dirty span on both sides, and on a tracked
+    terminal to the cells in it that differ from what the terminal shows."""
+    sequences: list[str] = []
+    shadow = _SHADOWS.get(console)
+    cursor: Cursor = [None]
+    for y, x1, x2 in self.spans:
+        for end, (x, strip) in zip(self.chop_ends[y], self.chops[y].items(), strict=True):
+            if strip is None or x >= x2 or end <= x1:  # Textual's `x > x2` wrote bare moves
+                continue
+            if x < x1:
+                strip, x = _skip_to(strip, x, x1)
+            sequences += _write(shadow, console, x, y, strip.crop(0, min(end, x2) - x), cursor)
+    return compact("".join(sequences))
+
+
+def compact(written: str) -> str:
+    """Rich writes each segment as `style, text, reset`. A reset followed by a style becomes
+    one sequence (`ESC[0;1;38;5;24m`, 3 bytes a segment), and a sequence that sets the look
+    the terminal is already in is left out (neighbouring segments of one look, ~20 bytes
+    each). Like Rich, it takes the terminal to start from no style."""
+    parts = _SGR.split(_RESET_THEN_STYLE.sub("\x1b[0;\\1m", written))
+    out, look = [parts[0]], ""  # parts alternate: text, SGR, text, …
+    for i in range(1, len(parts), 2):
+        params = parts[i][2:-1]
+        if params in ("", "0"):
+            now = ""
+        elif params.startswith("0;"):
+            now = params[2:]
+        else:  # a style without a reset adds to the look
+            now = params if look in ("", params) else None
+        if now is None or now != look:
+            out.append(parts[i])
+        look = now
+        out.append(parts[i + 1])
+    return "".join(out)
+
+
+def _skip_to(strip: Strip, x: int, x1: int) -> tuple[Strip, int]:
+    """Drop the whole segments that end at or before `x1`; returns the rest and where it starts."""
+    skipped = 0
+    for segment in strip:
+        width = segment.cell_length
+        if x + skipped + width > x1:
+            break
+        skipped += width
+    return (strip.crop(skipped), x + skipped) if skipped else (strip, x)
+
+
+def install() -> bool:
+    """Use both writers for every update; False if Textual's update classes no longer have
+    the fields they work from (then nothing is changed)."""
+    chops = ChopsUpdate([], [(0, 0, 0)], [])
+    layout = LayoutUpdate([], Size(0, 0).region)
+    if not all(hasattr(chops, name) for name in ("chops", "spans", "chop_ends")) \
+            or not all(hasattr(layout, name) for name in ("strips", "region")) \
+            or not hasattr(ChopsUpdate, "render_segments") \
+            or not hasattr(LayoutUpdate, "render_segments"):
+        return False
+    ChopsUpdate.render_segments = render_chops  # type: ignore[method-assign]
+    LayoutUpdate.render_segments = render_layout  # type: ignore[method-assign]
+    return True

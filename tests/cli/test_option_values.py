@@ -1,0 +1,75 @@
+"""Every option with a fixed set of values: a bad value exits 2 and names the valid ones, before
+anything runs or is written."""
+
+from __future__ import annotations
+
+import pytest
+
+from maintui.cli import main
+
+SCREEN = """
+title = "Checks"
+[[steps]]
+id = "disk"
+title = "Disk"
+run = "true"
+tags = ["check"]
+[[steps]]
+id = "touch"
+title = "Leave a mark"
+run = "touch marked"
+cwd = "{root}"
+"""
+
+
+def exit_code(args: list[str]) -> int:
+    """main()'s code, also when argparse stops it (SystemExit)."""
+    try:
+        return main(args)
+    except SystemExit as stop:
+        return int(stop.code or 0)
+
+
+# (argv after --config, what the error must name: the bad value's valid values)
+BAD = {
+    "history --state": (["history", "--state", "bogus"], ["succeeded", "rolled_back"]),
+    "history --limit": (["history", "--limit", "-3"], ["whole numbers from 1"]),
+    "history --limit text": (["history", "--limit", "ten"], ["whole numbers from 1"]),
+    "incidents --state": (["incidents", "--state", "bogus"], ["open", "closed"]),
+    "incidents --limit": (["incidents", "--limit", "0"], ["whole numbers from 1"]),
+    "incident open --severity": (["incident", "open", "x", "--severity", "sev9"],
+                                 ["sev1", "sev4"]),
+    "--theme": (["--theme", "bogus", "history"], ["textual-dark", "nord"]),
+    "resume --choice": (["resume", "1", "--choice", "bogus"], ["resume", "rollback"]),
+    "completion shell": (["completion", "tcsh"], ["bash", "zsh", "fish"]),
+    "completion --words": (["completion", "--words", "bogus"], ["screens", "runs", "actions"]),
+    "schema": (["schema", "bogus"], ["screen", "config"]),
+    "serve --port": (["serve", "--port", "99999"], ["1-65535"]),
+    "run --only id": (["run", "checks", "--only", "dsk", "--yes"], ["steps: disk, touch"]),
+    "run --only tag": (["run", "checks", "--only", "tag:chek", "--yes"], ["tags: tag:check"]),
+    "run --only, dry run": (["run", "checks", "--only", "dsk", "--dry-run"], ["steps: disk"]),
+    "run --only, detached": (["run", "checks", "--only", "dsk", "--detach"], ["steps: disk"]),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_a_bad_value_exits_2_naming_the_valid_values(site, capsys, name):
+    site.screen("checks", SCREEN.format(root=site.root))
+    argv, named = BAD[name]
+    assert exit_code(["--config", str(site.config), *argv]) == 2
+    err = capsys.readouterr().err
+    for text in named:
+        assert text in err, err
+    assert not (site.root / "marked").exists()  # refused before any step ran
+    assert not site.db.exists() or name.startswith(("incident", "history", "resume"))
+
+
+def test_a_good_value_of_each_still_works(site, capsys):
+    site.screen("checks", SCREEN.format(root=site.root))
+    config = ["--config", str(site.config)]
+    assert exit_code([*config, "--theme", "nord", "run", "checks", "--only", "tag:check",
+                      "--yes", "--quiet"]) == 0
+    assert not (site.root / "marked").exists()  # --only tag:check ran disk alone
+    assert exit_code([*config, "history", "--limit", "1", "--state", "succeeded"]) == 0
+    assert "checks" in capsys.readouterr().out
+    assert exit_code([*config, "incidents", "--state", "open", "--limit", "5"]) == 0

@@ -1,0 +1,208 @@
+"""Light on the wire: a change repaints the cells that changed and writes no more than them."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from textual._compositor import LayoutUpdate
+from textual.geometry import Region
+from textual.strip import Strip
+
+from maintui.core.probes.base import Proc
+from maintui.core.probes.fake import fake_snapshot
+from maintui.tui import updates
+from maintui.tui.updates import changed_runs
+from maintui.tui.widgets import ProcessTable, ResourceGauges
+from maintui.tui.widgets.spans import changed_span, cut_at
+from tests.ui.conftest import settle
+
+
+def test_the_changed_span_is_the_cells_that_differ_and_none_when_nothing_does():
+    old = (("CPU   ", "label"), ("8%  ", None), ("▁▂", "spark"))
+    assert changed_span(old, old, 40) is None
+    assert changed_span(old, (("CPU   ", "label"), ("23% ", None), ("▁▂", "spark")), 40) == (6, 9)
+    assert changed_span(old, (("CPU   ", "label"), ("8%  ", None), ("▁▃", "spark")), 40) == (11, 12)
+    # the same text in another style is a change too (a level turned the value red)
+    assert changed_span(old, (("CPU   ", "label"), ("8%  ", "critical"), ("▁▂", "spark")),
+                        40) == (6, 10)
+    # a shorter line blanks what it no longer covers; nothing past the width is repainted
+    assert changed_span(old, (("CPU   ", "label"),), 40) == (6, 12)
+    assert changed_span(old, (("CPU   ", "label"), ("9%", None)), 7) == (6, 7)
+
+
+def test_a_line_with_a_wide_character_or_no_earlier_drawing_is_repainted_whole():
+    assert changed_span(None, (("x", None),), 10) == (0, 10)
+    assert changed_span((("日本", None),), (("日本語", None),), 10) == (0, 10)
+
+
+def test_a_strip_is_cut_at_the_span_so_a_partial_update_can_start_there():
+    strip = Strip([Segment("CPU   23%   ")])
+    cut = cut_at(strip, (6, 9))
+    assert [s.text for s in cut] == ["CPU   ", "23%", "   "]
+    assert cut_at(strip, None) is strip
+    assert [s.text for s in cut_at(strip, (0, 12))] == ["CPU   23%   "]
+
+
+async def test_a_new_cpu_value_writes_its_cells_not_the_gauge_line(build):
+    """What goes to a real terminal (ChopsUpdate.render_segments): the changed digits only."""
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        app.poller.stop()
+        await pilot.pause()
+        gauges = app.screen.query_one(ResourceGauges)
+        gauges.show(fake_snapshot(cpu=10.0), lambda name: ())
+        await pilot.pause()
+        compositor = app.screen._compositor
+        compositor._dirty_regions.clear()  # whatever was drawn before: this is what is measured
+        assert gauges.show(fake_snapshot(cpu=23.0), lambda name: ()) == 1
+        compositor.update_widgets({gauges})
+        written = compositor.render_partial_update().render_segments(app.console)
+        assert "23" in written and "CPU" not in written and "MEM" not in written
+        assert len(written) < 60, repr(written)
+
+
+async def test_a_process_whose_cpu_changed_rewrites_that_column_not_its_row(build):
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        app.poller.stop()
+        table = app.screen.query_one(ProcessTable)
+        table.show((Proc(4242, "postgres", "pg", 1.0, 2.0),))
+        await pilot.pause()
+        compositor = app.screen._compositor
+        compositor._dirty_regions.clear()
+        assert table.show((Proc(4242, "postgres", "pg", 7.5, 2.0),)) == 1
+        compositor.update_widgets({table})
+        written = compositor.render_partial_update().render_segments(app.console)
+        assert "7.5" in written and "postgres" not in written and "4242" not in written
+
+
+def _frame(*lines: str) -> LayoutUpdate:
+    return LayoutUpdate([[Strip([Segment(line)])] for line in lines], Region(0, 0, 6, len(lines)))
+
+
+def test_a_full_frame_writes_only_the_cells_that_differ_from_the_terminal():
+    """Opening or closing a dialog repaints the screen two or three times over: on a terminal
+    the console's driver tracks, only what differs from what is shown goes out."""
+    updates.install()
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="256", width=6)
+    updates.track(console)
+    first = _frame("abcdef", "ghijkl").render_segments(console)
+    assert "abcdef" in first and "ghijkl" in first
+    assert _frame("abcdef", "ghijkl").render_segments(console) == ""  # the same frame again
+    again = _frame("abcdef", "ghXjkl").render_segments(console)
+    assert again == "\x1b[2;3HX"  # one move, one cell
+    updates.track(console)  # a fresh terminal (or back from Ctrl+Z): all of it again
+    assert "ghXjkl" in _frame("abcdef", "ghXjkl").render_segments(console)
+
+
+def test_a_terminal_the_driver_does_not_track_gets_every_line_as_textual_writes_it():
+    updates.install()
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="256", width=6)
+    frame = _frame("abcdef", "ghijkl")
+    assert frame.render_segments(console) == frame.render_segments(console)
+    assert "abcdef" in frame.render_segments(console)
+
+
+def test_changed_runs_never_split_a_wide_character_and_join_close_changes():
+    ab = [("a", None), ("b", None), ("c", None), ("d", None)]
+    wide = [("a", None), ("日", None), ("", None), ("d", None)]
+    assert changed_runs(ab, wide) == [(1, 3)]
+    assert changed_runs(wide, ab) == [(1, 3)]
+    assert changed_runs(ab, ab) == []
+    far = [("x", None)] + ab[1:3] + [("y", None)]
+    assert changed_runs(ab, far) == [(0, 4)]  # two changes closer than a cursor move's cost
+    assert changed_runs(None, ab) == [(0, 4)]
+
+
+def test_a_reset_and_the_next_style_go_out_as_one_sequence():
+    updates.install()
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="256", width=4)
+    updates.track(console)
+    frame = LayoutUpdate([[Strip([Segment("ab", Style(bold=True)), Segment("cd", Style(
+        color="red"))])]], Region(0, 0, 4, 1))
+    written = frame.render_segments(console)
+    assert written == "\x1b[1;1H\x1b[1mab\x1b[0;31mcd\x1b[0m"
+
+
+def test_a_screen_drawn_again_without_its_mouse_meta_writes_nothing():
+    """Under a dialog Textual draws the screen without the meta its mouse handling attaches:
+    the same look on the terminal, so no cell is written again."""
+    updates.install()
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="256", width=4)
+    updates.track(console)
+    look = Style(color="red", bgcolor="blue")
+    with_meta = look + Style.from_meta({"@click": "app.bell()"})
+    frame = LayoutUpdate([[Strip([Segment("ab  ", with_meta)])]], Region(0, 0, 4, 1))
+    assert "ab" in frame.render_segments(console)
+    again = LayoutUpdate([[Strip([Segment("ab  ", look)])]], Region(0, 0, 4, 1))
+    assert again.render_segments(console) == ""
+
+
+def test_a_space_is_rewritten_when_its_background_changes_not_its_unseen_colour():
+    updates.install()
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="256", width=4)
+    updates.track(console)
+
+    def frame(*segments: Segment) -> str:
+        return LayoutUpdate([[Strip(list(segments))]], Region(0, 0, 4, 1)).render_segments(console)
+
+    frame(Segment("a   ", Style(color="red", bgcolor="blue")))
+    assert frame(Segment("a", Style(color="red", bgcolor="blue")),
+                 Segment("   ", Style(color="green", bgcolor="blue"))) == ""
+    assert frame(Segment("a", Style(color="red", bgcolor="blue")),
+                 Segment("   ", Style(color="green", bgcolor="black"))) != ""
+    # reversed or underlined, a space shows its colour: that is a change
+    assert frame(Segment("a", Style(color="red", bgcolor="blue")),
+                 Segment("   ", Style(color="red", bgcolor="black", underline=True))) != ""
+
+
+def test_neighbouring_segments_of_one_look_go_out_under_one_sequence():
+    updates.install()
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="256", width=6)
+    updates.track(console)
+    bold = Style(bold=True)
+    frame = LayoutUpdate([[Strip([Segment("ab", bold), Segment("cd", bold + Style.from_meta(
+        {"row": 1})), Segment("ef")])]], Region(0, 0, 6, 1))
+    assert frame.render_segments(console) == "\x1b[1;1H\x1b[1mabcd\x1b[0mef"
+    assert updates.compact("\x1b[31ma\x1b[0m\x1b[1;2H\x1b[31mb\x1b[0m") == \
+        "\x1b[31ma\x1b[0m\x1b[1;2H\x1b[31mb\x1b[0m"  # a reset between them is kept
+
+
+async def test_a_dialog_over_home_writes_its_own_cells_not_the_screen_under_it(build):
+    """No dimmed backdrop and no focus tint lost underneath: what opening a dialog writes to
+    a tracked terminal is the dialog's box and the key line, nothing around them."""
+    import re
+
+    from maintui.tui.dialogs.text import ReasonDialog
+
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        app.poller.stop()
+        await pilot.pause()
+        console = Console(file=io.StringIO(), force_terminal=True, color_system="256",
+                          width=80, height=24)
+        updates.track(console)
+
+        def frame() -> str:
+            update = app.screen._compositor.render_update(
+                full=True, screen_stack=app._background_screens)
+            return update.render_segments(console)
+
+        assert len(frame()) > 2000  # the first frame on a fresh terminal: all of it
+        app.push_screen(ReasonDialog("Why start now?"))
+        await pilot.pause()
+        box = app.screen.query_one("ReasonDialog > Vertical").region
+        written = frame()
+        rows = {int(row) - 1 for row, _ in re.findall(r"\x1b\[(\d+);(\d+)H", written)}
+        assert rows and rows <= set(range(box.y, box.bottom)) | {23}, (rows, box)
+        app.screen.dismiss(None)
+        await pilot.pause()
+        closed = frame()
+        rows = {int(row) - 1 for row, _ in re.findall(r"\x1b\[(\d+);(\d+)H", closed)}
+        assert rows <= set(range(box.y, box.bottom)) | {23}, (rows, box)
