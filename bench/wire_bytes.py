@@ -14,6 +14,11 @@ TERM=xterm-256color; everything it writes to the terminal is read and counted.
 - a whole session: the README's monthly walk-through in tmux (80x24), its bytes taken with
   `pipe-pane`, keys sent as the dialogs ask.
 Paste the tables into bench/BENCHMARKS.md under "## Wire".
+
+`… wire_bytes.py SECONDS --before=DIR/src [--size=WxH]`: before and after in one run instead.
+A copy of an older tree's `src` (and its `screens`, `styles`, `config.toml` beside it, for its
+starter site) runs beside this tree, each on its own fresh sandbox, every scene taken on one
+then the other: idle, keys, dialogs opened and closed, a busy step.
 """
 
 from __future__ import annotations
@@ -215,6 +220,8 @@ def session(config: Path, out: Path, size: tuple[int, int]) -> tuple[float, int,
         for step in ("notice", "maintenance-on", "backup", "retention-events",
                      "retention-alerts", "optimize", "Checklist:", "maintenance-off"):
             shown = tmux.wait_for("Checklist:" if step == "Checklist:" else f"Run {step}:")
+            if step != "Checklist:":  # the dialog's lower edge, written last: all of it is there
+                shown = tmux.wait_for("runs it", ", then Enter")
             if step == "Checklist:":
                 send("Enter")
                 tmux.wait_gone("Checklist:")
@@ -235,12 +242,69 @@ def session(config: Path, out: Path, size: tuple[int, int]) -> tuple[float, int,
     return seconds, out.stat().st_size if out.exists() else 0, keys
 
 
+def before_and_after(before: Path, size: tuple[int, int], window: float) -> None:
+    """The scenes on an older tree (`before`, its src folder) and on this one, side by side."""
+    trees = {"before": before.resolve(), "after": ROOT / "src"}
+    cols, rows = size
+    results: dict[str, dict[str, str]] = {name: {} for name in trees}
+    with tempfile.TemporaryDirectory() as tmp:
+        consoles, configs = {}, {}
+        for name, src in trees.items():
+            env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(src)}
+            env.pop("NO_COLOR", None)
+            root = Path(tmp) / name
+            subprocess.run([sys.executable, "-m", "maintui", "demo", "--path", str(root),
+                            "--no-tui"], check=True, capture_output=True, env=env)
+            (root / "screens" / "0-busy.toml").write_text(BUSY)
+            configs[name] = root / "config.toml"
+            consoles[name] = Pty([sys.executable, "-m", "maintui", "--config",
+                                  str(configs[name])], env, size)
+
+        def each(scene: str, measure) -> None:
+            for name, console in consoles.items():
+                results[name][scene] = measure(name, console)
+
+        try:
+            for console in consoles.values():
+                console.drain(WARMUP / 2)
+            idle = idle_side_by_side(consoles, window)
+            each("idle home", lambda n, c: f"{idle[n][0]:.0f} B/s, CPU {idle[n][1]:.2f} %, "
+                                           f"{idle[n][2]:.0f} MiB")
+            each("an arrow, least of 4", lambda n, c: least_of(c, "\x1b[B", "\x1b[A"))
+            each("a focus move (Tab, shift+Tab), least of 4",
+                 lambda n, c: least_of(c, "\t", "\x1b[Z"))
+            each("open help (?)", lambda n, c: f"{key(c, '?')} B")
+            each("close help (esc)", lambda n, c: f"{key(c, chr(27))} B")
+            each("open the monthly session", lambda n, c: f"{key(c, number(configs[n], 'monthly'))} B")
+            each("its first question (r)", lambda n, c: f"{key(c, 'r')} B")
+            each("idle with it open", lambda n, c: f"{c.drain(5.0) / 5.0:.0f} B/s")
+            each("close it (esc)", lambda n, c: f"{key(c, chr(27))} B")
+            each("back Home (esc)", lambda n, c: f"{key(c, chr(27))} B")
+            each("walk: l esc r esc t esc h", lambda n, c: f"{sum(key(c, k) for k in 'l' + chr(27) + 'r' + chr(27) + 't' + chr(27) + 'h')} B")
+
+            def busy(name: str, console: Pty) -> str:
+                seconds, wrote, rate, text = busy_step(console, configs[name])
+                return f"{wrote} B for {text} B of text ({wrote / max(text, 1):.1f}×), {rate:.1f} paints/s"
+
+            each("a busy step", busy)
+        finally:
+            for console in consoles.values():
+                console.close()
+    print(f"| scene, {cols}x{rows}, one run | before | after |\n|---|---|---|")
+    for scene in results["before"]:
+        print(f"| {scene} | {results['before'][scene]} | {results['after'][scene]} |")
+
+
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--size")]
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
     sizes = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--size=")]
+    befores = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--before=")]
     cols, rows = (int(n) for n in (sizes[0] if sizes else "80x24").split("x"))
     size = (cols, rows)
     window = float(args[0]) if args else WINDOW
+    if befores:
+        before_and_after(Path(befores[0]), size, window)
+        return
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows)}
     env.pop("NO_COLOR", None)
     rows_out: list[tuple[str, str, str]] = []

@@ -68,7 +68,10 @@ MONTHLY_GATES = ["notice", "maintenance-on", "backup", "retention-events", "rete
 def confirm(tmux: Tmux, step: str) -> None:
     """Answer a gate as its dialog asks: the step id typed (a typed policy), Tab to Run then
     Enter (destructive: the focus starts on Cancel), else `y`."""
-    shown = tmux.wait_for(f"Run {step}:")
+    tmux.wait_for(f"Run {step}:")
+    # a dialog reaches the terminal top to bottom: once its lower edge (what confirms) is
+    # there, so is the rest (a policy line read too early sent `y` to a typed gate)
+    shown = tmux.wait_for("runs it", ", then Enter")
     if "type the step id" in shown:
         tmux.type(step)
         tmux.keys("Enter")

@@ -13,6 +13,8 @@ terminals the console's own driver opens (`QuietLinuxDriver` calls `track`):
   alike) and a full frame writes only the runs of cells that differ, as curses does; a new
   terminal, a size change or a resumed application mode (Ctrl+Z, then fg) starts from
   nothing, so the next frame is written whole.
+Cells are compared as the terminal shows them (no mouse meta; a space by its background), and
+what is written drops a colour sequence that sets the look the terminal is already in.
 If Textual's classes change shape, nothing is replaced and its own code runs.
 """
 

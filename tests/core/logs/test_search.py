@@ -143,3 +143,113 @@ def test_the_error_search_finds_the_same_heads_as_every_line_read(path, tmp_path
             want.append(at)
         at += len(raw) + 1
     assert hits == want
+
+
+def _both(path: Path, monkeypatch, fmt=None, make=None) -> tuple[list[int], list[int], int]:
+    """A search's hits (the error search's unless `make`) by GNU grep's candidates and by the
+    chunked reading alone, and where grep's part stopped (0: it was not used)."""
+    fmt = fmt or formats.detect(formats.sample(path))
+    make = make or (lambda: FileSearch.errors(path, fmt))
+    stopped = []
+    real = FileSearch._grep
+
+    def spy(self, *args):
+        stopped.append(real(self, *args))
+        return stopped[-1]
+
+    monkeypatch.setattr(FileSearch, "_grep", spy)
+    monkeypatch.setattr(search, "GREP_MIN", 0)
+    fast = list(make().run().offsets)
+    monkeypatch.setattr(search, "GREP_MIN", 1 << 62)
+    slow = list(make().run().offsets)
+    return fast, slow, (stopped or [0])[0]
+
+
+@pytest.mark.parametrize("path", sorted(p for p in SHARED.glob("*") if p.is_file()
+                                        and p.name != "README.md"), ids=lambda p: p.name)
+def test_grep_finds_the_same_error_heads_as_the_chunked_reading(path, monkeypatch):
+    fast, slow, _ = _both(path, monkeypatch)
+    assert fast == slow
+
+
+def test_grep_error_search_on_a_hostile_file_equals_the_chunked_reading(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "CHUNK", 4096)
+    path = tmp_path / "app.log"
+    java_log(path, 2000)
+    head = "2023-11-14 22:13:20,000 ERROR [main] a.B: "
+    with path.open("ab") as fh:
+        fh.write(b"2023-11-14 22:13:21,000 ERROR [m\x00in] a.B: nul \xff\xfe bad utf-8\r\n")
+        fh.write(b"\x00\x00" + head.encode() + b"leading NULs\n")
+        fh.write(b"2023-11-14 22:13:22,000 INFO [main] a.B: not an error: fatal\n")
+        fh.write(b"{\"level\": 50, \"msg\": \"another format, with err\"}\n")
+        # lines longer than a chunk: judged piece by piece, words in pieces and across them
+        fh.write((head + "x" * 5000 + "ERROR " + "y" * 4000 + "ERR").encode() + b"\n")
+        fh.write((head + "z" * 12000).encode() + b"\n")
+        fh.write(("q" * 4094 + head).encode() + b"\n")
+        fh.write(b"\tat a.B.c(B.java:1) error\n")
+        java_log(tmp_path / "more.log", 300)
+        fh.write((tmp_path / "more.log").read_bytes())
+        fh.write(head.encode() + b"last line, no newline")
+    fast, slow, stopped = _both(path, monkeypatch, formats.by_name("java"))
+    assert stopped > 0 and len(slow) > 25 and fast == slow
+    rows = path.read_bytes().split(b"\n")
+    assert sum(len(r) + 1 for r in rows[:-1]) in fast  # the last line, read in chunks
+    # the text search and the level filter take the same way: words escaped for grep
+    fmt = formats.by_name("java")
+    queries = [("a.b: request 1", True), ("[m", True), ("x" * 30, True), ("(B.java:1)", True),
+               ("ERR", True), ("not an ERROR: fAtAl", True), (r"request 1\d+ handled", False),
+               (r"a\.B: request (7|9)", False)]
+    for query, literal in queries:
+        def make(query=query, literal=literal):
+            return FileSearch(path, re.compile(query if not literal else re.escape(query),
+                                               re.I), literal=query if literal else "")
+        fast, slow, stopped = _both(path, monkeypatch, fmt, make)
+        assert fast == slow and slow, query
+
+    def filtered():
+        finder = FileSearch(path, re.compile("request", re.I), literal="request")
+        finder.confirm = lambda text: fmt.head(text) == (True, Level.ERROR)
+        return finder
+    fast, slow, stopped = _both(path, monkeypatch, fmt, filtered)
+    assert stopped > 0 and fast == slow and len(slow) == 23
+
+
+def test_grep_error_search_with_grep_absent_reads_in_chunks(tmp_path, monkeypatch):
+    path = tmp_path / "app.log"
+    java_log(path)
+    monkeypatch.setattr(search.shutil, "which", lambda name: None)
+    fast, slow, stopped = _both(path, monkeypatch)
+    assert stopped == 0 and fast == slow and len(fast) == 30
+
+
+@pytest.mark.parametrize("name", ["bunyan", "glog", "journald", "json", "access", "strace"])
+def test_grep_finds_error_shapes_as_the_chunked_reading(name, tmp_path, monkeypatch):
+    """Formats whose errors hold no level word: grep runs their shape as ERE beside the
+    words (letters in either case), the same lines as the Python regex over chunks."""
+    monkeypatch.setattr(search, "CHUNK", 4096)
+    sample = next(p for p in sorted(SHARED.glob("*"))
+                  if p.is_file() and formats.detect(formats.sample(p)).name == name)
+    body = sample.read_bytes()
+    path = tmp_path / "app.log"
+    with path.open("wb") as fh:
+        for _ in range(4):
+            fh.write(body)
+            fh.write(body.replace(b'"level":20', b'"level":50'))  # bunyan's errors
+            fh.write(body.replace(b"\nI", b"\nF"))  # glog's fatal lines
+            fh.write(b"\x00 err \xff\r\n" + b" E " * 2000 + b"\n")  # NULs, bad UTF-8, a long line
+            fh.write(b'{"level": 50, "msg": "x"}\r\n{"level":\n50}\n<13>1 ' + b"y" * 5000 + b"\n")
+    fast, slow, stopped = _both(path, monkeypatch, formats.by_name(name))
+    assert stopped > 0 and slow and fast == slow
+
+
+@pytest.mark.parametrize("path", sorted(p for p in SHARED.glob("*") if p.is_file()
+                                        and p.name != "README.md"), ids=lambda p: p.name)
+def test_a_formats_head_reads_what_parse_reads_without_the_time(path):
+    """`Format.head` (what the error search confirms with) is `parse`'s start and level, on
+    every line of every shared log, in its own format and in every other."""
+    lines = path.read_bytes().decode("utf-8", "replace").split("\n")
+    lines += ["", "\x00\x00x", "  at a.B(C.java:1)", '{"level": 50}', "level=error msg=x\r"]
+    for fmt in (*formats.FORMATS, formats.TEXT):
+        for line in lines:
+            parsed = fmt.parse(line)
+            assert fmt.head(line) == (parsed.start, parsed.level), (fmt.name, line)

@@ -421,3 +421,18 @@ async def test_the_whole_file_filter_in_all_is_merged_by_time(tmp_path: Path):
                  for ln in app.screen.query_one(LogView).lines]
         assert [job for _, job in shown] == list(range(0, 3000, 250))
         assert [s for s, _ in shown] == ["a.log", "b.log"] * 6
+
+
+async def test_previous_error_waits_for_the_search_to_pass_the_line_it_starts_from(tmp_path):
+    """`<` from the end of a file several search chunks long: the search reads from the top,
+    so the first errors it finds are not the previous one; the view waits for that."""
+    log = tmp_path / "app.log"
+    write(log, java_lines(250_000, errors_every=100))  # ~12 MB, 2,500 errors
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "job 249999 done" in screen_text(app))
+        await pilot.press("home", "less_than_sign")
+        await until(pilot, lambda: "error " in status(app) and " of " in status(app), timeout=30)
+        assert "error 1 of" not in status(app)
+        await until(pilot, lambda: "searching" not in status(app), timeout=30)
+        assert "error 2,499 of 2,500 in app.log" in status(app), status(app)  # the one above

@@ -332,3 +332,32 @@ after = ["tidy"]
         assert str(queue.get_cell("maintenance", "icon")) == "!"
         assert str(queue.get_cell("tidy", "icon")) == "✓"
         assert "1 flagged" in str(session.query_one("#session-head").render())
+
+
+async def test_after_each_dialog_closes_the_step_list_has_focus_and_the_detail_shows_the_gate(site):
+    """Issue 14 item 2: a gate, a note and the abort question each hand focus
+    back to the step list (an arrow works at once), and the detail pane follows the step
+    waiting at the gate, wherever the cursor was."""
+    from maintui.tui.widgets.steps import StepDetail
+
+    site.screen("monthly", SESSION)
+    app = Harness(load_config(site.config), "monthly")
+    async with app.run_test(size=(80, 24)) as pilot:
+        session = app.screen
+        queue, detail = session.query_one(StepQueue), session.query_one(StepDetail)
+        await pilot.press("end")  # the cursor away from the step that will wait
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(dialog(app), ConfirmDialog))
+        assert app.screen.view.step_id == "change"
+        assert "Make a change" in str(detail.render())  # the pane follows the gate
+        await pilot.press("escape")  # leave the gate open, the step still waiting
+        await until(pilot, lambda: app.screen is session)
+        assert app.focused is queue and queue.cursor_key == "change"
+        for key in ("n", "a"):  # a note, then the abort question: each closed with escape
+            await pilot.press(key)
+            await until(pilot, lambda: app.screen is not session)
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is session)
+            assert app.focused is queue, key
+        await pilot.press("down")  # arrows work at once
+        assert queue.cursor_key == "optional" and "Optional tidy-up" in str(detail.render())

@@ -98,6 +98,28 @@ class Format:
             return Parsed(None, None, line, False)
         return self._fields(fields, line)
 
+    def head(self, line: str) -> tuple[bool, Level | None]:
+        """Whether `line` begins a record, and its level: `parse` without the time (what a
+        level search asks of each candidate line; the time is most of a regex line's cost)."""
+        if self.kind == "text":
+            parsed = self.parse(line)
+            return parsed.start, parsed.level
+        if self.kind != "regex":
+            line = _plain(line)
+            fields = _json(line) if self.kind == "json" else _logfmt(line)
+            if fields is None or not self._owns(fields):
+                return False, None
+            return True, self._level(fields, _first(fields, (self.keys or Keys()).message))
+        head = _plain(line)[:HEAD]
+        for pattern in self.patterns:
+            found = pattern.match(head)
+            if found is not None:
+                break
+        else:
+            return False, None
+        raw = found.group(self.level_field) if self.level_field in pattern.groupindex else None
+        return True, self.default_level if raw is None else (self.levels(raw) or None)
+
     def matches(self, line: str) -> bool:
         """Whether `line` begins a record of this format (what detection counts)."""
         return self.kind != "text" and bool(line.strip()) and self.parse(line).start
@@ -169,13 +191,16 @@ class Format:
     def _fields(self, fields: dict[str, Any], line: str) -> Parsed:
         keys = self.keys or Keys()
         message = _first(fields, keys.message)
-        raw_level = _first(fields, keys.level)
+        text = message if isinstance(message, str) else line
+        return Parsed(_field_time(_first(fields, keys.time)), self._level(fields, message), text)
+
+    def _level(self, fields: dict[str, Any], message: Any) -> Level | None:
+        raw_level = _first(fields, (self.keys or Keys()).level)
         if raw_level is not None:
             level = self.levels(raw_level)
         else:  # docker's json-file and the like: the level is in the text, if anywhere
             level = level_of(message) if isinstance(message, str) else Level.NONE
-        text = message if isinstance(message, str) else line
-        return Parsed(_field_time(_first(fields, keys.time)), level or None, text)
+        return level or None
 
 
 def _plain(line: str) -> str:

@@ -312,6 +312,8 @@ class LogsScreen(Screen):
         self._go(source, key, hits, at, step)
 
     def _go(self, source: str, key: str, hits: Hits, at: int, step: int) -> bool:
+        if step < 0 and not hits.done and hits.size <= at:
+            return False  # the hits before `at` are not all found yet: wait until they are
         found = hits.after(at) if step > 0 else hits.before(at)
         what = "error" if key == ">error" else "match"
         if found is None:
