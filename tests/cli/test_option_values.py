@@ -73,3 +73,44 @@ def test_a_good_value_of_each_still_works(site, capsys):
     assert exit_code([*config, "history", "--limit", "1", "--state", "succeeded"]) == 0
     assert "checks" in capsys.readouterr().out
     assert exit_code([*config, "incidents", "--state", "open", "--limit", "5"]) == 0
+
+
+# values that parse but name nothing the run could use: refused the same way (exit 2)
+MISFIT = {
+    "run --limit, no step on hosts": (["run", "checks", "--limit", "web1", "--yes"],
+                                      ["--limit applies to steps with hosts",
+                                       "screen checks has none"]),
+    "run --limit, dry run": (["run", "checks", "--limit", "web1", "--dry-run"],
+                             ["screen checks has none"]),
+    "run --only, id matched, tag unknown": (["run", "checks", "--only", "touch,tag:nope",
+                                             "--yes"], ["tag:nope", "tags: tag:check",
+                                                        "steps: disk, touch"]),
+    "run --only, tag matched, tag unknown": (["run", "checks", "--only", "tag:check,tag:nope",
+                                              "--dry-run"], ["tag:nope", "tags: tag:check"]),
+    "run --var over a table": (["run", "checks", "--var", "vars.health=3", "--yes"],
+                               ["vars.health is a table", "vars.health.disk",
+                                "vars.health.load", "config.toml"]),
+}
+
+
+@pytest.mark.parametrize("name", list(MISFIT))
+def test_a_value_that_fits_nothing_exits_2_naming_what_does(site, capsys, name):
+    site.screen("checks", SCREEN.format(root=site.root))
+    site.add_config("[vars.health]\ndisk = 90\nload = 4\n")
+    argv, named = MISFIT[name]
+    assert exit_code(["--config", str(site.config), *argv]) == 2
+    err = capsys.readouterr().err
+    for text in named:
+        assert text in err, err
+    assert "Traceback" not in err
+    assert not (site.root / "marked").exists()  # refused before any step ran
+    assert not site.db.exists()
+
+
+def test_a_var_on_a_key_of_the_table_still_works(site):
+    site.screen("checks", SCREEN.format(root=site.root).replace(
+        'run = "touch marked"', 'run = "touch marked-${vars.health.disk}"'))
+    site.add_config("[vars.health]\ndisk = 90\n")
+    assert exit_code(["--config", str(site.config), "run", "checks", "--var",
+                      "vars.health.disk=3", "--yes", "--quiet"]) == 0
+    assert (site.root / "marked-3").exists()

@@ -12,6 +12,21 @@ from maintui.core.errors import UsageError
 from maintui.core.states import DecisionKind, RunState, StepState
 
 
+def _answer(name: str):
+    """--approver/--ticket as argparse checks them: a ';' or line break would forge the other
+    in the decision's reason (core/run/policy.py)."""
+    import argparse
+
+    from maintui.core.run.policy import answer_problem
+
+    def check(value: str) -> str:
+        if answer_problem(name, value):
+            raise argparse.ArgumentTypeError(answer_problem(name, value))
+        return value
+
+    return check
+
+
 def register(sub: Any, common: Any) -> None:
     p = sub.add_parser("run", help="run a screen's steps (headless: cron, SSH)",
                        description="Run a screen. With a terminal, gates ask there; without one "
@@ -31,9 +46,9 @@ def register(sub: Any, common: Any) -> None:
     p.add_argument("--limit", metavar="HOSTS", help="run steps on hosts only on these: an "
                    "Ansible pattern (e.g. web1,web2 or 'web:!web3'); see docs/fleet.md")
     p.add_argument("--reason", default="", help="why the run starts outside the screen's window")
-    p.add_argument("--approver", default="", metavar="NAME", help="who approved the change, for "
+    p.add_argument("--approver", default="", metavar="NAME", type=_answer("approver"), help="who approved the change, for "
                    "steps whose class policy asks (docs/classes.md)")
-    p.add_argument("--ticket", default="", metavar="ID", help="the change ticket id, for steps "
+    p.add_argument("--ticket", default="", metavar="ID", type=_answer("ticket"), help="the change ticket id, for steps "
                    "whose class policy asks (docs/classes.md)")
     p.add_argument("--outside-window", action="store_true", help="start an unattended run "
                    "outside the screen's window (recorded as a decision); without it, exit 3")
@@ -51,9 +66,9 @@ def register(sub: Any, common: Any) -> None:
     r.add_argument("--choice", choices=["resume", "done", "rollback"],
                    help="what to do with the unfinished step (asked when omitted)")
     r.add_argument("--yes", "-y", action="store_true", help="answer later gates yes")
-    r.add_argument("--approver", default="", metavar="NAME", help="with --yes: who approved "
+    r.add_argument("--approver", default="", metavar="NAME", type=_answer("approver"), help="with --yes: who approved "
                    "the change, for steps whose class policy asks (docs/classes.md)")
-    r.add_argument("--ticket", default="", metavar="ID", help="with --yes: the change ticket "
+    r.add_argument("--ticket", default="", metavar="ID", type=_answer("ticket"), help="with --yes: the change ticket "
                    "id, for steps whose class policy asks (docs/classes.md)")
     r.add_argument("--detached", action="store_true", help=argparse_hidden())
     r.set_defaults(handler=cmd_resume)
@@ -89,6 +104,10 @@ def cmd_run(args: Any) -> int:
         args.var = [*(args.var or []), f"fleet.limit={args.limit}"]
     config = site(args, acts=not args.dry_run)
     screen = load_screen(config, args.screen)
+    from maintui.core.run.options import check_limit, check_vars
+
+    check_limit(screen, args.limit)  # before anything runs, dry run or detached alike
+    check_vars(config.data, parse_vars(args.var), str(config.path))
     if args.only:  # refused here too: a dry run or a detached runner would not say so
         from maintui.core.run.options import pick_only
 
@@ -324,6 +343,8 @@ def _dry_run(config, screen, overrides: dict[str, str]) -> int:
             print(f"    weigh:   {weighed(item, policy=False)}")
         if item.impact:
             print(f"    impact:  {item.impact}")
+        if item.policy:  # its window too, open now or when it next opens: the gate holds it
+            print(f"    policy:  {item.policy.split(': ', 1)[-1]}")
         print(f"    {'do' if item.kind != 'manual' else '  '}:      {_hang(item.command)}")
         for change in item.plan:
             print(f"    would:   {change}")

@@ -9,7 +9,7 @@ import sys
 
 from maintui.core.ansi import visible
 from maintui.core.run.gates import Answer
-from maintui.core.run.policy import answer_reason, weighed
+from maintui.core.run.policy import answer_problem, answer_reason, weighed
 from maintui.core.run.stepview import StepView
 from maintui.core.states import DecisionKind
 
@@ -81,9 +81,13 @@ async def ask(prompt: str) -> str | None:
     return None if line is None else line.strip()
 
 
-async def _reason(what: str) -> str | None:
+async def _reason(what: str, name: str = "") -> str | None:
+    """A required answer; `name` (approver, ticket) refuses what would forge the other."""
     while True:
         text = await ask(f"  {what} (required): ")
+        if text and name and answer_problem(name, text):
+            print(f"  {answer_problem(name, text)}")
+            continue
         if text is None or text:
             return text
 
@@ -135,8 +139,8 @@ async def tty_prompt(req: StepView) -> Answer | None:
         return await tty_prompt(req)
     reason = ""
     if kind is DecisionKind.CONFIRM and (req.approver or req.ticket):
-        approver = await _reason("approved by") if req.approver else ""
-        ticket = await _reason("change ticket id") if req.ticket else ""
+        approver = await _reason("approved by", "approver") if req.approver else ""
+        ticket = await _reason("change ticket id", "ticket") if req.ticket else ""
         if approver is None or ticket is None:
             return None
         reason = answer_reason(approver, ticket)  # recorded with the decision

@@ -102,3 +102,64 @@ def test_backups_verify_tests_an_archive_as_a_whole(sandbox):
     result = sandbox.run("backups.verify", dir=str(sandbox.root / "backups"),
                          pattern="config-*.tar.gz", max_age_hours=24 * 30)
     assert result.findings[-1].summary.endswith("integrity ok")
+
+
+def test_archive_of_a_folder_with_an_unreadable_subfolder_fails_and_names_it(
+        sandbox, config_dir, monkeypatch):
+    locked = config_dir / "private"
+    (locked / "deep").mkdir(parents=True)
+    (locked / "deep/key.pem").write_text("secret\n")
+    locked.chmod(0o000)
+    if os.geteuid() == 0:  # root reads any folder: answer as the kernel does for anyone else
+        real = os.scandir
+
+        def scandir(path):
+            if Path(path) == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    before = sorted((sandbox.root / "backups").iterdir())
+    try:
+        action, ctx = archive(sandbox, config_dir)
+        with pytest.raises(ActionError, match=rf"cannot read {locked}: Permission denied; fix "
+                                              "its permissions or add it to exclude"):
+            action.run(ctx)
+        assert sorted((sandbox.root / "backups").iterdir()) == before  # nothing written
+        # excluded, it is neither read nor archived
+        action, ctx = archive(sandbox, config_dir, exclude=["private"])
+        assert action.run(ctx).ok
+    finally:
+        locked.chmod(0o755)
+
+
+@pytest.mark.parametrize(("dest", "exclude", "message"), [
+    ("backups", [], "dest .*/config/backups is inside source .*/config: each run would archive "
+                    "the archives before it; put dest outside source or add 'backups' to exclude"),
+    ("", [], r"put dest outside source \[type"),
+    ("var/backups", ["cache"], "or add 'var/backups' to exclude"),
+])
+def test_an_archive_folder_inside_the_source_is_refused_at_validation(
+        sandbox, config_dir, dest, exclude, message):
+    with pytest.raises(ValueError, match=message):
+        sandbox.ctx("backups.archive", source=str(config_dir), dest=str(config_dir / dest),
+                    exclude=exclude)
+
+
+@pytest.mark.parametrize("exclude", [["backups"], ["back*"], ["var"]])
+def test_an_excluded_archive_folder_inside_the_source_is_accepted(sandbox, config_dir, exclude):
+    dest = config_dir / ("var/backups" if exclude == ["var"] else "backups")
+    dest.mkdir(parents=True)
+    action, ctx = sandbox.ctx("backups.archive", source=str(config_dir), dest=str(dest),
+                              exclude=exclude)
+    first = action.run(ctx)
+    sandbox.now += 60
+    with tarfile.open(action.run(ctx).findings[0].details["path"]) as tar:
+        assert not any("backups" in n for n in tar.getnames())
+    assert first.ok
+
+
+@pytest.mark.parametrize("keep", [0, -1])
+def test_keep_below_one_is_refused_at_validation(sandbox, config_dir, keep):
+    with pytest.raises(ValueError, match="keep\n  Input should be greater than or equal to 1"):
+        archive(sandbox, config_dir, keep=keep)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import http.server
 import json
+import sqlite3
 import subprocess
 import sys
 import time
@@ -224,3 +226,74 @@ def test_a_file_url_with_a_method_is_refused_with_a_reason(sandbox):
 
     with pytest.raises(ValidationError, match="file:// url is only read"):
         sandbox.ctx("http.check", url="file:///etc/hostname", method="POST")
+
+
+# -- http.check with user:password@ in the url --------------------------------------------------
+
+PASSWORD = "Sup3rS3cretPw"
+BASIC = "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode()
+
+
+class BasicAuthHandler(http.server.BaseHTTPRequestHandler):
+    """200 only to the Basic credentials admin:PASSWORD; keeps every Authorization it got."""
+
+    seen: list[str | None] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self.seen.append(self.headers.get("Authorization"))
+        self.send_response(200 if self.headers.get("Authorization") == BASIC else 401)
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+
+@pytest.fixture
+def basic():
+    BasicAuthHandler.seen = []
+    with http_server(BasicAuthHandler) as url:
+        yield url
+
+
+def test_http_check_sends_a_urls_password_as_basic_auth_and_shows_it_masked(sandbox, basic):
+    url = basic.replace("http://", f"http://admin:{PASSWORD}@") + "/health"
+    result = sandbox.run("http.check", url=url)
+    assert result.ok, result.findings[0].summary
+    assert BasicAuthHandler.seen == [BASIC]  # the host is the server's, not "admin:…@127.0.0.1"
+    d = result.findings[0].details
+    shown = basic.replace("http://", "http://admin:********@") + "/health"
+    assert d["url"] == shown and result.findings[0].summary.startswith(f"{shown}: HTTP 200")
+    assert d["headers"] == {"Authorization": "********"}
+    plan = sandbox.plan("http.check", url=url, method="POST", body="x")
+    said = repr(result.findings) + "\n".join(sandbox.lines + plan)
+    assert PASSWORD not in said and BASIC.split()[1] not in said
+
+
+def test_http_check_refuses_credentials_in_both_the_url_and_a_header(sandbox):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="give the credentials once"):
+        sandbox.ctx("http.check", url=f"http://admin:{PASSWORD}@127.0.0.1/",
+                    headers={"authorization": "Bearer x"})
+
+
+def test_a_urls_password_is_nowhere_in_the_run_log_the_show_or_the_report(site, basic):
+    url = basic.replace("http://", f"http://admin:{PASSWORD}@") + "/health"
+    site.screen("web", f"""
+title = "Web"
+[[steps]]
+id = "admin"
+title = "Admin page"
+action = "http.check"
+with = {{ url = "{url}" }}
+risk = "safe"
+""")
+    assert site.cli("validate") == 0
+    assert site.cli("run", "web", "--yes") == 0
+    assert BasicAuthHandler.seen == [BASIC]
+    con = sqlite3.connect(site.db)
+    dump = "\n".join(con.iterdump())
+    con.close()
+    shown, report = site.run("show", "1"), site.run("report", "1")
+    assert shown.returncode == 0 and report.returncode == 0, shown.stderr + report.stderr
+    assert "admin:********@127.0.0.1" in shown.stdout and "admin:********@127.0.0.1" in report.stdout
+    said = dump + shown.stdout + shown.stderr + report.stdout + report.stderr
+    assert PASSWORD not in said and BASIC.split()[1] not in said

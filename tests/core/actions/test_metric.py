@@ -4,6 +4,7 @@ thresholds, rising or falling; bad sources and bad parameters said plainly."""
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import threading
 import time
@@ -71,6 +72,12 @@ def test_fail_on_never_reports_without_failing(tmp_path, db):
     ({"command": "echo 1", "warning": 5, "critical": 2}, r"warning \(5\) must be at most critical"),
     ({"command": "echo 1", "warning": 1, "critical": 2, "direction": "below"}, "at least"),
     ({"command": "echo 1", "warning": 1, "critical": 2, "direction": "up"}, "above"),
+    ({"command": "echo 1", "warning": math.nan, "critical": 2},
+     r"warning must be a finite number \(got nan\)"),
+    ({"command": "echo 1", "warning": 1, "critical": "inf"},
+     r"critical must be a finite number \(got inf\)"),
+    ({"command": "echo 1", "warning": "-inf", "critical": -5, "direction": "below"},
+     r"warning must be a finite number \(got -inf\)"),
 ])
 def test_bad_parameters_are_refused_with_what_to_write(params, said):
     with pytest.raises(ValidationError, match=said):
@@ -141,3 +148,27 @@ def test_in_a_screen_the_finding_carries_the_value_and_thresholds(site, db):
     shown = site.run("show", "1").stdout
     assert shown.index("[critical] spool") < shown.index("[warning] stuck")
     assert "value: 12" in shown
+
+
+ENV_SCREEN = """
+title = "Numbers"
+[[steps]]
+id = "depth"
+title = "Queue depth"
+action = "metric.check"
+env = { QUEUE_BIAS = "40" }
+with = { command = 'echo $((QUEUE_BASE + QUEUE_BIAS))', warning = 50, critical = 90 }
+risk = "safe"
+"""
+
+
+def test_the_command_gets_the_sites_env_and_the_steps_env_like_a_shell_step(site):
+    site.add_config('[env]\nQUEUE_BASE = "2"\n')
+    site.screen("numbers", ENV_SCREEN)
+    assert site.cli("validate") == 0
+    assert site.cli("run", "numbers", "--yes") == 0
+    con = sqlite3.connect(site.db)
+    summary, details = con.execute("SELECT summary, details FROM findings").fetchone()
+    con.close()
+    # 2 from config.toml's [env] + 40 from the step's env (unset, the shell's sum would be 0)
+    assert json.loads(details)["value"] == 42, summary

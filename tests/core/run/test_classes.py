@@ -81,6 +81,34 @@ def test_headless_the_names_given_are_recorded_with_the_decision_and_in_the_repo
     assert "the app is read-only while it runs | approver, ticket |" in table
 
 
+def test_headless_an_approver_or_ticket_with_a_semicolon_or_line_break_is_refused(site):
+    # `approver: bob; ticket: none` in the reason would read back as a ticket
+    site.add_config("[classes.corrective]\napprover = true\nticket = true\n")
+    site.screen("change", SCREEN)
+    done = site.run("run", "change", "--yes", "--approver", "bob; ticket: none")
+    assert done.returncode == 2
+    assert ("argument --approver: the approver cannot contain ';' or a line break "
+            "(got 'bob; ticket: none'); give it alone") in done.stderr
+    done = site.run("run", "change", "--yes", "--ticket", "CHG-1\napprover: eve")
+    assert done.returncode == 2 and "argument --ticket: the ticket cannot contain" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (site.root / "work" / "fixed").exists()
+
+
+def test_an_answer_reason_never_carries_a_forged_field():
+    from maintui.core.run.policy import answer_problem, answer_reason
+
+    assert answer_problem("approver", "bob") == ""
+    assert "cannot contain ';'" in answer_problem("approver", "bob; ticket: none")
+    for approver, ticket in (("bob; ticket: none", ""), ("bob", "T-1\nticket: x")):
+        try:
+            answer_reason(approver, ticket)
+        except ValueError as exc:
+            assert "cannot contain" in str(exc)
+        else:
+            raise AssertionError("a forged field passed")
+
+
 def _window_elsewhere() -> str:
     hour = datetime.now().hour
     return f"{(hour + 3) % 24:02d}:00-{(hour + 4) % 24:02d}:00"
@@ -121,6 +149,33 @@ def test_next_opening_and_outside_name_the_window():
                                             "next opens Sat 2026-12-05 02:00")
     assert outside(policy, datetime(2026, 12, 5, 3, 0).timestamp()) == ""
     assert outside(None, friday_noon) == ""
+
+
+def test_the_dry_run_shows_the_class_window_closed_with_its_next_opening_or_open(site):
+    window = _window_elsewhere()
+    site.add_config(f'[classes.preventive]\nwindow = "{window}"\n')
+    site.screen("change", SCREEN)
+    plan = site.run("run", "change", "--dry-run").stdout
+    assert f"policy:  window {window} (closed now; next opens " in plan, plan
+    hour = datetime.now().hour
+    here = f"{hour:02d}:00-{(hour + 2) % 24:02d}:00"
+    site.config.write_text(site.config.read_text().replace(window, here))
+    plan = site.run("run", "change", "--dry-run").stdout
+    assert f"policy:  window {here} (open now)" in plan, plan
+
+
+def test_the_gate_policy_line_says_whether_the_window_is_open_and_when_it_opens():
+    from maintui.core.run.policy import with_policy
+
+    policy = ClassPolicy("corrective", friction="confirm", window="Sat 02:00-06:00")
+    friday_noon = datetime(2026, 12, 4, 12, 0).timestamp()
+    assert policy.describe(friday_noon) == ("corrective policy: confirm, window Sat 02:00-06:00 "
+                                            "(closed now; next opens Sat 2026-12-05 02:00)")
+    assert policy.describe(datetime(2026, 12, 5, 3, 0).timestamp()).endswith("(open now)")
+    assert policy.describe() == "corrective policy: confirm, window Sat 02:00-06:00"  # report
+    view = StepView(step_id="fix", title="Fix", command="true", gate="one key")
+    shown = with_policy(view, policy, friday_noon)  # what the confirm dialog's policy line says
+    assert shown.policy.endswith("(closed now; next opens Sat 2026-12-05 02:00)")
 
 
 # -- at the gate: a terminal and a console ------------------------------------------------------
@@ -179,6 +234,23 @@ async def test_a_console_confirm_without_the_names_is_refused_and_asked_again(tm
     assert [d.kind for d in log.decided] == ["confirm", "note", "confirm"]
 
 
+async def test_an_unattended_gate_refuses_an_approver_that_would_forge_the_ticket(tmp_path):
+    from maintui.core.run.gates import GateRefused
+
+    keeper, log, _ = _gate(tmp_path, "yes")
+    keeper.options.approver = "bob; ticket: none"  # reads back as ticket "none"
+    await keeper.watcher.start()
+    try:
+        await keeper.admit(FIX)
+    except GateRefused as exc:
+        assert "the approver cannot contain ';'" in str(exc)
+    else:
+        raise AssertionError("confirmed with a forged ticket")
+    finally:
+        await keeper.watcher.close()
+    assert log.decided == []
+
+
 def test_a_policy_in_the_config_is_read_per_class(tmp_path):
     from maintui.core.run.policy import step_policy
 
@@ -188,32 +260,51 @@ def test_a_policy_in_the_config_is_read_per_class(tmp_path):
     assert step_policy(config, other) is None
 
 
-def test_at_a_terminal_the_word_approver_and_ticket_are_asked_and_recorded(site):
+def _at_a_terminal(site, dialogue: list[tuple[str, bytes]]) -> list[str]:
+    """`maintui run change` on a real pty: wait for each text, then type the answer; the
+    screens shown before each answer."""
     import os
     import pty
 
     from tests.cli.test_interrupted import _read_until
 
-    site.add_config('[classes.corrective]\nfriction = "typed"\nword = "REPAIR"\n'
-                    "approver = true\nticket = true\n")
-    site.screen("change", SCREEN)
     master, slave = pty.openpty()
     proc = site.spawn("run", "change", stdin=slave, stdout=slave, stderr=slave,
                       start_new_session=True)
     os.close(slave)
+    shown = []
     try:
-        shown = _read_until(master, "type 'REPAIR' to run it")
-        assert "corrective · about 5m00s · tags db · type 'REPAIR', approver, ticket" in shown
-        assert "impact:   the app is read-only while it runs" in shown
-        os.write(master, b"fix\n")  # the step id is not this class's word
-        _read_until(master, "not an answer: 'fix'")
-        os.write(master, b"REPAIR\n")
-        _read_until(master, "approved by (required)")
-        os.write(master, b"alice\n")
-        _read_until(master, "change ticket id (required)")
-        os.write(master, b"CHG-42\n")
+        for text, answer in dialogue:
+            shown.append(_read_until(master, text))
+            os.write(master, answer)
         assert proc.wait(timeout=30) == 0
     finally:
         os.close(master)
+    return shown
+
+
+def test_at_a_terminal_the_word_approver_and_ticket_are_asked_and_recorded(site):
+    site.add_config('[classes.corrective]\nfriction = "typed"\nword = "REPAIR"\n'
+                    "approver = true\nticket = true\n")
+    site.screen("change", SCREEN)
+    shown = _at_a_terminal(site, [
+        ("type 'REPAIR' to run it", b"fix\n"),  # the step id is not this class's word
+        ("not an answer: 'fix'", b"REPAIR\n"),
+        ("approved by (required)", b"alice\n"),
+        ("change ticket id (required)", b"CHG-42\n")])
+    assert "corrective · about 5m00s · tags db · type 'REPAIR', approver, ticket" in shown[0]
+    assert "impact:   the app is read-only while it runs" in shown[0]
     assert rows(site.db, "SELECT kind, reason FROM decisions WHERE step_id = 'fix'") == [
         ("confirm", "approver: alice; ticket: CHG-42")]
+
+
+def test_at_a_terminal_an_approver_with_a_semicolon_is_asked_again(site):
+    site.add_config("[classes.corrective]\napprover = true\nticket = true\n")
+    site.screen("change", SCREEN)
+    _at_a_terminal(site, [
+        ("run it? [Y/n]", b"y\n"),
+        ("approved by (required)", b"bob; ticket: none\n"),
+        ("the approver cannot contain ';'", b"bob\n"),  # and asked again
+        ("change ticket id (required)", b"CHG-5\n")])
+    assert rows(site.db, "SELECT kind, reason FROM decisions WHERE step_id = 'fix'") == [
+        ("confirm", "approver: bob; ticket: CHG-5")]

@@ -61,6 +61,31 @@ run = 'echo ${env.WORLD_TEST_FROM_OUTSIDE} > ${paths.work}/one; echo "$PATH" > $
     assert _read(site, "path") == "/opt/world-test/bin:" + os.environ["PATH"]
 
 
+def test_an_unset_env_name_is_refused_by_validate_and_run_with_the_fix(site, capsys,
+                                                                      monkeypatch):
+    monkeypatch.delenv("WORLD_TEST_NOT_SET", raising=False)
+    site.screen("s", 'title = "t"\n[[steps]]\nid = "a"\ntitle = "a"\n'
+                     'run = "echo ${env.WORLD_TEST_NOT_SET}"\n')
+    fix = ("step 'a'.run: ${env.WORLD_TEST_NOT_SET} is not set in maintui's environment; "
+           "set it (export WORLD_TEST_NOT_SET=…) before starting maintui, or give the site's "
+           "value in config.toml [env]")
+    assert site.cli("validate") == 2
+    assert fix in capsys.readouterr().err
+    assert site.cli("run", "s", "--yes") == 2  # refused before a run starts
+    err = capsys.readouterr().err
+    assert fix in err and "Traceback" not in err and not site.db.exists()
+
+
+def test_an_unset_env_name_in_site_env_fails_the_step_naming_it(site, capsys, monkeypatch):
+    monkeypatch.delenv("WORLD_TEST_NOT_SET", raising=False)
+    _config(site, tail='[env]\nFOO = "${env.WORLD_TEST_NOT_SET}"\n')
+    site.screen("s", 'title = "t"\n[[steps]]\nid = "a"\ntitle = "a"\nrun = "echo $FOO"\n')
+    assert site.cli("run", "s", "--yes") == 1
+    err = capsys.readouterr().err
+    assert "step a failed: ${env.WORLD_TEST_NOT_SET} is not set in maintui's environment" in err
+    assert "Traceback" not in err and run_state(site.db) == "failed"
+
+
 def test_a_site_env_value_must_be_a_string(site, capsys):
     _config(site, tail="[env]\nWORKERS = 4\n")
     site.screen("s", 'title = "t"\n[[steps]]\nid = "a"\ntitle = "a"\nrun = "true"\n')

@@ -157,3 +157,23 @@ def test_only_with_the_include_steps_id_runs_every_included_step(site):
     site.screen("weekly", PARENT)
     assert site.cli("run", "weekly", "--yes", "--only", "health") == 0
     assert list(step_states(site.db)) == ["health.probe", "health.mark", "health.side"]
+
+
+def test_include_takes_only_a_screen_name_never_a_path(site, capsys, tmp_path_factory):
+    # a screen in another folder, and config.toml above the screens, both parse as screens
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "evil.toml").write_text(HEALTH)
+    site.screen("health", HEALTH)
+    include = 'title = "t"\n[[steps]]\nid = "x"\ntitle = "X"\ninclude = "{}"\n'
+    site.screen("away", include.format(elsewhere / "evil"))
+    site.screen("up", include.format("../config"))
+    site.screen("near", include.format("../screens/health"))
+    assert site.cli("validate") == 2
+    err = capsys.readouterr().err
+    folder = site.root / "screens"
+    rule = f"include takes the name of a screen in {folder} (no '/', no '..')"
+    assert f"step 'x'.include: '{elsewhere}/evil' is not a screen name: {rule}" in err
+    assert f"step 'x'.include: '../config' is not a screen name: {rule}" in err
+    assert f"'../screens/health' is not a screen name: {rule}; did you mean include = 'health'?" in err
+    assert "evil" not in err.replace(f"'{elsewhere}/evil'", "")  # the file was never read
+    assert "4 problem(s)" not in err and "3 problem(s) in 3 file(s)" in err

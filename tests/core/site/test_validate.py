@@ -142,3 +142,18 @@ def test_actions_lists_every_action_and_one_actions_parameters(capsys):
     assert "days" in detail and "required" in detail and "auto|iso|epoch|epoch_ms" in detail
     assert main(["actions", "sqlite.retension"]) == 2
     assert "did you mean 'sqlite.retention'?" in capsys.readouterr().err
+
+
+def test_a_wrong_type_names_the_fix_to_write_once_per_key(site, capsys):
+    site.screen("s", GOOD + 'after_any = "b"\nonly_if = 5\n[[steps]]\nid = "b"\ntitle = "B"\n'
+                'include = 3\n[[steps]]\nid = "c"\ntitle = "C"\nargv = "ls -l"\n')
+    assert site.cli("validate") == 2
+    err = capsys.readouterr().err
+    a, b, c = "steps[0] (id 'a')", "steps[1] (id 'b')", "steps[2] (id 'c')"
+    assert f"{a}.after_any: after_any is a list: after_any = [\"b\"] (got 'b')" in err
+    assert (f"{a}.only_if: a command is a string (only_if = \"5\") or a list of words "
+            f"(only_if = [\"program\", \"arg\"]) (got 5)") in err
+    assert f"{b}.include: include is text in quotes: include = \"3\" (got 3)" in err
+    assert f"{c}.argv: argv is a list: argv = [\"ls\", \"-l\"] (got 'ls -l')" in err
+    assert "Input should be" not in err and "list[str]" not in err
+    assert "4 problem(s) in 1 file(s)" in err

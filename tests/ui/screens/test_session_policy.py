@@ -108,3 +108,27 @@ async def test_a_critical_steps_typed_id_still_works_and_names_are_optional_with
         await pilot.press(*"drop", "enter")
         await pilot.pause(0.1)
         assert app.screen is not confirm
+
+
+async def test_an_approver_with_a_semicolon_cannot_forge_the_ticket_at_the_gate(site):
+    site.add_config(POLICY)
+    site.screen("change", SCREEN)
+    app = Harness(load_config(site.config), "change")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(dialog(app), ConfirmDialog))
+        confirm = app.screen
+        run = confirm.query_one("#run", Button)
+        await pilot.press(*"REPAIR", "enter", *"bob; ticket: none", "enter")
+        await pilot.pause(0.1)
+        # the ticket is still empty: the approver's text names none, and Run stays off
+        assert app.focused is confirm.query_one("#approver", Input) and run.disabled
+        await pilot.press("tab", *"CHG-1", "enter")
+        await pilot.pause(0.1)
+        assert app.screen is confirm and run.disabled
+        assert app.focused is confirm.query_one("#approver", Input)
+        confirm.query_one("#approver", Input).value = "bob"
+        await pilot.pause(0.1)
+        assert not run.disabled
+        await pilot.press("escape")
+    assert not (site.root / "work" / "fixed").exists()

@@ -23,6 +23,9 @@ async def test_the_detail_names_the_condition_and_the_steps_it_follows_whatever_
         text = str(detail.render())
         assert "if   test -f /srv/flag" in text
         assert "then after any outcome of backup, vacuum" in text
+        detail.show(StepView("report", "Report", command="report.write",
+                             after_any=["a", "b", "c", "d", "e"]))
+        assert "after any outcome of a, b, c +2 more" in str(detail.render())
         detail.show(StepView("plain", "No conditions", command="true"))
         text = str(detail.render())
         assert "if " not in text and "any outcome" not in text

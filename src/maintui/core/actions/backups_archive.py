@@ -5,10 +5,13 @@ the ones the retention set aside."""
 from __future__ import annotations
 
 import fnmatch
+import os
 import shutil
 import tarfile
 from pathlib import Path
 from typing import Any
+
+from pydantic import Field, model_validator
 
 from maintui.core.actions import register
 from maintui.core.actions._util import (
@@ -33,7 +36,29 @@ class ArchiveParams(Params):
     dest: Path  # the backups folder the archive is written to
     prefix: str | None = None  # name before the time (config → config-20260105-031500.tar.gz); default: the source's
     exclude: list[str] = []  # globs (names or relative paths) left out, e.g. ["*.tmp", "cache/*"]
-    keep: int | None = None  # keep the newest N of this prefix; older ones move to the run's folder (undo puts them back); default: all
+    keep: int | None = Field(None, ge=1)  # keep the newest N of this prefix (1 or more); older ones move to the run's folder (undo puts them back); default: all
+
+    @model_validator(mode="after")
+    def _dest_outside_source(self) -> ArchiveParams:
+        problem = dest_in_source(self)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def dest_in_source(p: ArchiveParams) -> str:
+    """Why dest may not be where it is ('' when fine): an archive folder inside the source, not
+    excluded, would archive the archives before it on every run."""
+    source, dest = p.source.expanduser(), p.dest.expanduser()
+    if dest != source and source not in dest.parents:
+        return ""
+    rel = dest.relative_to(source).as_posix()
+    inner = Path(rel)
+    if rel != "." and any(_excluded(d.as_posix(), d.name, p.exclude)
+                          for d in (inner, *inner.parents) if d != Path(".")):
+        return ""
+    return (f"dest {p.dest} is inside source {p.source}: each run would archive the archives "
+            f"before it; put dest outside source" + ("" if rel == "." else f" or add {rel!r} to exclude"))
 
 
 def _excluded(rel: str, name: str, patterns: list[str]) -> bool:
@@ -47,14 +72,26 @@ def _members(p: ArchiveParams) -> list[Path]:
         raise ActionError(f"{root}: not found; check the source path in the screen file")
     if not root.is_dir():
         return [root]
-    out = [root]
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        if _excluded(rel, path.name, p.exclude) or any(
-                _excluded(parent.as_posix(), parent.name, p.exclude)
-                for parent in Path(rel).parents if parent != Path(".")):
+    return [root, *sorted(_walk(root, root, p.exclude))]
+
+
+def _walk(root: Path, folder: Path, exclude: list[str]) -> list[Path]:
+    """The entries under folder not excluded; an excluded folder is not entered, and a folder
+    that cannot be read is an error (rglob would skip it, and the archive would lack it)."""
+    try:
+        with os.scandir(folder) as it:
+            entries = list(it)
+    except OSError as exc:
+        raise ActionError(f"cannot read {folder}: {exc.strerror or exc}; fix its permissions "
+                          "or add it to exclude") from None
+    out = []
+    for entry in entries:
+        path = Path(entry.path)
+        if _excluded(path.relative_to(root).as_posix(), entry.name, exclude):
             continue
         out.append(path)
+        if entry.is_dir(follow_symlinks=False):
+            out.extend(_walk(root, path, exclude))
     return out
 
 
@@ -106,8 +143,8 @@ class BackupsArchive(Action):
 
     def run(self, ctx: ActionContext) -> ActionResult:
         p: ArchiveParams = ctx.params
-        if p.keep is not None and p.keep < 1:
-            raise ActionError("keep must be 1 or more (the new archive is always kept)")
+        if dest_in_source(p):  # relative paths are made absolute after validation: look again
+            raise ActionError(dest_in_source(p))
         members = _members(p)
         require_dir(p.dest, "backup folder")
         size, free = _size(members), free_bytes(p.dest)

@@ -104,6 +104,9 @@ class ActionContext:
     cancelled: threading.Event = field(default_factory=threading.Event)
     render_report: Callable[[], str] | None = None
     clock: Callable[[], float] = time.time
+    # the environment of commands an action starts: maintui's own, then config.toml's [env],
+    # then the step's `env` and the run's MAINTUI_* (as a shell step gets); None: maintui's own
+    env: dict[str, str] | None = None
     # a rollout's gate before each batch after the first: (batch, batches, its hosts) -> go on
     admit_batch: Callable[[int, int, list[str]], bool] | None = None
 

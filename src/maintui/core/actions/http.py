@@ -3,11 +3,13 @@ method, with headers (credentials masked in what is shown) and a body."""
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import urllib.error
 import urllib.request
 from typing import Any, Literal
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pydantic import Field, field_validator, model_validator
 
@@ -25,7 +27,7 @@ SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie"
 
 
 class HttpParams(CheckParams):
-    url: str  # the address checked: http://, https:// or file://
+    url: str  # the address checked: http://, https:// or file://; user:password@ in it is sent as Basic authorization and shown masked
     method: Method = Field("GET", examples=["POST"])  # the HTTP method
     headers: dict[str, str] = Field({}, examples=[{"Authorization": "Bearer ${env.API_TOKEN}"}])  # request headers; credentials (Authorization, *TOKEN*, …) are masked where shown
     body: str | dict[str, Any] | None = Field(None, examples=[{"probe": True}])  # text as is, or a table sent as JSON
@@ -52,9 +54,40 @@ class HttpParams(CheckParams):
             raise ValueError("a file:// url is only read: leave method and body out")
         return self
 
+    @model_validator(mode="after")
+    def _one_credential(self) -> HttpParams:
+        if _userinfo(self.url) and any(k.lower() == "authorization" for k in self.headers):
+            raise ValueError("the url has user:password@ and headers has Authorization: give "
+                             "the credentials once (remove one of them)")
+        return self
+
+    @property
+    def shown_url(self) -> str:
+        """The url as findings, plans and logs show it: a password in it masked."""
+        parts = urlsplit(self.url)
+        if parts.password is None:
+            return self.url
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{parts.username}:{MASK}@{host}"))
+
+    def request_url(self) -> str:
+        """The url sent: without user:password@ (urllib would read it as part of the host)."""
+        if not _userinfo(self.url):
+            return self.url
+        parts = urlsplit(self.url)
+        return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+    def request_headers(self) -> dict[str, str]:
+        """The headers given, plus Basic authorization from the url's user:password@."""
+        if not _userinfo(self.url):
+            return dict(self.headers)
+        parts = urlsplit(self.url)
+        pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+        return {**self.headers, "Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
+
     def payload(self) -> tuple[bytes | None, dict[str, str]]:
         """The body as bytes and the headers to send (a table body adds its Content-Type)."""
-        headers = {"User-Agent": "maintui-health-check", **self.headers}
+        headers = {"User-Agent": "maintui-health-check", **self.request_headers()}
         if self.body is None:
             return None, headers
         if isinstance(self.body, dict):
@@ -62,6 +95,11 @@ class HttpParams(CheckParams):
                 headers["Content-Type"] = "application/json"
             return json.dumps(self.body).encode(), headers
         return self.body.encode(), headers
+
+
+def _userinfo(url: str) -> bool:
+    """Whether an http(s) url carries user[:password]@ before its host."""
+    return url.startswith(("http://", "https://")) and "@" in urlsplit(url).netloc
 
 
 def shown_headers(headers: dict[str, str]) -> dict[str, str]:
@@ -83,22 +121,23 @@ class HttpCheck(Action):
         started = time.monotonic()
         status, body, error = self._fetch(p)
         ms = (time.monotonic() - started) * 1000
-        details: dict[str, Any] = {"url": p.url, "method": p.method, "status": status,
+        url = p.shown_url
+        details: dict[str, Any] = {"url": url, "method": p.method, "status": status,
                                    "ms": round(ms, 1)}
-        if p.headers:
-            details["headers"] = shown_headers(p.headers)
+        if p.request_headers():
+            details["headers"] = shown_headers(p.request_headers())
         if error:
-            finding = Finding("critical", f"{p.url}: {error}", details)
+            finding = Finding("critical", f"{url}: {error}", details)
         elif not (status in p.expect_status if p.expect_status else 200 <= status < 300):
             want = ", ".join(map(str, p.expect_status)) or "2xx"
-            finding = Finding("critical", f"{p.url}: HTTP {status}, expected {want}", details)
+            finding = Finding("critical", f"{url}: HTTP {status}, expected {want}", details)
         elif p.contains is not None and p.contains not in body:
-            finding = Finding("critical", f"{p.url}: answer does not contain {p.contains!r}", details)
+            finding = Finding("critical", f"{url}: answer does not contain {p.contains!r}", details)
         elif p.slow_ms is not None and ms > p.slow_ms:
-            finding = Finding("warning", f"{p.url}: HTTP {status} but slow: {ms:.0f} ms "
+            finding = Finding("warning", f"{url}: HTTP {status} but slow: {ms:.0f} ms "
                               f"(limit {p.slow_ms:.0f} ms)", details)
         else:
-            finding = Finding("ok", f"{p.url}: HTTP {status} in {ms:.0f} ms", details)
+            finding = Finding("ok", f"{url}: HTTP {status} in {ms:.0f} ms", details)
         return verdict([finding], p.fail_on)
 
     def plan(self, ctx: ActionContext) -> list[str]:
@@ -106,13 +145,13 @@ class HttpCheck(Action):
         if p.method in ("GET", "HEAD", "OPTIONS"):
             return ["changes nothing (read-only check)"]
         body = "" if p.body is None else f" with a {len(p.payload()[0] or b'')}-byte body"
-        return [f"send {p.method} {p.url}{body}: what the server does with it is its own"]
+        return [f"send {p.method} {p.shown_url}{body}: what the server does with it is its own"]
 
     @staticmethod
     def _fetch(p: HttpParams) -> tuple[int, str, str]:
         """(status, body text, error message or '')."""
         data, headers = p.payload()
-        req = urllib.request.Request(p.url, data=data, headers=headers, method=p.method)
+        req = urllib.request.Request(p.request_url(), data=data, headers=headers, method=p.method)
         try:
             with urllib.request.urlopen(req, timeout=p.timeout) as resp:
                 body = resp.read(1 << 20).decode("utf-8", "replace")
@@ -126,5 +165,5 @@ class HttpCheck(Action):
             return 0, "", f"cannot connect ({reason})"
         except TimeoutError:
             return 0, "", f"no answer within {p.timeout:g}s"
-        except (OSError, ValueError) as exc:
-            return 0, "", f"request failed ({exc})"
+        except (OSError, ValueError) as exc:  # str(exc) may quote the url: mask it
+            return 0, "", f"request failed ({str(exc).replace(p.url, p.shown_url)})"

@@ -51,6 +51,10 @@ class MetricParams(CheckParams):
             raise ValueError("query needs database, the SQLite file it reads")
         if self.command is not None and self.database is not None:
             raise ValueError("database is only read by query; remove it or use query")
+        for key in ("warning", "critical"):
+            if not math.isfinite(getattr(self, key)):
+                raise ValueError(f"{key} must be a finite number (got {getattr(self, key)}); "
+                                 "nan and inf compare false with every value")
         rising = self.direction == "above"
         if (self.warning > self.critical) if rising else (self.warning < self.critical):
             order = "at most" if rising else "at least"
@@ -77,7 +81,7 @@ def _from_command(p: MetricParams, ctx: ActionContext) -> float:
     cwd = ctx.config.root if ctx.config else None
     proc = subprocess.Popen(["/bin/sh", "-c", p.command or ""], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-                            cwd=cwd, start_new_session=True)
+                            cwd=cwd, env=ctx.env, start_new_session=True)
     deadline = time.monotonic() + p.timeout
     while True:
         try:

@@ -155,7 +155,11 @@ class Gatekeeper:
             if step.manual:
                 return Answer(DecisionKind.SKIP, "manual checklist item: left open in an "
                               "unattended run (--yes)")
-            reason = answer_reason(self.options.approver, self.options.ticket, "--yes")
+            try:
+                reason = answer_reason(self.options.approver, self.options.ticket, "--yes")
+            except ValueError as exc:  # a name that would forge the other in the reason
+                await self.records.set(step.id, StepState.CANCELLED, reason=f"not run: {exc}")
+                raise GateRefused(f"step {step.id!r}: {exc}") from None
             lacking = missing(policy, reason)
             if policy is not None and lacking:
                 await self.records.set(step.id, StepState.CANCELLED,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from maintui.core.errors import ConfigError
 
@@ -46,8 +46,36 @@ def pick_only(screen: Screen, order: list[str], only: list[str]) -> list[str]:
     if unknown:
         raise ConfigError(f"--only: no step {', '.join(sorted(unknown))} in {screen.path}; "
                           f"{valid}")
+    untagged = tags - set(known)  # refused even when another name picked steps: a typo
+    if untagged:
+        raise ConfigError(f"--only: no step of {screen.name} has "
+                          f"{', '.join('tag:' + t for t in sorted(untagged))} ({screen.path}); "
+                          f"{valid}")
     picked = [sid for sid in order if any(named(sid, i) for i in ids)
               or tags & set(screen.step(sid).tags)]
     if not picked:
         raise ConfigError(f"--only {','.join(only)}: no step of {screen.name} matches; {valid}")
     return picked
+
+
+def check_limit(screen: Screen, limit: str | None) -> None:
+    """`--limit` narrows steps on hosts; on a screen without one it would narrow nothing, and
+    the run would touch everything it names: refused (exit 2)."""
+    if limit and not any(s.hosts for s in screen.steps):
+        raise ConfigError(f"--limit {limit}: --limit applies to steps with hosts; screen "
+                          f"{screen.name} has none ({screen.path}). Drop --limit, or give a "
+                          "step `hosts = \"PATTERN\"` (docs/fleet.md)")
+
+
+def check_vars(data: dict[str, Any], overrides: dict[str, str], where: str) -> None:
+    """A `--var` that names a table of config.toml (`vars.health` over `[vars.health]`) would
+    replace nothing a step reads (steps read its keys): refused, naming the keys (exit 2)."""
+    for name in overrides:
+        node: Any = data
+        for part in name.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            keys = ", ".join(f"{name}.{k}" for k in node) or "(none)"
+            first = next(iter(node), "KEY")
+            raise ConfigError(f"--var {name}: {name} is a table in {where}, not a value; set "
+                              f"one of its keys ({keys}), e.g. --var {name}.{first}=VALUE")

@@ -23,8 +23,9 @@ def step_policy(config: SiteConfig, step: Step) -> ClassPolicy | None:
     return class_policy(config.data, step.class_)
 
 
-def with_policy(view, policy: ClassPolicy | None):
-    """The step's view (`stepview.StepView`) with what its policy asks at the gate."""
+def with_policy(view, policy: ClassPolicy | None, now: float | None = None):
+    """The step's view (`stepview.StepView`) with what its policy asks at the gate, its window
+    as it stands at `now` (open, or when it next opens)."""
     if policy is None or not (policy.asks or policy.window):
         return view
     typed = policy.typed_word(view.step_id) or view.typed
@@ -37,11 +38,24 @@ def with_policy(view, policy: ClassPolicy | None):
     if needs:
         gate += " + " + " and ".join(needs)
     return replace(view, typed=typed, approver=policy.approver, ticket=policy.ticket,
-                   policy=policy.describe(), gate=gate)
+                   policy=policy.describe(time.time() if now is None else now), gate=gate)
+
+
+def answer_problem(name: str, value: str) -> str:
+    """Why `value` cannot be given as the answer's `name` (approver, ticket), else "": the
+    reason carries both as `approver: …; ticket: …`, so a ';' or a line break in one could
+    name the other (`bob; ticket: none`)."""
+    if any(c in value for c in ";\n\r"):
+        return f"the {name} cannot contain ';' or a line break (got {value!r}); give it alone"
+    return ""
 
 
 def answer_reason(approver: str = "", ticket: str = "", note: str = "") -> str:
-    """The decision's reason with the names the gate asked for: `approver: …; ticket: …`."""
+    """The decision's reason with the names the gate asked for: `approver: …; ticket: …`.
+    ValueError when one would forge the other (callers refuse it first: answer_problem)."""
+    for name, value in (("approver", approver), ("ticket", ticket)):
+        if answer_problem(name, value):
+            raise ValueError(answer_problem(name, value))
     parts = [f"approver: {approver.strip()}" if approver.strip() else "",
              f"ticket: {ticket.strip()}" if ticket.strip() else "", note.strip()]
     return "; ".join(p for p in parts if p)

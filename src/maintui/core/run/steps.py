@@ -100,8 +100,11 @@ async def _command(ctx: RunContext, step: Step, rendered: Rendered, stream_prefi
         notes.scan(lines)
         await ctx.recorder.add(step.id, stream_prefix + stream if stream_prefix else stream, lines)
 
-    cwd = step_cwd(step, ctx.lookup)
-    env = _env(ctx, step)
+    try:
+        cwd = step_cwd(step, ctx.lookup)
+        env = _env(ctx, step)
+    except KeyError as exc:  # an unset ${env.NAME} in [env] or the step's env: say which
+        return Outcome(StepState.FAILED, None, str(exc.args[0]))
     values = output_file(ctx.run_dir, step.id)
     write_private(values, "")  # 0600 in a 0700 folder: a value may be secret; a retry starts empty
     env[OUTPUT_VAR] = str(values)
@@ -148,7 +151,7 @@ def _action_context(ctx: RunContext, step: Step, params: Any, loop: asyncio.Abst
                          run_id=ctx.run_id, step_id=step.id, log=log_line,
                          kv=StoreKV(ctx.log.path), samples=StoreSamples(ctx.log.path),
                          cancelled=cancelled, render_report=ctx.render_report,
-                         admit_batch=fleet.batch_gate(ctx, step, loop))
+                         env=_env(ctx, step), admit_batch=fleet.batch_gate(ctx, step, loop))
 
 
 async def _in_thread(ctx: RunContext, step: Step, fn: Callable[[ActionContext], Any],
@@ -158,7 +161,10 @@ async def _in_thread(ctx: RunContext, step: Step, fn: Callable[[ActionContext], 
 
     loop = asyncio.get_running_loop()
     flag = threading.Event()
-    actx = _action_context(ctx, step, params, loop, flag)
+    try:
+        actx = _action_context(ctx, step, params, loop, flag)
+    except KeyError as exc:  # an unset ${env.NAME} in [env] or the step's env: say which
+        return "error", str(exc.args[0])
     private_dir(ctx.run_dir / step.id)  # 0700 whatever the umask: undo data may be secret
     task = asyncio.ensure_future(asyncio.to_thread(fn, actx))
     stopper = asyncio.ensure_future(ctx.cancel.wait())

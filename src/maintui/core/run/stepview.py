@@ -16,6 +16,7 @@ from maintui.core.run.outputs import OUTPUT_VAR
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.model import CONTEXT_ENV, Screen, Step
 from maintui.core.site.template import substitute
+from maintui.core.site.validate import env_unset
 
 SHELL = "/bin/sh"
 
@@ -35,6 +36,8 @@ def make_lookup(config: SiteConfig, screen: Screen, run_id: int | str, run_dir: 
         if name in builtins:
             return builtins[name]
         if name.startswith("env."):
+            if name[4:] not in os.environ:  # validation refuses it; the environment may differ
+                raise KeyError(env_unset(name))
             return os.environ[name[4:]]
         if name.startswith("steps."):
             # an included step's id is dotted (`health.disk`); a key never is

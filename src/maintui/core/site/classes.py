@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from maintui.core.site.schedule import parse_window
+from maintui.core.site.schedule import in_window, next_window, parse_window
 
 # the step `class` values (ISO/IEC 14764's kinds of maintenance)
 CLASS_NAMES = ("preventive", "corrective", "adaptive", "perfective")
@@ -47,8 +47,18 @@ class ClassPolicy:
         """What the operator types to run it ("" when typing is not this class's friction)."""
         return (self.word or step_id) if self.friction == "typed" else ""
 
-    def describe(self) -> str:
-        """The policy in a few words, for gates, the dry run and the report."""
+    def window_now(self, now: float) -> str:
+        """Whether the class's window is open at `now`, else when it next opens (local time);
+        "" without a window."""
+        if not self.window:
+            return ""
+        if in_window(self.window, now):
+            return "open now"
+        return f"closed now; next opens {next_window(self.window, now):%a %Y-%m-%d %H:%M}"
+
+    def describe(self, now: float | None = None) -> str:
+        """The policy in a few words, for gates, the dry run and the report; with `now`, the
+        window says whether it is open then (a step of the class starts only inside it)."""
         parts = []
         if self.friction == "typed":
             parts.append(f"type {self.word!r}" if self.word else "type the step id")
@@ -59,7 +69,8 @@ class ClassPolicy:
         if self.ticket:
             parts.append("ticket")
         if self.window:
-            parts.append(f"window {self.window}")
+            parts.append(f"window {self.window}"
+                         + (f" ({self.window_now(now)})" if now is not None else ""))
         return f"{self.name} policy: " + ", ".join(parts) if parts else ""
 
 

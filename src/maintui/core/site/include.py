@@ -54,13 +54,20 @@ def _child(screen: Screen, step: Step, including: tuple[Path, ...],
     file, where = str(screen.path), f"step {step.id!r}.include"
     name = str(step.include)
     folder = screen.path.parent
+    known = sorted(p.stem for p in folder.glob("*.toml"))
+    if not name or "/" in name or "\\" in name or name.startswith(".") or Path(name).is_absolute():
+        # only a screen beside this one: not a file elsewhere, not config.toml above it
+        hint = difflib.get_close_matches(Path(name).name, known, n=1)
+        more = f"; did you mean include = {hint[0]!r}?" if hint else ""
+        return None, [Problem(file, where, f"{name!r} is not a screen name: include takes the "
+                                           f"name of a screen in {folder} (no '/', no '..')"
+                                           f"{more}")]
     path = (folder / f"{name}.toml").resolve()
     if path in including:
         chain = " → ".join([p.stem for p in including[including.index(path):]] + [path.stem])
         return None, [Problem(file, where, f"include cycle: {chain}; a screen cannot include "
                                            "itself, directly or through another")]
     if not path.is_file():
-        known = sorted(p.stem for p in folder.glob("*.toml"))
         hint = difflib.get_close_matches(name, known, n=1)
         more = f"did you mean {hint[0]!r}?" if hint else f"screens: {', '.join(known) or 'none'}"
         return None, [Problem(file, where, f"no screen named {name!r} in {folder}; {more}")]

@@ -12,7 +12,7 @@ from maintui.core.errors import ConfigError, ValidationFailed
 from maintui.core.site.config import SiteConfig, read_toml
 from maintui.core.site.include import expand_includes
 from maintui.core.site.model import FIELDS, HEAD_FIELDS, Problem, Screen, ScreenHead, Step
-from maintui.core.site.validate import check_semantics, step_ids, step_problems
+from maintui.core.site.validate import check_semantics, step_ids, step_problems, type_fix
 
 
 def _loc(loc: tuple) -> str:
@@ -35,10 +35,13 @@ def _message(err: dict, known: set[str]) -> str:
 
 
 def _pydantic_problems(file: str, prefix: str, exc: ValidationError, known: set[str]) -> list[Problem]:
-    out = []
+    out: list[Problem] = []
     for err in exc.errors():
-        where = ".".join(p for p in (prefix, _loc(err["loc"])) if p)
-        out.append(Problem(file, where, _message(err, known)))
+        fixed = type_fix(err)  # the fix to write, once for a command's two forms
+        loc, message = ((fixed[0],), fixed[1]) if fixed else (err["loc"], _message(err, known))
+        problem = Problem(file, ".".join(p for p in (prefix, _loc(loc)) if p), message)
+        if problem not in out:
+            out.append(problem)
     return out
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from maintui.core.masking import MASK, Masker, is_secret_name
 from maintui.core.site.model import Screen, Step
@@ -31,6 +33,24 @@ def secret_entries(step: Step, names: Iterable[str] = ()) -> Iterator[tuple[str,
     yield from walk(step.with_, "with")
 
 
+# the password of a url written scheme://user:password@host (http.check's url, a DSN)
+URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@")
+
+
+def url_passwords(node: Any) -> Iterator[str]:
+    """Passwords written in urls anywhere in a step's `with` or `env` value (as given and
+    percent-decoded): whatever their key is called, they are secrets."""
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from url_passwords(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from url_passwords(value)
+    elif isinstance(node, str):
+        for found in URL_PASSWORD.findall(node):
+            yield from {found, unquote(found)}
+
+
 def screen_secrets(screen: Screen, lookup: Callable[[str], Any],
                    names: Iterable[str] = ()) -> list[str]:
     """The values (variables substituted) a run of `screen` must mask."""
@@ -40,6 +60,11 @@ def screen_secrets(screen: Screen, lookup: Callable[[str], Any],
             try:
                 out.append(str(substitute(value, lookup)))
             except KeyError:  # an undefined variable: validation reports it
+                continue
+        for part in (step.with_, step.env):
+            try:
+                out.extend(url_passwords(substitute(part, lookup)))
+            except KeyError:
                 continue
     return out
 

@@ -16,6 +16,38 @@ if TYPE_CHECKING:
     from maintui.core.site.config import SiteConfig
 
 
+def type_fix(err: dict[str, Any]) -> tuple[str, str] | None:
+    """A wrong type in a step key as the fix to write (`after_any = ["b"]`), not pydantic's
+    words, and the key it is on; a command's two forms (string, list) make one message.
+    None when this is not such an error."""
+    import json
+
+    loc, given = err.get("loc", ()), err.get("input")
+    if not loc or not isinstance(loc[0], str) or err["type"] not in ("list_type", "string_type"):
+        return None
+    import shlex
+
+    key, fields = loc[0], {(f.alias or n): f for n, f in Step.model_fields.items()}
+    if key not in fields:
+        return None
+    kind = str(fields[key].annotation)
+    got = f" (got {given!r})"
+    # a scalar given is quoted as the example; a table or list gives a placeholder
+    text = json.dumps(str(given)) if isinstance(given, str | int | float) else '"…"'
+    if "list[str]" in kind and "str |" in kind and len(loc) == 2 and loc[1] in ("str", "list[str]"):
+        return key, (f"a command is a string ({key} = {text}) or a list of words "
+                     f'({key} = ["program", "arg"]){got}')
+    if len(loc) == 1 and err["type"] == "list_type" and kind.startswith("list[str]"):
+        words = shlex.split(given) if key == "argv" and isinstance(given, str) else [given]
+        items = json.dumps(words) if isinstance(given, str | int | float) else '["…"]'
+        return key, f"{key} is a list: {key} = {items}{got}"
+    if len(loc) == 1 and err["type"] == "string_type":
+        return key, f"{key} is text in quotes: {key} = {text}{got}"
+    if len(loc) == 2 and isinstance(loc[1], int) and err["type"] == "string_type":
+        return key, f"each item of {key} is text in quotes: {json.dumps(str(given))}{got}"
+    return None
+
+
 def _hint(word: str, choices) -> str:
     match = difflib.get_close_matches(word, list(choices), n=1)
     return f"; did you mean {match[0]!r}?" if match else ""
@@ -115,14 +147,29 @@ def _fields(step: Step) -> dict[str, Any]:
             "requires": step.requires.disk_path if step.requires else None}
 
 
+def env_unset(name: str) -> str:
+    """Why `${env.NAME}` has no value: NAME is not in maintui's own environment."""
+    var = name[len("env."):]
+    return (f"${{{name}}} is not set in maintui's environment; set it (export {var}=…) before "
+            f"starting maintui, or give the site's value in config.toml [env] and read it in "
+            f"the command as ${var}")
+
+
 def _check_variables(step: Step, config: SiteConfig | None) -> list[tuple[str, str]]:
+    import os
+
     if config is None:
         return []
     out = []
     for key, value in _fields(step).items():
         for name in names_in(value):
-            if name in BUILTIN_VARS or name.startswith(("env.", "steps.")):
-                continue  # known only when the step runs: maintui's environment, steps' values
+            if name.startswith("env."):
+                # read from maintui's own environment: a run started here would fail on it
+                if name[len("env."):] not in os.environ:
+                    out.append((f".{key}", env_unset(name)))
+                continue
+            if name in BUILTIN_VARS or name.startswith("steps."):
+                continue  # known only when the step runs: the steps' values
             try:
                 config.lookup(name)
             except KeyError:

@@ -42,7 +42,7 @@ class _Dialog(ModalScreen["Choice | None"]):
         width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
-    .dialog--title { text-style: bold; margin-bottom: 1; }
+    .dialog--title { text-style: bold; margin-bottom: 1; width: 1fr; }  /* long questions wrap */
     .dialog--body { height: auto; max-height: 12; }
     .dialog--buttons { height: auto; margin-top: 1; align-horizontal: right; }
     .dialog--buttons Button { margin-left: 1; min-width: 10; }
@@ -153,8 +153,12 @@ class ConfirmDialog(_Dialog):
 
     def _missing(self) -> list[str]:
         """The inputs still empty or wrong, in the order they are shown."""
+        from maintui.core.run.policy import answer_problem
+
+        # a ';' or line break in the approver or ticket would forge the other in the reason
         return [n for n in self.inputs
-                if (self._value(n) != self.typed if n == "typed" else not self._value(n))]
+                if (self._value(n) != self.typed if n == "typed"
+                    else not self._value(n) or answer_problem(n, self._value(n)))]
 
     def _choice(self) -> Choice:
         from maintui.core.run.policy import answer_reason
@@ -171,6 +175,10 @@ class ConfirmDialog(_Dialog):
         if not lacking:
             self.dismiss(self._choice())
         else:  # Enter moves on to what is still needed
+            from maintui.core.run.policy import answer_problem
+
+            if lacking[0] != "typed" and (why := answer_problem(lacking[0], self._value(lacking[0]))):
+                self.notify(why, severity="warning")
             self.query_one(f"#{lacking[0]}", Input).focus()
 
     @on(Button.Pressed)

@@ -21,7 +21,7 @@ DIALOG_CSS = """
 {name} {{ align: center middle; }}
 {name} > Vertical {{ width: 72; max-width: 100%; height: auto; max-height: 100%;
     border: thick $primary; background: $surface; padding: 0 1; }}
-{name} .dialog--title {{ text-style: bold; margin-bottom: 1; }}
+{name} .dialog--title {{ text-style: bold; margin-bottom: 1; width: 1fr; }}
 {name} .hint {{ color: $text-muted; }}
 """
 

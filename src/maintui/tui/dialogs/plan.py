@@ -43,6 +43,8 @@ class PlanDialog(ModalScreen[None]):
                 rows.add_row("   weigh", Text(weighed(item, policy=False)))
             if item.impact:
                 rows.add_row("   impact", Text(item.impact))
+            if item.policy:  # its window too, open now or when it next opens
+                rows.add_row("   policy", Text(item.policy.split(": ", 1)[-1]))
             rows.add_row("   do", Text(item.command))
             for change in item.plan:
                 rows.add_row("   will", Text(change))

@@ -231,8 +231,10 @@ class StepDetail(Static):
         if view.only_if:  # else skipped (docs/after.md)
             parts.append(Content.assemble(("if   ", "$text-muted"), view.only_if))
         if view.after_any:  # `after` is the queue's order; these run whatever the outcome
+            names = ", ".join(view.after_any[:3]) + (
+                f" +{len(view.after_any) - 3} more" if len(view.after_any) > 3 else "")
             parts.append(Content.assemble(("then ", "$text-muted"),
-                                          f"after any outcome of {', '.join(view.after_any)}"))
+                                          f"after any outcome of {names}"))
         if usual:
             parts.append(Content.assemble(("time ", "$text-muted"), usual))
         for change in view.plan[:3]:
