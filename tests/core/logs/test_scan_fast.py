@@ -363,7 +363,7 @@ def test_grep_pass_cancelled_kills_grep(tmp_path, monkeypatch):
 
 
 def test_grep_time_span_is_the_text_order():
-    from maintui.core.logs.greppass import span
+    from maintui.core.logs.grepregex import span
 
     rng = random.Random(5)
     layout = "0000-00-00 00:00:00,000"

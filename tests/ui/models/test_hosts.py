@@ -6,7 +6,8 @@ from pathlib import Path
 
 from maintui.core.site.screenfile import parse_screen
 from maintui.core.store.hosts import HostRow
-from maintui.tui.models.hosts import HostBoard, split_key, sub_key
+from maintui.tui.models.hosts import HostBoard
+from maintui.tui.models.subrow import split_key, sub_key
 
 
 def board() -> HostBoard:

@@ -52,6 +52,7 @@ from typing import NamedTuple
 
 from maintui.core.logs import formats, splits, stamps
 from maintui.core.logs.bulk import BulkHeads, Split
+from maintui.core.logs.grepregex import Pattern, any_time, span
 from maintui.core.logs.levels import Level
 from maintui.core.logs.reader import MAX_LINE
 
@@ -61,7 +62,6 @@ TAIL = 1 << 20  # bytes at the end of the file searched for the last quiet head
 GREP_MEMORY = 512 << 20  # address space of each grep: a huge line makes it fail, not swell
 _DIGITS = str.maketrans("123456789", "000000000")
 _ENV = {"LC_ALL": "C", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-_SPECIAL = set(".[]()*+?{}|^$\\")
 _PREFIX = re.compile(rb"^\d+[-:]", re.M)
 _CONTEXT = re.compile(r"^\d+-(.*)$", re.M)
 _SELECTED = re.compile(r"^\d+:(.*)$", re.M)
@@ -75,139 +75,6 @@ def grep() -> str | None:
     return shutil.which("grep")
 
 
-class Pattern:
-    """The quiet-head test as a POSIX ERE for grep and the same test as a Python regex."""
-
-    def __init__(self, parts: tuple[tuple[str, str], ...], words: list[str]) -> None:
-        self.before, self.between, self.after = parts  # (ere, python) each
-        self.words = words
-
-    @classmethod
-    def of(cls, bulk: BulkHeads, layout: str) -> Pattern | None:
-        """From `bulk`'s regex, whose time holds to `layout`; None for an unknown shape."""
-        src = bulk._rx.pattern  # "\n(?:" head ")?"
-        if not (src.startswith("\\n(?:") and src.endswith(")?")):
-            return None
-        src = src[5:-2]
-        time_rx = "(" + "".join("[0-9]" if c == "0" else re.escape(c) for c in layout)
-        words = list(bulk.words)
-        word_rx = "(?:" + "|".join(words) + r")(?!\w))"
-        if src.count(time_rx) != 1 or src.count(word_rx) != 1:
-            return None
-        before, rest = src.split(time_rx)
-        between, after = rest.split(word_rx)
-        if not after.startswith(r"\s"):  # what drops the lookahead: a space must follow
-            return None
-        parts = tuple(_translate(p) for p in (before, between, after))
-        if any(p is None for p in parts):
-            return None
-        return cls(parts, words)  # type: ignore[arg-type]
-
-    def ere(self, times: str, words: list[str]) -> str:
-        return ("^" + self.before[0] + times + self.between[0] + "(" + "|".join(words) + ")"
-                + self.after[0])
-
-    def python(self, times: str) -> re.Pattern[str]:
-        """The time (group 1) and word (group 2) of a line grep calls quiet (one per line)."""
-        times = times.replace("(", "(?:")  # `span`'s groups: ERE has no other kind
-        return re.compile("^" + self.before[1] + "(" + times + ")" + self.between[1] + "("
-                          + "|".join(self.words) + ")" + self.after[1], re.M)
-
-
-def _lit(c: str) -> tuple[str, str]:
-    if c == "]":
-        return "[]]", r"\]"
-    return ("\\" + c if c in _SPECIAL else c), re.escape(c)
-
-
-def _translate(src: str) -> tuple[str, str] | None:
-    """`src` (part of a pattern `BulkHeads` made) as (ERE, Python) of the same or a smaller
-    language over ASCII lines; None for a part it does not know."""
-    ere, py, i = [], [], 0
-    while i < len(src):
-        c = src[i]
-        if c == "\\":
-            nxt = src[i + 1:i + 2]
-            if nxt == "s":
-                ere.append("[ \t]")
-                py.append("[ \t]")
-            elif nxt == "d":
-                ere.append("[0-9]")
-                py.append("[0-9]")
-            elif nxt and not nxt.isalnum():
-                e, p = _lit(nxt)
-                ere.append(e)
-                py.append(p)
-            else:
-                return None
-            i += 2
-        elif src.startswith("[0-9]", i):
-            ere.append("[0-9]")
-            py.append("[0-9]")
-            i += 5
-        elif src.startswith("(?:", i):
-            ere.append("(")
-            py.append("(?:")
-            i += 3
-        elif c in ")|?*+":
-            ere.append(c)
-            py.append(c)
-            i += 1
-        elif c.isascii() and (c.isalnum() or c in " :,-_/=@#%&'\"<>~`!;"):
-            e, p = _lit(c)
-            ere.append(e)
-            py.append(p)
-            i += 1
-        else:
-            return None
-    return "".join(ere), "".join(py)
-
-
-def span(lo: str, hi: str) -> str:
-    """A regex (ERE and Python alike) for the texts of `lo`'s layout from `lo` to `hi`,
-    compared as text (`lo` <= `hi`)."""
-    if not lo:
-        return ""
-    a, b = lo[0], hi[0]
-    if a == b:
-        return (a if a.isdigit() else _sep(a)) + span(lo[1:], hi[1:])
-    alts = [a + _at_least(lo[1:]), b + _at_most(hi[1:])]
-    if int(b) - int(a) > 1:
-        alts.append(f"[{chr(ord(a) + 1)}-{chr(ord(b) - 1)}]" + _any(lo[1:]))
-    return "(" + "|".join(alts) + ")"
-
-
-def _any(s: str) -> str:
-    return "".join("[0-9]" if c.isdigit() else _sep(c) for c in s)
-
-
-def _sep(c: str) -> str:
-    """A separator of a time layout, the same in ERE and Python."""
-    return "[" + c + "]" if c in ".-" else c  # digits apart: - : , . T Z / space
-
-
-def _at_least(s: str) -> str:
-    if not s:
-        return ""
-    c = s[0]
-    if not c.isdigit():
-        return _sep(c) + _at_least(s[1:])
-    alts = [c + _at_least(s[1:])]
-    if c < "9":
-        alts.append(f"[{chr(ord(c) + 1)}-9]" + _any(s[1:]))
-    return alts[0] if len(alts) == 1 else "(" + "|".join(alts) + ")"
-
-
-def _at_most(s: str) -> str:
-    if not s:
-        return ""
-    c = s[0]
-    if not c.isdigit():
-        return _sep(c) + _at_most(s[1:])
-    alts = [c + _at_most(s[1:])]
-    if c > "0":
-        alts.append(f"[0-{chr(ord(c) - 1)}]" + _any(s[1:]))
-    return alts[0] if len(alts) == 1 else "(" + "|".join(alts) + ")"
 
 
 class Unusable(Exception):
@@ -271,7 +138,7 @@ def _plan(exe: str, path: Path, st: os.stat_result, bulk: BulkHeads,
         return None
     first = subprocess.run([exe, "-a", "-m1", "-E", pattern.ere(span(cut, hi), pattern.words),
                             str(path)], capture_output=True, env=_ENV, check=False, timeout=120)
-    got = pattern.python(_any(layout)).match(first.stdout.decode("utf-8", "replace"))
+    got = pattern.python(any_time(layout)).match(first.stdout.decode("utf-8", "replace"))
     if first.returncode or got is None or not cut <= got[1] <= hi:
         return None
     return _Plan(pattern, span(got[1], hi), "", got[1], hi, span(lo, _before(cut)))
@@ -326,7 +193,7 @@ def _latest(exe: str, pattern: Pattern, layout: str, path: Path, size: int) -> s
         tail = fh.read(TAIL)
     if size > TAIL:
         tail = tail[tail.find(b"\n") + 1:]
-    anytime = _any(layout)
+    anytime = any_time(layout)
     last = subprocess.run([exe, "-a", "-E", pattern.ere(anytime, pattern.words)], input=tail,
                           capture_output=True, env=_ENV, check=False, timeout=60)
     found = pattern.python(anytime).findall(last.stdout.decode("utf-8", "replace"))

@@ -33,8 +33,9 @@ from maintui.core.units import format_duration as fmt
 from maintui.tui import keys
 from maintui.tui.dialogs.confirm import ChecklistDialog, Choice, ConfirmDialog, OverrunDialog
 from maintui.tui.dialogs.text import ReasonDialog
-from maintui.tui.models.hosts import HostBoard, split_key
+from maintui.tui.models.hosts import HostBoard
 from maintui.tui.models.session import ACTIVE, SessionModel
+from maintui.tui.models.subrow import split_key
 from maintui.tui.widgets.keybar import KeyBar
 from maintui.tui.widgets.steps import StepDetail, StepQueue
 from maintui.tui.widgets.wrap import wrap_lines

@@ -14,7 +14,7 @@ from maintui.core.run.findingtext import detail_lines, worst_first
 from maintui.core.run.policy import weighed
 from maintui.core.run.stepview import StepView
 from maintui.core.units import format_duration
-from maintui.tui.models.hosts import SubRow, split_key, sub_key
+from maintui.tui.models.subrow import SubRow, split_key, sub_key
 
 ICON = {"pending": "·", "waiting": "?", "running": "▶", "succeeded": "✓", "failed": "✗",
         "timed_out": "⏱", "skipped": "⤼", "rolled_back": "↺", "rollback_failed": "‼",
