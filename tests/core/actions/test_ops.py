@@ -229,3 +229,20 @@ def test_report_write_names_the_file_after_screen_run_and_time(sandbox):
 def test_report_write_without_a_renderer_is_an_action_error(sandbox):
     with pytest.raises(ActionError, match="no report renderer"):
         sandbox.run("report.write", screen="daily")
+
+
+def test_update_verify_runs_in_the_steps_environment(sandbox):
+    """The verify command sees what a shell step would: config [env] and the step's env."""
+    import os
+
+    before = tree_digest(sandbox.root / "app")
+    check = 'test "$DEPLOY_ENV" = prod'
+    for env, ok in ((None, False), ({**os.environ, "DEPLOY_ENV": "prod"}, True)):
+        action, ctx = sandbox.ctx("update.apply", target=str(sandbox.root / "app"), verify=check,
+                                  archive=str(sandbox.root / "staging/app-2.0.0.tar.gz"))
+        ctx.env = env
+        result = action.run(ctx)
+        assert result.ok is ok, result.findings
+        if ok:
+            action.undo(ctx, result.undo)
+        assert tree_digest(sandbox.root / "app") == before

@@ -22,3 +22,22 @@ def test_pip_audit_requirements_starting_with_a_dash_stays_a_file_name(sandbox, 
     argv = json.loads(seen.read_text())
     assert "--index-url=evil" not in argv, argv
     assert argv[-2:] == ["-r", "./--index-url=evil"], argv
+
+
+def test_pip_audit_is_found_on_the_steps_path_as_a_sites_venv_puts_it(sandbox, tmp_path):
+    """A site's [env] puts its venv's bin first on PATH; pip-audit there is the one used."""
+    import os
+
+    bin_dir = tmp_path / "venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    fake = bin_dir / "pip-audit"
+    fake.write_text("#!/usr/bin/env python3\nimport json\n"
+                    "print(json.dumps({'dependencies': [{'name': 'demo', 'version': '1.0',"
+                    " 'vulns': [{'id': 'PYSEC-1', 'fix_versions': ['1.1']}]}]}))\n")
+    fake.chmod(0o700)
+    action, ctx = sandbox.ctx("security.pip_audit")
+    ctx.env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    found = action.run(ctx).findings
+    assert any("PYSEC-1" in json.dumps(f.details) or "demo" in f.summary for f in found), found
+    action, ctx = sandbox.ctx("security.pip_audit")  # maintui's own PATH has none
+    assert any("not installed" in f.summary for f in action.run(ctx).findings)

@@ -66,7 +66,7 @@ def test_env_secrets_lists_names_and_never_values(sandbox, monkeypatch):
 
 
 def test_pip_audit_missing_is_a_warning_not_a_failure(sandbox, monkeypatch):
-    monkeypatch.setattr(security.shutil, "which", lambda name: None)
+    monkeypatch.setattr(security.shutil, "which", lambda name, path=None: None)
     result = sandbox.run("security.pip_audit")
     assert result.ok and statuses(result) == ["warning"] and "not installed" in result.findings[0].summary
 

@@ -170,7 +170,8 @@ class SecurityPipAudit(Action):
 
     def run(self, ctx: ActionContext) -> ActionResult:
         p: PipAuditParams = ctx.params
-        exe = shutil.which("pip-audit")
+        # found on the step's PATH: a site's [env] puts its venv's bin first (docs/steps.md)
+        exe = shutil.which("pip-audit", path=(ctx.env or {}).get("PATH"))
         if exe is None:
             return _audit_warning("pip-audit is not installed: no dependency audit done "
                                   "(install it with `pipx install pip-audit`)", p)
@@ -180,7 +181,7 @@ class SecurityPipAudit(Action):
         ctx.log("$ " + " ".join(argv))
         try:
             done = subprocess.run(argv, capture_output=True, text=True, timeout=p.timeout,
-                                  stdin=subprocess.DEVNULL)
+                                  stdin=subprocess.DEVNULL, env=ctx.env)
         except subprocess.TimeoutExpired:
             return _audit_warning(f"pip-audit did not finish in {p.timeout:g}s", p)
         except OSError as exc:  # a broken install: bad interpreter line, not executable

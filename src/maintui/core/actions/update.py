@@ -174,7 +174,8 @@ class UpdateApply(Action):
         argv = ["/bin/sh", "-c", p.verify] if isinstance(p.verify, str) else list(p.verify)
         try:
             done = subprocess.run(argv, cwd=p.target, capture_output=True, text=True,
-                                  timeout=p.verify_timeout, stdin=subprocess.DEVNULL)
+                                  timeout=p.verify_timeout, stdin=subprocess.DEVNULL,
+                                  env=ctx.env)  # the step's environment, as a shell step's
         except subprocess.TimeoutExpired:
             return f"timed out after {p.verify_timeout:g}s"
         except OSError as exc:
