@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from maintui.core.logs import stamps
 from maintui.core.logs.format import Format
 from maintui.core.logs.levels import Level
-from maintui.core.logs.prefix import _after_class, head_prefix
+from maintui.core.logs.prefix import _after_class, closing_paren, head_prefix
 
 _DIGITS = str.maketrans("123456789", "000000000")
 # Fixed-width ISO times with no offset but Z: their text order is their time order.
@@ -141,7 +141,7 @@ def _cut(src: str, level_field: str, layout: str, words: list[str]) -> str | Non
         if src.count(opening) != 1:
             return None
         start = src.index(opening)
-        close = _close(src, start + len(opening))
+        close = closing_paren(src, start + len(opening))
         if close is None:
             return None
         spans[name] = (start, start + len(opening), close)
@@ -185,22 +185,3 @@ def _captures(part: str) -> bool:
     return False
 
 
-def _close(src: str, i: int) -> int | None:
-    """The index of the `)` that closes the group whose body starts at `src[i]`."""
-    depth, n = 0, len(src)
-    while i < n:
-        c = src[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i = _after_class(src, i)
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            if depth == 0:
-                return i
-            depth -= 1
-        i += 1
-    return None

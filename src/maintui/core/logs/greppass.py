@@ -249,7 +249,7 @@ def _stream(exe: str, path: Path, st: os.stat_result, bulk: BulkHeads, plan: _Pl
             try:
                 kind, *got = pickle.load(worker.stdout)
             except (EOFError, pickle.UnpicklingError) as exc:
-                raise Unusable(f"the parse worker stopped: {_why(worker, exc)}") from None
+                raise Unusable(f"the parse worker stopped: {splits.worker_error(worker, exc)}") from None
             if kind == "fail":
                 raise Unusable(got[0])
             if kind == "end":
@@ -281,13 +281,7 @@ def _stream(exe: str, path: Path, st: os.stat_result, bulk: BulkHeads, plan: _Pl
                                                           st.st_ino):
             raise Unusable("the file changed while grep read it")
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-            for pipe in (proc.stdout, proc.stderr):
-                if pipe is not None:
-                    pipe.close()
+        splits.stop_all(procs)
     # Per word, grep's count less the quiet lines it printed (as context, above another);
     # the common word's, the lines left when the others and the printed ones are taken away.
     if plan.common:
@@ -315,16 +309,6 @@ def _layout(path: Path, bulk: BulkHeads) -> tuple[str, str, str, str] | None:
     if any(t.translate(_DIGITS) != layout for t in times):
         return None
     return layout, common, min(times), max(times)
-
-
-def _why(proc: subprocess.Popen[bytes], exc: Exception) -> str:
-    """The last line a failed worker wrote to stderr, else what reading its output raised."""
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
-    err = proc.stderr.read()[-4096:].decode("utf-8", "replace") if proc.stderr else ""
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    return lines[-1] if lines else str(exc) or "no output"
 
 
 def _serve(fmt_name: str, rx_source: str, cap: int) -> None:

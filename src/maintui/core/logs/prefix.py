@@ -135,13 +135,8 @@ def one_group(src: str, keep: str) -> str | None:
     return "".join(out)
 
 
-def group_body(src: str, name: str) -> str | None:
-    """The text inside the group named `name` in pattern text `src`; None if there is none."""
-    opening = f"(?P<{name}>"
-    at = src.find(opening)
-    if at == -1:
-        return None
-    i = start = at + len(opening)
+def closing_paren(src: str, i: int) -> int | None:
+    """The index of the `)` that closes the group whose body starts at `src[i]`."""
     depth, n = 0, len(src)
     while i < n:
         c = src[i]
@@ -155,7 +150,18 @@ def group_body(src: str, name: str) -> str | None:
             depth += 1
         elif c == ")":
             if depth == 0:
-                return src[start:i]
+                return i
             depth -= 1
         i += 1
     return None
+
+
+def group_body(src: str, name: str) -> str | None:
+    """The text inside the group named `name` in pattern text `src`; None if there is none."""
+    opening = f"(?P<{name}>"
+    at = src.find(opening)
+    if at == -1:
+        return None
+    start = at + len(opening)
+    end = closing_paren(src, start)
+    return None if end is None else src[start:end]

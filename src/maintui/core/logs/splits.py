@@ -87,26 +87,31 @@ def _run(path: Path, bulk: BulkHeads, workers: int, cuts: list[int]) -> Iterator
                 pickle.dump((str(path), pieces[w::workers], bulk), proc.stdin)
                 proc.stdin.close()
             except BrokenPipeError as exc:  # it could not start
-                raise OSError(f"a scan worker stopped: {_why(proc, exc)}") from None
+                raise OSError(f"a scan worker stopped: {worker_error(proc, exc)}") from None
         for k in range(len(pieces)):
             out = procs[k % workers].stdout
             assert out is not None
             try:
                 items = pickle.load(out)
             except (EOFError, pickle.UnpicklingError) as exc:
-                raise OSError(f"a scan worker stopped: {_why(procs[k % workers], exc)}") from None
+                raise OSError(f"a scan worker stopped: {worker_error(procs[k % workers], exc)}") from None
             yield from items
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-            for pipe in (proc.stdout, proc.stderr):
-                if pipe is not None:
-                    pipe.close()
+        stop_all(procs)
 
 
-def _why(proc: subprocess.Popen, exc: Exception) -> str:  # type: ignore[type-arg]
+def stop_all(procs: list[subprocess.Popen]) -> None:  # type: ignore[type-arg]
+    """Kill what still runs, reap every process and close its pipes (no zombie, no fd left)."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+def worker_error(proc: subprocess.Popen, exc: Exception) -> str:  # type: ignore[type-arg]
     """The last line a failed worker wrote to stderr, else what reading its output raised."""
     if proc.poll() is None:
         proc.kill()
