@@ -66,9 +66,10 @@ async def test_hosts_show_under_their_step_filter_the_output_and_retry_alone(fle
         await pilot.press("r")
         await until(pilot, lambda: session.run_state == "failed", timeout=60)
         await until(pilot, lambda: sub_key("touch", "dead1") in queue.rows)
-        # the count line and each host's row, in inventory order, with their states
-        assert cell_text(queue, sub_key("touch", None)) == \
-            "web:broken: 3 changed · 1 unreachable"
+        # the count line and each host's row, in inventory order, with their states (the rows
+        # follow the run log at the next poll: the run may be seen ended a poll before them)
+        await until(pilot, lambda: cell_text(queue, sub_key("touch", None)) ==
+                    "web:broken: 3 changed · 1 unreachable")
         keys = [k.value for k in queue.rows]
         assert keys == ["touch", *(sub_key("touch", h) for h in
                                    (None, "web1", "web2", "web3", "dead1"))]
