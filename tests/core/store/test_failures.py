@@ -98,11 +98,37 @@ def test_processes_opening_a_new_run_log_at_once_migrate_it_once(tmp_path):
         procs = [subprocess.Popen([sys.executable, "-c", OPEN_ONE, str(path), at],
                                   stderr=subprocess.PIPE, text=True) for _ in range(6)]
         errors = [p.communicate(timeout=60)[1] for p in procs]
-        # Under a loaded CI box one opener may give up on the lock with its clear message;
-        # none may find the tables already made, nor fall back to read-only.
-        assert not any("already exists" in e or "read-only" in e for e in errors), errors
-        assert all(p.returncode == 0 or "locked" in e for p, e in zip(procs, errors, strict=True)), \
-            errors
-        assert sum(p.returncode == 0 for p in procs) >= 1
+        # none may find the tables already made, fall back to read-only, or be told "locked"
+        # by the race for the switch to WAL (tried again: the test below)
+        assert [p.returncode for p in procs] == [0] * 6, errors
         from maintui.core.store import schema
         assert rows(path, "PRAGMA user_version") == [(schema.VERSION,)]
+
+
+def test_an_opener_told_locked_at_once_during_the_switch_to_wal_tries_again(tmp_path):
+    """While another connection holds a new (not yet WAL) file's write lock, SQLite answers
+    the switch to WAL "database is locked" at once, without waiting out busy_timeout: what
+    one of several processes opening a new run log together meets. The setup is tried
+    again, so the opener gets the run log once the other lets go."""
+    import asyncio
+
+    from maintui.core.store.db import RunLog
+
+    path = tmp_path / "runlog.db"
+    path.touch(mode=0o600)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+
+    async def open_while_held() -> str:
+        opening = asyncio.ensure_future(RunLog.open(path))
+        await asyncio.sleep(0.15)
+        other.execute("ROLLBACK")
+        log = await opening
+        await log.close()
+        return log.read_only
+
+    try:
+        assert asyncio.run(open_while_held()) == ""
+    finally:
+        other.close()
+    assert rows(path, "PRAGMA journal_mode") == [("wal",)]

@@ -70,6 +70,7 @@ class RunLog(Queries):
         self.db = db
         self._lock = asyncio.Lock()
         self._sync_full: bool | None = None
+        self._busy_s = BUSY_TIMEOUT_MS / 1000  # how long SQLite itself waits on a held lock
         # the site's secret masking, for text people type (incident titles, notes, summaries)
         self.masker: Callable[[str], str] = str
         self.read_only = ""          # why the log cannot be written, when it cannot
@@ -153,6 +154,13 @@ class RunLog(Queries):
 
     async def _setup(self) -> None:
         await self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Several processes opening a new run log at once race for the switch to WAL and the
+        # first migration, and SQLite may answer one of them "locked" at once instead of
+        # waiting (a shared lock that must become exclusive, a WAL being set up): the setup
+        # is safe to repeat, so it is tried again like a BEGIN.
+        await self._again_if_locked(self._prepare_schema)
+
+    async def _prepare_schema(self) -> None:
         mode = await (await self.db.execute("PRAGMA journal_mode=WAL")).fetchone()
         if mode and mode[0] != "wal":
             raise sqlite3.OperationalError(f"could not switch to WAL mode (got {mode[0]})")
@@ -222,6 +230,7 @@ class RunLog(Queries):
         """Wait out locks held by other processes for up to `patience` seconds, in steps of
         one second so that `on_wait` can show the time as it passes."""
         await self.db.execute("PRAGMA busy_timeout=1000")
+        self._busy_s = 1.0
         self.patience, self.on_wait = patience, on_wait
 
     async def _begin_patiently(self) -> None:
@@ -244,13 +253,19 @@ class RunLog(Queries):
         """BEGIN IMMEDIATE, tried again a few times: SQLite answers "locked" without waiting
         out busy_timeout in some WAL cases (e.g. while another connection recovers the WAL
         of a writer that was killed), and nothing has been done yet at this point."""
+        await self._again_if_locked(lambda: self.db.execute("BEGIN IMMEDIATE"))
+
+    async def _again_if_locked(self, step: Callable[[], Awaitable[object]]) -> None:
+        """Run `step`, again after a short pause when SQLite said "locked" at once (a lock
+        held past busy_timeout is a real holder: that is raised, for its message)."""
         for attempt in range(BEGIN_RETRIES):
             started = time.monotonic()
             try:
-                await self.db.execute("BEGIN IMMEDIATE")
+                await step()
                 return
             except sqlite3.OperationalError as exc:
-                waited = time.monotonic() - started > 1.0  # busy_timeout was waited out: held
+                # busy_timeout was waited out: a real holder (a step slowed by load is not)
+                waited = time.monotonic() - started >= 0.9 * self._busy_s
                 if waited or attempt == BEGIN_RETRIES - 1 or "locked" not in str(exc):
                     raise
                 await asyncio.sleep(0.1 * (attempt + 1))
