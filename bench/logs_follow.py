@@ -21,7 +21,9 @@ RSS is sampled once a second (it must stay flat).
 outside: every ~20 ms both panes are captured (`tmux capture-pane`) and the newest `t=` on
 each screen is compared with the capture's time: how stale what the operator sees is. That
 includes tmux's own drawing and capture (a few ms, the same for both). CPU is each program's
-user+sys time (/proc) over the writing, divided by its wall time.
+user+sys time (/proc) over the writing, divided by its wall time. An A/B run against another
+copy of the tree: `PYTHONPATH=/copy/of/src .venv/bin/python bench/logs_follow.py --vs-lnav`
+(the tmux server, started by this process, passes its environment to the panes).
 """
 
 from __future__ import annotations

@@ -116,6 +116,7 @@ def rules(messages: list[str]) -> list[str]:
 
 def rules_merged(messages: list[str]) -> list[str]:
     templates.template.cache_clear()
+    templates._SHAPES.clear()  # (`Templates.add` looks templates up per message shape)
     groups = templates.Templates()
     return [str(groups.add(m).id) for m in messages]
 

@@ -2,16 +2,19 @@
 
     .venv/bin/python bench/logs_scan.py [--size-mb 1024] [--file /tmp/big.log] [--keep]
                                         [--modes grep,parallel,serial,lines]
-                                        [--errors 0.02] [--hours 23]
+                                        [--errors 0.02] [--hours 23] [--unique]
 
 Prints, per mode, the scan's time, its ratio to grep's, its peak RSS (VmHWM of the scanning
-process; with workers or greps, the largest of it and each child's) and the counts; and whether
+process; with workers or greps, the largest of it and each child's), its CPU time (the scanning
+process's, and its children's) and the counts; and whether
 every mode's results are the same. Modes: `grep` (as `logs.scan` runs: GNU grep counts the quiet
 one-line records, `core/logs/greppass.py`), `parallel` (without grep: worker processes split a
 big file), `serial` (the same in one process), `lines` (every line through the grouper, the
 reading the fast paths must equal). The log is Java-style with 5 % warnings, 2 % errors
 (`--errors`; a new `--file` for another share), a
-stack trace after every tenth error, and varying ids, threads and durations.
+stack trace after every tenth error, and varying ids, threads and durations; one block of
+20,000 lines repeated, or with `--unique` new numbers in every block (no message seen twice,
+so nothing is cached per message).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import time
 from pathlib import Path
 
 CHILD = """
-import json, re, sys, time
+import json, re, resource, sys, time
 from pathlib import Path
 from maintui.core.logs import greppass, splits, summary
 from maintui.core.logs.summary import Summary
@@ -42,17 +45,33 @@ s.read(Path(sys.argv[1]))
 seconds = time.perf_counter() - t0
 top = s.top(5)
 hwm = [int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")]
+own, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 print(json.dumps({"seconds": seconds, "lines": s.lines, "records": s.records,
                   "unparsed": s.unparsed, "levels": dict(s.levels), "formats": s.formats,
                   "first": s.first, "last": s.last, "newest": list(s.newest),
                   "top": [(t.key, t.count, t.first, t.last, t.sample) for t in s.top(50)],
-                  "rss_kb": hwm[0]}))
+                  "rss_kb": hwm[0], "cpu": (own.ru_utime + own.ru_stime,
+                                            kids.ru_utime + kids.ru_stime)}))
 """
 
 
-def generate(path: Path, size: int, seed: int = 7, errors: float = 0.02) -> None:
+def generate(path: Path, size: int, seed: int = 7, errors: float = 0.02,
+             unique: bool = False) -> None:
+    """`size` bytes of a 20,000-line block written over and over (with `unique`, a new block
+    each time: every message's numbers new, as in a real log, so no template is cached)."""
     rng = random.Random(seed)
     start = time.time() - 86400
+    with path.open("wb") as fh:
+        written = 0
+        data = _block(rng, start, errors)
+        while written < size:
+            fh.write(data)
+            written += len(data)
+            if unique:
+                data = _block(rng, start, errors)
+
+
+def _block(rng: random.Random, start: float, errors: float) -> bytes:
     block: list[str] = []
     for i in range(20000):
         t = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(start + i * 0.5))
@@ -72,12 +91,7 @@ def generate(path: Path, size: int, seed: int = 7, errors: float = 0.02) -> None
         else:
             block.append(f"{t},{i % 1000:03d} INFO [{thread}] com.acme.Http: GET "
                          f"/api/orders/{rng.randint(1, 10**6)} 200 {rng.randint(1, 90)}ms\n")
-    data = "".join(block).encode()
-    with path.open("wb") as fh:
-        written = 0
-        while written < size:
-            fh.write(data)
-            written += len(data)
+    return "".join(block).encode()
 
 
 def peak_rss_kb(pid: int, seen: dict[int, int]) -> None:
@@ -115,12 +129,14 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--modes", default="grep,parallel")
     ap.add_argument("--errors", type=float, default=0.02, help="share of ERROR records")
+    ap.add_argument("--unique", action="store_true", help="a new block of messages every "
+                    "20,000 lines (a new --file), not one block repeated")
     ap.add_argument("--hours", help="scan a window of the last HOURS (the file's times run "
                     "from 24 h to 21.2 h ago, over and over: 23 starts the window inside)")
     args = ap.parse_args()
     path = Path(args.file)
     if not path.exists() or path.stat().st_size < args.size_mb << 20:
-        generate(path, args.size_mb << 20, errors=args.errors)
+        generate(path, args.size_mb << 20, errors=args.errors, unique=args.unique)
     size = path.stat().st_size
     subprocess.run(["cat", str(path)], stdout=subprocess.DEVNULL, check=True)  # warm the cache
     results = {}
@@ -135,12 +151,13 @@ def main() -> None:
         print(f"{mode}: logs.scan (Summary.read) {got['seconds']:.2f} s = "
               f"{got['seconds'] / grep_s:.1f}x grep -cE 'ERROR|WARN' ({grep_s:.2f} s, "
               f"{grep.stdout.strip()} lines); {size / 2**20 / got['seconds']:.0f} MiB/s; "
-              f"peak RSS {got['rss_mb']:.0f} MB")
+              f"peak RSS {got['rss_mb']:.0f} MB; CPU {got['cpu'][0]:.2f} s here + "
+              f"{got['cpu'][1]:.2f} s in greps and workers")
     first = next(iter(results.values()))
     print(f"file {size / 2**20:.0f} MiB, {first['lines']:,} lines, format {first['formats']}")
     print(f"records {first['records']:,}, unparsed {first['unparsed']}, levels {first['levels']}")
     print(f"top {[t[:2] for t in first['top'][:5]]}")
-    drop = ("seconds", "rss_mb")
+    drop = ("seconds", "rss_mb", "cpu")
     same = all({k: v for k, v in r.items() if k not in drop}
                == {k: v for k, v in first.items() if k not in drop} for r in results.values())
     print(f"results of {', '.join(results)}: {'the same' if same else 'DIFFERENT'}")

@@ -101,10 +101,10 @@ def test_keys_a_lone_escape_and_quitting_work_with_the_quiet_input_thread(tmp_pa
         time.sleep(0.3)
         tmux.keys("x")
         tmux.wait_for("by CPU · /x")
-        tmux.keys("Escape")  # closes the filter: the next key is a binding again, not text
+        tmux.keys("Escape")  # clears and closes the filter: the next key is a binding again
         time.sleep(0.3)
         tmux.keys("m")
-        tmux.wait_for("by memory · /x")
+        tmux.wait_for("Processes · by memory ─")  # sorted by memory, no filter left
         tmux.keys("C-q")
         end = time.monotonic() + 10
         while "main" in tmux("ls") and time.monotonic() < end:

@@ -42,5 +42,13 @@ def test_a_bad_key_in_the_keys_table_stops_the_console_with_exit_2_naming_it(sit
         fh.write('\n[keys]\n"rows.cursor_dwn" = "j"\n')
     result = site.run("console")
     assert result.returncode == 2
-    assert "[keys] 'rows.cursor_dwn': no such binding; did you mean 'rows.cursor_down'?" \
-        in result.stderr
+    assert f"{site.config}: [keys] 'rows.cursor_dwn': no such binding; did you mean " \
+        "'rows.cursor_down'?" in result.stderr
+
+
+def test_validate_checks_the_keys_table_too_before_the_console_meets_it(site):
+    with site.config.open("a") as fh:
+        fh.write('\n[keys]\n"rows.cursor_dwn" = "j"\n')
+    result = site.run("validate")
+    assert result.returncode == 2
+    assert "[keys] 'rows.cursor_dwn': no such binding" in result.stderr

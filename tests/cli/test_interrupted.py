@@ -18,6 +18,8 @@ def test_headless_run_refuses_with_exit_4_naming_the_interrupted_run_and_resume(
     assert "--new" in result.stderr and "--resume" in result.stderr
     assert rows(site.db, "SELECT COUNT(*) FROM runs") == [(1,)]  # nothing started
     assert run_state(site.db) == "interrupted"
+    said = " ".join(site.run("--help").stdout.split())  # the exit code is documented so
+    assert "4 the screen is locked by another run, or its last run was interrupted" in said
 
 
 def test_new_closes_the_interrupted_run_and_starts_another(site):

@@ -84,3 +84,14 @@ def test_the_starter_site_resolves_reports_and_run_log_to_the_user_state_folder(
     assert config.found_by == "starter site"
     assert config.reports_dir == tmp_path / "state" / "maintui" / "reports"
     assert config.store_path == tmp_path / "state" / "maintui" / "runlog.db"
+
+
+def test_a_missing_file_named_by_maintui_config_says_the_variable_named_it(tmp_path, monkeypatch,
+                                                                           capsys):
+    from maintui.cli import main
+
+    monkeypatch.setenv("MAINTUI_CONFIG", str(tmp_path / "gone.toml"))
+    assert main(["history"]) == 2
+    said = capsys.readouterr().err
+    assert f"{tmp_path / 'gone.toml'}: file not found, named by $MAINTUI_CONFIG" in said
+    assert "unset it" in said

@@ -49,6 +49,9 @@ BAD = {
     "run --only tag": (["run", "checks", "--only", "tag:chek", "--yes"], ["tags: tag:check"]),
     "run --only, dry run": (["run", "checks", "--only", "dsk", "--dry-run"], ["steps: disk"]),
     "run --only, detached": (["run", "checks", "--only", "dsk", "--detach"], ["steps: disk"]),
+    # an empty shell variable (`--only "$STEPS"`) must not widen the run to every step
+    "run --only empty": (["run", "checks", "--only", "", "--yes"], ["no step id or tag given"]),
+    "run --only comma": (["run", "checks", "--only", ",", "--yes"], ["no step id or tag given"]),
 }
 
 
@@ -90,6 +93,14 @@ MISFIT = {
     "run --var over a table": (["run", "checks", "--var", "vars.health=3", "--yes"],
                                ["vars.health is a table", "vars.health.disk",
                                 "vars.health.load", "config.toml"]),
+    # a typo of a key config.toml has; and a key nothing has or reads, refused as unknown
+    # before its value is judged as a secret (the name ends in KEY)
+    "run --var typo": (["run", "checks", "--var", "app.greting=hi", "--yes"],
+                       ["--var app.greting: no key app.greting in", "config.toml",
+                        "screen checks", "did you mean --var app.greeting=…?"]),
+    "run --var unknown, secret-named": (["run", "checks", "--var", "nosuch.key=1", "--yes"],
+                                        ["--var nosuch.key: no key nosuch.key",
+                                         "it would set nothing"]),
 }
 
 
@@ -105,6 +116,18 @@ def test_a_value_that_fits_nothing_exits_2_naming_what_does(site, capsys, name):
     assert "Traceback" not in err
     assert not (site.root / "marked").exists()  # refused before any step ran
     assert not site.db.exists()
+
+
+def test_a_var_of_a_new_key_the_screen_or_a_screen_it_includes_reads_is_kept(site, capsys):
+    site.screen("inner", 'title = "i"\n[[steps]]\nid = "b"\ntitle = "B"\n'
+                f'run = "touch inner-${{vars.other}}"\ncwd = "{site.root}"\n')
+    site.screen("checks", SCREEN.format(root=site.root).replace(
+        'run = "touch marked"', 'run = "touch marked-${vars.greeting}"')
+        + '[[steps]]\nid = "in"\ntitle = "In"\ninclude = "inner"\n')
+    argv = ["--config", str(site.config), "run", "checks", "--yes", "--quiet",
+            "--var", "vars.greeting=hi", "--var", "vars.other=yo"]
+    assert exit_code(argv) == 0, capsys.readouterr().err
+    assert (site.root / "marked-hi").exists() and (site.root / "inner-yo").exists()
 
 
 def test_a_var_on_a_key_of_the_table_still_works(site):

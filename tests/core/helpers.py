@@ -117,3 +117,33 @@ def interrupt(site) -> None:
     proc.wait()
     wait_for(lambda: process_gone(proc.pid))
     (site.root / "work" / "slow").unlink()
+
+
+def full_disk(folder: Path, db: Path | None = None):
+    """A 1 MiB tmpfs mounted at `folder` (root only: skipped otherwise), holding a copy of the
+    run log `db` when given, then filled to the last byte. A context manager: yields the
+    filler file (delete it to free the space); unmounts at the end."""
+    import contextlib
+    import shutil
+
+    import pytest
+
+    @contextlib.contextmanager
+    def mounted():
+        folder.mkdir(parents=True, exist_ok=True)
+        made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
+                              capture_output=True)
+        if made.returncode != 0:
+            pytest.skip("needs to mount a tmpfs (root) for a truly full disk")
+        try:
+            if db is not None:
+                shutil.copy(db, folder / "runlog.db")
+            filler = folder / "fill"
+            with contextlib.suppress(OSError), filler.open("wb", buffering=0) as fh:
+                while True:  # until ENOSPC
+                    fh.write(b"\0" * 4096)
+            yield filler
+        finally:
+            subprocess.run(["umount", "-l", str(folder)], check=False)
+
+    return mounted()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import types
 
@@ -151,6 +152,25 @@ async def test_a_number_key_opens_that_screen_as_a_session(build, provide):
         assert app.check_action("section", ("home",)) is None
 
 
+async def test_h_from_another_section_shows_the_dashboard_not_the_session_left_on_home(
+        build, provide):
+    """The key named Home goes to the dashboard (k9s, lazygit): not first to the session left
+    open there, with a second h for the dashboard."""
+    provide("session", "SessionScreen")
+    provide("logs", "LogsScreen")
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        await pilot.press("2")
+        assert isinstance(app.screen, Opened) and app.screen.args[1] == "monthly"
+        await pilot.press("l")
+        assert isinstance(app.screen, Opened) and app.current_mode == "logs"
+        await pilot.press("h")
+        await settle(app, pilot=pilot)
+        assert isinstance(app.screen, HomeScreen) and app.current_mode == "home"
+        assert app.check_action("section", ("home",)) is None
+
+
 async def test_enter_on_a_run_opens_its_details(build, provide):
     provide("run_detail", "RunDetailScreen")
     app = build()
@@ -207,6 +227,21 @@ async def test_the_palette_offers_screens_logs_and_runs(build):
             "Go to Home", "Go to Logs", "Go to Runs", "Go to Triage"]
 
 
+async def test_the_palette_says_when_a_screen_is_due_in_the_dashboards_words(build, run_log,
+                                                                            clock):
+    """`never` in the due state means never succeeded: a screen whose only run failed is
+    not "never" run, it is due now."""
+    run_log.rows.append(RunRow(4, "monthly", "Monthly", "failed", clock.now() - 600,
+                               clock.now() - 500, "ops", "db1"))
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        helps = {c.text.split(" (")[0]: c.help for c in MaintuiCommands(app.screen).commands()}
+        assert helps["Open screen: monthly"] == "start a session: monthly, due now (never succeeded)"
+        assert helps["Open screen: daily"] == "start a session: daily, next due in 22h"
+        assert helps["Open screen: weekly"].startswith("start a session: weekly, due ")
+
+
 async def test_the_palette_offers_real_commands_maintenance_and_themes(build, ui_site):
     ui_site.screen("change", 'title = "Change"\n\n[[steps]]\nid = "maint-on"\ntitle = "On"\n'
                    'action = "maintenance.mode"\nwith = { state = "on" }\n')
@@ -219,6 +254,23 @@ async def test_the_palette_offers_real_commands_maintenance_and_themes(build, ui
         assert f"Switch theme: {app.theme}" not in commands
         commands["Switch theme: textual-light"].run()
         assert app.theme == "textual-light"
+
+
+async def test_quitting_while_driving_says_how_to_come_back_with_this_sites_config(build,
+                                                                                   ui_site):
+    """Started with --config, the way back (`maintui attach N`) needs the same --config: in
+    another folder a bare `maintui` finds another site, or none."""
+    from maintui.tui.dialogs.quit import QuitDialog
+
+    app = build()
+    app.driven_runs = lambda: [7]  # type: ignore[method-assign]  # a run this console drives
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        assert app.confirm_quit() is False
+        await pilot.pause()
+        assert isinstance(app.screen, QuitDialog)
+        said = str(app.screen.query_one("#quit-how").render())
+        assert f"maintui --config {ui_site.config} attach 7" in " ".join(said.split())
 
 
 async def test_the_chosen_theme_is_remembered_for_the_next_start(build, tmp_path):
@@ -290,6 +342,17 @@ async def test_a_run_log_the_app_opened_is_closed_at_exit(build, ui_site):
         assert store is not None and (ui_site.db).exists()
     assert app.poller.store is None
     assert store.db._connection is None  # aiosqlite's connection is gone
+
+
+async def test_what_the_first_poll_leaves_is_kept_out_of_full_collections_until_exit(build):
+    """Full cycle collections walked the whole startup heap (~25-35 ms, about once a minute
+    on an idle dashboard); after the first poll it is frozen, and closing gives it back."""
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.poller.polled.wait()  # the poller's own first poll, then the freeze
+        await pilot.pause()
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
 
 
 def test_the_key_line_keeps_the_way_back_and_help_first_and_drops_whole_keys_that_do_not_fit():

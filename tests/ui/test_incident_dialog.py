@@ -56,3 +56,26 @@ async def test_the_hint_says_which_part_has_the_keys():
         assert hint().startswith("1–4 or ↑↓: severity")
         await pilot.press("shift+tab")
         assert hint().startswith("Tab: severity")
+
+
+async def burst(app: App, *keys: str) -> None:
+    """The keys queued at once, as a laggy link or a paste delivers them: none waits for the
+    one before it to be handled (pilot.press would)."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_tab_then_a_severity_key_in_one_burst_picks_the_severity_not_title_text():
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"payments 502")
+        await burst(app, "tab", "2")
+        await pilot.pause()
+        assert app.screen.query_one("#incident-title").value == "payments 502"
+        assert "Severity: sev2" in said(app)
+        await burst(app, "shift+tab", "x")  # and back: the key adds to the title
+        await pilot.pause()
+        assert app.screen.query_one("#incident-title").value == "payments 502x"
+        assert "Severity: sev2" in said(app)

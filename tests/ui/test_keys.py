@@ -33,14 +33,18 @@ SCOPE_CLASSES = {
     "interrupted": "dialogs.confirm:InterruptedDialog",
     "rollback": "dialogs.rollback:RollbackDialog",
     "takeover": "dialogs.takeover:TakeOverDialog",
+    "new_run": "dialogs.newrun:NewRunDialog",
     "reason": "dialogs.text:ReasonDialog",
     "quit": "dialogs.quit:QuitDialog",
     "plan": "dialogs.plan:PlanDialog",
+    "problems": "dialogs.problems:ProblemsDialog",
     "open_incident": "dialogs.incident:OpenIncidentDialog",
     "close_incident": "dialogs.incident:CloseIncidentDialog",
     "quick_action": "dialogs.incident:QuickActionDialog",
     "rows": "widgets.rows:RowList",
     "outcome_table": "widgets.outcomes:OutcomeTable",
+    "log_view": "widgets.log_view:LogView",
+    "filter_box": "widgets.filter_box:FilterBox",
 }
 
 

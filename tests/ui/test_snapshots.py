@@ -54,6 +54,13 @@ class TestHomeScreen:
             await pilot.press("m", "slash", "p")
         assert snap_compare(scripted(), terminal_size=(80, 24), run_before=run_before)
 
+    @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+    def test_problems_line_leaves_the_screens_their_rows(self, snap_compare, scripted, ui_site,
+                                                         size):
+        ui_site.screen("broken", "[[steps]\n")
+        ui_site.screen("badkey", 'title = "Bad"\nbogus_key = 1\n')
+        assert snap_compare(scripted(), terminal_size=size, run_before=polled)
+
     def test_production_skin_and_maintenance_banner(self, snap_compare, scripted, ui_site,
                                                     monkeypatch):
         text = ui_site.config.read_text().replace('name = "test"', 'name = "test"\nproduction = true')

@@ -19,7 +19,9 @@ from maintui.tui.dialogs.confirm import (
     OverrunDialog,
 )
 from maintui.tui.dialogs.incident import CloseIncidentDialog, OpenIncidentDialog, QuickActionDialog
+from maintui.tui.dialogs.newrun import NewRunDialog
 from maintui.tui.dialogs.plan import PlanDialog
+from maintui.tui.dialogs.problems import ProblemsDialog
 from maintui.tui.dialogs.quit import QuitDialog
 from maintui.tui.dialogs.rollback import RollbackDialog
 from maintui.tui.dialogs.takeover import TakeOverDialog
@@ -61,9 +63,15 @@ DIALOGS: dict[str, Callable[[], ModalScreen]] = {
         ("vacuum", "restore /srv/backups/app-20240601.db.gz"),
         ("maintenance-on", "maintenance.notice stop")]),
     "takeover": lambda: TakeOverDialog(7, "driven by ops@db1 (pid 4242) since 12:00"),
+    "new-run": lambda: NewRunDialog("monthly", 7, "failed", "Sat 02:00-06:00"),
     "reason": lambda: ReasonDialog("Skip vacuum: why?"),
     "quit": lambda: QuitDialog([7]),
     "plan": lambda: PlanDialog("Monthly maintenance", PLAN),
+    "problems": lambda: ProblemsDialog((
+        "/srv/maintui/screens/broken.toml:1:8: TOML syntax error: Expected ']]' at the end of "
+        "an array declaration",
+        "/srv/maintui/screens/badkey.toml:3:1: bogus_key: unknown key",
+        "run log read-only, nothing can be recorded: /srv/maintui/state/runlog.db: disk is full")),
     "open-incident": OpenIncidentDialog,
     "close-incident": lambda: CloseIncidentDialog("INC-20240601-120000", "API answers 502"),
     "quick-action": lambda: QuickActionDialog(
@@ -147,3 +155,31 @@ async def test_letter_keys_leave_the_bar_while_a_text_field_has_focus():
         await pilot.press("tab")
         await settle(pilot)
         assert footer_text(app) == "esc Cancel d Done n Not done a N/A"
+
+
+async def test_a_long_rollback_list_scrolls_and_leaves_the_reason_and_buttons_in_view():
+    """A monthly run undoes 19 steps: at 80x24 the list scrolls, the Roll back button and the
+    reason field stay on screen, and the border says how to confirm."""
+    from textual.widgets import Button, Input
+
+    undo = [(f"step-{n:02}", "nothing to run: this step has no undo, its change stays")
+            for n in range(19)]
+    app = DialogApp(RollbackDialog(2, "failed", undo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen.region
+        for widget in (app.screen.query_one("#rollback", Button),
+                       app.screen.query_one("#reason", Input)):
+            assert screen.contains_region(widget.region), widget
+        assert "Enter" in str(app.screen.query_one(".dialog").border_subtitle)
+
+
+async def test_a_reason_dialogs_hint_says_enter_confirms_not_saves():
+    """It asks why a run is aborted or a step skipped: Enter does that, it does not "save"."""
+    from textual.widgets import Label
+
+    app = DialogApp(ReasonDialog("Abort the run: why? (the running step is stopped)"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        hint = str(app.screen.query_one(".hint", Label).render())
+        assert hint == "Enter to confirm · Escape to cancel"

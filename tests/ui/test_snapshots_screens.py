@@ -39,7 +39,8 @@ PICTURED = {
                     "test_triage_with_an_open_incident_and_failing_checks",
     **{name: "tests/ui/test_snapshots_dialogs.py::test_dialog" for name in (
         "ConfirmDialog", "ChecklistDialog", "OverrunDialog", "InterruptedDialog",
-        "RollbackDialog", "TakeOverDialog", "ReasonDialog", "QuitDialog", "PlanDialog",
+        "RollbackDialog", "TakeOverDialog", "NewRunDialog", "ReasonDialog", "QuitDialog", "PlanDialog",
+        "ProblemsDialog",
         "OpenIncidentDialog", "CloseIncidentDialog", "QuickActionDialog",
         "ScreenChooserDialog")},
 }

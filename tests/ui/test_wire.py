@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
-from textual._compositor import LayoutUpdate
+from textual._compositor import Compositor, LayoutUpdate
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.widget import Widget
 
 from maintui.core.probes.base import Proc
 from maintui.core.probes.fake import fake_snapshot
 from maintui.tui import updates
 from maintui.tui.updates import changed_runs
 from maintui.tui.widgets import ProcessTable, ResourceGauges
-from maintui.tui.widgets.spans import changed_span, cut_at
+from maintui.tui.widgets.spans import changed_span, line_strip
 from tests.ui.conftest import settle
 
 
@@ -39,11 +41,15 @@ def test_a_line_with_a_wide_character_or_no_earlier_drawing_is_repainted_whole()
 
 
 def test_a_strip_is_cut_at_the_span_so_a_partial_update_can_start_there():
-    strip = Strip([Segment("CPU   23%   ")])
-    cut = cut_at(strip, (6, 9))
-    assert [s.text for s in cut] == ["CPU   ", "23%", "   "]
-    assert cut_at(strip, None) is strip
-    assert [s.text for s in cut_at(strip, (0, 12))] == ["CPU   23%   "]
+    bold, red = Style(bold=True), Style(color="red")
+    runs = [("CPU", bold), ("   ", bold), ("23%   ", None)]
+    cut = line_strip(runs, (6, 9))
+    assert [(s.text, s.style) for s in cut] == [("CPU   ", bold), ("23%", None), ("   ", None)]
+    assert [s.text for s in line_strip(runs, None)] == ["CPU   ", "23%   "]
+    assert [s.text for s in line_strip(runs, (0, 12))] == ["CPU   ", "23%   "]
+    # a cut inside a wide character blanks its halves, as Textual's own cuts do
+    wide = line_strip([("ab日本", red)], (3, 6))
+    assert [s.text for s in wide] == ["ab ", " 本"] and wide.cell_length == 6
 
 
 async def test_a_new_cpu_value_writes_its_cells_not_the_gauge_line(build):
@@ -79,6 +85,50 @@ async def test_a_process_whose_cpu_changed_rewrites_that_column_not_its_row(buil
         compositor.update_widgets({table})
         written = compositor.render_partial_update().render_segments(app.console)
         assert "7.5" in written and "postgres" not in written and "4242" not in written
+
+
+def _span_cells(chops: dict, x1: int, x2: int) -> list:
+    """The cells a line's chops put in columns [x1, x2)."""
+    cells = []
+    for x, strip in chops.items():
+        if strip is not None:
+            cells += [(x + i, cell) for i, cell in enumerate(updates.cells_of(strip))]
+    return [cell for cell in sorted(cells, key=lambda c: c[0]) if x1 <= cell[0] < x2]
+
+
+async def test_a_partial_update_renders_only_its_rows_and_draws_what_textual_would(build):
+    """Textual renders every widget whose container meets the dirty area, all of its lines:
+    ~140 lines at 120x40 for a few gauge cells. Rendering the update's rows only must give
+    the same cells in every span written."""
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot=pilot)
+        app.poller.stop()
+        await pilot.pause()
+        compositor = app.screen._compositor
+        rendered: list[int] = []
+        real = Widget.render_lines
+
+        def counted(widget, crop):
+            rendered.append(crop.height)
+            return real(widget, crop)
+
+        for crop in (Region(8, 2, 44, 5), Region(60, 3, 50, 15), Region(0, 39, 120, 1),
+                     Region(0, 0, 120, 40), Region(30, 10, 60, 20)):
+            spans = list(compositor._regions_to_spans([crop]))
+            lines = {y for y, _, _ in spans}.__contains__
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(Widget, "render_lines", counted)
+                ours, our_lines = compositor._render_chops(crop, lines), sum(rendered)
+                rendered.clear()
+                patch.setattr(Compositor, "_get_renders", updates._textual_renders)
+                theirs, their_lines = compositor._render_chops(crop, lines), sum(rendered)
+                rendered.clear()
+            for y, x1, x2 in spans:
+                assert _span_cells(ours[y], x1, x2) == _span_cells(theirs[y], x1, x2), (crop, y)
+            assert our_lines <= their_lines
+            if crop == Region(8, 2, 44, 5):  # a few gauge lines: a few widgets, 5 rows each
+                assert our_lines * 5 < their_lines, (our_lines, their_lines)
 
 
 def _frame(*lines: str) -> LayoutUpdate:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from maintui.cli.common import count, emit, site, with_log
+from maintui.cli.common import again, count, emit, site, with_log
 from maintui.core.ansi import visible
 from maintui.core.errors import ConfigError, UsageError
 from maintui.core.run.findingtext import detail_lines, worst_first
@@ -20,6 +20,8 @@ def register(sub: Any, common: Any) -> None:
     v = sub.add_parser("validate", help="check screen files; print every problem at once")
     common(v)
     v.add_argument("files", nargs="*", metavar="FILE", help="screen files (default: all the site's)")
+    v.add_argument("--json", action="store_true", help="the usable screens (names, titles, "
+                   "kinds, schedules, steps) and every problem as JSON (what the console lists)")
     v.set_defaults(handler=cmd_validate)
 
     h = sub.add_parser("history", help="past runs, newest first")
@@ -56,9 +58,24 @@ def cmd_validate(args: Any) -> int:
 
     try:
         config = site(args)
+        if config.keys:  # [keys] is read by the console only: checked here too, before it opens
+            from maintui.tui.keymap import build
+            from maintui.tui.navigation import SECTIONS
+
+            try:
+                build(config.keys, SECTIONS)
+            except ConfigError as exc:
+                raise ConfigError(f"{config.path}: {exc}") from None
     except ConfigError as exc:  # validate points at file:line:column, as for screen files
         raise ConfigError(placed(str(exc))) from None
     paths = [Path(f) for f in args.files] if args.files else screen_files(config)
+    if args.json:  # the console lists screens from this, in a child (core/site/screencheck.py)
+        from maintui.core.site.listing import to_json
+        from maintui.core.site.screencheck import check_here
+
+        checked = check_here(config, paths)
+        print(to_json(checked))
+        return 2 if checked.problems else 0
     problems, summaries = [], []
     for path in paths:
         screen, found = load_screen_file(path, config)
@@ -103,7 +120,10 @@ def cmd_history(args: Any) -> int:
                          indent=2))
         return 0
     if not runs:
-        print(f"no runs yet in {config.store_path}")
+        asked = [f"--{k} {v}" for k, v in (("screen", args.screen), ("state", args.state)) if v]
+        print(f"no runs match {' '.join(asked)} in {config.store_path}; without them: "
+              f"`maintui history{again(config)}`" if asked
+              else f"no runs yet in {config.store_path}")
         return 0
     print(f"{'RUN':>5}  {'SCREEN':<12} {'STATE':<16} {'STARTED':<19}  {'TOOK':>7}  USER")
     for r in runs:
@@ -114,7 +134,8 @@ def cmd_history(args: Any) -> int:
 
 def _need_run(run: Any, args: Any, config: Any) -> None:
     if run is None:
-        raise UsageError(f"no run {args.run_id} in {config.store_path}; see `maintui history`")
+        raise UsageError(f"no run {args.run_id} in {config.store_path}; see "
+                         f"`maintui history{again(config)}`")
 
 
 def cmd_show(args: Any) -> int:

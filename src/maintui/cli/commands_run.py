@@ -7,7 +7,7 @@ import signal
 import sys
 from typing import Any
 
-from maintui.cli.common import err, parse_vars, site, with_log
+from maintui.cli.common import again, err, parse_vars, site, with_log
 from maintui.core.errors import UsageError
 from maintui.core.states import DecisionKind, RunState, StepState
 
@@ -17,9 +17,11 @@ def _answer(name: str):
     in the decision's reason (core/run/policy.py)."""
     import argparse
 
-    from maintui.core.run.policy import answer_problem
-
     def check(value: str) -> str:
+        # imported on use: the policy loads the screen model (pydantic, ~10 MiB), which the
+        # console's parser would otherwise load before its first frame
+        from maintui.core.run.policy import answer_problem
+
         if answer_problem(name, value):
             raise argparse.ArgumentTypeError(answer_problem(name, value))
         return value
@@ -102,17 +104,19 @@ def cmd_run(args: Any) -> int:
 
     if getattr(args, "limit", None):  # a variable, so a detached runner and the run row get it
         args.var = [*(args.var or []), f"fleet.limit={args.limit}"]
-    config = site(args, acts=not args.dry_run)
+    config = site(args, acts=not args.dry_run, screen=args.screen)  # and its --var keys
     screen = load_screen(config, args.screen)
-    from maintui.core.run.options import check_limit, check_vars
+    from maintui.core.run.options import check_limit
 
     check_limit(screen, args.limit)  # before anything runs, dry run or detached alike
-    check_vars(config.data, parse_vars(args.var), str(config.path))
-    if args.only:  # refused here too: a dry run or a detached runner would not say so
+    if args.only is not None:  # refused here too: a dry run or a detached runner would not say so
         from maintui.core.run.options import pick_only
 
-        pick_only(screen, [s.id for s in screen.steps], [o.strip() for o in args.only.split(",")
-                                                          if o.strip()])
+        names = [o.strip() for o in args.only.split(",") if o.strip()]
+        if not names:  # `--only ""` (an empty shell variable) must not mean every step
+            raise UsageError(f"--only {args.only!r}: no step id or tag given; name the steps, "
+                             "e.g. --only backup,tag:check, or leave --only out to run them all")
+        pick_only(screen, [s.id for s in screen.steps], names)
     if args.dry_run:
         return _dry_run(config, screen, parse_vars(args.var))
     if not args.detached and _window_refused(screen, args):
@@ -138,8 +142,8 @@ def cmd_run(args: Any) -> int:
         extra += ["--only", args.only] if args.only else []
         extra += ["--incident", args.incident] if args.incident else []
         run_id = spawn_runner(config.path, screen.name, extra)
-        print(f"run {run_id} started in the background; watch it with `maintui attach {run_id}` "
-              f"or `maintui show {run_id}`")
+        print(f"run {run_id} started in the background; watch it with `maintui attach {run_id}"
+              f"{again(config)}` or `maintui show {run_id}{again(config)}`")
         return 0
     return asyncio.run(_foreground(config, screen, args, adopt=None))
 
@@ -179,8 +183,9 @@ def _face_interrupted(config: Any, screen: Any, args: Any) -> int | tuple[int, s
             + (f" ({run.message})" if run.message else ""))
     if not args.new:
         if args.yes or _gates(args) != "tty":
-            err(f"not started: {what}. Resume it with `maintui resume {run.id}` (or pass "
-                f"--resume), roll it back with `maintui resume {run.id} --choice rollback`, "
+            err(f"not started: {what}. Resume it with `maintui resume {run.id}{again(config)}` "
+                f"(or pass --resume), roll it back with `maintui resume {run.id} --choice "
+                f"rollback{again(config)}`, "
                 "or pass --new to leave it and start a new run")
             return 4
         answer = _ask_interrupted(what)
@@ -213,7 +218,8 @@ def _continue_interrupted(config: Any, screen: Any, args: Any, run_id: int,
 
         extra = ["--choice", choice or "resume"] + (["--yes"] if args.yes else [])
         spawn_runner(config.path, str(run_id), extra, command="resume")
-        print(f"run {run_id} resumed in the background; watch it with `maintui attach {run_id}`")
+        print(f"run {run_id} resumed in the background; watch it with "
+              f"`maintui attach {run_id}{again(config)}`")
         return 0
     return asyncio.run(_foreground(config, screen, args, adopt=run_id, choice=choice))
 
@@ -417,7 +423,8 @@ def _load_run(args: Any):
 
     run = with_log(config, get, create=False)
     if run is None:
-        raise UsageError(f"no run {args.run_id} in {config.store_path}; see `maintui history`")
+        raise UsageError(f"no run {args.run_id} in {config.store_path}; see "
+                         f"`maintui history{again(config)}`")
     return config, load_screen(config, run.screen), run
 
 
@@ -496,6 +503,7 @@ def cmd_rollback(args: Any) -> int:
         final, message = await runner.rollback(f"rollback of run {run.id} requested", first)
         await runner.recorder.stop()
         await runner.finish(final, message)
+        await runner.artifacts.write_report()  # the one written at its end said the old outcome
         return 0 if final is RunState.ROLLED_BACK else 1
 
     return with_log(config, go)

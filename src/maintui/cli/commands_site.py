@@ -47,6 +47,15 @@ def cmd_init(args: Any) -> int:
     if (dest / "config.toml").exists() and not args.force:
         raise ConfigError(f"{dest / 'config.toml'} exists; pass --force to overwrite it")
     src = starter_site()
+    # a screen file of the same name (the operator's own daily.toml) would be replaced too
+    clash = sorted(dest / f.relative_to(src) for folder in ("screens", "styles")
+                   for f in (src / folder).rglob("*") if f.is_file()
+                   and (dest / f.relative_to(src)).exists())
+    if clash and not args.force:
+        shown = ", ".join(str(c) for c in clash[:3]) + (f" and {len(clash) - 3} more"
+                                                        if len(clash) > 3 else "")
+        raise ConfigError(f"init would overwrite {shown}: move them away, or pass --force "
+                          "to overwrite them")
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(src / "config.toml", dest / "config.toml")
     for folder in ("screens", "styles"):
@@ -104,6 +113,14 @@ def cmd_triage(args: Any) -> int:
 
 
 def cmd_attach(args: Any) -> int:
+    if args.run_id is not None:  # a run that is not there: say so here, not in a toast
+        from maintui.cli.common import again, with_log
+        from maintui.core.errors import UsageError
+
+        config = site(args, acts=True)
+        if with_log(config, lambda log: log.run(args.run_id), create=False) is None:
+            raise UsageError(f"no run {args.run_id} in {config.store_path}; see "
+                             f"`maintui history{again(config)}`")
     return _app(args, attach=args.run_id if args.run_id is not None else -1)
 
 

@@ -52,26 +52,32 @@ def parse_vars(pairs: list[str] | None) -> dict[str, str]:
     return out
 
 
-def site(args: Any, *, acts: bool = False) -> SiteConfig:
+def site(args: Any, *, acts: bool = False, screen: str | None = None) -> SiteConfig:
     """The site config. A command that `acts` (runs steps, opens the console) refuses the
     starter site the package falls back to: its screens are examples, its paths point into
-    the installed package, and nobody chose to run them on this machine."""
-    config = load_config(args.config, parse_vars(getattr(args, "var", None)))
+    the installed package, and nobody chose to run them on this machine. With the `screen`
+    a run uses, each `--var` must name a key of config.toml or one the screen reads."""
+    config = load_config(args.config, parse_vars(getattr(args, "var", None)),
+                         check_secrets=screen is None)
     if acts and config.found_by == "starter site":
         raise ConfigError(NO_SITE)
+    if screen is not None:
+        from maintui.core.run.options import check_vars
+
+        check_vars(config, screen)
     return config
 
 
 def with_log(config: SiteConfig, fn: Callable[[Any], Awaitable[T]], *, create: bool = True) -> T:
     """Open the run log, mark dead runners' runs interrupted, run fn(log), always close."""
     from maintui.core.run.lease import recover_interrupted
-    from maintui.core.store.db import RunLog
+    from maintui.core.store.db import READ_ONLY_NOTICE, RunLog
 
     async def go() -> T:
         log = await RunLog.for_site(config, create=create)
         try:
             if log.read_only:  # a copy, a snapshot, a full disk: still worth reading
-                err(f"showing the run log read-only; {log.read_only}")
+                err(f"{READ_ONLY_NOTICE}{log.read_only}")
             else:
                 await recover_interrupted(log)
             return await fn(log)
@@ -87,6 +93,14 @@ def sanitised(text: str) -> str:
     return "\n".join(visible(line) for line in text.split("\n"))
 
 
+def again(config: SiteConfig) -> str:
+    """` --config PATH` when this command was given one, for a hint that names another command:
+    pasted from cron or another folder, a bare `maintui` would find another site, or none."""
+    import shlex
+
+    return f" --config {shlex.quote(str(config.path))}" if config.found_by == "--config" else ""
+
+
 def err(text: str) -> None:
     print(f"maintui: {text}", file=sys.stderr)
 
@@ -98,8 +112,12 @@ def emit(text: str, out: str | None, what: str) -> int:
             with atomic_path(Path(out)) as tmp:  # 0600, never half-written
                 tmp.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"cannot write the report to {out}: {exc.strerror}; "
-                             "give --out a path in a folder that exists and is writable") from None
+            import errno
+
+            full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+            raise UsageError(f"cannot write the report to {out}: {exc.strerror}; " + (
+                "free space there, or give --out a path on another disk" if full else
+                "give --out a path in a folder that exists and is writable")) from None
         print(f"report of {what} written to {out}")
     else:  # at a terminal, what a step printed must not drive it
         sys.stdout.write(sanitised(text) if sys.stdout.isatty() else text)

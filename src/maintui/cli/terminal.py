@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import sys
 
 from maintui.core.ansi import visible
@@ -110,23 +111,39 @@ def _show(req: StepView) -> None:
     print("\n".join(visible(line) for line in "\n".join(out).split("\n")))
 
 
+# What each answer does, on a line of its own above the prompt: a bare `n` (or Enter, at a
+# destructive step) stops the whole run, not only that step; the operator reads that first.
+SKIP = "s: skip it (asks why)"
+STOP = "s: stop the rollout here (asks why)"  # a later batch's gate (docs/fleet.md)
+ABORT = "abort the run"
+BACK = "r: roll back the run"
+BATCH = re.compile(r"^batch \d+ of \d+: ")
+
+
+def _skip_words(req: StepView) -> str:
+    return STOP if BATCH.match(req.title) else SKIP
+
+
 async def tty_prompt(req: StepView) -> Answer | None:
     """Ask at the terminal, with friction by risk. None when the terminal is gone."""
     _show(req)
     if req.manual:
-        choice = await ask("  [d]one / [n]ot done / not [a]pplicable / [q] abort: ")
+        choice = await ask(f"  [d]one / [n]ot done / not [a]pplicable / [q]: {ABORT}: ")
         table = {"d": DecisionKind.DONE, "n": DecisionKind.NOT_DONE, "a": DecisionKind.NA,
                  "q": DecisionKind.ABORT}
     elif req.risk == "critical" or req.typed:
         word = req.typed or req.step_id
         what = f"the step id ({word})" if word == req.step_id else repr(word)
-        choice = await ask(f"  type {what} to run it, or s skip / q abort / r roll back: ")
+        print(f"  {_skip_words(req)} · q: {ABORT} · {BACK}")
+        choice = await ask(f"  type {what} to run it, or s / q / r: ")
         table = {word: DecisionKind.CONFIRM, "s": DecisionKind.SKIP, "q": DecisionKind.ABORT,
                  "r": DecisionKind.ROLLBACK}
     else:
         default = "n" if req.risk == "destructive" else "y"
-        hint = "[y/N]" if default == "n" else "[Y/n]"
-        choice = await ask(f"  run it? {hint}  s skip / q abort / r roll back: ")
+        verb = "check again and run it" if req.blocked else "run it"
+        print(f"  y: {verb} · {_skip_words(req)} · n: {ABORT} · {BACK}")
+        keys = "y/s/N/r" if default == "n" else "Y/s/n/r"
+        choice = await ask(f"  {verb}? [{keys}] (Enter: {default}): ")
         if choice == "":
             choice = default
         table = {"y": DecisionKind.CONFIRM, "n": DecisionKind.ABORT, "s": DecisionKind.SKIP,

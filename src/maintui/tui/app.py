@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import ClassVar
 
@@ -75,6 +76,7 @@ class MaintuiApp(Sections):
         self.theme = name
 
     def on_ready(self) -> None:
+        gc.enable()  # off from the command line to the first frame (cli.main): ~40 ms of it
         # After the first frame: psutil, pydantic and aiosqlite load in the first poll.
         self.poller.start()
         # a run still going (this console was closed, or the SSH link dropped): reattach to it
@@ -126,7 +128,8 @@ class MaintuiApp(Sections):
             if yes:
                 self.call_later(self._quit_now)
 
-        self.push_screen(QuitDialog(runs), answered)
+        chosen = str(self.config.path) if self.config.found_by == "--config" else ""
+        self.push_screen(QuitDialog(runs, chosen), answered)
         return False
 
     async def _quit_now(self) -> None:
@@ -164,7 +167,10 @@ def make_app(config: SiteConfig, *, probe: Probe | None = None, clock: Clock | N
     if config.keys:  # [keys]: checked before the console starts, applied to every binding
         from maintui.tui.keymap import build as build_keymap
 
-        app.set_keymap(build_keymap(config.keys, SECTIONS))
+        try:
+            app.set_keymap(build_keymap(config.keys, SECTIONS))
+        except ConfigError as exc:  # which file holds the entry: the site's config.toml
+            raise ConfigError(f"{config.path}: {exc}") from None
     remembered = preferences.load(prefs).get("theme")
     if not theme and remembered in app.available_themes:
         app.theme = remembered

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from maintui.core.units import clock_time
+from maintui.core.units import ago, clock_time, span
 from maintui.tui.navigation import SECTIONS
 
 if TYPE_CHECKING:
     from maintui.core.clock import Clock
     from maintui.core.site.config import SiteConfig
-    from maintui.tui.models.board import Board
+    from maintui.tui.models.board import Board, ScreenStatus
 
 
 class Navigator(Protocol):
@@ -46,6 +46,19 @@ class Command:
     run: Callable[[], object]
 
 
+def _due(screen: ScreenStatus, now: float) -> str:
+    """Whether it is due, in the dashboard's words: the due state `never` means never
+    succeeded, not never run (a failed or rolled-back run is still a run)."""
+    due = screen.due
+    if due.state == "never":
+        return "due now (never succeeded)" if screen.schedule else "never succeeded"
+    if due.next_due is None:
+        return f"last succeeded {ago(due.last, now)}"
+    if due.state == "ok":
+        return f"next due {ago(due.next_due, now)}"
+    return f"{due.state} {span(now - due.next_due)}"
+
+
 class MaintuiCommands(Provider):
     """Go to a section, open a screen, follow a log, find a run."""
 
@@ -57,7 +70,7 @@ class MaintuiCommands(Provider):
         for screen in board.screens:
             detail = screen.schedule or screen.kind
             out.append(Command(f"Open screen: {screen.name} ({screen.title})",
-                               f"start a session: {detail}, {screen.due.state}",
+                               f"start a session: {detail}, {_due(screen, app.clock.now())}",
                                partial(app.open_screen, screen.name)))
         out.extend(self.maintenance(app))
         for name, path in app.config.logs.items():

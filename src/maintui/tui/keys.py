@@ -25,10 +25,12 @@ class Key:
     show: bool = True
     priority: bool = False
     tooltip: str = ""
+    display: str = ""  # the footer's text for the key, when not the key's own (`←→`)
 
     def binding(self, scope: str = "") -> Binding:
         return Binding(self.keys, self.action, self.description, show=self.show,
-                       priority=self.priority, tooltip=self.tooltip,
+                       key_display=self.display or None, priority=self.priority,
+                       tooltip=self.tooltip,
                        id=binding_id(scope, self.description) if scope else None)
 
 
@@ -52,6 +54,14 @@ def _hidden(keys: str, action: str, description: str) -> Key:
     return Key(keys, action, description, show=False)
 
 
+# In a dialog with a text field and keys of its own after it, Tab and shift+Tab move the focus
+# as the key arrives (priority): a key sent right behind Tab (a burst over a laggy link, pasted
+# keys) would otherwise reach the field Tab left, queued there before the focus move landed.
+FIELDS = (
+    Key("tab", "app.focus_next", "Next field", show=False, priority=True),
+    Key("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+)
+
 SCOPES: dict[str, tuple[Key, ...]] = {
     # -- apps: the console's help and quit (its section keys are spliced in by for_app) --
     "app": (
@@ -64,6 +74,8 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         Key("c", "sort('cpu')", "CPU", tooltip="Sort processes by CPU"),
         Key("m", "sort('memory')", "Mem", tooltip="Sort processes by memory"),
         Key("slash", "filter", "Filter", tooltip="Filter processes by name, user or pid"),
+        # shown only while a screen file (or the run log) has a problem (HomeScreen.check_action)
+        Key("p", "problems", "Problems", tooltip="Every problem of the screen files, in full"),
         _hidden("escape", "close_filter", "Close filter"),
         *(_hidden(str(n), f"open_nth({n})", f"Open screen {n}") for n in range(1, 10)),
     ),
@@ -81,6 +93,7 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         _hidden("greater_than_sign", "next_error(1)", "Next error record"),
         _hidden("less_than_sign", "next_error(-1)", "Previous error record"),
         _hidden("g", "goto", "Jump to a time"),
+        _hidden("b", "show_binary", "Show a binary file as text"),
     ),
     "run_log": (Key("escape", "back", "Back"),),
     "runs": (
@@ -96,6 +109,8 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         Key("o", "toggle_output", "Full/last"),
         Key("n", "more", "More output"),
         Key("b", "rollback", "Roll back", tooltip="Undo a finished run's completed steps"),
+        Key("s", "open_session", "Session",
+            tooltip="The run in its session: its hosts (R retries one), watch or take it over"),
     ),
     "report": (Key("e", "export", "Export"),),
     "incident": (
@@ -135,6 +150,7 @@ SCOPES: dict[str, tuple[Key, ...]] = {
     "dialog": (Key("escape", "cancel", "Cancel"),),
     "confirm": (
         Key("escape", "cancel", "Cancel"),
+        *FIELDS,  # typed answers, then the buttons
         Key("s", "skip", "Skip"),
         # shown only where it works: at normal risk (ConfirmDialog.check_action)
         Key("y", "confirm", "Run"),
@@ -158,13 +174,16 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         Key("b", "pick('rollback')", "Roll back"),
         Key("n", "pick('new')", "Start anew"),
     ),
-    "rollback": (Key("escape", "cancel", "Cancel"),),
+    "rollback": (Key("escape", "cancel", "Cancel"), *FIELDS),  # the reason, then the buttons
     "takeover": (Key("escape", "cancel", "Cancel"), Key("t", "take", "Take over")),
+    "new_run": (Key("escape", "cancel", "Cancel"), Key("y", "start", "New run")),
     "reason": (Key("escape", "cancel", "Cancel"),),
     "quit": (Key("escape,n", "stay", "Stay"), Key("y", "leave", "Quit")),
     "plan": (Key("escape,q,d", "dismiss_plan", "Close"),),
+    "problems": (Key("escape,q,p", "dismiss_problems", "Close"),),
     "open_incident": (
         Key("escape", "cancel", "Cancel"),
+        *FIELDS,  # the title, then the severity list and its 1–4
         *(_hidden(str(n), f"severity({n})", f"Severity {n}") for n in range(1, 5)),
     ),
     "close_incident": (Key("escape", "cancel", "Cancel"),),
@@ -179,7 +198,16 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         _hidden("home,ctrl+home", "move(-1_000_000)", "Top"),
         _hidden("end,ctrl+end", "move(1_000_000)", "Bottom"),
     ),
+    "filter_box": (  # the screen's filter, typed in: Escape drops it, Enter keeps it applied
+        Key("escape", "screen.clear_filter", "Clear"),
+        Key("enter", "screen.close_filter", "Keep"),
+    ),
     "outcome_table": (Key("enter", "select_cursor", "Open"),),
+    "log_view": (  # a long line ends in `…`: the arrows bring the rest into view
+        Key("right", "pan(1)", "Pan", display="←→",
+            tooltip="Scroll long lines right (→) and left (←), half the width a press"),
+        _hidden("left", "pan(-1)", "Pan left"),
+    ),
 }
 
 
@@ -211,14 +239,14 @@ ELSEWHERE = {
 HELP_GROUP_ORDER = ("Run", "Step", "Notes", "Incident", "View", "This screen")
 HELP_GROUPS = {
     "Run": ("run", "dry_run", "abort", "rollback", "take_over", "run_checks", "recovery",
-            "quick_actions"),
+            "quick_actions", "open_session"),
     "Step": ("skip", "retry_host"),
     "Notes": ("note", "snapshot"),
     "Incident": ("open_incident", "close_incident", "view_incident"),
-    "View": ("toggle_output", "host_filter", "sort", "filter", "close_filter", "more", "outcome", "screen",
+    "View": ("toggle_output", "host_filter", "sort", "filter", "close_filter", "problems", "more", "outcome", "screen",
              "report", "reports", "refresh", "cycle_level", "errors_only", "toggle_pause",
              "source", "focus_filter", "tab", "export", "back", "app.pop_screen", "open_nth",
-             "escape", "next_match", "next_error", "goto"),
+             "escape", "next_match", "next_error", "goto", "pan", "show_binary"),
 }
 
 

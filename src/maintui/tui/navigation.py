@@ -102,19 +102,25 @@ class Sections(App[int]):
     def action_section(self, mode: str) -> None:
         """Switch to a section, creating it on first use."""
         if mode == self.current_mode:
-            # from a session or a run opened on top of the section: back to the section itself
-            # (a dialog keeps its keys; its own buttons or Escape close it)
-            while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
-                self.pop_screen()
+            self._to_section_itself()
             return
         section = BY_MODE[mode]
         if mode in self._modes:
             self.switch_mode(mode)
+            # the key named Home shows the dashboard, not the session left open on it (as in
+            # k9s or lazygit); that session's run goes on, and its screen on Home rejoins it
+            self._to_section_itself()
         elif section.kind:  # which screen file it works on: asked first when there are several
             self.run_worker(self._open_choosing(section), name=f"open {mode}",
                             exit_on_error=False)
         elif self.add_section(section):
             self.switch_mode(mode)
+
+    def _to_section_itself(self) -> None:
+        """From a session or a run opened on top of the section: back to the section itself
+        (a dialog keeps its keys; its own buttons or Escape close it)."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
+            self.pop_screen()
 
     async def _open_choosing(self, section: Section, name: str | None = None) -> None:
         """Open a section on one screen file of its kind: `name`, else the only one, else the

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -13,6 +15,7 @@ from textual.signal import Signal
 
 from maintui.core.clock import Clock
 from maintui.core.probes.base import Probe, Snapshot
+from maintui.core.states import RunState
 from maintui.tui.models.board import Board, RunSource, ScreenCatalog, build_board, read_maintenance
 from maintui.tui.widgets.processes import ProcessTable
 
@@ -22,7 +25,9 @@ if TYPE_CHECKING:
     from maintui.core.site.config import SiteConfig
 
 EVERYTHING = frozenset({"resources", "processes", "board"})
+READ_ONLY_RETRY = 30.0  # s between tries to open a read-only run log for writing again
 HISTORY = 120  # samples kept per metric: two minutes at 1 s (ten at 5 s), bounded
+LIVE = frozenset(s.value for s in RunState if s.live)  # a run still going
 
 
 class History:
@@ -74,13 +79,19 @@ class Poller:
         self._probe_factory, self._probe = probe_factory, None
         self._owns_store = store is None
         self._store_problem = ""
+        # when to try a read-only run log for writing again (not at once: it was just tried)
+        self._writable_at = time.monotonic() + READ_ONLY_RETRY
         self.catalog = ScreenCatalog(config)
         self._interval, self._board_every, self._tick = interval, board_every, 0
+        # read the board at the next poll, not the next board interval: a run is live (its
+        # end must show at once), or a screen showing the board came back on top
+        self._board_due = False
         self._task: asyncio.Task[None] | None = None
         self._stopped = False
         self._sampling = threading.Lock()
         self._skips: dict = {}  # run id → its skipped steps: a finished run never changes
         self._shows_processes: WeakKeyDictionary[Any, bool] = WeakKeyDictionary()
+        self._frozen = False  # gc.freeze() called by this poller
 
     def start(self) -> None:
         self.app.call_later(self._start_loop)
@@ -115,11 +126,23 @@ class Poller:
         per poll (their tasks and state messages cost ~0.05 % of a core when idle)."""
         while not self._stopped:
             try:
-                await self.poll_now(self._wanted(), board=self._tick % self._board_every == 0)
+                board = self._board_due or self._tick % self._board_every == 0
+                await self.poll_now(self._wanted(), board=board)
             except Exception as exc:  # say what failed, keep polling
                 self.app.notify(f"poll failed: {exc}", title="Error", severity="error", timeout=10)
+            if self._tick == 0:
+                self._freeze()
             self._tick += 1
             await asyncio.sleep(self._interval)
+
+    def _freeze(self) -> None:
+        """After the first poll, what exists (modules, styles, widgets, the screen files'
+        model) lives as long as the console: keep it out of the cycle collector's full
+        passes, which walked all of it (~25-35 ms, about once a minute on an idle dashboard).
+        `close` gives it back."""
+        if not self._frozen:
+            gc.freeze()
+            self._frozen = True
 
     async def poll_now(self, wanted: frozenset[str] = EVERYTHING, board: bool = True) -> None:
         """One poll of what is wanted; publishes only what changed."""
@@ -135,7 +158,17 @@ class Poller:
             if first or fresh != self.board:
                 self.board = fresh
                 self.board_changed.publish(fresh)
+            self._board_due = self._live(fresh)
         self.polled.set()
+
+    def board_soon(self) -> None:
+        """Read the board at the next poll (a screen showing it is back on top)."""
+        self._board_due = True
+
+    @staticmethod
+    def _live(board: Board) -> bool:
+        """Whether a run on the board is still going: its end is then read a poll later."""
+        return any(run.state in LIVE for run in board.runs)
 
     def _sample(self, processes: bool) -> Snapshot:
         with self._sampling:
@@ -155,7 +188,7 @@ class Poller:
     async def _read_board(self) -> Board:
         maintenance = await asyncio.to_thread(self._read_files)
         await self.open_store()
-        problems = [self._store_problem] if self._store_problem else []
+        problems = [p for p in (self._store_problem, await self._read_only()) if p]
         try:
             return await build_board(self.catalog, self.store, self.clock.now(), maintenance,
                                      problems, self._skips)
@@ -180,6 +213,21 @@ class Poller:
                 self._store_problem = f"run log: {exc}"
         return self.store
 
+    async def _read_only(self) -> str:
+        """Why the run log is open read-only, while it is (a full disk, a read-only mount):
+        nothing started or typed here can be recorded. The log this poller opened is tried
+        for writing again now and then (space freed), in place for everyone holding it."""
+        why = getattr(self.store, "read_only", "")
+        if why and self._owns_store and time.monotonic() >= self._writable_at:
+            self._writable_at = time.monotonic() + READ_ONLY_RETRY
+            if await self.store.try_writable():  # type: ignore[union-attr]
+                return ""
+        if not why:
+            return ""
+        # short for the Problems panel: the log named once, without the aside after " — "
+        return "run log read-only, nothing can be recorded: " + \
+            why.split(" — ")[0].removeprefix("run log ")
+
     def stop(self) -> None:
         """Stop polling (for good): no next poll, no running poll."""
         self._stopped = True
@@ -189,6 +237,9 @@ class Poller:
     async def close(self) -> None:
         """Stop polling and close the run log if this poller opened it."""
         self.stop()
+        if self._frozen:  # an app closed in a longer-lived process (tests): collectable again
+            gc.unfreeze()
+            self._frozen = False
         if self._owns_store and self.store is not None:
             store, self.store = self.store, None
             await store.close()  # type: ignore[attr-defined]

@@ -15,20 +15,25 @@ terminals the console's own driver opens (`QuietLinuxDriver` calls `track`):
   nothing, so the next frame is written whole.
 Cells are compared as the terminal shows them (no mouse meta; a space by its background), and
 what is written drops a colour sequence that sets the look the terminal is already in.
+One thing costs CPU on every sample of an idle dashboard: a partial update renders every
+widget whose clip (its container's area) meets the dirty area, each from its first line to
+its last: ten widgets and ~140 lines for a few changed gauge cells. Here only the widgets
+whose visible part meets it are rendered, and only its rows (`render_rows`).
 If Textual's classes change shape, nothing is replaced and its own code runs.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from weakref import WeakKeyDictionary
 
 from rich.cells import get_character_cell_size
 from rich.console import Console
 from rich.control import Control
 from rich.style import Style
-from textual._compositor import ChopsUpdate, LayoutUpdate
-from textual.geometry import Size
+from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
+from textual.geometry import Region, Size
 from textual.strip import Strip
 
 Cell = tuple[str, Style | None]  # one terminal cell: its character(s) and style; "" is the
@@ -59,6 +64,7 @@ _SHADOWS: WeakKeyDictionary[Console, Shadow] = WeakKeyDictionary()
 _WRITTEN: dict[Style, Style] = {}  # a style with meta -> the same without
 _BLANKS: dict[Style, Style] = {}  # a style -> what a space in it shows
 _textual_layout = LayoutUpdate.render_segments
+_textual_renders = Compositor._get_renders
 
 
 def track(console: Console) -> None:
@@ -228,16 +234,42 @@ def _skip_to(strip: Strip, x: int, x1: int) -> tuple[Strip, int]:
     return (strip.crop(skipped), x + skipped) if skipped else (strip, x)
 
 
+def render_rows(self: Compositor, crop: Region | None = None
+                ) -> Iterator[tuple[Region, Region, list[Strip]]]:
+    """Compositor._get_renders for the rows of `crop` only: (region, clip, strips) for each
+    widget whose visible part meets the crop, front to back, the strips being its lines
+    within the crop's rows. The clip handed on is the visible part cut to those rows, so
+    the compositor lays the strips from the crop's first row. A full frame is unchanged."""
+    if crop is None:
+        yield from _textual_renders(self, crop)
+        return
+    top, bottom = crop.y, crop.bottom
+    for widget, (region, clip) in self.visible_widgets.items():
+        x, y, width, height = region.intersection(clip)
+        first, last = max(y, top), min(y + height, bottom)
+        if not width or last <= first:
+            continue
+        rows = Region(x, first, width, last - first)
+        if crop.overlaps(rows):
+            yield region, rows, widget.render_lines(
+                Region(x - region.x, first - region.y, width, last - first))
+
+
+
 def install() -> bool:
-    """Use both writers for every update; False if Textual's update classes no longer have
-    the fields they work from (then nothing is changed)."""
+    """Use both writers for every update, and render only the rows an update covers; False
+    if Textual's classes no longer have the fields they work from (then nothing is
+    changed)."""
     chops = ChopsUpdate([], [(0, 0, 0)], [])
     layout = LayoutUpdate([], Size(0, 0).region)
     if not all(hasattr(chops, name) for name in ("chops", "spans", "chop_ends")) \
             or not all(hasattr(layout, name) for name in ("strips", "region")) \
             or not hasattr(ChopsUpdate, "render_segments") \
-            or not hasattr(LayoutUpdate, "render_segments"):
+            or not hasattr(LayoutUpdate, "render_segments") \
+            or not hasattr(Compositor, "_get_renders") \
+            or not hasattr(Compositor, "visible_widgets"):
         return False
     ChopsUpdate.render_segments = render_chops  # type: ignore[method-assign]
     LayoutUpdate.render_segments = render_layout  # type: ignore[method-assign]
+    Compositor._get_renders = render_rows  # type: ignore[method-assign]
     return True

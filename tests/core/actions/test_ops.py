@@ -226,6 +226,14 @@ def test_report_write_names_the_file_after_screen_run_and_time(sandbox):
     assert path.read_text() == "# Monthly report\n"
 
 
+def test_report_write_planned_in_a_dry_run_names_no_run_0(sandbox):
+    """A dry run has no run: its plan says N for the id the real run will get."""
+    action, ctx = sandbox.ctx("report.write", screen="monthly")
+    ctx.run_id = 0
+    (said,) = action.plan(ctx)
+    assert "/monthly-N-" in said and "(N: the run's id)" in said and "-0-" not in said
+
+
 def test_report_write_without_a_renderer_is_an_action_error(sandbox):
     with pytest.raises(ActionError, match="no report renderer"):
         sandbox.run("report.write", screen="daily")

@@ -413,3 +413,166 @@ def test_grep_pass_with_a_window_that_starts_inside_the_file(tmp_path, monkeypat
             used_any |= used
             assert got == result(log, since, False, chunk) == no_grep(log, since, chunk), since
         assert used_any
+
+
+# Error records taken without a `Record` (`Summary._error_at`), templates by message shape
+# (`templates.shape_template`), the worker's compact parses, quiet heads out of grep's span.
+
+def distinct_log(path: Path, n: int = 6000, start: float | None = None,
+                 wide: bool = True) -> None:
+    """Java-style lines whose errors differ in many numbers (no message twice), with records
+    the fast error path must hand to the grouper: a trace longer than `records.MAX_LINES`, a
+    line longer than `records.MAX_BYTES` (`wide`: the grep pass reads such a file as before), a
+    head whose date is not one, a Python traceback."""
+    from maintui.core.logs.records import MAX_BYTES, MAX_LINES
+
+    rng = random.Random(23)
+    start = time.time() - 4 * 3600 if start is None else start
+    out = []
+    for i in range(n):
+        t = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(start + i * 1.5))
+        r = rng.random()
+        if r < 0.25:
+            ip = ".".join(str(rng.randint(0, 255)) for _ in range(4))
+            msg = rng.choice([
+                f"order {rng.randint(1, 10**rng.randint(1, 9))} failed after "
+                f"{rng.randint(1, 9999)}ms from {ip}:{rng.randint(1, 65535)}",
+                f"user{rng.randint(1, 999)} denied on v{rng.randint(1, 9)}.{rng.randint(0, 99)} "
+                f"block 0x{rng.randint(0, 2**40):x} id={rng.randint(0, 10**6)}",
+                f"{rng.randint(0, 9)}x{rng.randint(0, 99)} items lost at "
+                f"{rng.randint(0, 9)}{rng.randint(0, 9)}:{rng.randint(10, 59)} (retry "
+                f"{rng.randint(1, 20)})",
+                f"disk {rng.choice('abc')}{rng.randint(0, 30)} at {rng.randint(1, 99)}% of "
+                f"{rng.randint(1, 4096)} GiB",
+            ])
+            out.append(f"{t},{i % 1000:03d} {rng.choice(['ERROR', 'FATAL'])} [main] a.B: {msg}\n")
+            k = rng.random()
+            if k < 0.2:
+                out.append("java.lang.IllegalStateException: lease lost\n\tat a.B.c(B.java:1)\n")
+            elif k < 0.25:
+                out.append("Traceback (most recent call last):\n  File \"x.py\", line 1\n"
+                           f"KeyError: '{i}'\n")
+        else:
+            level = rng.choice(["INFO"] * 6 + ["WARN", "DEBUG"])
+            out.append(f"{t},{i % 1000:03d} {level} [main] a.B: step {i}\n")
+        if i == n // 3:
+            out.append(f"{t},001 ERROR [main] a.B: long trace\n"
+                       + "\tat a.B.c(B.java:1)\n" * (MAX_LINES + 20))
+        elif i == n // 2 and wide:
+            out.append(f"{t},002 ERROR [main] a.B: wide trace\n\tat " + "x" * MAX_BYTES + "\n")
+        elif i == 2 * n // 3:
+            out.append("2026-13-45 99:00:00,000 ERROR [main] a.B: no such date 42\n")
+    path.write_text("".join(out))
+
+
+@pytest.mark.parametrize("kept", [8192, 7])  # 7: the bounded cache starts again often
+def test_shape_template_equals_template_on_shared_logs_and_generated_messages(tmp_path,
+                                                                              monkeypatch, kept):
+    from maintui.core.logs import templates
+
+    monkeypatch.setattr(templates, "_SHAPES_MAX", kept)
+
+    messages: list[str] = []
+    for path in LOGS:
+        fmt = formats.detect(formats.sample(path))
+        text = path.read_bytes().decode("utf-8", "replace").split("\n")
+        messages += text + [fmt.parse(line).message for line in text]
+    log = tmp_path / "distinct.log"
+    distinct_log(log, n=4000)
+    java = formats.by_name("java")
+    messages += [java.parse(line).message for line in log.read_text().split("\n")]
+    rng = random.Random(9)
+    alphabet = "0123456789abcdefxXyz.:-/ _=%[]()µé\u0663"  # (٣: a digit \d knows, not ASCII)
+    messages += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+                 for _ in range(20000)]
+    for order in (messages, messages[::-1]):  # the shape's first message decides what is kept
+        templates._SHAPES.clear()
+        assert [templates.shape_template(m) for m in order] == list(
+            map(templates.template, order))
+    assert len(templates._SHAPES) <= kept
+    templates._SHAPES.clear()
+    if kept < 100:
+        return
+    errors = {java.parse(line).message for line in log.read_text().split("\n") if " E" in line}
+    assert len({templates.shape_template(m) for m in errors}) < 10
+    assert len(templates._SHAPES) < len(errors) * 3 // 4  # a key per shape, not per message
+
+
+@pytest.mark.parametrize("chunk", [4096, reader.CHUNK])
+def test_fast_error_records_equal_line_path_on_distinct_errors(tmp_path, chunk):
+    log = tmp_path / "distinct.log"
+    distinct_log(log)
+    for since in windows(log):
+        assert result(log, since, True, chunk) == result(log, since, False, chunk), since
+    top = result(log, None, True, chunk)[11]
+    assert len(top) >= 4 and "KeyError" in [t[0] for t in top]  # templates and a traceback
+
+
+@needs_grep
+@pytest.mark.parametrize("chunk", [4096, reader.CHUNK])
+def test_grep_pass_equals_line_path_on_distinct_errors(tmp_path, monkeypatch, chunk):
+    log = tmp_path / "distinct.log"
+    distinct_log(log, wide=False)
+    for since in windows(log):
+        got, used = grep_result(log, since, monkeypatch, chunk)
+        assert got == result(log, since, False, chunk), since
+        assert used or since is not None
+
+
+@needs_grep
+def test_grep_pass_counts_quiet_heads_out_of_its_span(tmp_path, monkeypatch):
+    """The span grep counts in runs from the first 256 KiB's least time to the last MiB's
+    greatest; quiet heads before it (a replayed old log) and after it (a clock run ahead) are
+    printed, read here, and taken off grep's count of that word at any time."""
+    import subprocess
+
+    from maintui.core.logs import greppass
+    from maintui.core.logs.bulk import BulkHeads
+
+    now = time.time() - 3 * 86400
+    parts = [(now, 5000), (now - 10 * 86400, 2000), (now + 10 * 86400, 2000),
+             (now + 7200, 25000)]  # the last part: over a MiB, its times inside the span
+    for k, (start, n) in enumerate(parts):
+        distinct_log(tmp_path / f"{k}.log", n=n, start=start, wide=False)
+    log = tmp_path / "app.log"
+    log.write_text("".join((tmp_path / f"{k}.log").read_text() for k in range(len(parts))))
+    assert log.stat().st_size > (1 << 20) + (1 << 18)
+    got, used = grep_result(log, None, monkeypatch)
+    assert used and got == result(log, None, False, reader.CHUNK)
+    # There were such heads: the worker's reading of grep's output counts them.
+    java = formats.by_name("java")
+    bulk = BulkHeads.of(java, formats.FORMATS, log.read_text().split("\n")[:2000])
+    assert bulk is not None
+    plan = greppass._plan(greppass.grep(), log, log.stat(), bulk, None)  # type: ignore[arg-type]
+    assert plan is not None and not plan.skip
+    printed = subprocess.run(
+        ["grep", "-a", "-n", "-v", "-B1", "--no-group-separator", "-E",
+         plan.pattern.ere(plan.times, plan.pattern.words), str(log)],
+        capture_output=True, env=greppass._ENV, check=False).stdout
+    counted: dict[str, int] = {}
+    greppass._batch(printed.rstrip(b"\n"), plan.pattern.python(plan.times), {},
+                    java.parse, plan.pattern.python(plan.anytime), counted)
+    assert sum(counted.values()) > 2000  # 4,000 heads out of the span, ~75 % of them quiet
+
+
+@needs_grep
+def test_grep_pass_keeps_the_quiet_head_above_a_head_with_no_time(tmp_path, monkeypatch):
+    """The worker drops a context head above a record head with a time (grep counts it); the
+    one above a head whose date is not one stays: that head takes its time for the window."""
+    start = time.mktime((2026, 11, 1, 0, 0, 0, 0, 0, -1))
+
+    def line(k: int, level: str, text: str) -> str:
+        t = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(start + k))
+        return f"{t},000 {level} [main] a.B: {text}\n"
+
+    out = [line(k, "INFO", f"step {k}") for k in range(3000)]
+    out[1500] = line(1500, "ERROR", "before the window 1")  # read here: its time before it
+    out.insert(2000, "2026-13-45 99:00:00,000 ERROR [main] a.B: no such date 2\n")
+    out.insert(2500, line(2499, "ERROR", "in the window 3"))  # a head with a time: dropped above
+    log = tmp_path / "app.log"
+    log.write_text("".join(out))
+    since = start + 1990.5  # after the error at 1500, before the head above the bad date
+    got, used = grep_result(log, since, monkeypatch)
+    want = result(log, since, False, reader.CHUNK)
+    assert used and got == want
+    assert want[4]["ERROR"] == 2  # the bad date's record is in the window, by the head above

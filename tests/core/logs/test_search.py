@@ -253,3 +253,45 @@ def test_a_formats_head_reads_what_parse_reads_without_the_time(path):
         for line in lines:
             parsed = fmt.parse(line)
             assert fmt.head(line) == (parsed.start, parsed.level), (fmt.name, line)
+
+
+def _heads_of(path: Path, fmt: formats.Format, levels: frozenset[Level]) -> list[int]:
+    """Every line read by the format on its own: the heads of those levels."""
+    want, at = [], 0
+    for raw in path.read_bytes().split(b"\n"):
+        parsed = fmt.parse(raw[:search.MAX_LINE].decode("utf-8", "replace"))
+        if parsed.start and parsed.level in levels:
+            want.append(at)
+        at += len(raw) + 1
+    return want
+
+
+@pytest.mark.parametrize("path", sorted(p for p in SHARED.glob("*") if p.is_file()
+                                        and p.name != "README.md"), ids=lambda p: p.name)
+def test_the_level_search_finds_the_same_heads_as_every_line_read(path, monkeypatch):
+    """The view's level filter below ERROR: a chunk's level words by one regex pass."""
+    monkeypatch.setattr(search, "CHUNK", 8192)  # many chunks, lines cut across them
+    fmt = formats.detect(formats.sample(path))
+    if fmt.name == "text":
+        return
+    for level in (Level.DEBUG, Level.INFO, Level.WARNING):
+        levels = frozenset(lv for lv in Level if lv >= level)
+        assert list(FileSearch.levels(path, fmt, levels).run().offsets) == \
+            _heads_of(path, fmt, levels), level
+
+
+def test_the_level_search_reads_hostile_chunks_line_by_line(tmp_path, monkeypatch):
+    """Escapes, CRs, non-ASCII text and stack traces: the same heads as every line read."""
+    monkeypatch.setattr(search, "CHUNK", 2048)
+    path = tmp_path / "a.log"
+    java_log(path, 400)
+    with path.open("a") as f:
+        f.write("2023-11-14 22:13:20,000 WARN [main] a.B: caf\u00e9 \u2603\n"
+                "2023-11-14 22:13:21,000 WARN [main] a.B: \x1b[31mred\x1b[0m\r\n"
+                "2023-11-14 22:13:22,000 DEBUG [main] a.B: last\n")
+    fmt = formats.detect(formats.sample(path))
+    assert fmt.name == "java" and search._words_rx(fmt) is not None  # the bulk reading
+    for level in (Level.DEBUG, Level.WARNING):
+        levels = frozenset(lv for lv in Level if lv >= level)
+        got = list(FileSearch.levels(path, fmt, levels).run().offsets)
+        assert got == _heads_of(path, fmt, levels) and got, level

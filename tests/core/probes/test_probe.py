@@ -12,7 +12,7 @@ import pytest
 from maintui.core.clock import FakeClock
 from maintui.core.probes.base import Snapshot
 from maintui.core.probes.fake import FakeProbe, fake_snapshot
-from maintui.core.probes.procfs import parse_stat, read_stats
+from maintui.core.probes.procfs import parse_stat, read_io, read_stats
 from maintui.core.probes.psutil import PsutilProbe
 
 Nic = namedtuple("Nic", "bytes_recv bytes_sent")
@@ -137,6 +137,46 @@ def test_process_cpu_from_proc_is_the_share_of_one_core_since_the_last_read(tmp_
     write(ticks)  # one CPU second…
     (_, pid, cpu, _), = probe._procfs_rows(clock.advance(2.0))  # …in two seconds
     assert (pid, cpu) == (5, 50.0)
+
+
+def test_names_and_users_come_from_proc_a_cut_name_made_whole_from_the_command(tmp_path):
+    import pwd
+
+    clock = FakeClock()
+    for pid, name in ((5, "short (x)"), (6, "a-fifteen-chars"), (7, "other-15-chars!")):
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "stat").write_text(stat_line(pid, name, 0, 0, 1, 1))
+    # the kernel keeps 15 bytes of a name; the command line has it whole (as psutil reads it)
+    (tmp_path / "6" / "cmdline").write_bytes(b"/usr/bin/a-fifteen-chars-and-more\0--flag\0")
+    (tmp_path / "7" / "cmdline").write_bytes(b"/bin/something-else\0")
+    probe = PsutilProbe(clock, process_interval=0.0, procfs=tmp_path)
+    me = pwd.getpwuid(os.getuid()).pw_name  # the owner of the folders made here
+    assert {p.pid: (p.name, p.user) for p in probe.sample().processes} == {
+        5: ("short (x)", me), 6: ("a-fifteen-chars-and-more", me), 7: ("other-15-chars!", me)}
+
+
+def test_io_rates_come_from_proc_io_and_an_unreadable_process_is_not_asked_again(tmp_path):
+    clock = FakeClock()
+    for pid in (5, 6):
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "stat").write_text(stat_line(pid, "p", 0, 0, 1, 1))
+
+    def write_io(read: int, written: int) -> None:
+        (tmp_path / "5" / "io").write_text(
+            f"rchar: 999\nwchar: 999\nsyscr: 1\nsyscw: 1\nread_bytes: {read}\n"
+            f"write_bytes: {written}\ncancelled_write_bytes: 0\n")
+
+    write_io(1000, 0)
+    assert read_io(tmp_path, 5) == 1000
+    probe = PsutilProbe(clock, process_interval=0.0, procfs=tmp_path)
+    probe.sample()
+    write_io(1000 + 4096, 2048)  # 6 KiB in two seconds
+    clock.advance(2.0)
+    rates = {p.pid: p.io for p in probe.sample().processes}
+    assert rates == {5: 3072.0, 6: None}  # 6 has no io file: like a process not ours to read
+    (tmp_path / "6" / "io").write_text("read_bytes: 1\nwrite_bytes: 1\n")
+    clock.advance(2.0)
+    assert {p.pid: p.io for p in probe.sample().processes}[6] is None  # not asked again
 
 
 def test_swap_disks_and_network_are_read_every_five_seconds(monkeypatch):

@@ -261,25 +261,11 @@ def test_a_policy_in_the_config_is_read_per_class(tmp_path):
 
 
 def _at_a_terminal(site, dialogue: list[tuple[str, bytes]]) -> list[str]:
-    """`maintui run change` on a real pty: wait for each text, then type the answer; the
-    screens shown before each answer."""
-    import os
-    import pty
+    """`maintui run change` on a real pty; the screens shown before each answer."""
+    from tests.cli.test_terminal_gate import at_a_terminal
 
-    from tests.cli.test_interrupted import _read_until
-
-    master, slave = pty.openpty()
-    proc = site.spawn("run", "change", stdin=slave, stdout=slave, stderr=slave,
-                      start_new_session=True)
-    os.close(slave)
-    shown = []
-    try:
-        for text, answer in dialogue:
-            shown.append(_read_until(master, text))
-            os.write(master, answer)
-        assert proc.wait(timeout=30) == 0
-    finally:
-        os.close(master)
+    shown, code = at_a_terminal(site, dialogue, "change")
+    assert code == 0
     return shown
 
 
@@ -302,7 +288,7 @@ def test_at_a_terminal_an_approver_with_a_semicolon_is_asked_again(site):
     site.add_config("[classes.corrective]\napprover = true\nticket = true\n")
     site.screen("change", SCREEN)
     _at_a_terminal(site, [
-        ("run it? [Y/n]", b"y\n"),
+        ("run it? [Y/s/n/r]", b"y\n"),
         ("approved by (required)", b"bob; ticket: none\n"),
         ("the approver cannot contain ';'", b"bob\n"),  # and asked again
         ("change ticket id (required)", b"CHG-5\n")])

@@ -68,3 +68,17 @@ def test_show_and_the_report_print_details_worst_first_with_the_backups_full_pat
     report = site.run("report", "1").stdout
     assert "**CRITICAL** `count`" in report and "**OK** `look`" in report
     assert f"  - backup: {backups / 'app-1.db'}" in report
+
+
+def test_moments_in_details_read_as_local_times_and_other_numbers_stay_numbers():
+    import time
+
+    at = 1796378068.129  # what logs.scan records for `first`, and maintenance.notice for `end`
+    shown = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
+    lines = detail_lines({"first": at, "bytes": 1796378068, "notice": {"end": at, "contact": ""},
+                          "top": [{"type": "KeyError", "count": 2, "last": at}], "last": 7,
+                          "changed": at, "since": True})
+    assert f"first: {shown}" in lines and "bytes: 1796378068" in lines
+    assert f"notice: end={shown}, contact=" in lines
+    assert f"  type=KeyError, count=2, last={shown}" in lines and "last: 7" in lines
+    assert f"changed: {shown}" in lines and "since: true" in lines  # maintenance.mode's state

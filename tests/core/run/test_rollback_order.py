@@ -102,3 +102,48 @@ def test_a_rollback_after_an_interruption_undoes_the_interrupted_step_first(site
     assert (site.root / "work" / "undo").read_text().split() == ["undo-c", "undo-b", "undo-a"]
     assert step_states(site.db) == {"a": "rolled_back", "b": "rolled_back", "c": "rolled_back"}
     assert run_state(site.db) == "rolled_back"
+
+
+def test_a_rolled_back_step_keeps_the_time_it_took_to_run_not_the_time_until_its_undo(site):
+    """`show` and the console's `took` column read ended - started: a rollback that takes
+    a while must not make a 10 ms step look like it took seconds."""
+    site.screen("s", OWN_UNDO.replace('rollback = "echo undo-b >> ${paths.work}/undo"',
+                                      'rollback = "sleep 1.5"'))
+    assert site.cli("run", "s", "--yes") == 1
+    took = dict(rows(site.db, "SELECT step_id, ended - started FROM steps"))
+    assert step_states(site.db) == {"a": "rolled_back", "b": "rolled_back", "c": "rolled_back"}
+    assert took["a"] < 1.0, took  # a's undo ran after b's 1.5 s undo
+    assert took["b"] < 1.0, took
+
+
+def test_what_a_rollback_records_for_a_step_with_nothing_to_run_is_what_its_plan_said(site):
+    """`rollback --dry-run` says "a read-only check" or "its change stays"; afterwards `show`
+    must say the same, not a bare "nothing to undo" that reads as if the change was undone."""
+    site.screen("s", """
+title = "t"
+[[steps]]
+id = "count"
+title = "Count"
+action = "metric.check"
+with = { command = "echo 3", warning = 10, critical = 20 }
+risk = "safe"
+[[steps]]
+id = "write"
+title = "Write a file, no undo"
+run = "echo kept > ${paths.work}/kept"
+after = ["count"]
+[[steps]]
+id = "fail"
+title = "Fail"
+run = "exit 1"
+after = ["write"]
+""")
+    assert site.cli("run", "s", "--yes") == 1
+    planned = site.run("rollback", "1", "--dry-run").stdout
+    assert "write: nothing to run: this step has no undo, its change stays" in planned
+    assert "count: nothing to undo: a read-only check" in planned
+    assert site.cli("rollback", "1", "--yes") == 0
+    said = dict(rows(site.db, "SELECT step_id, reason FROM steps"))
+    assert said["write"] == "nothing to run: this step has no undo, its change stays"
+    assert said["count"] == "nothing to undo: a read-only check"
+    assert (site.root / "work" / "kept").exists()

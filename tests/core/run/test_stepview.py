@@ -52,3 +52,17 @@ def test_the_dry_run_is_a_list_of_step_views_in_run_order(tmp_path):
     assert [type(i) for i in items] == [StepView, StepView]
     assert [i.step_id for i in items] == ["wipe", "look"]
     assert items[1].gate == "checklist" and items[1].command == "manual checklist item"
+
+
+def test_an_actions_text_parameter_reads_as_written_not_shell_escaped(tmp_path):
+    """`with = { where = "severity <> 'critical'" }` is an SQL filter, not a shell word."""
+    from maintui.core.run.stepview import describe_action
+
+    step = make_screen({"id": "keep", "action": "sqlite.retention",
+                        "with": {"db": "/srv/my app.db", "table": "alerts",
+                                 "column": "created_at", "days": 90,
+                                 "where": "severity <> 'critical'"}}).step("keep")
+    said = describe_action(step, make_config(tmp_path).lookup)
+    assert 'where="severity <> ' + "'critical'" + '"' in said
+    assert "'" + '"' + "'" not in said  # no shell escape of the quotes
+    assert "db='/srv/my app.db'" in said and "days=90" in said  # a space: quoted as before

@@ -26,6 +26,7 @@ def test_malformed_toml_names_file_line_and_column(site, capsys):
     assert site.cli("validate") == 2
     err = capsys.readouterr().err
     assert f"{path}:2:" in err and "TOML syntax error" in err
+    assert err.count(str(path)) == 1, err  # not `bad.toml: bad.toml:2:8: …`
 
 
 def test_unknown_key_suggests_the_right_one(site, capsys):
@@ -98,8 +99,73 @@ def test_duplicate_id_and_missing_after_target(site, capsys):
     site.screen("s", GOOD + '[[steps]]\nid = "a"\ntitle = "again"\nrun = "true"\nafter = ["aa"]\n')
     assert site.cli("validate") == 2
     err = capsys.readouterr().err
-    assert "step 'a': duplicate step id" in err
-    assert "no step with id 'aa'" in err
+    # placed at the repeat (steps[1]), not at the first 'a' that is fine
+    assert "s.toml:8:1: steps[1] (id 'a'): duplicate step id" in err
+    assert "steps[1] (id 'a').after: no step with id 'aa'" in err
+
+
+BROKEN_AND_CROSS = """
+title = "t"
+[[steps]]
+id = "a"
+title = "A"
+run = "true"
+risk = "huge"
+after = ["nosuch"]
+[[steps]]
+id = "b"
+title = 5
+run = "true"
+aftr = ["c"]
+after = ["c"]
+[[steps]]
+id = "c"
+title = "C"
+action = "nosuch.action"
+after = ["b"]
+[[steps]]
+id = "d"
+title = "D"
+retries = "many"
+include = "nosuchscreen"
+"""
+
+
+def test_model_errors_and_cross_step_problems_of_a_file_show_in_one_pass(site, capsys):
+    site.screen("s", BROKEN_AND_CROSS)
+    assert site.cli("validate") == 2
+    err = capsys.readouterr().err
+    a, b, d = "steps[0] (id 'a')", "steps[1] (id 'b')", "steps[3] (id 'd')"
+    assert f"{a}.risk: Input should be" in err  # the model errors …
+    assert f"{b}.aftr: unknown key; did you mean 'after'?" in err
+    assert f"{b}.title: title is text in quotes" in err
+    assert "step 'c'.action: unknown action 'nosuch.action'" in err
+    assert f"{d}.retries:" in err
+    assert f"{a}.after: no step with id 'nosuch'" in err  # … and, in the same pass, the rest
+    assert "cycle in `after`: b → c → b" in err
+    assert "step 'd'.include: no screen named 'nosuchscreen'" in err
+    assert "8 problem(s) in 1 file(s)" in err
+
+
+def test_a_step_checked_without_its_broken_keys_gets_no_problem_they_would_cause(site, capsys):
+    # `run = 5` and `action = 5` are wrong types: not also "needs exactly one of …", and the
+    # action's `with` and the hosts' `serial` are not "without action/hosts"
+    site.screen("s", 'title = "t"\n[[steps]]\nid = "a"\ntitle = "A"\nrun = 5\n'
+                '[[steps]]\nid = "b"\ntitle = "B"\naction = 5\nwith = { days = 3 }\n'
+                '[[steps]]\nid = "c"\ntitle = "C"\nrun = "true"\nhosts = 7\nserial = 2\n')
+    assert site.cli("validate") == 2
+    err = capsys.readouterr().err
+    assert "needs exactly one" not in err and "only goes with" not in err and "need `hosts`" \
+        not in err, err
+    assert "3 problem(s) in 1 file(s)" in err
+
+
+def test_a_missing_title_does_not_hide_the_steps_problems(site, capsys):
+    site.screen("s", '[[steps]]\nid = "a"\ntitle = "A"\nrun = "true"\nafter = ["zz"]\n')
+    assert site.cli("validate") == 2
+    err = capsys.readouterr().err
+    assert "s.toml" in err and "title: required key is missing" in err
+    assert "step 'a'.after: no step with id 'zz'" in err
 
 
 def test_undefined_variable_names_the_fix(site, capsys):

@@ -100,3 +100,34 @@ def test_a_log_that_does_not_exist_gives_no_groups(tmp_path):
         assert feed.refresh() == []
     finally:
         feed.close()
+
+
+def test_a_log_that_is_missing_or_not_a_file_is_named_unread_not_counted_clean(tmp_path):
+    """No errors from a log that is not there is no news: the triage table says so."""
+    ok = tmp_path / "app.log"
+    ok.write_text("2024-06-01 10:00:00 INFO app: fine\n")
+    feed = ErrorFeed({"app": ok, "syslog": tmp_path / "missing.log", "dir": tmp_path})
+    try:
+        assert feed.refresh() == []
+        assert feed.unread() == ["syslog", "dir"]
+    finally:
+        feed.close()
+
+
+async def test_the_error_table_says_which_logs_it_could_not_read():
+    from textual.app import App, ComposeResult
+
+    from maintui.tui.widgets.triage import ErrorTable
+
+    class Panel(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ErrorTable(["syslog", "app"])
+
+    app = Panel()
+    async with app.run_test(size=(80, 12)) as pilot:
+        table = app.query_one(ErrorTable)
+        table.show([], ["syslog"])
+        await pilot.pause()
+        assert table.border_subtitle == "no errors in 1 of 2 logs · not read: syslog"
+        table.show([])
+        assert table.border_subtitle == "no errors in 2 logs"  # as before when all were read

@@ -254,3 +254,18 @@ def test_a_driver_whose_run_another_console_claimed_becomes_a_watcher_saying_who
 def test_only_a_step_with_an_action_has_a_plan_to_compute_again(model):
     # commands and checklist items have no plan: the confirmation keeps none to refresh
     assert [model.replan(s.id) for s in model.file.steps] == [None, None, None]
+
+
+def test_a_watchers_second_head_line_names_the_driver_and_the_question_asked_there(model):
+    model.run_id, model.run_state = 1, "waiting"
+    model.describe_driver({"user": "ops", "host": "web-01", "pid": 42})
+    assert model.watcher_line() == "driven by ops@web-01 (pid 42)"
+    batch = Event(7, 1, 0.0, "gate", "wipe", {"step_id": "wipe",
+                                                "title": "batch 2 of 3: web3 — Wipe the cache"})
+    assert model.take_gate(batch) is None  # a watcher is not asked
+    assert model.watcher_line() == ("driven by ops@web-01 (pid 42) · asked there: "
+                                    "batch 2 of 3: web3 — Wipe the cache")
+    model.run_state = "failed"  # an ended run is still driven (R, b): the line stays, no gate
+    assert model.watcher_line() == "driven by ops@web-01 (pid 42)"
+    model.driving = True
+    assert model.watcher_line() == ""

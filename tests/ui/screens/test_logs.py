@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import os
 from collections.abc import Callable
 from pathlib import Path
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from textual.app import App
+from textual.strip import Strip
 from textual.widgets import Input, Static
 
 from maintui.core.logs import search
 from maintui.core.logs.search import FileSearch
 from maintui.core.logs.tail import EventKind, Line, LogEvent, LogUpdate
 from maintui.tui.models.logs import LogModel
-from maintui.tui.screens.logs import LogsApp, LogsScreen
-from maintui.tui.widgets.log_view import LogView
+from maintui.tui.screens.logs import GC_YOUNG, LogsApp, LogsScreen, sources_line, status_line
+from maintui.tui.widgets.log_view import _LEVEL_CLASS, LogView
 
 
 async def until(pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -237,6 +242,31 @@ async def test_rows_drawn_from_the_cache_follow_the_lines_and_the_theme(tmp_path
         assert view.render_line(0)._segments[0].style != colour
 
 
+async def test_an_ascii_row_drawn_in_one_strip_equals_the_measured_one(tmp_path: Path):
+    """The flood's row (ASCII: cut and padded by length) is what the cell-measured drawing of
+    any text gives, ellipses at the edges included, panned or not."""
+    log = tmp_path / "app.log"
+    write(log, ["INFO one"])
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "one" in screen_text(app))
+        view = app.screen.query_one(LogView)
+        base = view.rich_style
+        for text in ("", "ERROR short", "x" * 200, "\tat a.B.c(B.java:1)"):
+            line = Line("src", 0, text)
+            style = view._style(_LEVEL_CLASS[line.level]) if line.level else base
+            for prefix, width, scroll_x in ((0, 80, 0), (4, 80, 0), (0, 5, 0), (4, 3, 0),
+                                            (4, 4, 0), (0, 80, 3), (4, 10, 2), (0, 6, 190)):
+                fast = view._draw(line, prefix, base, False, scroll_x, width)
+                head = [Segment("src".ljust(prefix), view._style("logview--source"))] \
+                    if prefix and prefix < width else []
+                measured = fast if prefix >= width else view._draw_cells(
+                    head, text.expandtabs(4), style, base, scroll_x, width - prefix, prefix)
+                assert fast.cell_length == width
+                assert [(s.text, s.style) for s in fast.simplify()] == \
+                    [(s.text, s.style) for s in measured.simplify()], (text, prefix, width)
+
+
 async def test_status_is_only_set_when_it_changes(tmp_path: Path, monkeypatch):
     """Setting the status re-lays out the whole screen, so unchanged text is not set again."""
     calls: list[object] = []
@@ -376,6 +406,41 @@ async def test_a_filter_covers_the_whole_file_not_only_the_loaded_tail(tmp_path:
         assert sum(t.startswith("\tat a.B") for t in shown) == 30  # records stay whole
 
 
+async def test_a_following_screen_collects_young_objects_less_often_then_as_before(
+        tmp_path: Path):
+    log = tmp_path / "app.log"
+    write(log, ["INFO one"])
+    before = gc.get_threshold()
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "one" in screen_text(app))
+        assert gc.get_threshold() == (max(before[0], GC_YOUNG), *before[1:])
+    assert gc.get_threshold() == before
+
+
+async def test_a_level_filter_below_error_covers_the_whole_file(tmp_path: Path):
+    """`l` to WARNING: the file's warnings and errors far above the loaded tail, with their
+    stack traces (the whole-file level search reads a chunk's level words at once)."""
+    log = tmp_path / "app.log"
+    lines = java_lines(30_000, errors_every=1000)
+    for at in (50, 15_000):  # far above the loaded tail (200 lines)
+        lines[at] = lines[at].replace(" INFO ", " WARN ")
+    write(log, lines)
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "job 29999 done" in screen_text(app))
+        await pilot.press("l", "l")  # INFO, then WARNING
+        await until(pilot, lambda: "level ≥ WARNING" in status(app)
+                    and "filtering" not in status(app)
+                    and sum(" WARN " in ln.text for ln in
+                            app.screen.query_one(LogView).lines) == 2, timeout=10)
+        shown = [ln.text for ln in app.screen.query_one(LogView).lines]
+        assert sum(" ERROR " in t for t in shown) == 30
+        assert sum(t.startswith("\tat a.B") for t in shown) == 30  # records stay whole
+        assert not any(" INFO " in t for t in shown)
+        assert shown.index(lines[50]) < shown.index(lines[15_000])  # in file order
+
+
 async def test_a_new_keystroke_cancels_the_whole_file_filter_of_the_last(tmp_path: Path,
                                                                         monkeypatch):
     log = tmp_path / "app.log"
@@ -436,3 +501,140 @@ async def test_previous_error_waits_for_the_search_to_pass_the_line_it_starts_fr
         assert "error 1 of" not in status(app)
         await until(pilot, lambda: "searching" not in status(app), timeout=30)
         assert "error 2,499 of 2,500 in app.log" in status(app), status(app)  # the one above
+
+
+# -- 80 columns: long lines, odd characters, binary files, the status line -----------------
+
+
+def rows(app: App) -> list[Strip]:
+    view = app.screen.query_one(LogView)
+    return [view.render_line(y) for y in range(view.size.height)]
+
+
+async def test_a_long_line_ends_in_an_ellipsis_and_the_arrows_pan_to_the_rest(tmp_path: Path):
+    log = tmp_path / "app.log"
+    long = "2026-12-05 10:00:00 INFO GET /api/v1/items call " + "x" * 60 + " called by dave"
+    write(log, [long, "short"])
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "short" in screen_text(app))
+        first, second = screen_text(app).splitlines()[:2]
+        assert first.endswith("x…") and "dave" not in first  # cut, and it says so
+        assert first == "12-05 10:00:00 INFO GET /api/v1/items call ".ljust(79, "x") + "…"
+        assert second.rstrip() == "short"
+        await until(pilot, lambda: "←→ Pan" in key_bar(app))
+        await pilot.press("right")  # half the width a press, `…` where the line goes on left
+        panned = screen_text(app).splitlines()[0]
+        assert panned.startswith("…") and panned.rstrip().endswith("called by dave")
+        await pilot.press("left")
+        assert screen_text(app).splitlines()[0] == first
+
+
+def key_bar(app: App) -> str:
+    from maintui.tui.widgets.keybar import KeyBar
+    bar = app.screen.query_one(KeyBar)
+    return " ".join(f"{key.key_display} {key.description}" for key in bar.query("FooterKey"))
+
+
+async def test_no_row_takes_more_cells_than_the_view_and_odd_characters_are_written_out(
+        tmp_path: Path):
+    log = tmp_path / "app.log"
+    write(log, ["wide 日本語テキスト" * 8, "zero\u200bwidth \u202ertl mark e\u0301 \ue000 pua",
+                "\tTAB" + "é" * 100, "\x1b]0;title\x07 \x1b[2J cleared"])
+    app = app_for(log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "TAB" in screen_text(app))
+        view = app.screen.query_one(LogView)
+        width = view.scrollable_content_region.width
+        for x in (0, 5, 39, 400):
+            view.scroll_to(x=x, animate=False, immediate=True)
+            assert {row.cell_length for row in rows(app)} == {width}, x
+        view.scroll_to(x=0, animate=False, immediate=True)
+        text = screen_text(app)
+        assert "zero\\u200bwidth \\u202ertl mark e\u0301 \\ue000 pua" in text
+        assert "^[]0;title^G ^[[2J cleared" in text  # shown, never sent to the terminal
+        assert text.splitlines()[0].endswith("…")
+
+
+async def test_a_binary_file_says_binary_file_not_shown_instead_of_mojibake(tmp_path: Path):
+    binary, text = tmp_path / "binary.bin", tmp_path / "app.log"
+    binary.write_bytes(os.urandom(200_000))
+    write(text, ["2026-12-05 10:00:00 INFO hello"])
+    app = app_for(binary, text)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "binary.bin: binary file, not shown" in status(app))
+        assert "hello" in screen_text(app) and "\ufffd" not in screen_text(app)
+        await pilot.press("right_square_bracket")  # the binary file alone: says why it is empty
+        assert visible(app) == []
+        assert screen_text(app).splitlines()[0].startswith(f"{binary}: binary file, not shown"[:60])
+        await pilot.press("slash", "x", "enter")  # nothing to search in it
+        await until(pilot, lambda: "binary file, not searched" in status(app))
+
+
+async def test_the_status_lines_fit_80_columns_by_priority_with_an_ellipsis(tmp_path: Path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    binary = tmp_path / "binary.bin"
+    binary.write_bytes(os.urandom(20_000))
+    logs = [tmp_path / f"service-with-a-long-name-{i}.log" for i in range(4)]
+    for log in logs:
+        write(log, ["2026-12-05 10:00:00 INFO up"])
+    app = app_for(*logs, fifo, binary)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "fifo: unreadable" in status(app) and "binary" in status(app))
+        view_line, sources = status(app).split("\n")
+        assert cell_len(sources) <= 80 and cell_len(view_line) <= 80
+        # "All": the sources in trouble first, the rest counted
+        assert sources.startswith("fifo: unreadable: not a regular file")
+        assert sources.endswith("+4 following, 1 binary") or "following" in sources
+        await pilot.press(*["right_square_bracket"] * 2)  # the second source, selected
+        view_line, sources = status(app).split("\n")
+        assert sources.startswith("service-with-a-long-name-1.log: following")
+        assert cell_len(sources) <= 80
+        app.screen._show_status("x" * 200)  # a long problem: cut with an ellipsis
+        view_line = status(app).split("\n")[0]
+        assert view_line.startswith("following · ") and view_line.endswith("x…")
+        assert cell_len(view_line) == 80
+
+
+def test_the_sources_line_puts_the_selected_first_and_counts_what_does_not_fit():
+    state = {"app": "following", "worker": "following", "fifo": "unreadable: not a regular file",
+             "binary.bin": "binary file, not shown", "esc.log": "following"}
+
+    def line(selected, width):
+        return "".join(text for text, _ in sources_line(state, selected, width))
+
+    assert line(None, 200) == ("fifo: unreadable: not a regular file · binary.bin: binary file,"
+                               " not shown · app: following · worker: following · esc.log:"
+                               " following")
+    assert line(None, 80) == "fifo: unreadable: not a regular file · +3 following, 1 binary"
+    assert line("esc.log", 30) == "esc.log: following · +2 follo…"
+    for width in range(3, 120):
+        assert cell_len(line(None, width)) <= width and cell_len(line("app", width)) <= width
+    assert [w for _, w in sources_line(state, "fifo", 80)][:2] == ["", "unreadable"]
+
+
+def test_the_view_line_drops_the_lowest_priorities_first():
+    parts = [(0, "following", "s"), (6, "648 lines", ""), (5, "level ≥ ERROR", ""),
+             (1, "bad regex", "e")]
+    assert status_line(parts, 80) == [("following", "s"), (" · ", ""), ("648 lines", ""),
+                                      (" · ", ""), ("level ≥ ERROR", ""), (" · ", ""),
+                                      ("bad regex", "e")]
+    got = "".join(text for text, _ in status_line(parts, 30))
+    assert got == "following · level… · bad regex"
+
+
+async def test_b_shows_a_binary_file_as_escaped_text_on_request(tmp_path: Path):
+    binary = tmp_path / "binary.bin"
+    binary.write_bytes(b"\x00\x01\xff\xfe\x1b\x00" * 3000 + b"\nMAGIC\xff\x00\x07\n")
+    app = app_for(binary)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "binary file, not shown" in status(app))
+        assert visible(app) == []
+        await pilot.press("b")
+        await until(pilot, lambda: "binary file, shown as text" in status(app))
+        assert visible(app)[-1] == "MAGIC\\xff\u2400^G"  # escaped, never sent as it is
+        assert {row.cell_length for row in rows(app)} == {app.screen.query_one(
+            LogView).scrollable_content_region.width}
+        await pilot.press("b")
+        await until(pilot, lambda: "not a binary file" in status(app))

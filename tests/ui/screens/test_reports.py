@@ -72,6 +72,9 @@ async def test_e_exports_the_report_into_a_new_reports_folder_and_says_where(run
         assert re.fullmatch(r"x-1-\d{8}-\d{4}\.md", saved.name)
         assert saved.read_text() == app.screen.markdown
         assert any(str(saved) in n.message for n in app._notifications)
+        await pilot.press("e")  # again: the run's one report file, written again in place
+        await settle(pilot)
+        assert list((runs.root / "out" / "reports").glob("x-1-*.md")) == [saved]
 
 
 async def test_the_report_of_a_run_that_is_not_logged_is_a_problem_not_a_crash(runs):

@@ -97,6 +97,7 @@ class ActionContext:
     config: SiteConfig | None
     scratch_dir: Path
     run_id: int = 0
+    run_started: float = 0.0  # when the run began (its report is named by it); 0: no run
     step_id: str = ""
     log: Callable[[str], None] = print
     kv: KeyValue = field(default_factory=MemoryKV)

@@ -13,6 +13,7 @@ from maintui.core.files import atomic_path
 
 
 class ReportParams(Params):
+    # one report file per run: in the reports folder the run's end replaces this one
     screen: str = "run"  # pass "${screen.name}": the file is <screen>-<run id>-<time>.md
     dir: Path | None = None  # default: the site's reports folder
 
@@ -30,11 +31,15 @@ class ReportWrite(Action):
         if folder is None:
             raise ActionError("no reports folder: set [paths] reports in config.toml or pass dir")
         name = re.sub(r"[^A-Za-z0-9_.-]+", "-", p.screen) or "run"
-        return folder / dated_name(name, str(ctx.run_id), stamp(ctx.clock(), "%Y%m%d-%H%M"),
-                                   suffix=".md")
+        run = str(ctx.run_id) if ctx.run_id else "N"  # a dry run has no run: no id 0 in a name
+        # named by the run's start, as the run's own report is: the run's end writes the same file
+        when = ctx.run_started or ctx.clock()
+        return folder / dated_name(name, run, stamp(when, "%Y%m%d-%H%M"), suffix=".md")
 
     def plan(self, ctx: ActionContext) -> list[str]:
-        return [f"write the run's report to {self._target(ctx)}"]
+        where = self._target(ctx)
+        said = "" if ctx.run_id else " (N: the run's id)"
+        return [f"write the run's report to {where}{said}"]
 
     def run(self, ctx: ActionContext) -> ActionResult:
         if ctx.render_report is None:

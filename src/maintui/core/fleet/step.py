@@ -51,9 +51,10 @@ def _shape(step: Step, command: str, env: dict[str, str]):
 def batch_gate(ctx: Any, step: Step, loop: asyncio.AbstractEventLoop):
     """The gate per batch: the runner's `ctx.admit_batch(step, n, total, hosts)`, a coroutine
     answering True to go on, asked from the play's thread on the runner's loop, as
-    `admit(n, total, hosts)`. None for a step that runs without asking (or no gates)."""
+    `admit(n, total, hosts)`; None without gates. Whether the step asks is the gatekeeper's
+    to say (its risk or its class policy, which this layer does not read)."""
     ask = getattr(ctx, "admit_batch", None)
-    if ask is None or not step.needs_confirm:
+    if ask is None:
         return None
 
     def admit(number: int, total: int, hosts: list[str]) -> bool:

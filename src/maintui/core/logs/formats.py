@@ -278,6 +278,8 @@ def detect(lines: Iterable[str], extra: Sequence[Format] = ()) -> Format:
 
 def sample(path: Path, limit: int = 65536, lines: int = 200) -> list[str]:
     """The first `lines` lines of a file (`.gz` read through), at most `limit` bytes of it."""
+    if path.exists() and not path.is_file():  # opening a FIFO blocks until a writer comes
+        raise OSError(f"not a regular file: {path}")
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rb") as fh:
         head = fh.read(limit)

@@ -9,11 +9,17 @@ per line. For a regular file of `MIN_SIZE` or more, reading `items` runs, concur
   least and greatest in the first 256 KiB, the latest in the last MiB; one fixed layout, so
   text order is time order, as `BulkHeads` requires): every other line, and the line above
   each (its record's head). A worker process (`python -m` this module) strips the prefixes,
-  counts the context heads per word and parses the selected lines (`splits.Known`); this
-  process reads those lines in order as before (`Summary._items`: records, error templates);
+  parses the selected lines and sends each head's parse as plain values with an error's
+  template (`records.compact`, `templates.shape_template`: ~10× cheaper to unpickle than a
+  `Parsed`, and the templating done on the other core); it drops a context head right above
+  a record head with a time (a quiet one-line record in the span: grep's count has it) and
+  counts the others per word; this process reads the lines in order as before
+  (`Summary._items`: records, error templates, `splits.Known` for the parses);
 - `grep -c` of the quiet heads of each level word but the commonest, and `wc -l`: the
   commonest word's count is what the others leave (grep finds a rare word fast by its
-  letters; a word on most lines costs it ~1 s a GiB);
+  letters; a word on most lines costs it ~1 s a GiB). With no window inside the file the
+  word is counted at any time (testing the span doubles grep's cost), less its quiet heads
+  out of the span, which grep printed and the worker counts;
 - `grep -q` for a CR or a colour escape anywhere (`Format.parse` cleans those per line).
 
 A window that starts inside the file: its start becomes the least time text at or after it
@@ -47,14 +53,18 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from itertools import compress
 from pathlib import Path
 from typing import NamedTuple
 
 from maintui.core.logs import formats, splits, stamps
 from maintui.core.logs.bulk import BulkHeads, Split
+from maintui.core.logs.format import Parsed
 from maintui.core.logs.grepregex import Pattern, any_time, span
 from maintui.core.logs.levels import Level
 from maintui.core.logs.reader import MAX_LINE
+from maintui.core.logs.records import compact
+from maintui.core.logs.templates import shape_template
 
 MIN_SIZE = 64 << 20  # smaller files: starting greps is not worth it
 CHUNK = 1 << 20
@@ -63,8 +73,7 @@ GREP_MEMORY = 512 << 20  # address space of each grep: a huge line makes it fail
 _DIGITS = str.maketrans("123456789", "000000000")
 _ENV = {"LC_ALL": "C", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 _PREFIX = re.compile(rb"^\d+[-:]", re.M)
-_CONTEXT = re.compile(r"^\d+-(.*)$", re.M)
-_SELECTED = re.compile(r"^\d+:(.*)$", re.M)
+_MARK = re.compile(rb"^\d+([-:])", re.M)  # `:` a selected line, `-` a context head
 _HOME = str(Path(__file__).resolve().parents[3])  # the folder `maintui` is imported from
 
 Item = Split | list[str]
@@ -110,6 +119,7 @@ class _Plan(NamedTuple):
     common: str  # the quiet word counted by what the others leave ("": each counted)
     lo: str  # the least and greatest time counted: two quiet heads' in the window
     hi: str
+    anytime: str  # any time text of the layout
     skip: str = ""  # a span of quiet heads before the window: neither printed nor counted
 
 
@@ -130,7 +140,7 @@ def _plan(exe: str, path: Path, st: os.stat_result, bulk: BulkHeads,
     if t0 is None or parse(hi) is None:
         return None
     if since is None or t0 >= since:
-        return _Plan(pattern, span(lo, hi), common, lo, hi)
+        return _Plan(pattern, span(lo, hi), common, lo, hi, any_time(layout))
     # The window starts inside the file: quiet heads from `lo` to just before its first time
     # text are only lines read; the counted span starts at the first quiet head in it.
     cut = _first_text(since, layout, parse)
@@ -141,7 +151,8 @@ def _plan(exe: str, path: Path, st: os.stat_result, bulk: BulkHeads,
     got = pattern.python(any_time(layout)).match(first.stdout.decode("utf-8", "replace"))
     if first.returncode or got is None or not cut <= got[1] <= hi:
         return None
-    return _Plan(pattern, span(got[1], hi), "", got[1], hi, span(lo, _before(cut)))
+    return _Plan(pattern, span(got[1], hi), "", got[1], hi, any_time(layout),
+                 span(lo, _before(cut)))
 
 
 def _first_text(since: float, layout: str, parse: Callable[[str], float | None]) -> str | None:
@@ -231,18 +242,24 @@ def _stream(exe: str, path: Path, st: os.stat_result, bulk: BulkHeads, plan: _Pl
         clean = start(_limited(exe, "-q", "-a", "-F", "-e", "\r", "-e", "\x1b", str(path)),
                       subprocess.DEVNULL)
         # The common word's count is what the others leave: a rare word's grep is fast
-        # (grep looks for its letters first), a common one's costs ~1 s a GiB.
+        # (grep looks for its letters first), a common one's costs ~1 s a GiB. With no
+        # window, grep counts the word's quiet heads at any time (half the cost of testing
+        # the span), less those out of the span, which it printed and the worker counts.
         counters = {"": start(["wc", "-l", str(path)])}
+        counted = plan.anytime if not plan.skip else times
         for word in pattern.words:
             if word != plan.common:
                 counters[word] = start(_limited(exe, "-a", "-c", "-E",
-                                                pattern.ere(times, [word]), str(path)))
+                                                pattern.ere(counted, [word]), str(path)))
         # A worker process parses the printed lines (`Format.parse`, what the grouper would
         # do with them) while this one groups them and mines the error templates.
         # (From the folder that holds this package, so `-m` finds this very code.)
+        outside = pattern.python(plan.anytime).pattern if not plan.skip else ""
+        since = "" if bulk.since is None else repr(bulk.since)  # (no template before it)
         worker = start([sys.executable, "-m", __name__, bulk.fmt_name,
-                        pattern.python(times).pattern, str(cap)], stdin=hand.stdout, env=None,
-                       cwd=_HOME)
+                        pattern.python(times).pattern, str(cap), outside, since],
+                       stdin=hand.stdout,
+                       env=None, cwd=_HOME)
         assert hand.stdout is not None and worker.stdout is not None
         hand.stdout.close()  # the worker's now: grep stops when it does
         while True:
@@ -253,10 +270,11 @@ def _stream(exe: str, path: Path, st: os.stat_result, bulk: BulkHeads, plan: _Pl
             if kind == "fail":
                 raise Unusable(got[0])
             if kind == "end":
-                printed, context = got
+                printed, context, beyond, dropped = got
                 break
-            yield splits.Known(got[1])
-            yield got[0]
+            lines, parses = got
+            yield splits.Known(zip(compress(lines, parses), filter(None, parses), strict=True))
+            yield lines
         while any(p.poll() is None for p in procs):
             tick()  # a cancel raises here: every grep is killed below
             time.sleep(0.005)
@@ -270,6 +288,9 @@ def _stream(exe: str, path: Path, st: os.stat_result, bulk: BulkHeads, plan: _Pl
                 raise Unusable("a count failed")
             counts[word] = int(text)
         total = counts.pop("")
+        for word, n in beyond.items():  # quiet heads out of the span: printed, not counted
+            if word in counts:
+                counts[word] -= n
         try:
             now = path.stat()
             with path.open("rb") as fh:
@@ -282,16 +303,17 @@ def _stream(exe: str, path: Path, st: os.stat_result, bulk: BulkHeads, plan: _Pl
             raise Unusable("the file changed while grep read it")
     finally:
         splits.stop_all(procs)
-    # Per word, grep's count less the quiet lines it printed (as context, above another);
-    # the common word's, the lines left when the others and the printed ones are taken away.
+    # Per word, grep's count less the quiet lines read here (printed as context, above
+    # another, and not dropped by the worker); the common word's, the lines left when the
+    # others and the selected ones are taken away.
     if plan.common:
-        selected = printed - sum(context.values())
+        selected = printed - sum(context.values()) - dropped
         counts[plan.common] = total - selected - sum(counts.values())
     levels: dict[Level, int] = {}
     for word, n in counts.items():
         level = bulk.words[word]
         levels[level] = levels.get(level, 0) + n - context.get(word, 0)
-    yield total - printed, levels, plan.lo, plan.hi, []
+    yield total - (printed - dropped), levels, plan.lo, plan.hi, []
 
 
 def _layout(path: Path, bulk: BulkHeads) -> tuple[str, str, str, str] | None:
@@ -311,15 +333,24 @@ def _layout(path: Path, bulk: BulkHeads) -> tuple[str, str, str, str] | None:
     return layout, common, min(times), max(times)
 
 
-def _serve(fmt_name: str, rx_source: str, cap: int) -> None:
+def _serve(fmt_name: str, rx_source: str, cap: int, outside_source: str = "",
+           since: str = "") -> None:
     """The parse worker: grep's printed lines in on stdin; out, in order, per chunk: the
-    lines (prefixes off) and the parses of the selected ones (not the quiet context heads,
-    which the reader only counts), then the context heads per word and the lines printed;
-    or why the reader must read the file itself."""
+    lines (prefixes off) and, beside each, the compact parse (`records.compact`, with an
+    error's template) of a selected line that is a record head, else None (the quiet context
+    heads the reader only counts, the lines that go on a record: the reader's fast path does
+    not parse those); then the context heads per word and the lines printed; or why the reader
+    must read the file itself. With `outside_source` (a quiet head at any time), the selected
+    quiet heads (out of the span) are counted per word too; with `since`, an error head
+    before it is not templated (the reader does not count it)."""
+    window = float(since) if since else None
     parse = formats.by_name(fmt_name).parse
     rx = re.compile(rx_source, re.M)
+    outside = re.compile(outside_source, re.M) if outside_source else None
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     context: dict[str, int] = {}
+    beyond: dict[str, int] = {}
+    dropped = 0
     printed = size = 0
     held = b""
 
@@ -336,34 +367,86 @@ def _serve(fmt_name: str, rx_source: str, cap: int) -> None:
                 raise Unusable("a line longer than the reader keeps, or many loud lines")
             if last == -1:
                 continue
-            lines, selected = _batch(data[:last], rx, context)
-            printed += len(lines)
-            send("batch", lines, {text: parse(text) for text in selected})
+            got = _batch(data[:last], rx, context, parse, outside, beyond, window)
+            printed += data.count(b"\n", 0, last + 1)
+            lines, parses = got[0], got[1]
+            dropped += got[2]
+            send("batch", lines, parses)
         if held:
             raise Unusable("grep's output was cut")
-        send("end", printed, context)
+        send("end", printed, context, beyond, dropped)
     except Unusable as exc:
         send("fail", str(exc))
     out.flush()
 
 
-def _batch(data: bytes, rx: re.Pattern[str],
-           context: dict[str, int]) -> tuple[list[str], list[str]]:
+def _batch(data: bytes, rx: re.Pattern[str], context: dict[str, int],
+           parse: Callable[[str], Parsed], outside: re.Pattern[str] | None = None,
+           beyond: dict[str, int] | None = None, since: float | None = None
+           ) -> tuple[list[str], list[tuple | None], int]:  # type: ignore[type-arg]
     """Lines `N:text` (selected) and `N-text` (context: a quiet head above one), whole, each
-    within `MAX_LINE` bytes (else the reader would cut it where its chunks fall): all lines
-    and the selected ones, prefixes off; context heads counted per word."""
+    within `MAX_LINE` bytes (else the reader would cut it where its chunks fall): the lines
+    to read, prefixes off, each selected head's compact parse beside it (None beside the
+    others), and how many context heads were dropped; the context heads kept counted per
+    word, and in `beyond` the selected lines `outside` matches.
+
+    A context head in grep's span right above a record head with a time is a quiet record of
+    one line in the window: grep's count has it, and read here it could only lend its time to
+    a head that has none (`Summary._carry`), while the head below it has its own. It is
+    dropped (most context heads are such: the one above each error record). A context head
+    `rx` does not match is one of the span skipped before the window: read, never counted."""
     body = _PREFIX.sub(b"", data)
     if len(body) > MAX_LINE and max(map(len, body.split(b"\n"))) > MAX_LINE:
         raise Unusable("a line longer than the reader keeps")
-    text = data.decode("utf-8", "replace")
-    for line in _CONTEXT.findall(text):
-        found = rx.match(line)
-        if found is not None:  # always: grep printed it as not selected, i.e. quiet
-            context[found[2]] = context.get(found[2], 0) + 1
-    return body.decode("utf-8", "replace").split("\n"), _SELECTED.findall(text)
+    lines: list[str] = []
+    parses: list[tuple | None] = []  # type: ignore[type-arg]
+    line, keep = lines.append, parses.append
+    held: tuple[str, str | None] | None = None  # a context head, until the line below it
+    dropped = 0
+    for text, mark in zip(body.decode("utf-8", "replace").split("\n"), _MARK.findall(data),
+                          strict=True):
+        if mark == b"-":
+            if held is not None:  # (never: a context head is above a selected line)
+                _hold(held, line, keep, context)
+            found = rx.match(text)  # (None: a head of the skipped span, not counted by grep)
+            held = (text, None if found is None else found[2])
+            continue
+        parsed = parse(text)
+        if held is not None:
+            if parsed.start and parsed.time is not None and held[1] is not None:
+                dropped += 1
+            else:
+                _hold(held, line, keep, context)
+            held = None
+        line(text)
+        if not parsed.start:
+            keep(None)
+        elif parsed.level is not None and parsed.level >= Level.ERROR:
+            when = parsed.time
+            keep(compact(parsed, shape_template(parsed.message)
+                         if since is None or when is None or when >= since else None))
+        else:
+            keep(compact(parsed))
+            # (a line grep calls quiet is a head of a quiet level: only those can be)
+            if outside is not None and beyond is not None and (
+                    found := outside.match(text)) is not None:
+                beyond[found[2]] = beyond.get(found[2], 0) + 1
+    if held is not None:
+        _hold(held, line, keep, context)
+    return lines, parses, dropped
+
+
+def _hold(held: tuple[str, str | None], line: Callable[[str], None],
+          keep: Callable[[None], None], context: dict[str, int]) -> None:
+    """A context head kept for the reader: counted per word (grep's count less these)."""
+    text, word = held
+    line(text)
+    keep(None)
+    if word is not None:
+        context[word] = context.get(word, 0) + 1
 
 
 if __name__ == "__main__":  # the parse worker, run as the module proper (what it pickles)
     from maintui.core.logs.greppass import _serve as serve
 
-    serve(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    serve(sys.argv[1], sys.argv[2], int(sys.argv[3]), *sys.argv[4:6])

@@ -66,7 +66,20 @@ class RecordLevels:
         joined = "\n".join(texts)
         if "\x1b" in joined or "\r" in joined or any(map(_TRACED, lines)):
             return None  # Format.parse cleans such a line first; the tracker knows better
-        assert self._words is not None
+        levels = self.levels_of(texts, joined, fresh=fresh)
+        if levels is None:
+            return None
+        rows = zip(map(_SOURCE, lines), map(_OFFSET, lines), texts, levels, map(_TRACED, lines),
+                   map(_GENERATION, lines), strict=True)
+        return list(map(tuple.__new__, repeat(Line), rows))
+
+    def levels_of(self, texts: list[str], joined: str, *, fresh: bool = False) -> list[Level] | None:
+        """The record level of each of `texts` (`joined` is "\\n".join(texts): clean text, no
+        escape, no CR, no line a traceback tracker read), by one regex pass; advances the
+        open record like `assign`. None: this cannot judge the batch (nothing advanced).
+        A flood's reader (`tail`) builds its lines once with these."""
+        if self._words is None:
+            return None
         words = self._words.findall("\n" + joined)
         if len(words) != len(texts):  # a head's `\s` ran over a newline
             return None
@@ -94,9 +107,7 @@ class RecordLevels:
             return None  # lines before the file's first head keep their own reading
         if not fresh:
             self.level = levels[-1]
-        rows = zip(map(_SOURCE, lines), map(_OFFSET, lines), texts, levels, map(_TRACED, lines),
-                   map(_GENERATION, lines), strict=True)
-        return list(map(tuple.__new__, repeat(Line), rows))
+        return levels
 
     def _heads(self, texts: list[str]) -> list[object]:
         """Per line: _NOT_HEAD, or the head's level (None when the head names none)."""

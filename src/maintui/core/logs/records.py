@@ -24,7 +24,7 @@ MAX_LINES = 500  # lines kept per record; a Java trace with its causes is rarely
 MAX_BYTES = 256 * 1024  # text kept per record, whichever cap comes first
 
 # Continuation lines that say the record is a failure even when its head named no level.
-_STACK = re.compile(r"\s*(?:Traceback \(most recent call last\)|at [\w$.<>/]+[.(]|Caused by: |"
+STACK = re.compile(r"\s*(?:Traceback \(most recent call last\)|at [\w$.<>/]+[.(]|Caused by: |"
                     r"\.\.\. \d+ more|File \"[^\"]+\", line \d+|goroutine \d+ \[)")
 
 # What a record's tail looks like; any other line that is not a head is one the format missed.
@@ -71,7 +71,8 @@ class Grouper:
 
     def __init__(self, fmt: Format) -> None:
         self.fmt = fmt
-        self.known: dict[str, Parsed] = {}  # lines already parsed (elsewhere), by their text
+        # lines already parsed (elsewhere), by their text: a `Parsed` or `compact`'s tuple
+        self.known: dict[str, Parsed | tuple] = {}  # type: ignore[type-arg]
         self.current: Record | None = None
         self.unread = 0  # lines the format could not read that do not look like a record's tail
         self._next_at = 0
@@ -81,20 +82,25 @@ class Grouper:
         """Add the next line (no newline); the finished record when this line starts one."""
         where = self._next_at if at is None else at
         self._next_at = where + 1
-        parsed = self.known.get(text) or self.fmt.parse(text)
+        parsed = self.known.get(text)
+        if parsed is None:
+            parsed = self.fmt.parse(text)
+        elif parsed.__class__ is tuple:  # a worker's compact parse (`compact`)
+            parsed = Parsed(parsed[0], None if parsed[1] is None else Level(parsed[1]),
+                            parsed[2], parsed[3])
         start, traced = parsed.start, False
         if self.fmt.kind == "text":  # other formats never read an exception line as a head
             traced = self._tracebacks.context(text)[1]
             start = start and not (traced and self.current is not None)
         if start:
             done, self.current = self.current, _open(where, parsed, text)
-            self.current.stack = bool(_STACK.match(parsed.message))
+            self.current.stack = bool(STACK.match(parsed.message))
             return done
         if text.strip() and not TAIL.match(text):
             self.unread += 1
         if self.current is None:  # a file that starts mid-record: keep the orphan lines
             self.current = _open(where, Parsed(None, None, text, False), text)
-            self.current.stack = traced or bool(_STACK.match(text))
+            self.current.stack = traced or bool(STACK.match(text))
             return None
         _add(self.current, text, traced)
         return None
@@ -117,6 +123,13 @@ def records(lines: Iterable[str], fmt: Format) -> Iterator[Record]:
         yield _final(last)
 
 
+def compact(parsed: Parsed, masked: str | None = None) -> tuple:  # type: ignore[type-arg]
+    """`parsed` as plain values (time, level number, message, start, the message's template or
+    None) for a worker to send: a tuple of these unpickles ~10× faster than a `Parsed`."""
+    level = None if parsed.level is None else int(parsed.level)
+    return (parsed.time, level, parsed.message, parsed.start, masked)
+
+
 def level_of_record(record: Record) -> Level:
     """The record's level: its head's, else ERROR for a stack trace, else NONE."""
     if record.level is not None:
@@ -130,7 +143,7 @@ def _open(at: int, parsed: Parsed, text: str) -> Record:
 
 
 def _add(record: Record, text: str, in_traceback: bool) -> None:
-    if not record.stack and (in_traceback or _STACK.match(text)):
+    if not record.stack and (in_traceback or STACK.match(text)):
         record.stack = True
     size = len(text) + 1
     if len(record.lines) >= MAX_LINES or record.size + size > MAX_BYTES:

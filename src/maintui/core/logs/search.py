@@ -2,6 +2,7 @@
 
     FileSearch(path, pattern).run(progress, cancelled) -> Hits     lines whose text matches
     FileSearch.errors(path, fmt)                                   record heads of level ERROR+
+    FileSearch.levels(path, fmt, levels)                           record heads of those levels
     seek_time(logfile, when, fmt) -> offset                        the first line at `when`
 
 The search reads `CHUNK` bytes at a time (never the whole file, never a whole long line: a
@@ -16,6 +17,7 @@ chunked reading's, offset for offset (tests/core/logs/test_search.py).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -24,12 +26,15 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate, compress, repeat
+from operator import add
 from pathlib import Path
 
 from maintui.core.logs import stamps
 from maintui.core.logs.format import Format
 from maintui.core.logs.levels import Level, level_named
 from maintui.core.logs.prefix import _after_class
+from maintui.core.logs.recordlevels import _words_rx
 from maintui.core.logs.tail import LogFile
 
 CHUNK = 4 << 20
@@ -120,6 +125,8 @@ class FileSearch:
             text_rx = pattern
             self.confirm = (lambda t: text_rx.search(t) is not None) if text_rx else None
         self.hits = Hits()
+        # `levels`: record heads of these levels, read a chunk at a time (see `levels`)
+        self._heads: tuple[re.Pattern[str], Format, frozenset[Level]] | None = None
 
     @classmethod
     def errors(cls, path: Path, fmt: Format) -> FileSearch:
@@ -136,6 +143,22 @@ class FileSearch:
         return cls(path, None, confirm, words=words,
                    candidates=re.compile(shape[0], re.MULTILINE) if shape else None,
                    candidates_ere=shape[1] if shape else "")
+
+    @classmethod
+    def levels(cls, path: Path, fmt: Format, levels: frozenset[Level]) -> FileSearch:
+        """Record heads whose format-read level is one of `levels` (the view's level filter
+        below ERROR: every line is a candidate). A regex format's level words are read a
+        chunk at a time by one regex pass (the reading `recordlevels` gives a flood); the
+        lines that pass cannot read, and other formats, are asked of the format one by one."""
+        def confirm(text: str) -> bool:
+            start, level = fmt.head(text)
+            return start and level in levels
+        finder = cls(path, None)
+        finder.confirm = confirm
+        rx = _words_rx(fmt)
+        if rx is not None:
+            finder._heads = (rx, fmt, levels)
+        return finder
 
     def run(self, progress: Progress | None = None,
             cancelled: Callable[[], bool] = lambda: False) -> Hits:
@@ -254,6 +277,11 @@ class FileSearch:
                     if cancelled():
                         return size
         finally:
+            # its output ended: let it exit (killed between closing its output and exiting,
+            # it read as a failed grep, and the whole file was searched again in chunks)
+            if ok and not early:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=5)
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
@@ -267,6 +295,8 @@ class FileSearch:
         return stop
 
     def _chunk(self, fd: int, base: int, data: bytes) -> None:
+        if self._heads is not None and self._level_heads(base, data):
+            return
         if self.words:
             self._words(base, data)
             return
@@ -287,6 +317,35 @@ class FileSearch:
                 if len(offsets) >= MAX_HITS:
                     return
             at = stop + 1
+
+    def _level_heads(self, base: int, data: bytes) -> bool:
+        """`levels`' hits in `data` by one regex pass; False: a chunk this cannot read in
+        bulk (not ASCII, escapes, CRs), left to the line-by-line reading."""
+        assert self._heads is not None
+        rx, fmt, levels = self._heads
+        if not data.isascii() or b"\x1b" in data or b"\r" in data:
+            return False
+        text = data.decode("ascii")
+        body = text[:-1] if text.endswith("\n") else text
+        words = rx.findall("\n" + body)
+        lines = body.split("\n")
+        if len(words) != len(lines):  # a head's `\s` ran over a newline
+            return False
+        # a level word as Format.head reads it; "": the first pattern reads no head there
+        wanted = {w for w in set(words) if w and (fmt.levels(w) or None) in levels}
+        picked = list(compress(range(len(words)), map(wanted.__contains__, words)))
+        if "" in words:  # a head with no level word, one a later pattern reads, or no head
+            confirm, at = self.confirm, -1
+            assert confirm is not None
+            for _ in range(words.count("")):
+                at = words.index("", at + 1)
+                if confirm(lines[at][:MAX_LINE]):
+                    picked.append(at)
+            picked.sort()
+        starts = list(accumulate(map(add, map(len, lines), repeat(1)), initial=base))
+        offsets = self.hits.offsets
+        offsets.extend(starts[i] for i in picked[:MAX_HITS - len(offsets)])
+        return True
 
     def _words(self, base: int, data: bytes) -> None:
         offsets, confirm = self.hits.offsets, self.confirm

@@ -8,7 +8,10 @@
 
 Reads are by offset (`os.pread`) against a `NewlineIndex` built lazily, backwards, chunk by
 chunk, so a 1 GB file opens by reading one 64 KiB chunk. Lines are cut at `max_line` bytes
-with a marker, decoded with errors="replace" and cleaned of escapes and control characters.
+with a marker, decoded with errors="replace"; colour codes are dropped and every other escape
+sequence or control character is shown as text (`^[]0;title^G`), never sent to the terminal.
+A file whose first or last block is binary (`looks_binary`) is followed but gives no lines:
+its status says "binary file, not shown".
 Never raises for what the file system does: a missing, unreadable or replaced file is a
 state (`LogState`) and a `LogEvent`. The follower thread for many files is `logfollow`.
 """
@@ -25,7 +28,7 @@ from itertools import accumulate, repeat
 from operator import add
 from pathlib import Path
 
-from maintui.core.ansi import clean
+from maintui.core.ansi import visible
 from maintui.core.logs.format import Format
 from maintui.core.logs.index import CHUNK_SIZE, MAX_CHUNKS, NewlineIndex
 from maintui.core.logs.levels import LevelTracker
@@ -45,6 +48,14 @@ _CONTEXT = 8  # extra lines read before a window so a traceback's level is known
 _CONTROLS = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 NUL_SIGN = "\u2400"  # ␀: how a NUL byte is shown
+BINARY = "binary file, not shown"  # the OPENED event's detail for a binary file
+REVEALED = "binary file, shown as text"  # … and for one shown all the same (`reveal`)
+SNIFF = 8 * 1024  # bytes judged at each end of a file by `looks_binary` (git reads 8000)
+# Runs of NUL bytes this long are a hole (a copy-truncated file written past its new end, a
+# preallocated log), not content: left out before judging a block.
+_HOLE = re.compile(rb"\x00{16,}")
+# Bytes no text log holds: NUL and the C0 controls but TAB, LF, VT, FF, CR and ESC, and DEL.
+_NOT_TEXT = bytes([*range(0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
 # The last bytes read are checked before reading on: a file truncated and written past the
 # old end again (logrotate's copytruncate, then a busy writer) is seen as truncated.
 _MARK = 64
@@ -52,11 +63,14 @@ _MARK = 64
 
 _new_line = tuple.__new__  # Line(*row) without a Python-level __new__ call per line
 # Any of these in a read means a traceback may start in it: levels then need line order.
+# The first (a frame) is the only one with a quote.
 _TB_MARKS = (b'File "', b"Traceback (most recent call last):",
              b"During handling of the above exception", b"The above exception was the direct")
 
 
 def _traceback_in(data: bytes) -> bool:
+    if b'"' not in data:  # memchr: a read with no quote (most non-JSON logs) skips a slow scan
+        return any(mark in data for mark in _TB_MARKS[1:])
     return any(mark in data for mark in _TB_MARKS)
 
 
@@ -65,6 +79,29 @@ def _dirty(data: bytes) -> bool:
     if len(data.translate(None, _CONTROLS)) != len(data):
         return True
     return b"\xc2" in data and _C1.search(data) is not None
+
+
+def looks_binary(block: bytes) -> bool:
+    """Whether `block` is binary, not text: most of its lines are over 30 % bytes no text
+    holds (NUL and other controls, invalid UTF-8). A copy-truncated log's run of NULs, a
+    line of garbage among text lines, a Latin-1 accent or an escape keep a log text."""
+    lines = [line for line in _HOLE.sub(b"", block).split(b"\n") if line]
+    return sum(map(_binary_line, lines)) * 2 > len(lines) if lines else False
+
+
+def _binary_line(line: bytes) -> bool:
+    controls = len(line) - len(line.translate(None, _NOT_TEXT))
+    invalid = 0 if line.isascii() else line.decode("utf-8", "replace").count("\ufffd")
+    return (controls + invalid) * 10 > len(line) * 3
+
+
+def shown(text: str) -> str:
+    """A decoded line as the view shows it: NULs as ␀, a progress bar's last state (what
+    follows its last CR), colour codes dropped, other escapes and controls as visible text."""
+    text = text.replace("\x00", NUL_SIGN)
+    if "\r" in text:
+        text = text.rstrip("\r").rsplit("\r", 1)[-1]
+    return visible(text)
 
 
 class LogFile:
@@ -104,6 +141,9 @@ class LogFile:
         self._line_start = 0  # where the held (unterminated) line begins
         self._partial = b""  # its first max_line bytes …
         self._partial_len = 0  # … and its full length
+        self.binary = False  # judged when the file opens (or first holds bytes): no lines
+        self._judged = False
+        self._errors = "replace"  # bad UTF-8 shown as U+FFFD; as `\xff` once `reveal`ed
 
     # -- reading back ------------------------------------------------------------------
 
@@ -115,16 +155,33 @@ class LogFile:
         """
         with self._lock:
             if self._fd is not None:
+                if self.binary:
+                    return []
                 return self._by_record(self._read_back(self._line_start, n, LevelTracker()))
             if not self._open():
                 return []
             size = self._size()
+            self._judge(size)
+            if self.binary:  # nothing shown: following goes on from the end
+                self._restart_at(size)
+                self._enter(LogState.FOLLOWING, EventKind.OPENED, BINARY)
+                return []
             floor = max(0, size - SCAN_BACK)
             last = self._index.nth_newline_before(size, size, 1, floor)
             self._restart_at(floor if last is None else last + 1)
             lines = self._read_back(self._pos, n, self._levels)
             self._enter(LogState.FOLLOWING, EventKind.OPENED)
             return self._by_record(lines, fresh=False)
+
+    def reveal(self) -> bool:
+        """Show a binary file as text from now on, bytes that are not UTF-8 as `\xff`
+        (controls in caret form, NULs as ␀); False if it is not a binary file."""
+        with self._lock:
+            if not self.binary:
+                return False
+            self.binary, self._errors = False, "backslashreplace"
+            self._enter(LogState.FOLLOWING, EventKind.OPENED, REVEALED)
+            return True
 
     def lines_before(self, anchor: Line | int, n: int) -> list[Line]:
         """Up to `n` complete lines ending before `anchor`; [] if the file changed since."""
@@ -133,7 +190,7 @@ class LogFile:
                 if anchor.generation != self._generation:
                     return []
                 anchor = anchor.offset
-            if self._fd is None or n <= 0:
+            if self._fd is None or n <= 0 or self.binary:
                 return []
             return self._by_record(self._read_back(anchor, n, LevelTracker()))
 
@@ -141,7 +198,7 @@ class LogFile:
         """Up to `n` complete lines from the line that starts at `offset` (a search hit),
         found through the newline index: each line costs one bounded read."""
         with self._lock:
-            if self._fd is None or n <= 0:
+            if self._fd is None or n <= 0 or self.binary:
                 return []
             size = self._size()
             out: list[Line] = []
@@ -175,7 +232,7 @@ class LogFile:
     def line_from_end(self, k: int) -> Line | None:
         """The k-th complete line from the end (k=1: the last), without reading the rest."""
         with self._lock:
-            if self._fd is None or k < 1:
+            if self._fd is None or k < 1 or self.binary:
                 return None
             size = self._size()
             end = self._index.nth_newline_before(size, size, k)
@@ -200,15 +257,16 @@ class LogFile:
             try:
                 if self._fd is None and self._open():
                     self._restart_at(0)  # appeared (or came back) after we started: all new
-                    self._enter(LogState.FOLLOWING, EventKind.OPENED)
+                    self._judge(self._size())
+                    self._enter(LogState.FOLLOWING, EventKind.OPENED,
+                                BINARY if self.binary else "")
                 if self._fd is not None and self._check_path(lines):
                     more = self._read_new(lines)
             except OSError as error:  # EIO, a file turned into something else, …
                 lines.extend(self._finish())
                 self._enter(LogState.UNREADABLE, EventKind.UNREADABLE, _why(error))
             events, self._events = self._events, []
-            return LogUpdate(self.name, self._by_record(lines, fresh=False), events, self.state,
-                             more)
+            return LogUpdate(self.name, lines, events, self.state, more)
 
     def _check_path(self, lines: list[Line]) -> bool:
         """Handle rotation, truncation and deletion; True if the open file can be read."""
@@ -232,6 +290,12 @@ class LogFile:
 
     def _read_new(self, lines: list[Line]) -> bool:
         size = self._size()
+        if not self._judged:
+            self._judge(size)
+        if self.binary:  # its bytes are passed over, never made into lines
+            if size != self._pos:
+                self._restart_at(size)
+            return False
         if size - self._pos > self.max_backlog:
             self._skip_to_end(size)
         data = self._pread(self._pos, min(READ_SIZE, size - self._pos))
@@ -250,7 +314,8 @@ class LogFile:
             except OSError:
                 pass  # what could not be read is lost; the state change says why
             if self._partial_len:
-                lines.append(self._make(self._line_start, self._partial, self._partial_len))
+                held = self._make(self._line_start, self._partial, self._partial_len)
+                lines.extend(self._by_record([held], fresh=False))
             self.close()
             self._partial, self._partial_len = b"", 0
         return lines
@@ -264,7 +329,8 @@ class LogFile:
     # -- lines from bytes ----------------------------------------------------------------
 
     def _split(self, data: bytes) -> list[Line]:
-        """Complete lines in `data` (read at self._pos - len(data)); holds the unfinished one."""
+        """Complete lines in `data` (read at self._pos - len(data)), each with its record's
+        level (the format's); holds the unfinished one."""
         first, last = data.find(b"\n"), data.rfind(b"\n")
         out: list[Line] = []
         if first != -1:
@@ -272,7 +338,9 @@ class LogFile:
             out.append(self._make(self._line_start, head, self._partial_len + first))
             if first < last:
                 offset = self._pos - len(data) + first + 1
-                out.extend(self._make_many(offset, data[first + 1 : last], dirty=_dirty(data)))
+                out = self._make_many(out, offset, data[first + 1 : last], dirty=_dirty(data))
+            else:
+                out = self._by_record(out, fresh=False)
             self._line_start = self._pos - len(data) + last + 1
             self._partial, self._partial_len = b"", 0
         rest = data[last + 1 :]
@@ -280,21 +348,32 @@ class LogFile:
         self._partial_len += len(rest)
         return out
 
-    def _make_many(self, offset: int, body: bytes, dirty: bool) -> list[Line]:
-        """The lines of `body` (complete lines, without the last newline) read at `offset`."""
+    def _make_many(self, head: list[Line], offset: int, body: bytes, dirty: bool) -> list[Line]:
+        """`head` (the line a read completed) then the lines of `body` (complete lines,
+        without the last newline) read at `offset`, each with its record's level."""
         # The hot path of a flood. The common read (ASCII, clean, no traceback, no long
-        # line) is decoded once and turned into Lines by C loops: ~0.3 µs a line, where a
-        # Python loop with a level per line cost ~2.5 µs. Levels are judged when asked.
+        # line) is decoded once and turned into Lines by C loops, each built once with its
+        # record's level from one regex pass over the read (`RecordLevels.levels_of`): ~0.7
+        # µs a line, where a Python loop with a level per line cost ~2.5 µs. Without a
+        # format, levels are judged when asked.
         text = body.decode("ascii") if body.isascii() and not dirty else None
         if text is None or self._levels.in_traceback or _traceback_in(body):
-            return self._make_each(offset, body.split(b"\n"), dirty)
+            return self._by_record(head + self._make_each(offset, body.split(b"\n"), dirty),
+                                   fresh=False)
         texts = text.split("\n")
         if max(map(len, texts)) > self.max_line:
-            return self._make_each(offset, body.split(b"\n"), dirty)
+            return self._by_record(head + self._make_each(offset, body.split(b"\n"), dirty),
+                                   fresh=False)
+        out = self._by_record(head, fresh=False)  # first: the record it opens or goes on
+        records = self._records
+        levels = records.levels_of(texts, text) if records is not None and len(texts) > 64 \
+            else None
         offsets = accumulate(map(add, map(len, texts), repeat(1)), initial=offset)
-        rows = zip(repeat(self.name), offsets, texts, repeat(None), repeat(False),
-                   repeat(self._generation))
-        return list(map(_new_line, repeat(Line), rows))
+        rows = zip(repeat(self.name), offsets, texts, repeat(None) if levels is None else levels,
+                   repeat(False), repeat(self._generation))
+        lines = list(map(_new_line, repeat(Line), rows))
+        out += lines if levels is not None else self._by_record(lines, fresh=False)
+        return out
 
     def _make_each(self, offset: int, pieces: list[bytes], dirty: bool) -> list[Line]:
         name, gen, limit, context = self.name, self._generation, self.max_line, self._levels.context
@@ -305,14 +384,14 @@ class LogFile:
             if size > limit or dirty:
                 append(self._make(offset, piece[:limit], size))
             else:
-                text = piece.decode("utf-8", "replace")
+                text = piece.decode("utf-8", self._errors)
                 append(Line(name, offset, text, *context(text), gen))
             offset += size + 1
         return out
 
     def _make(self, offset: int, raw: bytes, size: int) -> Line:
         # NUL bytes (a copy-truncated file's hole, a binary field) are shown, not dropped
-        text = clean(raw.decode("utf-8", "replace").replace("\x00", NUL_SIGN))
+        text = shown(raw.decode("utf-8", self._errors))
         if size > len(raw):
             text = f"{text} …[cut {size - len(raw)} bytes]"
         return Line(self.name, offset, text, *self._levels.context(text), self._generation)
@@ -358,7 +437,19 @@ class LogFile:
 
     def _new_generation(self) -> None:
         self._generation += 1
+        self._judged = False  # a new or truncated file: judged again on its own bytes
         self._index = NewlineIndex(self._pread, *self._chunking)
+
+    def _judge(self, size: int) -> None:
+        """Judge the open file binary or text once it holds bytes: its first and last
+        SNIFF bytes (`looks_binary`); a change is an OPENED event with what it shows."""
+        if self._judged or size == 0 or self._errors != "replace":  # revealed: always shown
+            return
+        self._judged = True
+        self.binary = looks_binary(self._pread(0, min(SNIFF, size))) or (
+            size > SNIFF and looks_binary(self._pread(size - SNIFF, SNIFF)))
+        if self.state is LogState.FOLLOWING:
+            self._enter(LogState.FOLLOWING, EventKind.OPENED, BINARY if self.binary else "")
 
     def _same_mark(self) -> bool:
         """Whether the bytes before the read position are still those that were read."""

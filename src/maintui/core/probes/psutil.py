@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pwd
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 from maintui.core.clock import Clock, SystemClock
 from maintui.core.probes.base import Disk, Proc, Snapshot
-from maintui.core.probes.procfs import proc_root, read_stats
+from maintui.core.probes.procfs import full_name, owner, proc_root, read_io, read_stats
 
 # File systems that are never worth a gauge: pseudo, in-memory and read-only images.
 PSEUDO_FS = {"squashfs", "tmpfs", "devtmpfs", "proc", "sysfs", "overlay", "iso9660", "nsfs"}
@@ -47,6 +48,8 @@ class PsutilProbe:
         self._handles: dict[Any, Any] = {}
         self._memory_total = 0
         self._names: dict[Any, tuple[str, str]] = {}
+        self._made: dict[Any, Proc] = {}  # the last list's Proc per process, reused if unchanged
+        self._users: dict[int, str] = {}  # uid -> user name, for processes read from /proc
         self._procs: tuple[float, tuple[Proc, ...]] = (float("-inf"), ())
         self._io: dict[Any, tuple[float, int]] = {}
         self._net: tuple[float, int, int] | None = None
@@ -121,9 +124,15 @@ class PsutilProbe:
         self._io = {k: v for k, v in self._io.items() if k in alive}
         self._no_io &= alive
         visible = self._visible(rows)
-        procs = tuple(Proc(pid, *self._identity(key), round(cpu, 1), round(mem, 1),
-                           self._io_rate(key, now) if key in visible else None)
-                      for key, pid, cpu, mem in rows)
+        made, self._made = self._made, {}
+        for key, pid, cpu, mem in rows:
+            values = (round(cpu, 1), round(mem, 1),
+                      self._io_rate(key, now) if key in visible else None)
+            proc = made.get(key)  # most processes show the same numbers as last time
+            if proc is None or (proc.cpu, proc.memory, proc.io) != values:
+                proc = Proc(pid, *self._identity(key), *values)
+            self._made[key] = proc
+        procs = tuple(self._made.values())
         # The first list has no CPU baseline (all 0 %): take the next one a second later.
         self._procs = (now if stamp > float("-inf") else now - self._process_interval + 1, procs)
         return procs
@@ -138,14 +147,32 @@ class PsutilProbe:
         assert self._procfs is not None
         total = self._memory_total or 1
         seen, rows = {}, []
-        for stat in read_stats(self._procfs):
-            seen[stat.key] = (now, stat.cpu)
-            before = self._cpu_seen.get(stat.key)
+        for pid, start, used, rss, comm in read_stats(self._procfs):
+            key = (pid, start)
+            if key not in self._names:  # a new process: its name and owner, read once
+                self._names[key] = self._procfs_identity(pid, comm)
+            seen[key] = (now, used)
+            before = self._cpu_seen.get(key)
             dt = now - before[0] if before else 0.0
-            cpu = max(0.0, (stat.cpu - before[1]) / dt * 100) if before and dt > 0 else 0.0
-            rows.append((stat.key, stat.pid, cpu, stat.rss / total * 100))
+            cpu = max(0.0, (used - before[1]) / dt * 100) if before and dt > 0 else 0.0
+            rows.append((key, pid, cpu, rss / total * 100))
         self._cpu_seen = seen
         return rows
+
+    def _procfs_identity(self, pid: int, comm: bytes) -> tuple[str, str]:
+        """(name, user) from what /proc shows: psutil's Process, name() and username() cost
+        ~55 µs a process, several times this, and a busy box starts a few every second."""
+        assert self._procfs is not None
+        try:
+            uid = owner(self._procfs, pid)
+        except OSError:  # ended since it was listed
+            return ("?", "?")
+        if uid not in self._users:
+            try:
+                self._users[uid] = pwd.getpwuid(uid).pw_name
+            except KeyError:  # a uid without a passwd entry, shown as psutil does
+                self._users[uid] = str(uid)
+        return full_name(self._procfs, pid, comm), self._users[uid]
 
     def _visible(self, rows: list[Row]) -> set[Any]:
         """The processes that can appear at the top of either sort: worth an IO read."""
@@ -180,13 +207,15 @@ class PsutilProbe:
     def _io_rate(self, key: Any, now: float) -> float | None:
         if key in self._no_io:  # not ours to read: asking again only costs an exception
             return None
-        p = self._handle(key)
         try:
-            counters = p.io_counters()
-        except (self._ps.Error, AttributeError, OSError):
+            if self._procfs and isinstance(key, tuple):  # one read, no psutil Process
+                total = read_io(self._procfs, key[0])
+            else:
+                counters = self._handle(key).io_counters()
+                total = counters.read_bytes + counters.write_bytes
+        except (self._ps.Error, AttributeError, OSError, ValueError, IndexError):
             self._no_io.add(key)
             return None
-        total = counters.read_bytes + counters.write_bytes
         previous = self._io.get(key)
         self._io[key] = (now, total)
         if previous is None or now <= previous[0]:

@@ -13,7 +13,7 @@ from maintui.core.files import write_private
 from maintui.core.incidents.model import stamp_run
 from maintui.core.probes.psutil import quick_snapshot
 from maintui.core.run.options import RunOptions
-from maintui.core.run.report import render_report, render_report_sync
+from maintui.core.run.report import render_report, render_report_sync, save_report
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.model import Screen
 from maintui.core.site.schedule import in_window
@@ -80,11 +80,14 @@ class RunArtifacts:
 
     async def write_report(self) -> Path | None:
         """Write the run's Markdown report to the site's reports folder; a failure is a note."""
-        stamp = time.strftime("%Y%m%d-%H%M", time.localtime())
-        path = self.config.reports_dir / f"{self.screen.name}-{self.run_id}-{stamp}.md"
+        path = folder = self.config.reports_dir  # the file, once it is known
         try:
+            run = await self.log.run(self.run_id)
+            started = run.started if run is not None else time.time()
             text = await render_report(self.log, self.run_id)
-            await asyncio.to_thread(_write_private, path, text)
+            # one file per run: a rollback's report replaces the one written at the run's end
+            path = await asyncio.to_thread(save_report, folder, self.screen.name, self.run_id,
+                                           started, text)
         except (OSError, StoreError) as exc:
             self.say(f"report not written to {path}: {exc}")
             return None

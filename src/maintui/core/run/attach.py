@@ -97,24 +97,30 @@ class Attachment:
     async def driver(self) -> dict[str, Any] | None:
         """The console driving this run, when its claim is fresh."""
         claim = await self.log.get_kv(self._claim_key())
+        return claim if self._live(claim) else None
+
+    def _live(self, claim: dict[str, Any] | None) -> bool:
+        """Whether a claim is fresh and its console still there."""
         if not claim or time.time() - claim.get("ts", 0) > CLAIM_STALE:
-            return None
+            return False
         if claim.get("host") == self.me.host and claim.get("pid") != self.me.pid:
             from maintui.core.run.lease import process_start
 
             if process_start(int(claim["pid"])) is None:
-                return None  # that console is gone (killed, SSH dropped)
-        return claim
+                return False  # that console is gone (killed, SSH dropped)
+        return True
 
     async def claim(self, force: bool = False) -> bool:
-        """Become (or stay) the driver; False when another live console drives."""
-        current = await self.driver()
-        if current and current.get("pid") != self.me.pid and not force:
-            return False
-        await self.log.set_kv(self._claim_key(), {"user": self.me.user, "host": self.me.host,
-                                                  "pid": self.me.pid, "client": self.me.client,
-                                                  "ts": time.time()})
-        return True
+        """Become (or stay) the driver; False when another live console drives. The claim is
+        read and renewed in one transaction: a renewal never undoes a takeover made meanwhile."""
+        mine = {"user": self.me.user, "host": self.me.host, "pid": self.me.pid,
+                "client": self.me.client, "ts": time.time()}
+        if force:
+            await self.log.set_kv(self._claim_key(), mine)
+            return True
+        return await self.log.set_kv_unless(
+            self._claim_key(), mine,
+            lambda now: self._live(now) and now.get("pid") != self.me.pid)
 
     async def release(self) -> None:
         current = await self.driver()

@@ -8,10 +8,15 @@ from collections.abc import Callable
 from typing import Any
 
 from maintui.core.states import severity
+from maintui.core.units import when
 
 MAX_ITEMS = 10  # list entries shown per detail; the rest is counted
 MAX_CHARS = 200  # one value's text, cut beyond
 INLINE = 80  # a list of short words this long or less stays on the key's line
+# Detail keys whose numbers are moments: actions record epoch seconds, people read local times.
+TIME_KEYS = frozenset({"first", "last", "since", "until", "start", "end", "published", "at",
+                       "when", "started", "ended", "changed", "ts"})
+EPOCHS = (1e9, 4.1e9)  # 2001 to 2099: a number outside is not a moment, shown as it is
 
 
 def worst_first(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -19,9 +24,19 @@ def worst_first(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(findings, key=lambda f: -severity(f["status"]))
 
 
-def _short(value: Any) -> str:
+def _moment(key: str, value: Any) -> str | None:
+    """`value` as a local time when `key` names a moment and it is epoch seconds."""
+    if key in TIME_KEYS and isinstance(value, int | float) and not isinstance(value, bool) \
+            and EPOCHS[0] <= value < EPOCHS[1]:
+        return when(value)
+    return None
+
+
+def _short(value: Any, key: str = "") -> str:
+    if (moment := _moment(key, value)) is not None:
+        return moment
     if isinstance(value, dict):
-        text = ", ".join(f"{k}={_short(v)}" for k, v in value.items())
+        text = ", ".join(f"{k}={_short(v, str(k))}" for k, v in value.items())
     elif isinstance(value, str):
         text = value
     else:
@@ -47,7 +62,7 @@ def detail_lines(details: dict[str, Any] | None) -> list[str]:
         if isinstance(value, list):
             out += _list_lines(str(key), value)
         else:
-            out.append(f"{key}: {_short(value)}")
+            out.append(f"{key}: {_short(value, str(key))}")
     return out
 
 

@@ -15,7 +15,14 @@ from maintui.core.masking import Masker
 from maintui.core.probes.base import Probe
 from maintui.core.run.options import RunOptions
 from maintui.core.run.plan import action_plan
-from maintui.core.run.policy import answer_reason, missing, outside, step_policy, with_policy
+from maintui.core.run.policy import (
+    answer_fields,
+    answer_reason,
+    missing,
+    outside,
+    step_policy,
+    with_policy,
+)
 from maintui.core.run.preconditions import check_step
 from maintui.core.run.stepview import StepView, render_view
 from maintui.core.site.config import SiteConfig
@@ -137,6 +144,14 @@ class Gatekeeper:
         self.log, self.records, self.watcher = log, records, watcher
         self.masker, self.prompt, self.options = masker, prompt, options
         self.lookup, self.run_dir, self.probe, self.say = lookup, run_dir, probe, say
+        # step id → the reason its gate was confirmed with: the approver and ticket it named
+        # stand for the step's later batches (admit_batch)
+        self.given: dict[str, str] = {}
+
+    def asks(self, step: Step) -> bool:
+        """Whether the step's gate asks: a checklist item, its risk, or its class policy."""
+        policy = step_policy(self.config, step)
+        return step.manual or step.needs_confirm or (policy is not None and policy.asks)
 
     async def checks(self, step: Step) -> list[dict[str, Any]]:
         """The step's preconditions now, as the gate event carries them."""
@@ -149,7 +164,7 @@ class Gatekeeper:
     async def admit(self, step: Step) -> Answer:
         """Ask when the step needs it; returns how the operator (or --yes) answered."""
         policy = step_policy(self.config, step)
-        if not (step.manual or step.needs_confirm or (policy is not None and policy.asks)):
+        if not self.asks(step):
             return Answer(DecisionKind.CONFIRM)  # preconditions are still checked before it starts
         if self.options.gates == "yes":
             if step.manual:
@@ -169,6 +184,7 @@ class Gatekeeper:
                                   + " in an unattended run: its class policy asks for them")
             await self.log.add_decision(self.run_id, DecisionKind.CONFIRM, step.id, reason,
                                         self.options.user, self.options.client)
+            self.given[step.id] = reason
             return Answer(DecisionKind.CONFIRM, reason)
         # every gate shows what the step will change: the risk sets the friction, not how much
         # the operator is told (a "normal" log rotation still deletes archives)
@@ -191,24 +207,37 @@ class Gatekeeper:
                                         self.options.client)
             answer = await self._ask(request)
         await self.records.resume_run()
+        if answer.kind is DecisionKind.CONFIRM:
+            self.given[step.id] = answer.reason
         return answer
 
     async def admit_batch(self, step: Step, number: int, total: int, hosts: list[str]) -> bool:
-        """A risky step on hosts rolled out in batches: asked again before each batch after the
-        first (docs/fleet.md), the batch's hosts named in the question; True to go on. The step
-        stays `running` between batches; it waits at this gate like at its first one."""
-        if not step.needs_confirm:
+        """A step on hosts rolled out in batches: each batch after the first is a new go/no-go
+        (docs/fleet.md), asked of every step whose first gate asks (its risk or its class
+        policy), the batch's hosts named in the question; True to go on. It asks with the
+        first gate's friction (the typed word again); the approver and ticket given there
+        stand for the step and are shown, not asked again. The step stays `running` between
+        batches; it waits at this gate like at its first one."""
+        if not self.asks(step):
             return True
         named = f"batch {number} of {total}: {', '.join(hosts)}"
+        given = answer_fields(self.given.get(step.id, ""))
         if self.options.gates == "yes":
-            await self.log.add_decision(self.run_id, DecisionKind.CONFIRM, step.id,
-                                        f"--yes ({named})", self.options.user,
-                                        self.options.client)
+            reason = answer_reason(given.get("approver", ""), given.get("ticket", ""),
+                                   f"--yes ({named})")
+            await self.log.add_decision(self.run_id, DecisionKind.CONFIRM, step.id, reason,
+                                        self.options.user, self.options.client)
             return True
         if self.options.gates == "none":  # nobody to ask: the rollout stops here
             return False
-        view = render_view(step, self.lookup, self.masker, plan=[f"next: {named}"])
-        request = replace(view, title=f"{named} — {view.title}")  # hosts first: titles get cut
+        names = " · ".join(f"{'approved by' if k == 'approver' else k} {v}"
+                           for k, v in given.items())
+        carried = [f"{names} (given at the step's first gate, not asked again)"] if names else []
+        view = with_policy(render_view(step, self.lookup, self.masker,
+                                       plan=[f"next: {named}", *carried]),
+                           step_policy(self.config, step))
+        request = replace(view, title=f"{named} — {view.title}",  # hosts first: titles get cut
+                          approver=False, ticket=False, gate=view.gate.split(" + ")[0])
         # this step's own earlier answers (the terminal's are recorded, then read back) must
         # not answer the new question
         await self.watcher.forget(step.id)

@@ -38,8 +38,24 @@ def spawn_runner(config_path: Path, screen: str, extra: list[str] | None = None,
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
         proc.kill()
-    err = proc.stderr.read().decode(errors="replace").strip()
+    err = said_once(proc.stderr.read().decode(errors="replace"))
     raise MaintuiError(err or f"the runner for {screen!r} did not start (exit {proc.returncode})")
+
+
+def said_once(stderr: str) -> str:
+    """A runner's complaint as one message: each line without `maintui: `, and a line that
+    another one says in full (a read-only run log's reason, told by each command that opened
+    it, then by the write that failed) left out."""
+    from maintui.core.store.db import READ_ONLY_NOTICE
+
+    lines = [line.strip().removeprefix("maintui: ") for line in stderr.splitlines()]
+    lines = list(dict.fromkeys(line for line in lines if line))
+
+    def told_elsewhere(line: str) -> bool:
+        said = line.removeprefix(READ_ONLY_NOTICE)
+        return any(other != line and said in other for other in lines)
+
+    return "\n".join(line for line in lines if not told_elsewhere(line))
 
 
 def announce(run_id: int) -> None:

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any
 from maintui.core.errors import ConfigError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from maintui.core.site.config import SiteConfig
     from maintui.core.site.model import Screen
 
 
@@ -67,15 +70,70 @@ def check_limit(screen: Screen, limit: str | None) -> None:
                           "step `hosts = \"PATTERN\"` (docs/fleet.md)")
 
 
-def check_vars(data: dict[str, Any], overrides: dict[str, str], where: str) -> None:
-    """A `--var` that names a table of config.toml (`vars.health` over `[vars.health]`) would
-    replace nothing a step reads (steps read its keys): refused, naming the keys (exit 2)."""
-    for name in overrides:
-        node: Any = data
+def check_vars(config: SiteConfig, screen: str) -> None:
+    """Each `--var` before the run (exit 2): a key neither in config.toml nor read by the
+    screen (`${KEY}` in it or a screen it includes) would set nothing, a typo most likely:
+    refused with the closest keys; a key naming a table (`vars.health` over `[vars.health]`)
+    would replace nothing a step reads (steps read its keys): refused, naming the keys. Then
+    the values with secret names too weak to be secrets (config.check_overrides)."""
+    import difflib
+
+    from maintui.core.fleet.settings import LIMIT_VAR
+    from maintui.core.site.config import check_overrides
+    from maintui.core.site.template import names_in
+
+    where = str(config.path)
+    keys = [k for k in config.variables() if k not in config.overrides] \
+        if config.overrides else []
+    read = {*names_in(config.data), LIMIT_VAR}  # config values may read others: [env] PATH
+    path = _screen_path(config, screen) if config.overrides else None
+    if path is not None:
+        read |= screen_reads(path)
+    for name in config.overrides:
+        node: Any = config.data
         for part in name.split("."):
             node = node.get(part) if isinstance(node, dict) else None
         if isinstance(node, dict):
-            keys = ", ".join(f"{name}.{k}" for k in node) or "(none)"
+            table = ", ".join(f"{name}.{k}" for k in node) or "(none)"
             first = next(iter(node), "KEY")
             raise ConfigError(f"--var {name}: {name} is a table in {where}, not a value; set "
-                              f"one of its keys ({keys}), e.g. --var {name}.{first}=VALUE")
+                              f"one of its keys ({table}), e.g. --var {name}.{first}=VALUE")
+        if node is None and name not in read and path is not None:
+            close = difflib.get_close_matches(name, sorted({*keys, *read} - {LIMIT_VAR}), n=3)
+            hint = ("; did you mean " + " or ".join(f"--var {c}=…" for c in close) + "?") \
+                if close else "; give a key of config.toml, or one the screen reads as ${KEY}"
+            raise ConfigError(f"--var {name}: no key {name} in {where}, and screen {screen} "
+                              f"({path}) does not read ${{{name}}}: it would set nothing{hint}")
+    check_overrides(config.overrides, config.secrets)
+
+
+def _screen_path(config: SiteConfig, screen: str) -> Path | None:
+    """The screen's file; None when it cannot be found (loading the screen says why)."""
+    from maintui.core.site.screenfile import resolve_screen_path
+
+    try:
+        return resolve_screen_path(config, screen)
+    except ConfigError:
+        return None
+
+
+def screen_reads(path: Path, seen: frozenset[Path] = frozenset()) -> set[str]:
+    """Every `${KEY}` a screen file reads, with those of the screens it includes (from its
+    folder, as core/site/include.py finds them); a file that does not parse reads nothing
+    here (loading it says why)."""
+    from maintui.core.site.config import read_toml
+    from maintui.core.site.template import names_in
+
+    try:
+        data = read_toml(path, "screen file")
+    except ConfigError:
+        return set()
+    names = set(names_in(data))
+    steps = data.get("steps")
+    for step in steps if isinstance(steps, list) else []:
+        name = step.get("include") if isinstance(step, dict) else None
+        child = (path.parent / f"{name}.toml").resolve() if isinstance(name, str) and name \
+            and "/" not in name and not name.startswith(".") else None
+        if child is not None and child not in seen and child.is_file():
+            names |= screen_reads(child, seen | {path.resolve()})
+    return names

@@ -9,6 +9,8 @@ from typing import Any
 from maintui.core.fleet import step as fleet
 from maintui.core.run.policy import step_policy, with_policy
 from maintui.core.run.stepview import (
+    NO_UNDO_CHECK,
+    NO_UNDO_KEPT,
     StepView,
     display_command,
     make_lookup,
@@ -76,7 +78,6 @@ def undo_plan(config: SiteConfig, screen: Screen, run_id: int,
     def line(step: Step) -> str:
         action = get_action(step.action) if step.action else None
         if action is not None and action.changes_nothing:
-            return "nothing to undo: a read-only check"
-        return (mask(rollback_text(step, lookup))
-                or "nothing to run: this step has no undo, its change stays")
+            return NO_UNDO_CHECK
+        return mask(rollback_text(step, lookup)) or NO_UNDO_KEPT
     return [(sid, line(screen.step(sid))) for sid in rollback_order(rows)]

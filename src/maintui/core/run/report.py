@@ -120,3 +120,24 @@ def render_report_sync(path: Path, run_id: int) -> str:
             await log.close()
 
     return asyncio.run(go())
+
+
+def save_report(folder: Path, screen: str, run_id: int, started: float, text: str) -> Path:
+    """A run's report as one file, `SCREEN-RUN-YYYYmmdd-HHMM.md` (the run's start): written
+    again in place, atomically, when the run ends, is rolled back or is exported from the
+    console; a copy of this run's report written earlier under another minute (a
+    `report.write` step's, an older maintui's) is removed."""
+    import re
+    import time
+
+    from maintui.core.files import write_private
+
+    stamp = time.strftime("%Y%m%d-%H%M", time.localtime(started))
+    path = write_private(folder / f"{screen}-{run_id}-{stamp}.md", text)
+    copy = re.compile(rf"{re.escape(screen)}-{run_id}-\d{{8}}-\d{{4}}(?:-\d+)?\.md")
+    for other in folder.iterdir():
+        # an older run log's run with the same id left its file before this run started
+        if other != path and copy.fullmatch(other.name) and other.is_file() \
+                and other.stat().st_mtime >= started - 1:
+            other.unlink(missing_ok=True)
+    return path

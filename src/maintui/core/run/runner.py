@@ -194,6 +194,9 @@ class Runner:
         return outside_window(self.screen)
 
     async def _start_tasks(self) -> None:
+        run = await self.log.run(self.run_id)
+        if run is not None:  # what a report.write step names its file by
+            self.ctx.started = run.started
         self.recorder.start()
         await self.watcher.start()
         self._tasks = [asyncio.create_task(self._heartbeat()),
@@ -381,7 +384,8 @@ class Runner:
         await self.walk.cancel_rest("not run: the run is rolling back")  # after_any steps wait
         self.cancel.clear()
         order = ([first] if first else []) + [s for s in reversed(self.completed) if s != first]
-        reasons = {r.step_id: r.reason for r in await self.log.steps(self.run_id)}
+        rows = {r.step_id: r for r in await self.log.steps(self.run_id)}
+        reasons = {sid: r.reason for sid, r in rows.items()}
         for sid in order:
             step = self.screen.step(sid)
             data = self.undo_data.get(sid)
@@ -395,8 +399,11 @@ class Runner:
                 self.out.say(f"  ✗ undo of {sid} FAILED: {note}")
                 return RunState.ROLLBACK_FAILED, f"{why}; undo of {sid} failed: {note}"
             done = f"rolled back ({note})" if note else "rolled back"
+            # a step's `took` is what it took to run, not until its undo: its end time stays
+            # (a failed undo gets the time of failing: a later rollback retries it first)
             await self.records.set(sid, StepState.ROLLED_BACK,
-                                   reason=said + done if said else note)
+                                   reason=said + done if said else note,
+                                   ended=rows[sid].ended if sid in rows else None)
             self.out.say(f"  ↺ {sid} rolled back" + (f" ({note})" if note else ""))
         self.completed.clear()
         return RunState.ROLLED_BACK, why

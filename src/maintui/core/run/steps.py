@@ -21,6 +21,8 @@ from maintui.core.run.outputs import OUTPUT_VAR, output_file, read_outputs, reco
 from maintui.core.run.recorder import OutputRecorder
 from maintui.core.run.shell import GRACE, leftover_findings, run_command
 from maintui.core.run.stepview import (
+    NO_UNDO_CHECK,
+    NO_UNDO_KEPT,
     Rendered,
     action_params,
     render_command,
@@ -60,6 +62,7 @@ class RunContext:
     recorder: OutputRecorder
     cancel: asyncio.Event
     render_report: Callable[[], str] | None = None
+    started: float = 0.0  # the run's start, as the run log has it
     # each running step's marker (MAINTUI_STEP_TOKEN), and where its process group is recorded
     tokens: dict[str, str] = field(default_factory=dict)
     spawned: Callable[[str, int], Awaitable[None]] | None = None
@@ -148,7 +151,8 @@ def _action_context(ctx: RunContext, step: Step, params: Any, loop: asyncio.Abst
         loop.call_soon_threadsafe(ctx.recorder.add_now, step.id, "stdout", str(line).split("\n"))
 
     return ActionContext(params=params, config=ctx.config, scratch_dir=ctx.run_dir / step.id,
-                         run_id=ctx.run_id, step_id=step.id, log=log_line,
+                         run_id=ctx.run_id, run_started=ctx.started, step_id=step.id,
+                         log=log_line,
                          kv=StoreKV(ctx.log.path), samples=StoreSamples(ctx.log.path),
                          cancelled=cancelled, render_report=ctx.render_report,
                          env=_env(ctx, step), admit_batch=fleet.batch_gate(ctx, step, loop))
@@ -304,15 +308,15 @@ async def undo(ctx: RunContext, step: Step, undo_data: dict[str, Any] | None) ->
         return result.ok, "" if result.ok else f"rollback command failed (exit {result.exit_code})"
     if step.action:
         cls, params = action_params(step, ctx.lookup)
-        if not cls.has_undo():
-            return True, "nothing to undo"
+        if not cls.has_undo():  # in the words the rollback's own plan used (plan.undo_plan)
+            return True, (NO_UNDO_CHECK if cls.changes_nothing else NO_UNDO_KEPT)
         if undo_data is None:
             return True, "nothing to undo (the action recorded no changes)"
         kind, value = await _in_thread(ctx, step, lambda a: cls().undo(a, undo_data), params)
         if kind != "ok":
             return False, f"undo failed: {value}"
         return True, await _undo_said(ctx, step, value)
-    return True, "nothing to undo"
+    return True, NO_UNDO_KEPT
 
 
 async def _undo_said(ctx: RunContext, step: Step, result: ActionResult | None) -> str:

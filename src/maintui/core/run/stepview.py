@@ -117,11 +117,15 @@ def describe_action(step: Step, lookup: Callable[[str], Any]) -> str:
 
 
 def _arg(value: Any) -> str:
-    """A parameter as an operator reads it: tables and lists as compact JSON, text quoted."""
+    """A parameter as an operator reads it: tables and lists as compact JSON, text quoted.
+    An action's parameter is not a shell word: text holding a single quote is shown in double
+    quotes (`where="severity <> 'critical'"`), not shell-escaped (`'severity <> '"'"'c…`)."""
     if isinstance(value, dict | list):
         return json.dumps(value, separators=(",", ":"), default=str)
-    return shlex.quote(str(value)) if isinstance(value, str) else str(value).lower() if isinstance(
-        value, bool) else str(value)
+    if isinstance(value, str):
+        quoted = shlex.quote(value)
+        return json.dumps(value, ensure_ascii=False) if "'" in value else quoted
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def display_command(step: Step, lookup: Callable[[str], Any]) -> str:
@@ -132,6 +136,11 @@ def display_command(step: Step, lookup: Callable[[str], Any]) -> str:
         return describe_action(step, lookup)
     rendered = step_command(step, lookup)
     return rendered.display if rendered else ""
+
+
+# What a rollback says of a step that has nothing to run, in its plan and in the run log alike.
+NO_UNDO_CHECK = "nothing to undo: a read-only check"
+NO_UNDO_KEPT = "nothing to run: this step has no undo, its change stays"
 
 
 def rollback_text(step: Step, lookup: Callable[[str], Any]) -> str:

@@ -464,12 +464,19 @@ def check_overrides(overrides: dict[str, str], secrets: list[str]) -> None:
         raise ConfigError("\n".join(p for p in problems if p))
 
 
-def load_config(explicit: str | Path | None = None, overrides: dict[str, str] | None = None) -> SiteConfig:
-    """Find and load the site config; relative paths become absolute against its folder."""
+def load_config(explicit: str | Path | None = None, overrides: dict[str, str] | None = None,
+                *, check_secrets: bool = True) -> SiteConfig:
+    """Find and load the site config; relative paths become absolute against its folder.
+    `check_secrets=False`: the caller checks the `--var` values (check_overrides) itself, after
+    it has checked that their keys name something (core/run/options.py check_vars)."""
     path, found_by = find_config(explicit)
+    if found_by.startswith("$") and not path.exists():  # the operator may not know it is set
+        raise ConfigError(f"{path}: file not found, named by {found_by}: fix or unset it, "
+                          "or pass --config PATH")
     data = read_toml(path)
     _check(path, data)
     _resolve_paths(data, path.parent)
     config = SiteConfig(path=path, data=data, found_by=found_by, overrides=dict(overrides or {}))
-    check_overrides(config.overrides, config.secrets)
+    if check_secrets:
+        check_overrides(config.overrides, config.secrets)
     return config

@@ -32,7 +32,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.where}: {self.message}" if self.where else f"{self.file}: {self.message}"
+        if self.where:
+            return f"{self.file}: {self.where}: {self.message}"
+        # a TOML syntax error already starts `file:line:column:`: the file once
+        return self.message if self.message.startswith(f"{self.file}:") else \
+            f"{self.file}: {self.message}"
 
 
 class Requires(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,9 @@ from pydantic import ValidationError
 from maintui.core.errors import ConfigError, ValidationFailed
 from maintui.core.site.config import SiteConfig, read_toml
 from maintui.core.site.include import expand_includes
+from maintui.core.site.listing import screen_files
 from maintui.core.site.model import FIELDS, HEAD_FIELDS, Problem, Screen, ScreenHead, Step
-from maintui.core.site.validate import check_semantics, step_ids, step_problems, type_fix
+from maintui.core.site.validate import Checked, check_semantics, type_fix
 
 
 def _loc(loc: tuple) -> str:
@@ -50,15 +52,39 @@ def _step_label(index: int, raw: Any) -> str:
     return f"steps[{index}] (id {sid!r})" if sid else f"steps[{index}]"
 
 
-def _rest_of_step(file: str, label: str, raw: dict, raw_steps: list, config: SiteConfig | None,
-                  ) -> list[Problem]:
-    """A step that failed on an unknown key is checked without it, so its other problems
-    (a missing `run`, an `after` naming no step) show in the same pass, not the next one."""
+def _salvaged(raw: dict, exc: ValidationError) -> tuple[Step | None, frozenset[str]]:
+    """A step that failed the model, rebuilt without its broken and unknown keys, so its other
+    problems (a missing `run`, an `after` naming no step, a cycle) show in the same pass, not
+    the next one; and the keys left out. None when even that does not make a step."""
+    broken = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+    kept = {k: v for k, v in raw.items() if k in FIELDS and k not in broken}
+    # an id or title is needed to build the step, not to check the rest of it
+    placeholder = {"id": "x", "title": ""}
     try:
-        step = Step.model_validate({k: v for k, v in raw.items() if k in FIELDS})
+        step = Step.model_validate({**{k: v for k, v in placeholder.items() if k not in kept},
+                                    **kept})
     except ValidationError:
-        return []  # its fields are broken too: what pydantic said is what there is to say
-    return step_problems(file, label, step, step_ids(raw_steps), config)
+        return None, frozenset()
+    if "id" not in kept:
+        sid = raw.get("id")
+        step = step.model_copy(update={"id": sid if isinstance(sid, str) else ""})
+    return step, frozenset(broken | (raw.keys() - FIELDS))
+
+
+def _head(file: str, data: dict[str, Any]) -> tuple[ScreenHead | None, list[Problem]]:
+    """The top-level keys; broken ones are left out (a missing title stood in for) so the
+    steps are still checked: every problem at once."""
+    try:
+        return ScreenHead.model_validate(data), []
+    except ValidationError as exc:
+        problems = _pydantic_problems(file, "", exc, HEAD_FIELDS)
+        bad = {e["loc"][0] for e in exc.errors() if e["loc"] and e["loc"][0] != "steps"}
+        try:
+            head = ScreenHead.model_validate({"title": "", **{k: v for k, v in data.items()
+                                                              if k not in bad}})
+        except ValidationError:
+            return None, problems
+        return head, problems
 
 
 def parse_screen(path: Path, data: dict[str, Any], config: SiteConfig | None,
@@ -67,18 +93,13 @@ def parse_screen(path: Path, data: dict[str, Any], config: SiteConfig | None,
     Its include steps are replaced by the steps of the screens they name (`including`: the
     screens that include this one, for cycles)."""
     file = str(path)
-    problems: list[Problem] = []
-    try:
-        head = ScreenHead.model_validate(data)
-    except ValidationError as exc:
-        problems = _pydantic_problems(file, "", exc, HEAD_FIELDS)
-        # the steps are still checked without the broken top-level keys: every problem at once
-        bad = {e["loc"][0] for e in exc.errors() if e["loc"] and e["loc"][0] != "steps"}
-        try:
-            head = ScreenHead.model_validate({k: v for k, v in data.items() if k not in bad})
-        except ValidationError:
-            return None, problems
+    head, problems = _head(file, data)
+    if head is None:
+        return None, problems
     steps: list[Step] = []
+    checked: list[Checked] = []
+    repeated = _repeated_ids(head.steps)
+    salvaged_includes: list[Step] = []
     for i, raw in enumerate(head.steps):
         label = _step_label(i, raw)
         if not isinstance(raw, dict):
@@ -88,19 +109,36 @@ def parse_screen(path: Path, data: dict[str, Any], config: SiteConfig | None,
             step = Step.model_validate(raw)
         except ValidationError as exc:
             problems += _pydantic_problems(file, label, exc, FIELDS)
-            problems += _rest_of_step(file, label, raw, head.steps, config)
+            rebuilt, skip = _salvaged(raw, exc)
+            if rebuilt is not None:
+                checked.append(Checked(label, rebuilt, skip))
+                if rebuilt.include:
+                    salvaged_includes.append(rebuilt)
             continue
         steps.append(step)
+        # a repeated id is placed by index: by id it would point at the first of them
+        checked.append(Checked(label if step.id in repeated else f"step {step.id!r}", step))
     screen = Screen(path.stem, path, head.title, head.kind, head.schedule, head.window,
                     head.description, head.panels, head.concurrency, steps, notify=head.notify)
-    problems += check_semantics(screen, head.steps, config)
-    if any(s.include for s in steps):
-        def load(child: Path, above: tuple[Path, ...]) -> tuple[Screen | None, list[Problem]]:
-            return load_screen_file(child, config, above)
+    problems += check_semantics(screen, head.steps, config, checked)
 
+    def load(child: Path, above: tuple[Path, ...]) -> tuple[Screen | None, list[Problem]]:
+        return load_screen_file(child, config, above)
+
+    if salvaged_includes:  # the screens they name are checked, their steps are not used
+        shell = dataclasses.replace(screen, steps=salvaged_includes)
+        problems += expand_includes(shell, (*including, path.resolve()), load)[1]
+    if any(s.include for s in steps):
         screen.steps, found = expand_includes(screen, (*including, path.resolve()), load)
         problems += found
     return screen, problems
+
+
+def _repeated_ids(raw_steps: list[Any]) -> set[str]:
+    from collections import Counter
+
+    ids = Counter(r.get("id") for r in raw_steps if isinstance(r, dict))
+    return {i for i, n in ids.items() if isinstance(i, str) and n > 1}
 
 
 def load_screen_file(path: Path, config: SiteConfig | None,
@@ -110,14 +148,6 @@ def load_screen_file(path: Path, config: SiteConfig | None,
     except ConfigError as exc:
         return None, [Problem(str(path), "", str(exc).removeprefix(f"{path}: "))]
     return parse_screen(path, data, config, including)
-
-
-def screen_files(config: SiteConfig) -> list[Path]:
-    folder = config.screens_dir
-    if not folder.is_dir():
-        raise ConfigError(f"{config.path}: site.screens: folder {folder} does not exist; "
-                          "create it or point site.screens at your screens folder")
-    return sorted(folder.glob("*.toml"))
 
 
 def load_screens(config: SiteConfig, names: list[str] | None = None) -> list[Screen]:

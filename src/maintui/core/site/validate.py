@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -53,19 +54,38 @@ def _hint(word: str, choices) -> str:
     return f"; did you mean {match[0]!r}?" if match else ""
 
 
-def check_semantics(screen: Screen, raw_steps: list[Any], config: SiteConfig | None) -> list[Problem]:
+# A step that failed the model is checked without its broken keys (`skip`); what a check
+# says about a key that depends on a skipped one would be wrong, so it is left out too.
+DEPENDS = {"": {"action", "run", "argv", "manual", "include"}, "with": {"action"},
+           "serial": {"hosts"}, "max_fail_percentage": {"hosts"}}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One step to check across the screen: its label in messages and the step (one that
+    failed the model rebuilt without `skip`, its broken keys)."""
+
+    label: str
+    step: Step
+    skip: frozenset[str] = frozenset()
+
+
+def check_semantics(screen: Screen, raw_steps: list[Any], config: SiteConfig | None,
+                    checked: list[Checked] | None = None) -> list[Problem]:
+    """Every problem across the screen's steps. `checked`: the steps to check with their
+    labels, those that failed the model included (default: the screen's steps), so that an
+    `after` naming no step shows in the same pass as a misspelt key beside it."""
     file = str(screen.path)
     problems: list[Problem] = []
-    seen: set[str] = set()
+    if checked is None:
+        checked = [Checked(f"step {s.id!r}", s) for s in screen.steps]
     ids = step_ids(raw_steps)
-    for step in screen.steps:
-        where = f"step {step.id!r}"
-        if step.id in seen:
-            problems.append(Problem(file, where, "duplicate step id; every id must be unique"))
-        seen.add(step.id)
-        problems += step_problems(file, where, step, ids, config)
-    deps = {s.id: s.waits_for for s in screen.steps}
-    after = {s.id: s.after for s in screen.steps}
+    problems += duplicate_ids(file, raw_steps)
+    for one in checked:
+        problems += step_problems(file, one.label, one.step, ids, config, one.skip)
+    usable = [c.step for c in checked if c.step.id]  # without an id, nothing can wait for it
+    deps = {s.id: s.waits_for for s in usable}
+    after = {s.id: s.after for s in usable}
     for cycle in find_cycles(deps):
         plain = all(b in after[a] for a, b in zip(cycle, cycle[1:], strict=False))
         keys = "`after`" if plain else "`after`/`after_any`"
@@ -78,15 +98,37 @@ def check_semantics(screen: Screen, raw_steps: list[Any], config: SiteConfig | N
     return problems
 
 
+def duplicate_ids(file: str, raw_steps: list[Any]) -> list[Problem]:
+    """Each repeat of an id, placed at the repeat (by index), not at its first use."""
+    seen: set[str] = set()
+    out = []
+    for i, raw in enumerate(raw_steps):
+        sid = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(sid, str):
+            continue
+        if sid in seen:
+            out.append(Problem(file, f"steps[{i}] (id {sid!r})",
+                               "duplicate step id; every id must be unique"))
+        seen.add(sid)
+    return out
+
+
 def step_ids(raw_steps: list[Any]) -> set[str]:
     """Ids from the raw tables, so one broken step does not cause 'no step' errors elsewhere."""
     return {r["id"] for r in raw_steps if isinstance(r, dict) and isinstance(r.get("id"), str)}
 
 
 def step_problems(file: str, where: str, step: Step, ids: set[str],
-                  config: SiteConfig | None) -> list[Problem]:
-    """One step's problems, labelled `where`."""
-    return [Problem(file, where + m[0], m[1]) for m in _check_step(step, ids, config)]
+                  config: SiteConfig | None, skip: frozenset[str] = frozenset()) -> list[Problem]:
+    """One step's problems, labelled `where`; none about the `skip` keys or keys that
+    depend on them."""
+    out = []
+    for suffix, message in _check_step(step, ids, config):
+        key = suffix[1:].split(".")[0]
+        if key in skip or DEPENDS.get(key, set()) & skip:
+            continue
+        out.append(Problem(file, where + suffix, message))
+    return out
 
 
 def _check_step(step: Step, ids: set[str], config: SiteConfig | None) -> list[tuple[str, str]]:

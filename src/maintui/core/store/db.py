@@ -27,6 +27,8 @@ from maintui.core.store.queries import Queries
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
 BEGIN_RETRIES = 5  # an immediate "locked" (not one after busy_timeout): ~1.5 s more in all
+# what a command says before it reads a run log opened read-only (its reason follows)
+READ_ONLY_NOTICE = "showing the run log read-only; "
 
 
 def translate(exc: BaseException, path: Path) -> StoreError:
@@ -139,10 +141,18 @@ class RunLog(Queries):
             log = await cls._connect(f"file:{quote(str(path))}?mode=ro", path, uri=True)
             await log.read("SELECT 1 FROM runs LIMIT 1")
         except StoreError:
-            copy = Path(tempfile.mkdtemp(prefix="maintui-runlog-"))  # 0700
-            for suffix in ("", "-wal"):
-                if Path(f"{path}{suffix}").exists():
-                    shutil.copyfile(f"{path}{suffix}", copy / f"runlog.db{suffix}")
+            copy = None
+            try:
+                copy = Path(tempfile.mkdtemp(prefix="maintui-runlog-"))  # 0700
+                for suffix in ("", "-wal"):
+                    if Path(f"{path}{suffix}").exists():
+                        shutil.copyfile(f"{path}{suffix}", copy / f"runlog.db{suffix}")
+            except OSError as exc:  # the temp folder is full too (often the same disk)
+                if copy is not None:
+                    shutil.rmtree(copy, ignore_errors=True)
+                raise StoreError(f"{why}; reading it needs a private copy in "
+                                 f"{tempfile.gettempdir()}, and that failed too "
+                                 f"({exc.strerror}): free space and try again") from None
             try:
                 log = await cls._connect(copy / "runlog.db", path)
             except BaseException:
@@ -151,6 +161,27 @@ class RunLog(Queries):
             log._copy = copy
         log.read_only = why
         return log
+
+    async def try_writable(self) -> bool:
+        """A log opened read-only (a full disk since freed, a remount) opened for writing again,
+        in place: whoever holds this log writes from now on. False while it still cannot be."""
+        if not self.read_only:
+            return True
+        try:
+            fresh = await RunLog._connect(self.path, self.path)
+        except (StoreError, OSError):
+            return False
+        async with self._lock:
+            old, self.db = self.db, fresh.db
+            copy, self._copy = self._copy, None
+            self.read_only, self._sync_full = "", None
+        with contextlib.suppress(sqlite3.Error, ValueError):
+            await old.close()
+        if copy is not None:
+            import shutil
+
+            shutil.rmtree(copy, ignore_errors=True)
+        return True
 
     async def _setup(self) -> None:
         await self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -205,6 +236,9 @@ class RunLog(Queries):
                     durable: bool = True) -> T:
         """Run `fn` in one `BEGIN IMMEDIATE` transaction; StoreError on failure, nothing half-done."""
         if self.read_only:
+            if self.read_only.startswith(f"run log {self.path}"):  # the log named once
+                raise StoreError(f"nothing can be recorded, the run log is open read-only: "
+                                 f"{self.read_only}")
             raise StoreError(f"run log {self.path} is open read-only, nothing can be recorded: "
                              f"{self.read_only}")
         async with self._lock:
@@ -324,6 +358,20 @@ class RunLog(Queries):
             await db.execute("INSERT OR REPLACE INTO kv(key, value, ts) VALUES(?,?,?)",
                              (key, json.dumps(value, default=str), time.time()))
         await self.write(go)
+
+    async def set_kv_unless(self, key: str, value: Any, held: Callable[[Any], bool]) -> bool:
+        """Set `key` unless `held(its value now)`, read and written in one transaction (two
+        consoles renewing and taking over a run's driver claim at once: one of them wins);
+        False when it was held."""
+        async def go(db: aiosqlite.Connection) -> bool:
+            async with db.execute("SELECT value FROM kv WHERE key = ?", (key,)) as cur:
+                row = await cur.fetchone()
+            if held(json.loads(row[0]) if row else None):
+                return False
+            await db.execute("INSERT OR REPLACE INTO kv(key, value, ts) VALUES(?,?,?)",
+                             (key, json.dumps(value, default=str), time.time()))
+            return True
+        return await self.write(go)
 
     async def add_samples(self, rows: list[tuple[float, str, float]]) -> None:
         async def go(db: aiosqlite.Connection) -> None:

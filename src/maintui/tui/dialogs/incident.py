@@ -52,8 +52,9 @@ class OpenIncidentDialog(ModalScreen["NewIncident | None"]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Open an incident", classes="dialog--title")
+            # back from the list (shift+Tab) to add words: typing must not replace the title
             yield Input(placeholder="what is wrong, e.g. API answers 502", id="incident-title",
-                        compact=True)
+                        compact=True, select_on_focus=False)
             yield OptionList(*(Option(f"{n} {sev} — {MEANING[sev]}", id=str(sev))
                                for n, sev in enumerate(Severity, 1)),
                              id="severity", compact=True)

@@ -25,17 +25,21 @@ class QuitDialog(ModalScreen[bool]):
     """
     BINDINGS = keys.for_screen("quit")
 
-    def __init__(self, runs: list[int]) -> None:
+    def __init__(self, runs: list[int], config: str = "") -> None:
         super().__init__()
         self.runs = runs
+        self.config = config  # the --config this console was started with: the way back needs it
 
     def compose(self) -> ComposeResult:
+        import shlex
+
         which = ", ".join(str(r) for r in self.runs)
+        me = f"maintui --config {shlex.quote(self.config)}" if self.config else "maintui"
         with Vertical():
             yield Label(Content(f"This console drives run {which}."), classes="dialog--title")
             yield Static(Content(f"The run keeps going without it and waits at its next gate. "
-                                 f"Come back with `maintui attach {self.runs[0]}` "
-                                 "(or just `maintui`). Quit now?"))
+                                 f"Come back with `{me} attach {self.runs[0]}` "
+                                 f"(or just `{me}`). Quit now?"), id="quit-how")
             with Horizontal(classes="dialog--buttons"):
                 yield Button("Stay", id="stay", variant="primary")
                 yield Button("Quit", id="leave", variant="warning")

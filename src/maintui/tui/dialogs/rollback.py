@@ -20,7 +20,11 @@ from maintui.tui.dialogs.confirm import Choice, _Dialog
 class RollbackDialog(_Dialog):
     """Each step to undo with its undo command, newest first, and the reason it is undone."""
 
-    DEFAULT_CSS = "RollbackDialog { align: center middle; }"
+    # the undo list scrolls: at 24 rows a long run's list must leave the reason and buttons in view
+    DEFAULT_CSS = """
+    RollbackDialog { align: center middle; }
+    RollbackDialog .dialog--body { max-height: 7; }
+    """
     BINDINGS = keys.for_screen("rollback")
 
     def __init__(self, run_id: int, state: str, undo: list[tuple[str, str]]) -> None:
@@ -46,6 +50,7 @@ class RollbackDialog(_Dialog):
     def on_mount(self) -> None:
         # nothing is undone until a reason is typed: Enter on the empty field only asks why
         self.query_one("#reason").focus()
+        self.query_one(".dialog").border_subtitle = "type why, then Enter rolls back"
 
     @on(Input.Submitted, "#reason")
     def _submitted(self) -> None:

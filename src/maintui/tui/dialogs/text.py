@@ -34,7 +34,9 @@ class ReasonDialog(ModalScreen["str | None"]):
         with Vertical():
             yield Label(Content(self.title_text))
             yield Input(placeholder=self.placeholder or ("optional" if self.optional else "required"))
-            yield Label("Enter to save · Escape to cancel", classes="hint")
+            # the same dialog asks why a run is aborted, a step skipped, a run started outside
+            # its window, or takes a note: Enter confirms each, it does not just "save"
+            yield Label("Enter to confirm · Escape to cancel", classes="hint")
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.maintenance import read_maintenance as read_maintenance_file
@@ -21,6 +21,9 @@ from maintui.core.store.carryover import (
     verified_restore,
 )
 from maintui.core.store.rows import RunRow, StepRow
+
+if TYPE_CHECKING:
+    from maintui.core.site.listing import ScreenEntry
 
 
 class RunSource(Protocol):
@@ -65,14 +68,15 @@ class ScreenCatalog:
     """The site's screen files, re-read only when the folder's files or mtimes change."""
 
     config: SiteConfig
-    screens: list[Any] = field(default_factory=list)
+    screens: list[ScreenEntry] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     _signature: tuple = ()
 
     def refresh(self) -> None:
-        """Blocking (file reads, pydantic): call from a thread."""
+        """Blocking (file reads, a child process or pydantic): call from a thread."""
         from maintui.core.errors import ConfigError
-        from maintui.core.site.screenfile import load_screen_file, screen_files
+        from maintui.core.site.listing import screen_files  # after the first frame
+        from maintui.core.site.screencheck import check
 
         try:
             paths = screen_files(self.config)
@@ -82,13 +86,9 @@ class ScreenCatalog:
         signature = tuple((p.name, _mtime(p)) for p in paths)
         if signature == self._signature:
             return
-        screens, problems = [], []
-        for path in paths:  # one broken file must not hide the others
-            screen, found = load_screen_file(path, self.config)
-            problems += [str(p) for p in found]
-            if screen is not None and not found:
-                screens.append(screen)
-        self.screens, self.problems, self._signature = screens, problems, signature
+        checked = check(self.config, paths)  # one broken file does not hide the others
+        self.screens, self.problems = list(checked.screens), list(checked.problems)
+        self._signature = signature
 
 
 def _mtime(path: Path) -> float:

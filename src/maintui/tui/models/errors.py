@@ -23,6 +23,7 @@ from maintui.core.logs.records import Grouper, Record, level_of_record
 from maintui.core.logs.summary import EXCEPTION
 from maintui.core.logs.tail import Line, LogFile
 from maintui.core.logs.templates import Group, Templates
+from maintui.core.logs.types import LogState
 
 BACKLOG = 2000   # lines read back from each log when the screen opens
 KEPT = 1000      # error records kept per log: the counts cover at most this many
@@ -128,6 +129,12 @@ class ErrorFeed:
         for name, source in self._sources.items():
             source.feed(source.new_lines(), self._templates[name])
         return self.groups()
+
+    def unread(self) -> list[str]:
+        """The logs that could not be read (missing, unreadable): no errors from them is no
+        news, not good news."""
+        return [name for name, source in self._sources.items()
+                if source.file.state not in (None, LogState.FOLLOWING)]
 
     def groups(self) -> list[ErrorGroup]:
         """Newest first (by the records' own times, then file order), with counts."""

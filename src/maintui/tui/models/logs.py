@@ -36,7 +36,10 @@ class LogModel:
         self.names = list(names)
         self.formats = formats or {}  # per source: merges "All" by the lines' own times
         self.max_lines = max_lines
-        self.rings: dict[str, deque[tuple[int, Line]]] = {
+        self.rings: dict[str, deque[Line]] = {name: deque(maxlen=max_lines) for name in self.names}
+        # Each ring line's arrival number, side by side with it (a flood's lines are not
+        # paired up one tuple each: ~0.3 ms a poll, and garbage-collector work).
+        self._arrivals: dict[str, deque[int]] = {
             name: deque(maxlen=max_lines) for name in self.names
         }
         self.status = dict.fromkeys(self.names, "starting")
@@ -58,14 +61,16 @@ class LogModel:
         """Take a batch from the follower; returns how many lines the window gained."""
         added = 0
         for update in updates:
-            ring = self.rings[update.source]
+            ring, arrivals = self.rings[update.source], self._arrivals[update.source]
             if any(e.kind is EventKind.SKIPPED for e in update.events):
                 ring.clear()  # a gap: the ring must stay contiguous for reading back
+                arrivals.clear()
             for event in update.events:
                 self.status[update.source] = describe(event)
             seq = self._seq
             self._seq += len(update.lines)
-            ring.extend(zip(range(seq + 1, self._seq + 1), update.lines, strict=True))
+            ring.extend(update.lines)
+            arrivals.extend(range(seq + 1, self._seq + 1))
             if update.source in self.visible:
                 added += self._show(update.lines)
         return added
@@ -81,11 +86,15 @@ class LogModel:
                 self._push(line)
             return len(shown)
         # A flood: in bulk (C loops), what `_push` does line by line.
-        window, count = self.window, self._count
+        window, count, source = self.window, self._count, shown[0].source
         window.extend(shown)
-        count[shown[0].source] += len(shown)  # one update: one source
+        count[source] += len(shown)  # one update: one source
         over = len(window) - self.max_lines
-        if over > 0:
+        if over > 0 and len(self.visible) == 1:  # the window is all this source's: still is
+            deque(map(_popleft, repeat(window, over)), maxlen=0)  # drops `over`, in C
+            count[source] -= over
+            self._floor[source] = None
+        elif over > 0:
             dropped = list(map(_popleft, repeat(window, over)))
             last: dict[str, Line] = dict(zip(map(_SOURCE, dropped), dropped, strict=True))
             count.subtract(Counter(map(_SOURCE, dropped)))  # counted in C, a few keys
@@ -106,7 +115,7 @@ class LogModel:
         """Refill the window from the rings (after a filter or source change, or to resume)."""
         self.window.clear()
         self._count.clear()
-        self._floor = {s: ring[0][1] if ring else None for s, ring in self._rings_shown()}
+        self._floor = {s: self.rings[s][0] if self.rings[s] else None for s in self.visible}
         self.exhausted.clear()
         self.live, self.pending = True, 0
         rings = self._rings_shown()
@@ -119,8 +128,9 @@ class LogModel:
             if matches(line):
                 self._push(line)
 
-    def _rings_shown(self) -> list[tuple[str, deque[tuple[int, Line]]]]:
-        return [(s, self.rings[s]) for s in self.visible]
+    def _rings_shown(self) -> list[tuple[str, Iterable[tuple[int, Line]]]]:
+        """Per visible source, its ring's (arrival, line) pairs."""
+        return [(s, zip(self._arrivals[s], self.rings[s], strict=True)) for s in self.visible]
 
     def anchors(self) -> dict[str, Line]:
         """Per visible source, the line to read back from (the oldest one read so far)."""
@@ -209,7 +219,8 @@ def describe(event: LogEvent) -> str:
     if event.kind is EventKind.MISSING:
         return "waiting for file"
     if event.kind is EventKind.OPENED:
-        return "following"
+        return event.detail or "following"  # "binary file, not shown"
     if event.kind is EventKind.SKIPPED:
         return f"{event.detail} {at}"
     return f"{event.kind.value} {at}"  # rotated / truncated, then following the new file
+

@@ -156,6 +156,15 @@ class SessionModel:
     def drives_live_run(self) -> bool:
         return self.driving and self.live
 
+    def watcher_line(self) -> str:
+        """A watcher's second head line: who drives the run and, while it waits, the question
+        that console is asked (a batch gate names its batch: `batch 2 of 3: web3 — …`)."""
+        if not self.watch_only:
+            return ""
+        gate = self.gate.data.get("title", "") if self.gate is not None and \
+            self.run_state == "waiting" else ""
+        return self.driver_text + (f" · asked there: {gate}" if gate else "")
+
     def describe_driver(self, claim: dict[str, Any] | None) -> None:
         if claim:
             self.driver_text = f"driven by {claim['user']}@{claim['host']} (pid {claim['pid']})"

@@ -12,18 +12,22 @@ the last one; progress in the status line); they go before the window, and scrol
 further hits rather than scanning lines. Enter in the filter (or `n`) searches the whole file in a
 worker (`core.logs.search`, progress in the status line); `n`/`N` jump to the next/previous
 hit, `>`/`<` to the next/previous error record, `g` to a time. A jump shows the lines around
-it, paused; End follows again. `python -m maintui.tui.screens.logs PATH...` runs it alone.
+it, paused; End follows again. A line cut at the edge ends in `…` and ←/→ pan; a binary
+file is not shown (the status says so, `b` shows it as escaped text); both status lines fit
+the width by priority. `python -m maintui.tui.screens.logs PATH...` runs it alone.
 """
 
 from __future__ import annotations
 
-import re
+import gc
 import sys
 import time
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from rich.cells import cell_len, set_cell_size
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.content import Content
@@ -47,11 +51,21 @@ TAIL = 200  # lines per file shown on opening
 READ_BACK = 500  # matching lines wanted per read-back
 READ_BACK_SCAN = 50_000  # give up after reading this many lines that do not match
 _LEVELS = (Level.NONE, Level.INFO, Level.WARNING, Level.ERROR)  # what `l` cycles through
-_STATUS_STYLE = {"following": "$success", "waiting": "$warning", "unreadable": "$error"}
+_STATUS_STYLE = {"following": "$success", "waiting": "$warning", "unreadable": "$error",
+                 "binary": "$warning"}
 JUMP_BEFORE, JUMP_AFTER = 100, 400  # lines read around a jump's target
 RECORD_LINES = 50  # lines read per whole-file filter hit when it filters by level
 FILL = 2_000  # whole-file filter hits put before the window at once; more on scrolling up
-_ANY = re.compile("")  # every line a candidate: the level decides
+# While a screen follows, Python's young-object collection runs only after this many new
+# objects (default 700). A flood makes a `Line` tuple per line (~5k a poll) that lives ~0.1 s
+# and is freed by reference counting: at 700, several collections a poll and a full one
+# every second or so, which walks every object Textual holds (45-100 ms: the lag spikes, and
+# ~10 % of a core at 100k lines/s). Cycles are still collected, less often.
+GC_YOUNG = 20_000
+# 40 ms: a flood's p95 staleness ~0.08 s (50 ms: ~0.1 s; 25 paints a second instead of 20,
+# ~1.5 % more CPU at 100k lines/s); a quiet file costs a stat and a 64-byte read a poll.
+POLL = 0.04
+_following: list[tuple[int, int, int]] = []  # the thresholds before each following screen
 _GOTO_HINT = "go to time: 2024-06-01 12:00, 12:00 (today) — Enter jumps, Esc cancels"
 _FILTER_HINT = "filter: text or /regex/"  # Enter then searches the whole file (n/N)
 
@@ -62,7 +76,7 @@ class LogsScreen(Screen):
     BINDINGS = keys.for_screen("logs")
     DEFAULT_CSS = """
     LogsScreen { layout: vertical; }
-    LogsScreen #logs-status { height: auto; max-height: 3; }
+    LogsScreen #logs-status { height: 2; }
     """
 
     def __init__(self, sources: dict[str, Path], *, max_lines: int = MAX_LINES,
@@ -77,7 +91,7 @@ class LogsScreen(Screen):
         self.min_level = Level.NONE
         self._follower: Follower | None = None
         self._reading = False
-        self._status: tuple[str | tuple[str, str], ...] = ()
+        self._status: tuple[tuple[str, str], ...] = ()
         self._goto = False  # the input line is asking for a time, not a filter
         self._searches: dict[tuple[str, str], Hits] = {}  # (source, query or ">error") → hits
         self._searching = ""  # what the status line says about a running search
@@ -108,14 +122,23 @@ class LogsScreen(Screen):
         self.model.add([LogUpdate(name, f.tail(TAIL)) for name, f in self.files.items()])
         self._refill()
         deliver = self.app.call_from_thread
-        self._follower = Follower(  # polled every 50 ms: a flood shows within 0.1 s
-            self.files.values(), lambda u: deliver(self._receive, u), tail=0, interval=0.05
+        # Polled every POLL seconds, one paint per batch: what is on screen is at most POLL
+        # plus a batch's reading and drawing (~15 ms at 100k lines/s) old.
+        self._follower = Follower(
+            self.files.values(), lambda u: deliver(self._receive, u), tail=0, interval=POLL
         )
         self._follower.start()
+        _following.append(gc.get_threshold())
+        young, *older = _following[-1]
+        gc.set_threshold(max(young, GC_YOUNG), *older)
 
     def on_unmount(self) -> None:
         if self._follower is not None:
             self._follower.stop(timeout=0)  # never wait here: the thread may be waiting on us
+            if _following:
+                before = _following.pop()
+                if not _following:  # the last screen following: as it was before the first
+                    gc.set_threshold(*before)
 
     # -- lines in ------------------------------------------------------------------------
 
@@ -123,6 +146,11 @@ class LogsScreen(Screen):
         added = self.model.add(updates)
         if added:
             self.view.grew(added, end=self.model.live)
+        if any(update.events for update in updates):  # a file judged binary, or not
+            placeholder = self._placeholder()
+            if placeholder != self.view.placeholder:
+                self.view.placeholder = placeholder
+                self.view.refresh()
         self._show_status()
 
     def _refill(self) -> None:
@@ -130,8 +158,16 @@ class LogsScreen(Screen):
         self.model.rebuild()
         self.view.marked = None
         merged = self.model.source is None and len(self.files) > 1
+        self.view.placeholder = self._placeholder()
         self.view.show(self.model.window, show_source=merged)
         self._show_status()
+
+    def _placeholder(self) -> str:
+        """What the empty view says about the shown source: a binary file is not shown."""
+        source = self.model.source or (self.model.names[0] if len(self.files) == 1 else None)
+        if source is not None and self.files[source].binary:
+            return f"{self.paths[source]}: binary file, not shown (b shows it as text)"
+        return ""
 
     @on(LogView.UserScrolled)
     def _scrolled(self, event: LogView.UserScrolled) -> None:
@@ -216,6 +252,19 @@ class LogsScreen(Screen):
         else:
             self._refill()
 
+    def action_show_binary(self) -> None:
+        """Show the selected binary file all the same: bytes that are not text escaped."""
+        source = self.model.source or (self.model.names[0] if len(self.files) == 1 else None)
+        if source is None:
+            self._show_status("choose the binary file's tab first (])")
+            return
+        log = self.files[source]
+        if not log.reveal():
+            self._show_status(f"{source} is not a binary file")
+            return
+        self.model.add([LogUpdate(source, log.tail(TAIL))])
+        self._refill()
+
     def action_source(self, step: int) -> None:
         tabs = self.query_one(Tabs)
         tabs.action_next_tab() if step > 0 else tabs.action_previous_tab()
@@ -297,6 +346,9 @@ class LogsScreen(Screen):
         hits = self._searches.get((source, key))
         stale = hits is not None and hits.done and hits.size < self.files[source].size()
         if hits is None or (stale and step > 0 and hits.after(at) is None):
+            if self.files[source].binary:
+                self._show_status(f"{source}: binary file, not searched")
+                return
             if key == ">error" and self.formats[source] is None:
                 self._show_status("format unknown: no error search")
                 return
@@ -465,6 +517,8 @@ class LogsScreen(Screen):
         its level judged by the file's format on each candidate line (record heads)."""
         fmt, levels, pattern = self.formats[source], line_filter.levels, line_filter.pattern
         path = self.paths[source]
+        if self.files[source].binary:
+            return None  # its lines are not shown: nothing to find
         query = self.model_query()
         literal = "" if pattern is None or (len(query) >= 2 and query.startswith("/")
                                             and query.endswith("/")) else query
@@ -474,12 +528,13 @@ class LogsScreen(Screen):
             return None  # no format yet: nothing to judge a line's level by
         if pattern is None and min(levels) >= Level.ERROR:
             return FileSearch.errors(path, fmt)
-        finder = FileSearch(path, pattern or _ANY, literal=literal)
+        if pattern is None:
+            return FileSearch.levels(path, fmt, levels)  # a chunk's level words at once
+        finder = FileSearch(path, pattern, literal=literal)
 
-        def confirm(text: str) -> bool:
-            parsed = fmt.parse(text)
-            return (parsed.start and parsed.level in levels
-                    and (pattern is None or pattern.search(text) is not None))
+        def confirm(text: str) -> bool:  # a line holding the text: its head and level
+            start, level = fmt.head(text)
+            return start and level in levels and pattern.search(text) is not None
 
         finder.confirm = confirm
         return finder
@@ -528,31 +583,38 @@ class LogsScreen(Screen):
                 f"{'' if hits.done else '+'} in {source}")
 
     def _show_status(self, problem: str = "") -> None:
+        """Two lines, each fitted to the screen's width by priority, an ellipsis on a cut:
+        the view (following or paused, a problem, the jump, searches, level, line count),
+        then the sources (the shown one first, those in trouble next, the rest counted)."""
         model = self.model
         if model.live:
             state = ("following", "$success")
         else:
             state = (f"paused, {model.pending:,} new (End follows)", "$warning")
-        view = [state, f" · {len(model.window):,} lines"]
+        # (priority, text, style), in the order shown: the lowest priority goes first
+        view = [(0, *state), (6, f"{len(model.window):,} lines", "")]
         if self.min_level:
-            view.append(f" · level ≥ {self.min_level.name}")
+            view.append((5, f"level ≥ {self.min_level.name}", ""))
         if self._note and self.view.marked is not None:
-            view.append((f" · {self._jump_note()}", "$success"))
+            view.append((2, self._jump_note(), "$success"))
         if self._searching:
-            view.append((f" · {self._searching}", "$accent"))
+            view.append((3, self._searching, "$accent"))
         if self._filtering:
-            view.append((f" · {self._filtering}", "$accent"))
+            view.append((4, self._filtering, "$accent"))
         if problem:
-            view.append((f" · {problem}", "$error"))
-        sources: list[str | tuple[str, str]] = []
-        for i, name in enumerate(model.visible):
-            status = model.status[name]
-            style = _STATUS_STYLE.get(status.split()[0].rstrip(":"), "$text-muted")
-            sources += [f"{' · ' if i else ''}{name}: ", (status, style)]
-        parts = (*view, "\n", *sources)
+            view.append((1, problem, "$error"))
+        width = self.size.width or self.app.size.width
+        statuses = {name: model.status[name] for name in model.names}
+        sources = [(text, _STATUS_STYLE.get(word, "$text-muted") if word else "")
+                   for text, word in sources_line(statuses, model.source, width)]
+        parts = (*status_line(view, width), ("\n", ""), *sources)
         if parts != self._status:  # an update re-lays out the screen: only when it changed
             self._status = parts
-            self.query_one("#logs-status", Static).update(Content.assemble(*parts))
+            self.query_one("#logs-status", Static).update(
+                Content.assemble(*(text if not style else (text, style) for text, style in parts)))
+
+    def on_resize(self) -> None:
+        self._show_status()  # both lines are fitted to the width
 
 
 class LogsApp(App):
@@ -592,6 +654,97 @@ def _parse_time(text: str) -> float | None:
         text += ":00"
     got = stamps.guess(text)
     return None if got is None else got[0]
+
+
+# -- the two status lines, fitted to the width ------------------------------------------
+
+ELLIPSIS = "…"
+Part = tuple[str, str]  # (text, the status word its colour follows: "following", …; "" plain)
+
+
+def cut(text: str, width: int) -> str:
+    """`text` in at most `width` cells, ending in an ellipsis when it had to be cut."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + ELLIPSIS if width > 0 else ""
+
+
+def fit_parts(parts: list[Part], width: int) -> list[Part]:
+    """The parts, in priority order, that fit `width` cells: each kept whole while it fits,
+    the first that does not is cut with an ellipsis and the rest left out."""
+    out: list[Part] = []
+    room = width
+    for text, word in parts:
+        size = cell_len(text)
+        if size > room:
+            if room > 1:
+                out.append((cut(text, room), word))
+            break
+        out.append((text, word))
+        room -= size
+    return out
+
+
+def sources_line(status: dict[str, str], selected: str | None, width: int) -> list[Part]:
+    """Each source's status in `width` cells: the selected source first, then those in
+    trouble (unreadable, waiting, binary) before those following; sources left out for room
+    are counted by status (`+3 following`), and a cut name or status ends in an ellipsis."""
+    order = sorted(status, key=lambda n: (n != selected, _word(status[n]) == "following"))
+    out: list[Part] = []
+    used = 0
+    for i, name in enumerate(order):
+        entry = [(f"{' · ' if i else ''}{name}: ", ""), (status[name], _word(status[name]))]
+        size = sum(cell_len(text) for text, _ in entry)
+        rest = _left_out(status, order[i + 1:])
+        if used + size + cell_len(rest) <= width:
+            out += entry
+            used += size
+            continue
+        if i == 0:  # the first comes first: the count of the rest gets at most a third
+            out += fit_parts(entry, width - min(cell_len(rest), width // 3))
+            used = sum(cell_len(text) for text, _ in out)
+        else:
+            rest = _left_out(status, order[i:])
+        out.append((cut(rest, max(width - used, 0)), ""))
+        break
+    return [part for part in out if part[0]]
+
+
+def _word(state: str) -> str:
+    """The word a status is coloured by: "following", "unreadable", "binary", …"""
+    return state.split()[0].rstrip(":") if state else ""
+
+
+def _left_out(status: dict[str, str], names: list[str]) -> str:
+    """` · +3 following, 1 unreadable`: the sources a line had no room for, by status."""
+    if not names:
+        return ""
+    counts = Counter(_word(status[n]) for n in names)
+    return " · +" + ", ".join(f"{k} {w}" for w, k in counts.most_common())
+
+
+def status_line(parts: list[tuple[int, str, str]], width: int) -> list[tuple[str, str]]:
+    """(priority, text, style) parts joined by " · " in their order, in `width` cells: the
+    lowest priorities (the highest numbers) are left out first, and the part that does not
+    fit whole is cut with an ellipsis (the rest of lower priority are left out)."""
+    kept: dict[int, str] = {}
+    room = width
+    for i in sorted(range(len(parts)), key=lambda i: parts[i][0]):
+        text = parts[i][1]
+        gap = 3 if kept else 0
+        if gap + cell_len(text) <= room:
+            kept[i] = text
+            room -= gap + cell_len(text)
+            continue
+        if room - gap > 1:
+            kept[i] = cut(text, room - gap)
+        break
+    out: list[tuple[str, str]] = []
+    for i in sorted(kept):
+        if out:
+            out.append((" · ", ""))
+        out.append((kept[i], parts[i][2]))
+    return out
 
 
 def source_names(paths: list[Path]) -> dict[str, Path]:

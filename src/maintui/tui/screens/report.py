@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import Log, MarkdownViewer, Static
 
 from maintui.core.ansi import clean
-from maintui.core.files import private_dir, write_private
-from maintui.core.run.report import render_report
+from maintui.core.run.report import render_report, save_report
 from maintui.core.site.config import SiteConfig
 from maintui.tui import keys
 from maintui.tui.screens.base import RunLogScreen
@@ -41,18 +39,6 @@ def read_report(path: Path) -> tuple[str, str]:
     return ("md" if path.suffix.lower() in (".md", ".markdown") else "text"), text
 
 
-def export_report(folder: Path, stem: str, markdown: str) -> Path:
-    """Write `stem-YYYYmmdd-HHMM.md` in `folder` (created), never over an earlier export."""
-    private_dir(folder)  # 0700 whatever the umask
-    base = f"{stem}-{time.strftime('%Y%m%d-%H%M')}"
-    path, n = folder / f"{base}.md", 1
-    while path.exists():
-        n += 1
-        path = folder / f"{base}-{n}.md"
-    write_private(path, markdown)  # 0600, never half-written
-    return path
-
-
 class ReportScreen(RunLogScreen):
     """One run's Markdown report (`run_id`) or one report file (`path`)."""
 
@@ -72,7 +58,7 @@ class ReportScreen(RunLogScreen):
         super().__init__(config, store)
         self.run_id, self.path = run_id, path
         self.markdown: str | None = None
-        self._stem = f"run-{run_id}"
+        self._run: Any = None  # the run's row, once loaded: its report file is named by it
 
     def compose(self) -> ComposeResult:
         title = f"Report of run {self.run_id}" if self.path is None else str(self.path)
@@ -96,7 +82,7 @@ class ReportScreen(RunLogScreen):
             if run is None:
                 raise LookupError(f"run {self.run_id} is not in the run log {self.config.store_path}")
             kind, text = "md", await render_report(log, run.id)
-            self._stem, self.markdown = f"{run.screen}-{run.id}", text
+            self._run, self.markdown = run, text
             self.query_one("#report-title", Static).update(
                 f"Report of run {run.id} ({run.screen}) · e saves it in the reports folder")
         await self._show(kind, text)
@@ -118,6 +104,7 @@ class ReportScreen(RunLogScreen):
         if self.markdown is None:
             self.notify("The report is still loading.", severity="warning")
             return
-        path = await asyncio.to_thread(export_report, self.config.reports_dir, self._stem,
-                                       self.markdown)
+        run = self._run  # the run's one report file, written again as it reads now
+        path = await asyncio.to_thread(save_report, self.config.reports_dir, run.screen, run.id,
+                                       run.started, self.markdown)
         self.notify(str(path), title="Report saved")

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Log, Static
 
 from maintui.core.ansi import visible
+from maintui.core.run.attach import Attachment, Identity
 from maintui.core.run.findingtext import detail_lines
 from maintui.core.site.config import SiteConfig
 from maintui.core.states import severity
@@ -32,6 +33,7 @@ MAX_LINES = 10_000    # the output view keeps at most this many lines (memory st
 TALL = 32             # rows from which a finding's details show beside the output
 STEP_COLUMNS = ("#", "step", "state", "tries", "took", "note")
 NOTE_COLUMNS = ("what", "step", "details", "who")
+CLAIM_EVERY = 3.0    # seconds between renewals of the claim to drive, once this view holds it
 
 
 class RunDetailScreen(RunLogScreen):
@@ -54,9 +56,13 @@ class RunDetailScreen(RunLogScreen):
     REFRESH_GROUP = "run-detail-refresh"
     POLL_SECONDS = 2.0
 
-    def __init__(self, config: SiteConfig, run_id: int, store: Any = None) -> None:
+    def __init__(self, config: SiteConfig, run_id: int, store: Any = None,
+                 me: Identity | None = None) -> None:
         super().__init__(config, store)
         self.run_id = run_id
+        self.me = me or Identity.here()  # who this console is, in the run's driver claim
+        self.claim: Attachment | None = None  # held once this view rolls the run back
+        self._rollback_dialog: Any = None  # open while the operator weighs a rollback
         self.run: RunRow | None = None
         self.steps: dict[str, StepRow] = {}
         self.step_id: str | None = None
@@ -75,6 +81,19 @@ class RunDetailScreen(RunLogScreen):
         yield OutcomeTable(*NOTE_COLUMNS, id="run-notes")
         yield Static(id="finding-detail")
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.set_interval(CLAIM_EVERY, self._renew_claim)
+
+    async def on_unmount(self) -> None:
+        # before the base class closes the run log: a console still showing the run (its
+        # session) drives it at once, without waiting for this claim to lapse
+        if self.claim is not None and self._store is not None:
+            claim, self.claim = self.claim, None
+            try:
+                await claim.release()
+            except Exception:
+                pass  # it lapses by itself (CLAIM_STALE)
 
     def wants_poll(self) -> bool:
         return self.run is None or self.run.state in OUTCOMES["live"]
@@ -249,18 +268,74 @@ class RunDetailScreen(RunLogScreen):
         if self.run is None or self.run.state in OUTCOMES["live"]:
             return
         log = await self.run_log()
+        # one console drives a run, ended or not (docs/console-control.md): rolling it back
+        # from here needs the claim every other control obeys
+        claim = self.claim or Attachment(log, self.run_id, self.me)
+        if not await claim.claim():
+            self._driven_elsewhere(await claim.driver())
+            return
+        self.claim = claim
         undo = await undo_list(self.config, log, self.run_id)
         if not undo:
             self.notify(f"run {self.run_id} has no completed step to undo; nothing changed",
                         severity="warning")
             return
-        choice = await self.app.push_screen_wait(RollbackDialog(self.run_id, self.run.state,
-                                                                undo))
+        self._rollback_dialog = RollbackDialog(self.run_id, self.run.state, undo)
+        choice = await self.app.push_screen_wait(self._rollback_dialog)
+        self._rollback_dialog = None
         if choice is None:
+            return
+        if self.claim is None or not await self.claim.claim():  # taken over meanwhile
+            self._driven_elsewhere(await claim.driver())
             return
         await start_rollback(self.config, log, self.run_id, choice.reason)
         self.notify(f"rolling back run {self.run_id}…", timeout=3)
         self.reload()  # the run is live again: polled until it ends
 
+    def _driven_elsewhere(self, driver: dict[str, Any] | None) -> None:
+        who = (f"{driver['user']}@{driver['host']} (pid {driver['pid']})" if driver
+               else "another console")
+        self.notify(f"run {self.run_id} is driven by {who}: not rolled back. s opens its "
+                    "session, where T takes it over; then b rolls it back",
+                    title="Driven elsewhere", severity="warning", timeout=10)
+
+    async def _renew_claim(self) -> None:
+        """Keep the claim this view took to roll the run back; another console that took
+        the run over meanwhile closes an open rollback dialog, unanswered."""
+        if self.claim is None or self._store is None:
+            return
+        if await self.claim.claim():
+            return
+        self.claim = None
+        dialog, closed = self._rollback_dialog, False
+        if dialog is not None and dialog in self.app.screen_stack:
+            dialog.dismiss(None)  # nothing is undone
+            closed = True
+        driver = await Attachment(await self.run_log(), self.run_id, self.me).driver()
+        who = (f"{driver['user']}@{driver['host']} (pid {driver['pid']})" if driver
+               else "another console")
+        self.notify(f"{who} took run {self.run_id} over; this view no longer drives it"
+                    + (" (its rollback dialog was closed, nothing undone)" if closed else ""),
+                    title="Taken over", severity="warning", timeout=10)
+
     def action_report(self) -> None:
         self.app.push_screen(ReportScreen(self.config, run_id=self.run_id, store=self._store))
+
+    @work(exclusive=True, group="run-detail-session", exit_on_error=False)
+    async def action_open_session(self) -> None:
+        """The run in its screen's session, as `maintui attach RUN`: followed live or shown
+        ended, with its hosts; it drives the run unless another console does (then T)."""
+        from maintui.core.errors import ConfigError
+        from maintui.core.site.screenfile import load_screen
+        from maintui.tui.screens.session import SessionScreen
+
+        if self.run is None:
+            return
+        try:  # the screen file may have changed or gone since the run
+            load_screen(self.config, self.run.screen)
+        except ConfigError as exc:
+            self.notify(f"run {self.run_id}'s screen {self.run.screen!r} does not load: {exc}",
+                        title="no session", severity="error", timeout=10)
+            return
+        self.app.push_screen(SessionScreen(self.config, self.run.screen, run_id=self.run_id,
+                                           store=await self.run_log()))

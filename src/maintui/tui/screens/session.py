@@ -54,6 +54,7 @@ class SessionScreen(Screen):
 
     DEFAULT_CSS = """
     SessionScreen #session-head { height: 1; padding: 0 1; }
+    SessionScreen.-watching #session-head { height: 2; text-wrap: nowrap; text-overflow: ellipsis; }
     SessionScreen #session-body { height: 1fr; }
     SessionScreen StepQueue { width: auto; min-width: 30; max-width: 50%; }
     SessionScreen #session-right { width: 1fr; }
@@ -209,13 +210,18 @@ class SessionScreen(Screen):
             before = (f"  last run {last.id} {last.state}" if last else "  no run yet")
             text = Content.assemble((name, "bold"), (before + " — press r to start", "$text-muted"))
         else:
-            role = ("driving" if model.driving else
-                    f"read-only, T takes over · {model.driver_text}") if model.live else ""
+            # an ended run is driven too (R, b): a watcher of one, live or not, says who
+            # drives it on a line of its own (at 80 columns one line cut the name off)
+            role = "read-only, T takes over" if model.watch_only else (
+                "driving" if model.live else "")
             flagged = len(self.query_one(StepQueue).levels)
             text = Content.assemble((name, "bold"), f"  run {model.run_id} ",
                                     (model.run_state or "…", _state_style(model.run_state)),
                                     (f" · {flagged} flagged (!)" if flagged else "", "$warning"),
                                     ("  " + role, "$text-muted"))
+            if model.watch_only:
+                text = Content.assemble(text, "\n", (model.watcher_line(), "$text-muted"))
+        self.set_class(model.watch_only, "-watching")
         self.query_one("#session-head", Static).update(text)
         phase = (model.run_id, model.run_state, model.gate is not None)
         if phase != self._phase:  # check_action's answers change with these
@@ -288,20 +294,24 @@ class SessionScreen(Screen):
                                                                       step.id))
 
     async def _renew_claim(self) -> None:
+        """Keep this console's claim to drive the run it shows, live or ended (an ended run is
+        still driven: retrying a host, rolling it back), or take a lapsed one over."""
         model = self.model
-        if self._closed or self.attachment is None or not RunState(model.run_state
-                                                                   or "running").live:
+        if self._closed or self.attachment is None:
             return
         from maintui.core.run.lease import recover_interrupted
 
-        if model.run_id in await recover_interrupted(self.store):
+        if RunState(model.run_state or "running").live and model.run_id in \
+                await recover_interrupted(self.store):
             model.run_state = RunState.INTERRUPTED  # known now: r must not wait for a poll
             self._head()
             self.notify(f"the runner of run {model.run_id} is gone", severity="error", timeout=10)
             await self._offer_resume(model.run_id)  # type: ignore[arg-type]
             return
         if model.driving:
-            await self.attachment.claim()
+            if not await self.attachment.claim():  # taken over (polls see it only while live)
+                await self._check_still_driving()
+                self._head()
             return
         claim = await self.attachment.driver()
         if claim is None and await self.attachment.claim():
@@ -451,9 +461,10 @@ class SessionScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         watching = self.model.watch_only
         if action in ("host_filter", "retry_host"):  # only where a step runs on hosts
-            return self.hosts is not None and (action == "host_filter" or not watching or None)
-        if action == "take_over":  # offered only where another console drives a live run
-            return watching and self.model.live
+            # R is not dimmed for a watcher: it says which key takes the run over first
+            return self.hosts is not None
+        if action == "take_over":  # offered only where another console drives the run
+            return watching
         if action in ("skip", "abort", "rollback") and watching:
             return None  # shown dimmed: this console only watches
         # keys that cannot apply yet are not offered (the footer has no room for them at 80)
@@ -479,23 +490,53 @@ class SessionScreen(Screen):
         if interrupted is not None:  # resume, roll back or start anew: never passed over
             await self._offer_resume(interrupted)
             return
-        if self.model.can_start:
-            window = self.screen_file.window
-            from maintui.core.site.schedule import in_window
+        if self.model.can_start and self._ended_run():
+            from maintui.tui.dialogs.newrun import NewRunDialog
 
-            if window and not in_window(window, time.time()):
-                def go(reason: str | None) -> None:
-                    if reason:
-                        self._start_run(reason)
+            def again(choice: Choice | None) -> None:
+                if choice is not None:
+                    self._start_in_window()
 
-                self.app.push_screen(ReasonDialog(
-                    f"Outside the window ({window}): why start now?"), go)
-            else:
-                self._start_run()
+            # r on a run that ended starts another: say so, and which run ended how, first
+            self.app.push_screen(NewRunDialog(self.screen_file.name, self.model.run_id or 0,
+                                              self.model.run_state, self._outside_window()),
+                                 again)
+        elif self.model.can_start:
+            self._start_in_window()
         elif (gate := self.model.reopen_gate()) is not None:
             self._open_gate(StepView.from_dict(gate.data))
         else:
             self.notify("the run is going; it stops at the next step that needs you")
+
+    def _ended_run(self) -> bool:
+        """The session shows a run that has ended: `r` would start a new one."""
+        state = self.model.run_state
+        return self.model.run_id is not None and bool(state) and not RunState(state).live
+
+    def key_description(self, action: str) -> str | None:
+        """The key bar's words for `r` where it starts a new run (KeyBar asks)."""
+        if action != "run" or self.model.run_state == RunState.INTERRUPTED:
+            return None  # r on an interrupted run offers resume, roll back or start anew
+        return "New run" if self._ended_run() else None
+
+    def _outside_window(self) -> str:
+        """The screen's window when now is outside it, else ""."""
+        from maintui.core.site.schedule import in_window
+
+        window = self.screen_file.window
+        return window if window and not in_window(window, time.time()) else ""
+
+    def _start_in_window(self) -> None:
+        """Start a run; outside the screen's window only with a reason."""
+        if window := self._outside_window():
+            def go(reason: str | None) -> None:
+                if reason:
+                    self._start_run(reason)
+
+            self.app.push_screen(ReasonDialog(
+                f"Outside the window ({window}): why start now?"), go)
+        else:
+            self._start_run()
 
     def action_skip(self) -> None:
         if self.model.gate is None:
@@ -552,6 +593,10 @@ class SessionScreen(Screen):
         if why:
             self.notify(why, severity="warning")
             return
+        if self.model.watch_only:  # one console drives a run, ended or not: take it over first
+            self.notify(f"run {self.model.run_id} is {self.model.driver_text}: T takes it over, "
+                        f"then R retries {host}", severity="warning", timeout=8)
+            return
 
         def go(reason: str | None) -> None:
             if reason is not None:
@@ -565,6 +610,10 @@ class SessionScreen(Screen):
         from maintui.core.run.launch import spawn_runner
 
         before = self.model.run_id
+        if self.model.watch_only:  # taken over while the reason was typed: not ours to retry
+            self.notify(f"not retried: run {before} is {self.model.driver_text}",
+                        severity="warning")
+            return
         try:
             run_id = await asyncio.to_thread(spawn_runner, self.config.path,
                                              self.screen_file.name,
@@ -580,8 +629,19 @@ class SessionScreen(Screen):
                                       f"retry of {host} alone, from run {before}{why}",
                                       self.me.user, self.me.client)
         self.notify(f"retrying {step_id} on {host} (run {run_id})", timeout=3)
+        await self._let_go()
         self._follow_new_run()
         await self._attach_run(run_id)
+
+    async def _let_go(self) -> None:
+        """This console leaves the run it drove for another (a retry, a new start): its claim
+        goes at once, so a console still showing that run drives it without waiting for the
+        claim to lapse."""
+        if self.attachment is not None and self.model.driving:
+            try:
+                await self.attachment.release()
+            except StoreError:
+                pass  # it lapses by itself (CLAIM_STALE)
 
     def _follow_new_run(self) -> None:
         """A run started here: the last one's steps, hosts and output go (and nothing still
@@ -669,6 +729,7 @@ class SessionScreen(Screen):
         except Exception as exc:
             self.notify(str(exc), title="could not start the run", severity="error", timeout=10)
             return
+        await self._let_go()
         self._follow_new_run()  # the intro goes; the run's output comes
         await self._attach_run(run_id)
 

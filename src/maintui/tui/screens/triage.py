@@ -117,6 +117,7 @@ class TriageScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self._show_latest()
+        self.poller.board_soon()  # a run may have ended meanwhile: its count shows at once
         if self._timer is None:
             self.refresh_state()  # the loop stopped while the screen was hidden
 
@@ -158,7 +159,8 @@ class TriageScreen(Screen):
             store = await self.poller.open_store()
             if store is not None:
                 busy = await self._read_store(store)
-            self.query_one(ErrorTable).show(await asyncio.to_thread(self._feed.refresh))
+            groups = await asyncio.to_thread(self._feed.refresh)
+            self.query_one(ErrorTable).show(groups, self._feed.unread())
         except Exception:
             self._schedule(False)
             raise

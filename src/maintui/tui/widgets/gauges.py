@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
@@ -18,7 +17,7 @@ from textual.widget import Widget
 
 from maintui.core.probes.base import Snapshot
 from maintui.core.units import size, used_of
-from maintui.tui.widgets.spans import Piece, changed_span, cut_at
+from maintui.tui.widgets.spans import Piece, changed_span, line_strip
 
 BARS = "▁▂▃▄▅▆▇█"
 LABEL_WIDTH, TEXT_WIDTH = 5, 14
@@ -119,15 +118,16 @@ class GaugeLines(Widget):
         lines = [self._pieces(label, self._rows.get(key), width)
                  for key, label in self._labels.items()]
         drawn, self._drawn = self._drawn, lines
-        changed = 0
+        dirty = []
         for y, line in enumerate(lines):
             span = changed_span(drawn[y] if y < len(drawn) else None, line, width)
             if span is not None:  # only the cells that changed go on the wire
-                changed += 1
                 self._strips.pop(y, None)
                 self._spans[y] = span
-                self.refresh(Region(span[0], y, span[1] - span[0], 1))
-        return changed
+                dirty.append(Region(span[0], y, span[1] - span[0], 1))
+        if dirty:  # one refresh for them all: each call also clears the widget's caches
+            self.refresh(*dirty)
+        return len(dirty)
 
     def _pieces(self, label: str, row: Row | None, width: int) -> tuple[Piece, ...]:
         head = (f"{label[: self.label_width]:<{self.label_width}} ", "gauge--label")
@@ -154,9 +154,9 @@ class GaugeLines(Widget):
         if y >= len(self._drawn):
             return Strip.blank(self.content_size.width, self._style(None))
         if y not in self._strips:  # one segment per run of a style: each costs an SGR
-            strip = Strip([Segment(text, self._style(component))
-                           for text, component in self._drawn[y] if text]).simplify()
-            self._strips[y] = cut_at(strip, self._spans.get(y))
+            self._strips[y] = line_strip([(text, self._style(component))
+                                          for text, component in self._drawn[y]],
+                                         self._spans.get(y))
         return self._strips[y]
 
     def notify_style_update(self) -> None:

@@ -14,14 +14,16 @@ BACK_ACTIONS = ("back", "cancel", "dismiss", "app.pop_screen", "stay", "dismiss_
 Shown = tuple[str, str, str, str, bool, str]  # key, key display, description, action, on, tip
 
 
-def rank(binding: Binding, own: bool) -> int:
-    """Lower is kept first: a way back, help, the screen's own keys, sections, quit."""
+def rank(binding: Binding, own: bool, enabled: bool = True) -> float:
+    """Lower is kept first: a way back, help, the screen's own keys, sections, quit. An own
+    key shown dimmed (a watcher's skip, abort, roll back) does nothing: it comes after the
+    sections and quit, so the keys that work (a watcher's T) keep their room at 80 columns."""
     if binding.key.split(",")[0] == "escape" or binding.action in BACK_ACTIONS:
         return 0
     if binding.action == "help":
         return 1
     if own:
-        return 2
+        return 2 if enabled else 4.5
     return 4 if binding.action == "quit" else 3
 
 
@@ -35,7 +37,7 @@ def types_text(keys: str) -> bool:
     return all(printable(key) for key in keys.split(","))
 
 
-def fit(keys: list[tuple[int, Shown]], width: int) -> list[Shown]:
+def fit(keys: list[tuple[float, Shown]], width: int) -> list[Shown]:
     """The keys that fit in `width` columns, best rank first (a key that does not fit is left
     out whole, never cut), in rank order: the way back and help always lead."""
     kept: list[Shown] = []
@@ -48,6 +50,11 @@ def fit(keys: list[tuple[int, Shown]], width: int) -> list[Shown]:
     return kept
 
 
+
+def _no_words(action: str) -> str | None:
+    return None
+
+
 class KeyBar(Footer):
     """A compact footer; a focus move that changes no key repaints nothing (Footer recomposes
     on every binding update, ~15 KB on the wire at 80x24)."""
@@ -58,16 +65,19 @@ class KeyBar(Footer):
 
     def _keys(self) -> tuple[Shown, ...]:
         screen = self.screen
-        ranked: list[tuple[int, Shown]] = []
+        ranked: list[tuple[float, Shown]] = []
         seen: set[str] = set()
         typing = isinstance(screen.focused, Input)
         for node, binding, enabled, tooltip in screen.active_bindings.values():
             if not binding.show or binding.action in seen or (typing and types_text(binding.key)):
                 continue
             seen.add(binding.action)
-            shown = (binding.key, self.app.get_key_display(binding), binding.description,
-                     binding.action, enabled, tooltip or binding.tooltip)
-            ranked.append((rank(binding, node is not self.app), shown))
+            # a screen may word a key by what it does now (a session's r on an ended run)
+            words = getattr(screen, "key_description", _no_words)(binding.action)
+            shown = (binding.key, self.app.get_key_display(binding),
+                     words or binding.description, binding.action, enabled,
+                     tooltip or binding.tooltip)
+            ranked.append((rank(binding, node is not self.app, enabled), shown))
         palette = screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
         if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
             _, binding, enabled, _ = palette

@@ -1,4 +1,9 @@
-"""`LogView`: a virtualised view over a sequence of log lines (only visible rows are drawn)."""
+"""`LogView`: a virtualised view over a sequence of log lines (only visible rows are drawn).
+
+A row never takes more cells than the view is wide: a line cut at the right edge ends in
+`…` (and starts with one when panned past its start, ← →: half the width a press), and a
+character a terminal may draw at another width than measured is written out (`\\u200b`).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,19 @@ from collections.abc import Callable, Sequence
 from itertools import islice
 from operator import itemgetter
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from maintui.core.logs.levels import Level
 from maintui.core.logs.tail import Line
+from maintui.tui import keys
 
 _LEVEL_CLASS = {
     Level.DEBUG: "logview--debug",
@@ -33,6 +40,35 @@ _SOURCE, _TEXT = itemgetter(0), itemgetter(2)  # Line fields, read by C loops
 # `2026-12-05 06:04:21,915`): 9 more columns of the message at 80 columns.
 COMPACT_BELOW = 100
 _ISO_HEAD = re.compile(r"\d{4}-(\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+
+
+ELLIPSIS = "…"
+_ODD = re.compile(r"[^ -~]")  # candidates (any but printable ASCII), kept if printable
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char.isprintable():
+        return char
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` (tabs expanded) with the characters no cell width can be trusted for written
+    out: controls, format characters (zero-width space, bidi marks), private use, unassigned
+    code points, separators but the space."""
+    return text if text.isprintable() else _ODD.sub(_escape, text)
+
+
+def widest(texts: list[str]) -> int:
+    """The most cells any of `texts` takes as drawn (tabs at 4): C loops for ASCII."""
+    most = max(map(len, texts), default=0)
+    blob = "".join(texts)
+    if blob.isascii() and "\t" not in blob:
+        return most
+    odd = (t for t in texts if "\t" in t or not t.isascii())
+    return max(most, max((cell_len(printable(t.expandtabs(4))) for t in odd), default=0))
 
 
 def compact_time(text: str) -> str:
@@ -62,6 +98,8 @@ class LogView(ScrollView, can_focus=True):
     LogView > .logview--traceback { color: $error; text-style: italic; }
     """
 
+    BINDINGS = keys.for_screen("log_view")
+
     class UserScrolled(Message):
         """The operator scrolled (keys or mouse): `up` towards older lines, or down."""
 
@@ -80,26 +118,30 @@ class LogView(ScrollView, can_focus=True):
         self._source_width = 0
         self._width = 0
         self._styles: dict[str, Style] = {}
+        self._base: Style | None = None  # the widget's own style, read once a frame
+        self._cols: int | None = None  # the rows' width (not under the scrollbar): likewise
         # Drawn rows by (line, scroll_x, width, prefix): a flood repaints the same rows.
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self.marked: tuple[str, int] | None = None  # (source, offset): a jump's target line
+        self.placeholder = ""  # shown on the first row while there are no lines (why not)
 
     # -- content -----------------------------------------------------------------------
 
     def show(self, lines: Sequence[Line], show_source: bool, *, end: bool = True) -> None:
         """Display `lines` (kept by reference), scrolled to the end unless `end` is False."""
         self.lines, self.show_source = lines, show_source
-        self._source_width = max((len(line.source) for line in lines), default=0) + 1
-        self._width = max((len(line.text) for line in lines), default=0)
+        self._source_width = max((cell_len(line.source) for line in lines), default=0) + 1
+        self._width = widest([line.text for line in lines])
         self._resize(end)
 
     def grew(self, new: int, *, end: bool) -> None:
         """`new` lines were appended to `lines` (older ones may have dropped off the front)."""
         if new:  # a deque: walk its end, never index into the middle
             lines = list(islice(reversed(self.lines), new))
-            self._width = max(self._width, max(map(len, map(_TEXT, lines)), default=0))
-            widest = max(map(len, set(map(_SOURCE, lines))), default=0) + 1  # C loops: a flood
-            self._source_width = max(self._source_width, widest)
+            self._width = max(self._width, widest(list(map(_TEXT, lines))))
+            if self.show_source:  # else `show` measures them when they are shown
+                names = max(map(cell_len, set(map(_SOURCE, lines))), default=0) + 1  # C loops
+                self._source_width = max(self._source_width, names)
         self._resize(end)
 
     def shifted(self, added: int) -> None:
@@ -121,6 +163,14 @@ class LogView(ScrollView, can_focus=True):
         self._styles.clear()
         self._strips.clear()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # `rich_style` walks the ancestors' styles (~0.1 ms): once a frame, not once a row.
+        self._base, self._cols = self.rich_style, self.scrollable_content_region.width
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = self._cols = None
+
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
@@ -129,36 +179,80 @@ class LogView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        index, width = scroll_y + y, self.size.width
+        index = scroll_y + y
+        width = self.scrollable_content_region.width if self._cols is None else self._cols
+        base = self.rich_style if self._base is None else self._base
         if index >= len(self.lines):
-            return Strip.blank(width, self.rich_style)
+            if index == 0 and self.placeholder:
+                text = set_cell_size(printable(self.placeholder), width)
+                return Strip([Segment(text, self._style("logview--source"))], width)
+            return Strip.blank(width, base)
         line = self.lines[index]
         prefix = self._source_width if self.show_source else 0
         marked = self.marked is not None and (line.source, line.offset) == self.marked
         key = (line, scroll_x, width, prefix, marked)
         strip = self._strips.get(key)
         if strip is None:
-            base = self.rich_style
-            strip = self._draw(line, prefix, base, width < COMPACT_BELOW).crop_extend(
-                scroll_x, scroll_x + width, base)
+            strip = self._draw(line, prefix, base, width < COMPACT_BELOW, scroll_x, width)
             if marked:
                 strip = strip.apply_style(Style(reverse=True))
             self._strips[key] = strip
         return strip
 
-    def _draw(self, line: Line, prefix: int, base: Style, compact: bool = False) -> Strip:
+    def _draw(self, line: Line, prefix: int, base: Style, compact: bool, scroll_x: int,
+              width: int) -> Strip:
+        """The row for `line`: its source (fixed), then its text's cells scroll_x .. on, in
+        `width` cells; `…` where the text goes on past an edge."""
+        source = self._style("logview--source")
+        if prefix >= width:
+            return Strip([Segment(set_cell_size(line.source, width), source)], width)
         segments = []
         if prefix:
-            name = line.source.ljust(prefix)
-            segments.append(Segment(name, self._style("logview--source")))
+            name = line.source
+            name = name.ljust(prefix) if name.isascii() else set_cell_size(name, prefix)
+            segments.append(Segment(name, source))
         if line.traceback:
             style = self._style("logview--traceback")
         else:
             level = line.level
             style = self._style(_LEVEL_CLASS[level]) if level else base
         text = compact_time(line.text) if compact else line.text
-        segments.append(Segment(text.expandtabs(4), style))
-        return Strip(segments)
+        text = text.expandtabs(4)
+        room = width - prefix
+        if text.isascii() and text.isprintable():
+            # The common row (a flood draws ~20 new ones a frame): one cell a character,
+            # cut and padded here, one Strip instead of three.
+            cut = text[scroll_x : scroll_x + room]
+            if len(text) > scroll_x + room:
+                cut = cut[:-1] + ELLIPSIS
+            if scroll_x and cut:
+                cut = ELLIPSIS + cut[1:]
+            if cut:
+                segments.append(Segment(cut, style))
+            if len(cut) < room:
+                segments.append(Segment(" " * (room - len(cut)), base))
+            return Strip(segments, width)
+        return self._draw_cells(segments, text, style, base, scroll_x, width - prefix, prefix)
+
+    @staticmethod
+    def _draw_cells(segments: list[Segment], text: str, style: Style, base: Style,
+                    scroll_x: int, room: int, prefix: int) -> Strip:
+        """`_draw` for any text (wide, combining, odd characters): measured in cells."""
+        body = Strip([Segment(printable(text), style)])
+        total = body.cell_length
+        shown = body.crop_extend(scroll_x, scroll_x + room, base)
+        if total > scroll_x + room:
+            shown = Strip.join([shown.crop(0, room - 1), Strip([Segment(ELLIPSIS, style)], 1)])
+        if scroll_x and total > scroll_x:
+            shown = Strip.join([Strip([Segment(ELLIPSIS, style)], 1), shown.crop(1, room)])
+        return Strip.join([Strip(segments, prefix), shown]) if prefix else shown
+
+    def action_pan(self, step: int) -> None:
+        """Scroll long lines by half the text's width (`less` does the same)."""
+        room = self.scrollable_content_region.width - (
+            self._source_width if self.show_source else 0)
+        self.scroll_to(x=self.scroll_x + step * max(1, room // 2), animate=False,
+                       immediate=True)
 
     # -- scrolling: immediate, and reported so the screen can pause or read back ----------
 

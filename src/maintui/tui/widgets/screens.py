@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
@@ -28,12 +29,15 @@ class ScreenList(RowList):
 
     def on_mount(self) -> None:
         self._longest = 0
+        self._outcome = 0  # the longest outcome shown
         self.add_fixed_columns(("Screen", self.NAME_WIDTH), *self.REST)
         self.border_title = "Screens"
 
     def show(self, screens: tuple[ScreenStatus, ...], now: float, *,
              loading: bool = False) -> None:
         self._longest = max((len(s.name) + 2 for s in screens), default=0)
+        self._outcome = max((len(SHORT_STATES.get(s.last.state, s.last.state))
+                             for s in screens if s.last is not None), default=0)
         self._fit()
         self.show_rows([(s.name, self._cells(i, s, now)) for i, s in enumerate(screens, 1)])
         self.border_subtitle = "" if screens else \
@@ -46,8 +50,12 @@ class ScreenList(RowList):
     def _fit(self) -> None:
         room = self.scrollable_content_region.width - sum(w + 2 for _, w in self.REST) - 2
         width = max(self.NAME_WIDTH, min(self._longest, room))
-        if self._columns[0][1] != width:
-            self._columns = (("Screen", width), *self.REST)
+        # then the outcome, when room is left: `rolled back` whole rather than `rolled…`
+        rest = dict(self.REST)
+        rest["Outcome"] += max(0, min(self._outcome - rest["Outcome"], room - width))
+        columns = (("Screen", width), *rest.items())
+        if self._columns != columns:
+            self._columns = columns
             self._resize()
             self.refresh()
 
@@ -78,15 +86,29 @@ class ScreenList(RowList):
 
 
 class ScreenProblems(Static):
-    """What is wrong with the site's screen files (or the run log), file and key first."""
+    """What is wrong with the site's screen files (or the run log), in one line: how many, the
+    key that shows them all, and the first one with its file named. The Screens list below
+    keeps its rows at 80x24; `p` shows every problem in full (ProblemsDialog)."""
 
-    DEFAULT_CSS = "ScreenProblems { height: auto; max-height: 8; display: none; }"
+    DEFAULT_CSS = """
+    ScreenProblems { height: 1; display: none; padding: 0 1; color: $text-error;
+                     text-wrap: nowrap; text-overflow: ellipsis; }
+    """
 
     def show(self, problems: tuple[str, ...]) -> None:
         self.display = bool(problems)
         if problems:
-            shown = list(problems[:6])
-            if len(problems) > 6:
-                shown.append(f"… and {len(problems) - 6} more: run `maintui validate`")
-            self.update("\n".join(shown))
-            self.border_title = "Problems"
+            self.update(Content.assemble((headline(problems), "bold"), " ",
+                                         short_path(problems[0])))
+
+
+def headline(problems: tuple[str, ...]) -> str:
+    """`⚠ 7 problems (p shows all):`, then the first problem fills what room is left."""
+    count = len(problems)
+    return f"⚠ {count} problem{'s' if count > 1 else ''} (p shows {'all' if count > 1 else 'it'}):"
+
+
+def short_path(problem: str) -> str:
+    """A problem with its file's folder left out: the panel is 40 columns wide at 80x24."""
+    head, sep, rest = problem.partition(":")
+    return f"{head.rsplit('/', 1)[-1]}{sep}{rest}" if head.endswith(".toml") else problem

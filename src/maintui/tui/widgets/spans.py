@@ -13,17 +13,42 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual.strip import Strip
 
 Piece = tuple[str, str | None]  # (text, style key): what a line shows, before styling
 
 
-def _cells(pieces: Sequence[Piece]) -> list[tuple[str, str | None]] | None:
-    """One (character, style key) per cell; None when a character is not one cell wide."""
-    cells = [(ch, style) for text, style in pieces for ch in text]
-    if cell_len("".join(ch for ch, _ in cells)) != len(cells):
+_CODES: dict[str | None, str] = {None: " "}  # a style key as one character, for comparing
+
+
+def _code(style: str | None) -> str:
+    if style not in _CODES:
+        _CODES[style] = chr(0xE000 + len(_CODES))  # private use: never mistaken for text
+    return _CODES[style]
+
+
+def _cells(pieces: Sequence[Piece]) -> tuple[str, str] | None:
+    """The line's text and its style keys, one character a cell for each; None when a
+    character is not one cell wide."""
+    text = "".join(t for t, _ in pieces)
+    if not text.isascii() and cell_len(text) != len(text):
         return None
-    return cells
+    return text, "".join(_code(style) * len(t) for t, style in pieces)
+
+
+def _first_difference(a: str, b: str) -> int:
+    """Where two strings of one length first differ (their length when they do not): a
+    binary search of slices, compared in C rather than character by character here."""
+    lo, hi = 0, len(a)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if a[lo: mid + 1] == b[lo: mid + 1]:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def changed_span(old: Sequence[Piece] | None, new: Sequence[Piece] | None,
@@ -36,22 +61,45 @@ def changed_span(old: Sequence[Piece] | None, new: Sequence[Piece] | None,
     if old is None or new is None or a is None or b is None:
         return (0, width) if width > 0 else None
     # past either end the line is blank: pad both to the same length to compare
-    size = max(len(a), len(b))
-    a += [(" ", None)] * (size - len(a))
-    b += [(" ", None)] * (size - len(b))
-    start = next((i for i in range(size) if a[i] != b[i]), size)
+    size = max(len(a[0]), len(b[0]))
+    text_a, styles_a = (part.ljust(size) for part in a)
+    text_b, styles_b = (part.ljust(size) for part in b)
+    start = min(_first_difference(text_a, text_b), _first_difference(styles_a, styles_b))
     if start == size:
         return None
-    end = next(i for i in range(size, start, -1) if a[i - 1] != b[i - 1])
+    end = size - min(_first_difference(text_a[::-1], text_b[::-1]),
+                     _first_difference(styles_a[::-1], styles_b[::-1]))
     start, end = min(start, width), min(end, width)
     return (start, end) if end > start else None
 
 
-def cut_at(strip: Strip, span: tuple[int, int] | None) -> Strip:
-    """The same strip with segment breaks at the span's ends, so that a partial update of the
-    span writes the span and no more (a simplified line is one or two segments)."""
-    if span is None:
-        return strip
-    start, end = span
-    cuts = [c for c in (start, end) if 0 < c < strip.cell_length]
-    return Strip.join(strip.divide([*cuts, strip.cell_length])) if cuts else strip
+def line_strip(runs: Sequence[tuple[str, Style]], span: tuple[int, int] | None) -> Strip:
+    """One strip for a line of styled text: neighbours of one style joined (each run of a
+    style costs an SGR on the wire), with segment breaks at the span's ends, so that a
+    partial update of the span writes the span and no more. Built in one pass, the same
+    segments as a simplified strip divided at the span and joined, without the four
+    strips between (a line widget draws a few of these every sample)."""
+    merged: list[list] = []  # [text, style]
+    for text, style in runs:
+        if not text:
+            continue
+        if merged and merged[-1][1] == style:
+            merged[-1][0] += text
+        else:
+            merged.append([text, style])
+    width = sum(cell_len(text) for text, _ in merged)
+    cuts = [c for c in span if 0 < c < width] if span else []
+    segments: list[Segment] = []
+    x = 0
+    for text, style in merged:
+        size = cell_len(text)
+        for cut in cuts:
+            if x < cut < x + size:  # split this run at the cut (at most twice)
+                head, rest = Segment(text, style).split_cells(cut - x)
+                segments.append(head)
+                text = rest.text
+                size -= cut - x
+                x = cut
+        segments.append(Segment(text, style))
+        x += size
+    return Strip(segments, width)

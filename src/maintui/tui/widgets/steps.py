@@ -15,6 +15,7 @@ from maintui.core.run.policy import weighed
 from maintui.core.run.stepview import StepView
 from maintui.core.units import format_duration
 from maintui.tui.models.subrow import SubRow, split_key, sub_key
+from maintui.tui.widgets.wrap import wrap_line
 
 ICON = {"pending": "·", "waiting": "?", "running": "▶", "succeeded": "✓", "failed": "✗",
         "timed_out": "⏱", "skipped": "⤼", "rolled_back": "↺", "rollback_failed": "‼",
@@ -207,6 +208,8 @@ class StepDetail(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.found: dict[str, list[dict[str, Any]]] = {}  # step id → its findings, worst first
+        self._shown: tuple | None = None  # what show() was last given: drawn again on resize
+        self._width = 0  # the width commands and paths were last wrapped to
 
     def set_findings(self, findings: list[dict[str, Any]]) -> None:
         """The run's findings (as the run log holds them), shown with the step they belong to."""
@@ -214,7 +217,23 @@ class StepDetail(Static):
         for f in worst_first(findings):
             self.found.setdefault(f["step_id"], []).append(f)
 
+    def on_resize(self) -> None:
+        if self._shown is not None and self.scrollable_content_region.width != self._width:
+            self.show(*self._shown)  # commands and paths wrapped again to the new width
+
+    def _code(self, label: str, text: str) -> list[Content]:
+        """A command or path under its label, wrapped as the output is (after a `/`, at a
+        space, never mid-word where it can be helped), its rest set in under the label."""
+        room = self._width - len(label)
+        # a script's lines each start a line of their own
+        pieces = [piece for line in text.split("\n") for piece in wrap_line(line, room)
+                  ] if self._width else [text]
+        return [Content.assemble((label if i == 0 else " " * len(label), "$text-muted"), piece)
+                for i, piece in enumerate(pieces)]
+
     def show(self, view: StepView, usual: str = "", reason: str = "", hosts: str = "") -> None:
+        self._shown = (view, usual, reason, hosts)
+        self._width = self.scrollable_content_region.width if self.size.width else 0
         parts: list[Content | str] = [Content.styled(f"{view.step_id}: {view.title}", "bold")]
         if view.description:
             parts.append(Content(view.description))
@@ -227,9 +246,9 @@ class StepDetail(Static):
             parts.append(Content.assemble(("on   ", "$text-muted"), hosts))
         if view.impact:
             parts.append(Content.assemble(("impact ", "$text-muted"), view.impact))
-        parts.append(Content.assemble(("do   ", "$text-muted"), view.command))
+        parts += self._code("do   ", view.command)
         if view.only_if:  # else skipped (docs/after.md)
-            parts.append(Content.assemble(("if   ", "$text-muted"), view.only_if))
+            parts += self._code("if   ", view.only_if)
         if view.after_any:  # `after` is the queue's order; these run whatever the outcome
             names = ", ".join(view.after_any[:3]) + (
                 f" +{len(view.after_any) - 3} more" if len(view.after_any) > 3 else "")
@@ -238,9 +257,9 @@ class StepDetail(Static):
         if usual:
             parts.append(Content.assemble(("time ", "$text-muted"), usual))
         for change in view.plan[:3]:
-            parts.append(Content.assemble(("will ", "$text-muted"), change))
+            parts += self._code("will ", change)
         if view.rollback:
-            parts.append(Content.assemble(("undo ", "$text-muted"), view.rollback))
+            parts += self._code("undo ", view.rollback)
         if reason:
             parts.append(Content.assemble(("note ", "$text-muted"), reason))
         self.update(Content("\n").join(parts))

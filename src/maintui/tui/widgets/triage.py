@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ class ErrorTable(StatusTable):
         super().__init__(id=id)
         self.logs = logs
         self.groups: list[ErrorGroup] = []
+        self.unread: list[str] = []  # logs missing or unreadable at the last look
         self._log_width = max((len(n) for n in logs), default=3)
 
     def on_mount(self) -> None:
@@ -45,8 +46,8 @@ class ErrorTable(StatusTable):
         self.show_header = False  # the border says what the columns are
         self.border_title = "Newest errors · count, log, last seen, pattern"
 
-    def show(self, groups: list[ErrorGroup]) -> None:
-        self.groups = groups
+    def show(self, groups: list[ErrorGroup], unread: Sequence[str] = ()) -> None:
+        self.groups, self.unread = groups, list(unread)
         # the pattern ends in `…` where the pane ends: the cut shows (the column itself is wide)
         room = self.scrollable_content_region.width - (5 + self._log_width + 5 + 3 * 2) - 2
         self.show_rows([(f"{g.log}:{g.pattern}", (self.styled(f"{g.count:>5}", "critical"), g.log,
@@ -55,12 +56,16 @@ class ErrorTable(StatusTable):
                         for g in groups])
         total = sum(g.count for g in groups)
         logs = len(self.logs)
-        self.border_subtitle = (f"{total} in {len(groups)} patterns · {logs} logs" if groups
-                                else f"no errors in {logs} logs")
+        read = f"{logs - len(self.unread)} of {logs}" if self.unread else f"{logs}"
+        said = (f"{total} in {len(groups)} patterns · {read} logs" if groups
+                else f"no errors in {read} logs")
+        # a log that is not there has no errors either: say so, it is not good news
+        self.border_subtitle = said + (f" · not read: {', '.join(self.unread)}"
+                                       if self.unread else "")
 
     def on_resize(self) -> None:
         if self.groups:
-            self.show(self.groups)
+            self.show(self.groups, self.unread)
 
 
 # -- checks ----------------------------------------------------------------------------------
