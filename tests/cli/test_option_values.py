@@ -137,3 +137,14 @@ def test_a_var_on_a_key_of_the_table_still_works(site):
     assert exit_code(["--config", str(site.config), "run", "checks", "--var",
                       "vars.health.disk=3", "--yes", "--quiet"]) == 0
     assert (site.root / "marked-3").exists()
+
+
+def test_a_missing_folder_given_by_var_is_not_blamed_on_config_toml(site):
+    """A path that comes from `--var` (or the step's `with`) is not "the path in
+    config.toml": the message names every place the path may have come from."""
+    site.screen("tidy", 'title = "t"\n[[steps]]\nid = "rotate"\ntitle = "Rotate"\n'
+                'action = "logs.rotate"\nwith = { dir = "${vars.logdir}" }\n')
+    result = site.run("run", "tidy", "--dry-run", "--var", f"vars.logdir={site.root}/nowhere")
+    shown = result.stdout + result.stderr
+    assert "nowhere: log folder not found" in shown
+    assert "--var value it reads" in shown and "path in config.toml" not in shown

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from maintui.core.actions._util import qi
+from maintui.core.actions._util import PATH_HINT, qi
 from maintui.core.errors import ActionError
 
 BUSY_TIMEOUT = 5.0  # seconds to wait for a lock before calling the database busy
@@ -43,7 +43,7 @@ def opened(path: Path, *, readonly: bool = False) -> Iterator[sqlite3.Connection
     """A connection to an existing database; errors become ActionErrors; always closed."""
     path = Path(path)
     if not path.is_file():
-        raise ActionError(f"{path}: database file not found; check the path in config.toml")
+        raise ActionError(f"{path}: database file not found; {PATH_HINT}")
     uri = f"file:{path.as_posix()}?mode={'ro' if readonly else 'rw'}"
     try:
         con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)

@@ -24,6 +24,9 @@ FailOn = Literal["warning", "critical", "never"]
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DAY = 86400.0
 
+# where a missing path came from: the action cannot tell which of these gave it
+PATH_HINT = "check the path: the step's `with`, or the config.toml or --var value it reads"
+
 
 class CheckParams(Params):
     """Parameters every check shares: which finding status fails the step."""
@@ -234,7 +237,7 @@ def fresh_name(path: Path) -> Path:
 
 def require_file(path: Path, what: str) -> Path:
     if not path.exists():
-        raise ActionError(f"{what} {path} does not exist; check the path in config.toml")
+        raise ActionError(f"{what} {path} does not exist; {PATH_HINT}")
     if not path.is_file():
         raise ActionError(f"{what} {path} is not a regular file")
     return path

@@ -11,6 +11,7 @@ from typing import Any
 
 from maintui.core.actions import register
 from maintui.core.actions._util import (
+    PATH_HINT,
     check_cancel,
     fresh_dir,
     human,
@@ -89,7 +90,7 @@ class FilesCleanup(Action):
         """The old files to move, and the live ones skipped (with why)."""
         p: CleanupParams = ctx.params
         if not p.dir.is_dir():
-            raise ActionError(f"{p.dir}: folder not found; check the path in config.toml")
+            raise ActionError(f"{p.dir}: folder not found; {PATH_HINT}")
         files = matching_files(p.dir, p.patterns, recursive=p.recursive)
         trash = p.trash.resolve()
         # never sweep the trash into itself when it lives inside the cleaned folder

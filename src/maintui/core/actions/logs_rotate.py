@@ -14,6 +14,7 @@ from pydantic import Field
 
 from maintui.core.actions import register
 from maintui.core.actions._util import (
+    PATH_HINT,
     check_cancel,
     fresh_dir,
     fresh_name,
@@ -92,7 +93,7 @@ class LogsRotate(Action):
     def _select(self, ctx: ActionContext) -> tuple[list[Path], list[Path]]:
         p: RotateParams = ctx.params
         if not p.dir.is_dir():
-            raise ActionError(f"{p.dir}: log folder not found; check the path in config.toml")
+            raise ActionError(f"{p.dir}: log folder not found; {PATH_HINT}")
         now = ctx.clock()
         files = list(matching_files(p.dir, p.patterns, recursive=False))
         if p.archives and p.archives.is_dir():

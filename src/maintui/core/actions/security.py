@@ -16,6 +16,7 @@ from pydantic import field_validator
 
 from maintui.core.actions import register
 from maintui.core.actions._util import (
+    PATH_HINT,
     CheckParams,
     check_cancel,
     not_an_option,
@@ -61,7 +62,7 @@ class SecurityPermissions(Action):
     def run(self, ctx: ActionContext) -> ActionResult:
         p: PermissionsParams = ctx.params
         if not p.path.exists():
-            raise ActionError(f"{p.path}: not found; check the path in config.toml")
+            raise ActionError(f"{p.path}: not found; {PATH_HINT}")
         uid = _uid(p.owner) if p.owner else None
         want = p.wanted()
         writable, foreign, other_mode, seen = [], [], [], 0
