@@ -15,6 +15,7 @@ import maintui.cli.commands_site as commands_site
 
 def console(args):  # stands in for the console: what did parsing load, what did it give?
     print(json.dumps({"config": args.config, "theme": args.theme, "gc": gc.isenabled(),
+                      "argparse": "argparse" in sys.modules,
                       "loaded": sorted(m for m in sys.modules if m.startswith("maintui.cli.")
                                        or m in ("pydantic", "maintui.core.site.model"))}))
     return 0
@@ -39,6 +40,7 @@ def test_the_console_is_parsed_without_the_commands_modules(argv):
     got = json.loads(done.stdout)
     assert got["loaded"] == ["maintui.cli.commands_site", "maintui.cli.common"]
     assert got["gc"] is False  # no collector passes over start-up's objects: ~40 ms
+    assert got["argparse"] is False  # its two options read without it: ~2 ms, ~0.3 MiB
     assert got["config"] == ("site.toml" if argv else None)
     assert got["theme"] == ("nord" if "--theme" in argv or "--theme=nord" in argv else None)
 
@@ -54,6 +56,10 @@ def test_anything_else_still_gets_the_whole_parser():
     assert done.returncode == 0 and "validate" in done.stdout and "incident" in done.stdout
     done = start("--config")  # a value missing: argparse says so, exit 2
     assert done.returncode == 2 and "--config" in done.stderr
+    done = start("--config", "--theme")  # an option where the value should be: the same
+    assert done.returncode == 2 and "--config" in done.stderr
+    done = start("--conf", "site.toml")  # argparse takes a prefix of an option
+    assert done.returncode == 0 and json.loads(done.stdout)["config"] == "site.toml"
 
 
 READY = """

@@ -96,16 +96,22 @@ def _span_cells(chops: dict, x1: int, x2: int) -> list:
     return [cell for cell in sorted(cells, key=lambda c: c[0]) if x1 <= cell[0] < x2]
 
 
+async def still(app, pilot) -> Compositor:
+    """The home screen's compositor once drawn, with the poller stopped: nothing changes
+    but what the test dirties."""
+    await settle(app, pilot=pilot)
+    app.poller.stop()
+    await pilot.pause()
+    return app.screen._compositor
+
+
 async def test_a_partial_update_renders_only_its_rows_and_draws_what_textual_would(build):
     """Textual renders every widget whose container meets the dirty area, all of its lines:
     ~140 lines at 120x40 for a few gauge cells. Rendering the update's rows only must give
     the same cells in every span written."""
     app = build()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot=pilot)
-        app.poller.stop()
-        await pilot.pause()
-        compositor = app.screen._compositor
+        compositor = await still(app, pilot)
         rendered: list[int] = []
         real = Widget.render_lines
 
@@ -129,6 +135,40 @@ async def test_a_partial_update_renders_only_its_rows_and_draws_what_textual_wou
             assert our_lines <= their_lines
             if crop == Region(8, 2, 44, 5):  # a few gauge lines: a few widgets, 5 rows each
                 assert our_lines * 5 < their_lines, (our_lines, their_lines)
+
+
+async def test_an_update_renders_the_widgets_at_its_dirty_cells_not_those_behind(build):
+    """A sample dirties a few gauge cells on the left and a process column on the right:
+    Textual renders every widget in the box around both (borders, containers, the screen).
+    Only the front widget at each dirty cell is rendered, and every span written shows the
+    cells Textual's own rendering would."""
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        compositor = await still(app, pilot)
+        gauges, table = app.screen.query_one(ResourceGauges), app.screen.query_one(ProcessTable)
+        g, t = gauges.content_region, table.content_region
+        dirty = [Region(g.x + 10, g.y, 4, 1), Region(g.x + 25, g.y + 2, 20, 3),
+                 Region(t.x + 8, t.y + 1, 6, 1), Region(t.x + 8, t.y + 6, 6, 2)]
+        rendered: list[str] = []
+        real = Widget.render_lines
+
+        def counted(widget, crop):
+            rendered.extend([type(widget).__name__] * crop.height)
+            return real(widget, crop)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Widget, "render_lines", counted)
+            compositor._dirty_regions.update(dirty)
+            ours, our_lines = compositor.render_partial_update(), list(rendered)
+            rendered.clear()
+            patch.setattr(Compositor, "_get_renders", updates._textual_renders)
+            compositor._dirty_regions.update(dirty)
+            theirs, their_lines = compositor.render_partial_update(), list(rendered)
+        assert ours.spans == theirs.spans
+        for y, x1, x2 in ours.spans:
+            assert _span_cells(ours.chops[y], x1, x2) == _span_cells(theirs.chops[y], x1, x2), y
+        assert sorted(set(our_lines)) == ["ProcessTable", "ResourceGauges"], our_lines
+        assert len(our_lines) == 4 + 3 and len(their_lines) > 5 * len(our_lines)
 
 
 def _frame(*lines: str) -> LayoutUpdate:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
@@ -28,6 +27,8 @@ def count(text: str) -> int:
     except ValueError:
         number = 0
     if number < 1:
+        import argparse  # here: the console's start (`maintui --config P`) needs no argparse
+
         raise argparse.ArgumentTypeError(f"{text!r}: valid values are whole numbers from 1")
     return number
 
@@ -37,6 +38,8 @@ def theme_name(text: str) -> str:
     from textual.theme import BUILTIN_THEMES
 
     if text not in BUILTIN_THEMES:
+        import argparse
+
         raise argparse.ArgumentTypeError(
             f"unknown theme {text!r}: valid values are {', '.join(sorted(BUILTIN_THEMES))}")
     return text

@@ -8,7 +8,8 @@ from typing import ClassVar
 
 from textual import events, on
 from textual.app import App
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.driver import Driver
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
@@ -18,11 +19,17 @@ from maintui.core.errors import ConfigError
 from maintui.core.probes.base import Probe
 from maintui.core.site.config import SiteConfig
 from maintui.tui import keys, preferences, updates
-from maintui.tui.commands import MaintuiCommands
 from maintui.tui.models.board import RunSource
 from maintui.tui.navigation import BY_MODE, HOME, SECTIONS, Sections
 from maintui.tui.poller import Poller
 from maintui.tui.screens.too_small import TooSmallScreen, guard_size
+
+
+def palette_commands() -> type[Provider]:
+    """The palette's commands, loaded when the palette first opens (not for the first frame)."""
+    from maintui.tui.commands import MaintuiCommands
+
+    return MaintuiCommands
 
 
 def default_probe() -> Probe:
@@ -36,7 +43,7 @@ class MaintuiApp(Sections):
 
     TITLE = "maintui"
     DEFAULT_MODE = HOME
-    COMMANDS = App.COMMANDS | {MaintuiCommands}
+    COMMANDS = App.COMMANDS | {palette_commands}
     BINDINGS: ClassVar[list[BindingType]] = keys.for_app(SECTIONS)
     # A dialog does not dim the screen under it: the dim changed every cell's colour on open
     # and again on close (~7 KB each way at 80x24); the dialog's thick border sets it apart.
@@ -48,12 +55,18 @@ class MaintuiApp(Sections):
         styles = sorted(config.styles_dir.glob("*.tcss")) if config.styles_dir.is_dir() else []
         super().__init__(css_path=list(styles))
         updates.install()  # write what changed on the terminal, not what was re-rendered
+        keys.install()  # key names without the Unicode name table: ~0.7 MiB it would keep
         self.config, self.clock, self.attach = config, clock, attach
         self.prefs = prefs  # the operator's console.json; None (tests): nothing remembered
         self.poller = Poller(self, config, clock, store=store,
                              probe_factory=(lambda: probe) if probe else default_probe)
         self.sub_title = f"{config.name} · PRODUCTION" if config.production else config.name
         self.add_section(BY_MODE[HOME])
+
+    def get_key_display(self, binding: Binding) -> str:
+        # Textual looks most keys up in the Unicode name table (~0.6 MiB kept): ours are known
+        shown = keys.display(binding)
+        return super().get_key_display(binding) if shown is None else shown
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()

@@ -12,7 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from textual import screen as screen_module
 from textual.binding import Binding, BindingType
+from textual.keys import KEY_DISPLAY_ALIASES
+from textual.keys import key_to_character as _textual_character
 
 
 @dataclass(frozen=True)
@@ -254,6 +257,59 @@ def help_group(action: str) -> str:
     """The help screen's heading for a screen key's action ('Run', 'View', …)."""
     name = action.split("(", 1)[0]
     return next((group for group, names in HELP_GROUPS.items() if name in names), "This screen")
+
+
+# How the footer shows the keys named above, as Textual's `format_key` does: it finds `?` for
+# `question_mark` (and tries `c` for `c`) in the Unicode name table, whose pages stay in
+# memory for good once read (~0.6 MiB). A key not listed here is left to Textual.
+SHOWN = {"question_mark": "?", "slash": "/", "left_square_bracket": "[",
+         "right_square_bracket": "]", "greater_than_sign": ">", "less_than_sign": "<",
+         "tab": "tab", "home": "home", "end": "end", **KEY_DISPLAY_ALIASES}
+
+
+def display(binding: Binding) -> str | None:
+    """The footer's text for a binding (Textual's `App.get_key_display`) without the name
+    table; None for a key that needs it."""
+    if binding.key_display:
+        return binding.key_display
+    modifiers, key = binding.parse_key()
+    shown = key if len(key) == 1 else SHOWN.get(key)
+    if shown is None:
+        return None
+    if "ctrl" in modifiers:
+        modifiers.remove("ctrl")
+        shown = f"^{shown}"
+    return "+".join([*modifiers, shown])
+
+
+# The character each key name stands for, as Textual's `key_to_character` finds it in the
+# Unicode name table (None: not a character; `slash` is None there too, `/` being SOLIDUS).
+# Screens ask it of every bound key whenever a focused widget might take the key as text.
+CHARACTERS: dict[str, str | None] = {
+    "tab": "\t", "escape": "\x1b", "backspace": "\x08", "delete": "\x7f", "space": " ",
+    "question_mark": "?", "greater_than_sign": ">", "less_than_sign": "<",
+    "left_square_bracket": "[", "right_square_bracket": "]",
+    **dict.fromkeys(("slash", "minus", "enter", "home", "end", "pageup", "pagedown", "up",
+                     "down", "left", "right")),
+}
+
+
+def character(key: str) -> str | None:
+    """Textual's `key_to_character` without the name table for the keys above."""
+    _, plus, name = key.rpartition("+")
+    if plus:  # a modifier other than shift: never typed text
+        return None
+    if len(name) == 1:
+        return name
+    if name in CHARACTERS:
+        return CHARACTERS[name]
+    return _textual_character(key)
+
+
+def install() -> None:
+    """Screens find keys' characters with `character` (once per console; idempotent)."""
+    if screen_module.key_to_character is not character:
+        screen_module.key_to_character = character
 
 
 def for_screen(scope: str) -> list[BindingType]:

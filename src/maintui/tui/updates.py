@@ -17,8 +17,9 @@ Cells are compared as the terminal shows them (no mouse meta; a space by its bac
 what is written drops a colour sequence that sets the look the terminal is already in.
 One thing costs CPU on every sample of an idle dashboard: a partial update renders every
 widget whose clip (its container's area) meets the dirty area, each from its first line to
-its last: ten widgets and ~140 lines for a few changed gauge cells. Here only the widgets
-whose visible part meets it are rendered, and only its rows (`render_rows`).
+its last: ten widgets and ~140 lines for a few changed gauge cells. Here a widget is
+rendered only on the lines where it shows a dirty cell that no widget in front covers
+(`render_rows`): the two line widgets, not the borders, containers and screen behind them.
 If Textual's classes change shape, nothing is replaced and its own code runs.
 """
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import repeat
 from weakref import WeakKeyDictionary
 
 from rich.cells import get_character_cell_size
@@ -63,8 +65,16 @@ _SGR = re.compile("(\x1b\\[[0-9;]*m)")
 _SHADOWS: WeakKeyDictionary[Console, Shadow] = WeakKeyDictionary()
 _WRITTEN: dict[Style, Style] = {}  # a style with meta -> the same without
 _BLANKS: dict[Style, Style] = {}  # a style -> what a space in it shows
+# characters one cell wide (printable Latin, Greek, Cyrillic, box drawing and blocks, as
+# Rich's own table): a segment of these alone is cut into cells without asking each's width
+_SINGLE = frozenset(chr(c) for start, end in ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF),
+                                              (0x370, 0x482), (0x2500, 0x25FC),
+                                              (0x2800, 0x28FF))
+                    for c in range(start, end + 1))
 _textual_layout = LayoutUpdate.render_segments
 _textual_renders = Compositor._get_renders
+_textual_partial = Compositor.render_partial_update
+_DIRTY: WeakKeyDictionary[Compositor, list[Region]] = WeakKeyDictionary()  # during an update
 
 
 def track(console: Console) -> None:
@@ -109,6 +119,10 @@ def cells_of(strip: Strip) -> list[Cell]:
             continue
         style = _as_written(style)
         blank = _blank(style) if " " in text else style
+        if _SINGLE.issuperset(text):  # every character one cell: no per-character lookup
+            cells += zip(text, repeat(style)) if blank is style else \
+                [(ch, blank if ch == " " else style) for ch in text]
+            continue
         for ch in text:
             width = get_character_cell_size(ch)
             if width == 1:
@@ -236,24 +250,76 @@ def _skip_to(strip: Strip, x: int, x1: int) -> tuple[Strip, int]:
 
 def render_rows(self: Compositor, crop: Region | None = None
                 ) -> Iterator[tuple[Region, Region, list[Strip]]]:
-    """Compositor._get_renders for the rows of `crop` only: (region, clip, strips) for each
-    widget whose visible part meets the crop, front to back, the strips being its lines
-    within the crop's rows. The clip handed on is the visible part cut to those rows, so
-    the compositor lays the strips from the crop's first row. A full frame is unchanged."""
+    """Compositor._get_renders for the dirty cells only: (region, clip, strips) for each run
+    of lines on which a widget shows a dirty cell no widget in front of it covers, front to
+    back, the strips being its lines of that run. Textual renders every widget whose clip
+    meets the bounding box of all dirty regions, each whole; here a panel's border, the
+    screen and containers behind changed widgets are not rendered at all. The dirty
+    regions are those of the update (`partial_update`), else the crop itself. A full frame
+    is unchanged."""
     if crop is None:
         yield from _textual_renders(self, crop)
         return
-    top, bottom = crop.y, crop.bottom
+    # per line, the dirty cells [x1, x2) that no widget met so far covers
+    todo: dict[int, list[tuple[int, int]]] = {}
+    left, right = crop.x, crop.right
+    for y, x1, x2 in self._regions_to_spans(_DIRTY.get(self) or (crop,)):
+        x1, x2 = max(x1, left), min(x2, right)
+        if crop.y <= y < crop.bottom and x2 > x1:
+            todo.setdefault(y, []).append((x1, x2))
     for widget, (region, clip) in self.visible_widgets.items():
+        if not todo:  # every dirty cell has its widget: those behind are hidden there
+            return
         x, y, width, height = region.intersection(clip)
-        first, last = max(y, top), min(y + height, bottom)
-        if not width or last <= first:
-            continue
-        rows = Region(x, first, width, last - first)
-        if crop.overlaps(rows):
-            yield region, rows, widget.render_lines(
-                Region(x - region.x, first - region.y, width, last - first))
+        end = x + width
+        rows = []
+        for row in range(max(y, crop.y), min(y + height, crop.bottom)):
+            spans = todo.get(row)
+            if spans is None or all(x2 <= x or x1 >= end for x1, x2 in spans):
+                continue
+            rest = _uncovered(spans, x, end)
+            if rest:
+                todo[row] = rest
+            else:
+                del todo[row]
+            rows.append(row)
+        for first, count in _runs(rows):
+            yield region, Region(x, first, width, count), widget.render_lines(
+                Region(x - region.x, first - region.y, width, count))
 
+
+def _uncovered(spans: list[tuple[int, int]], x1: int, x2: int) -> list[tuple[int, int]]:
+    """The parts of `spans` outside [x1, x2)."""
+    out = []
+    for a, b in spans:
+        if a < x1:
+            out.append((a, min(b, x1)))
+        if b > x2:
+            out.append((max(a, x2), b))
+    return out
+
+
+def _runs(rows: list[int]) -> Iterator[tuple[int, int]]:
+    """Ascending line numbers as (first, count) runs of consecutive lines."""
+    start = previous = None
+    for row in rows:
+        if previous is not None and row == previous + 1:
+            previous = row
+            continue
+        if start is not None:
+            yield start, previous - start + 1
+        start = previous = row
+    if start is not None:
+        yield start, previous - start + 1
+
+
+def partial_update(self: Compositor) -> ChopsUpdate | None:
+    """Compositor.render_partial_update, with its dirty regions kept for `render_rows`."""
+    _DIRTY[self] = list(self._dirty_regions)
+    try:
+        return _textual_partial(self)
+    finally:
+        _DIRTY.pop(self, None)
 
 
 def install() -> bool:
@@ -267,9 +333,12 @@ def install() -> bool:
             or not hasattr(ChopsUpdate, "render_segments") \
             or not hasattr(LayoutUpdate, "render_segments") \
             or not hasattr(Compositor, "_get_renders") \
-            or not hasattr(Compositor, "visible_widgets"):
+            or not hasattr(Compositor, "visible_widgets") \
+            or not hasattr(Compositor, "render_partial_update") \
+            or not hasattr(Compositor, "_regions_to_spans"):
         return False
     ChopsUpdate.render_segments = render_chops  # type: ignore[method-assign]
     LayoutUpdate.render_segments = render_layout  # type: ignore[method-assign]
     Compositor._get_renders = render_rows  # type: ignore[method-assign]
+    Compositor.render_partial_update = partial_update  # type: ignore[method-assign]
     return True

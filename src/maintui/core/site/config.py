@@ -5,15 +5,17 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maintui.core.errors import ConfigError
-from maintui.core.logs.format import Format
 from maintui.core.masking import Masker, is_secret_name, usable
 from maintui.core.site.classes import check_classes
 from maintui.core.site.paths import find_config, user_state_dir
 from maintui.core.site.trust import read_trusted
 from maintui.core.units import parse_size
+
+if TYPE_CHECKING:  # loaded for a [log_formats] table only: not on the console's way to its first frame
+    from maintui.core.logs.format import Format
 
 # Keys whose string values are paths, resolved against the config file's folder.
 PATH_SECTIONS = {"paths", "logs", "reports"}
@@ -392,9 +394,13 @@ def _check(path: Path, data: dict[str, Any]) -> None:
 
 def _log_formats(data: dict[str, Any]) -> list[Format]:
     """`[log_formats.NAME]` tables as Formats; ConfigError naming the key when one is wrong."""
-    out = []
     table = data.get("log_formats", {})
-    for name, spec in (table.items() if isinstance(table, dict) else ()):
+    if not table or not isinstance(table, dict):
+        return []
+    from maintui.core.logs.format import Format
+
+    out: list[Format] = []
+    for name, spec in table.items():
         where = f"[log_formats.{name}]"
         if not isinstance(spec, dict) or not isinstance(spec.get("regex"), str):
             raise ConfigError(f"{where}: expected a table with a regex, e.g. regex = "

@@ -36,6 +36,32 @@ def spark(values: Sequence[float], width: int, top: float) -> str:
     return bars.rjust(width)
 
 
+def _bar(value: float, top: float) -> str:
+    return BARS[min(len(BARS) - 1, max(0, int(value / top * len(BARS))))]
+
+
+class Spark:
+    """One gauge's sparkline, rolled by a bar when its history only moved on by a sample
+    (the usual case: every bar is recomputed only when the scale or width changes)."""
+
+    def __init__(self) -> None:
+        self._history: tuple[float, ...] = ()
+        self._key: tuple[float, int] = (0.0, -1)  # (top, width) the bars were drawn for
+        self._bars = ""
+
+    def bars(self, history: tuple[float, ...], width: int, top: float) -> str:
+        """`spark(history, width, top)`, from the last bars when only one value came."""
+        old, bars = self._history, self._bars
+        if (top, width) == self._key and top > 0 and width > 0 and history and (
+                (len(history) == len(old) + 1 and history[:-1] == old)  # one added
+                or (len(history) == len(old) >= width and history[:-1] == old[1:])):  # rolled
+            bars = bars[1:] + _bar(history[-1], top)
+        elif history != old or (top, width) != self._key:
+            bars = spark(history, width, top)
+        self._history, self._key, self._bars = history, (top, width), bars
+        return bars
+
+
 @dataclass(frozen=True)
 class Reading:
     """What a gauge shows: its text, threshold level, and history scaled to `top`."""
@@ -83,6 +109,7 @@ class GaugeLines(Widget):
         self._strips: dict[int, Strip] = {}
         self._spans: dict[int, tuple[int, int]] = {}  # per line, the cells last changed
         self._styles: dict[str | None, Style] = {}
+        self._sparks: dict[str, Spark] = {}
         self.set_labels(labels)
 
     # -- what is shown -----------------------------------------------------------------------
@@ -115,7 +142,7 @@ class GaugeLines(Widget):
 
     def _redraw(self) -> int:
         width = self.content_size.width
-        lines = [self._pieces(label, self._rows.get(key), width)
+        lines = [self._pieces(key, label, self._rows.get(key), width)
                  for key, label in self._labels.items()]
         drawn, self._drawn = self._drawn, lines
         dirty = []
@@ -129,7 +156,7 @@ class GaugeLines(Widget):
             self.refresh(*dirty)
         return len(dirty)
 
-    def _pieces(self, label: str, row: Row | None, width: int) -> tuple[Piece, ...]:
+    def _pieces(self, key: str, label: str, row: Row | None, width: int) -> tuple[Piece, ...]:
         head = (f"{label[: self.label_width]:<{self.label_width}} ", "gauge--label")
         room = width - len(head[0])
         if isinstance(row, Cores):
@@ -139,7 +166,8 @@ class GaugeLines(Widget):
         r = row or Reading("…")
         level = None if r.level == "ok" else f"gauge--{r.level}"
         text = f"{r.text:<{TEXT_WIDTH}} "
-        return head, (text, level), (spark(r.history, room - len(text), r.top),
+        spark_line = self._sparks.setdefault(key, Spark())
+        return head, (text, level), (spark_line.bars(r.history, room - len(text), r.top),
                                      level or "gauge--spark")
 
     def _style(self, component: str | None) -> Style:
