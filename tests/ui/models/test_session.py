@@ -269,3 +269,11 @@ def test_a_watchers_second_head_line_names_the_driver_and_the_question_asked_the
     assert model.watcher_line() == "driven by ops@web-01 (pid 42)"
     model.driving = True
     assert model.watcher_line() == ""
+
+
+def test_a_new_run_forgets_the_last_runs_state_until_it_is_read(model):
+    """Between starting a run and reading it, the header and every wait on the state must
+    not see the last run's "failed" as the new run's."""
+    model.run_id, model.run_state = 1, "failed"
+    model.new_run()
+    assert model.run_state == "" and not model.steps

@@ -172,8 +172,10 @@ class SessionModel:
             self.driver_text = "no console drives it"
 
     def new_run(self) -> None:
-        """A run was just started from here: forget the last one's steps, follow the new one."""
+        """A run was just started from here: forget the last one's steps and state (until the
+        new run is read, "failed" would be the last run's), follow the new one."""
         self.steps.clear()
+        self.run_state = ""
         self.follow = True
 
     def took_over(self) -> None:
