@@ -12,7 +12,7 @@ from maintui.tui.dialogs.rollback import RollbackDialog
 from maintui.tui.screens.run_detail import RunDetailScreen
 from tests.core.helpers import rows, step_states
 from tests.ui.screens.test_session import until
-from tests.ui.screens.test_session_control import TWO, toasts
+from tests.ui.screens.test_session_control import TWO, roll_back_with_b, toasts
 
 ME = Identity("alice", "here", 101, "")
 BOB = Identity("bob", "elsewhere", 202, "")
@@ -79,12 +79,7 @@ async def test_the_claim_taken_for_a_rollback_goes_when_the_view_is_left(site):
     app = Detail(load_config(site.config), ME)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: getattr(app.screen, "run", None) is not None)
-        await pilot.press("b")
-        await until(pilot, lambda: isinstance(app.screen, RollbackDialog))
-        app.screen.query_one("#reason").value = "wrong host"
-        app.screen.action_roll_back()
-        await until(pilot, lambda: rows(site.db, "SELECT state FROM runs") == [("rolled_back",)],
-                    timeout=20)
+        await roll_back_with_b(pilot, app, site)
         assert (await driver(site.db))["user"] == "alice"
         await app.screen.dismiss()
         await pilot.pause(0.3)

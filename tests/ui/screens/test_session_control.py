@@ -127,12 +127,7 @@ async def test_the_run_view_opened_from_runs_rolls_back_a_finished_run(site):
         assert isinstance(app.screen, RollbackDialog)
         assert rows(site.db, "SELECT state FROM runs") == [("succeeded",)]
         await pilot.press("escape")
-        await pilot.press("b")
-        await until(pilot, lambda: isinstance(app.screen, RollbackDialog))
-        app.screen.query_one("#reason").value = "wrong host"
-        app.screen.action_roll_back()
-        await until(pilot, lambda: rows(site.db, "SELECT state FROM runs") == [("rolled_back",)],
-                    timeout=20)
+        await roll_back_with_b(pilot, app, site)
         await until(pilot, lambda: "rolled_back" in str(app.screen.query_one("#run-header")
                                                          .render()), timeout=10)
     assert step_states(site.db) == {"first": "rolled_back", "second": "rolled_back"}
@@ -241,3 +236,13 @@ risk = "safe"
     notes = [json.loads(d)["text"] for (d,) in rows(
         site.db, "SELECT data FROM events WHERE kind = 'note' AND run_id = ?", (run_id,))]
     assert any("started the screen anew" in n for n in notes)
+
+
+async def roll_back_with_b(pilot, app, site) -> None:
+    """`b`, a reason, Roll back; until the run log says the run is rolled back."""
+    await pilot.press("b")
+    await until(pilot, lambda: isinstance(app.screen, RollbackDialog))
+    app.screen.query_one("#reason").value = "wrong host"
+    app.screen.action_roll_back()
+    await until(pilot, lambda: rows(site.db, "SELECT state FROM runs") == [("rolled_back",)],
+                timeout=20)
