@@ -119,7 +119,12 @@ async def test_an_approver_with_a_semicolon_cannot_forge_the_ticket_at_the_gate(
         await until(pilot, lambda: isinstance(dialog(app), ConfirmDialog))
         confirm = app.screen
         run = confirm.query_one("#run", Button)
-        await pilot.press(*"REPAIR", "enter", *"bob; ticket: none", "enter")
+        # the dialog focuses its first field once mounted, and Enter moves on when its
+        # Submitted message is handled: type into each field once it has the focus
+        await until(pilot, lambda: app.focused is confirm.query_one("#typed", Input))
+        await pilot.press(*"REPAIR", "enter")
+        await until(pilot, lambda: app.focused is confirm.query_one("#approver", Input))
+        await pilot.press(*"bob; ticket: none", "enter")
         await pilot.pause(0.1)
         # the ticket is still empty: the approver's text names none, and Run stays off
         assert app.focused is confirm.query_one("#approver", Input) and run.disabled
