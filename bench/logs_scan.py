@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/logs_scan.py [--size-mb 1024] [--file /tmp/big.log] [--keep]
                                         [--modes grep,parallel,serial,lines]
-                                        [--errors 0.02] [--hours 23] [--unique]
+                                        [--errors 0.02] [--hours 23] [--unique] [--lnav]
 
 Prints, per mode, the scan's time, its ratio to grep's, its peak RSS (VmHWM of the scanning
 process; with workers or greps, the largest of it and each child's), its CPU time (the scanning
@@ -15,12 +15,16 @@ reading the fast paths must equal). The log is Java-style with 5 % warnings, 2 %
 stack trace after every tenth error, and varying ids, threads and durations; one block of
 20,000 lines repeated, or with `--unique` new numbers in every block (no message seen twice,
 so nothing is cached per message).
+`--lnav`: lnav (the anchor) answers the same question in the same run, counts per level of the
+whole file (`lnav -n -c ';SELECT log_level, count(*) FROM all_logs GROUP BY log_level'`): its
+time, CPU and peak RSS (from `wait4`), and whether its counts equal the scan's.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -122,6 +126,23 @@ def scan(path: Path, mode: str, since: str | None = None) -> dict:
     return got
 
 
+def lnav(path: Path) -> dict:
+    """lnav's counts per level of the whole file, with its wall time, CPU and peak RSS."""
+    query = ";SELECT log_level, count(*) FROM all_logs GROUP BY log_level"
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(["lnav", "-n", "-c", query, str(path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    levels = {}
+    for line in out.splitlines()[1:]:  # a header, then "level count" rows
+        name, count = line.split()  # padded columns, a space after the count too
+        levels[name.upper()] = int(count)
+    return {"seconds": time.perf_counter() - t0, "cpu": usage.ru_utime + usage.ru_stime,
+            "rss_mb": usage.ru_maxrss / 1024, "levels": levels, "rc": proc.returncode}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--size-mb", type=int, default=1024)
@@ -133,6 +154,7 @@ def main() -> None:
                     "20,000 lines (a new --file), not one block repeated")
     ap.add_argument("--hours", help="scan a window of the last HOURS (the file's times run "
                     "from 24 h to 21.2 h ago, over and over: 23 starts the window inside)")
+    ap.add_argument("--lnav", action="store_true", help="lnav's counts per level beside")
     args = ap.parse_args()
     path = Path(args.file)
     if not path.exists() or path.stat().st_size < args.size_mb << 20:
@@ -161,6 +183,16 @@ def main() -> None:
     same = all({k: v for k, v in r.items() if k not in drop}
                == {k: v for k, v in first.items() if k not in drop} for r in results.values())
     print(f"results of {', '.join(results)}: {'the same' if same else 'DIFFERENT'}")
+    if args.lnav:
+        t0 = time.perf_counter()
+        subprocess.run(["grep", "-cE", "ERROR|WARN", str(path)], capture_output=True, check=False)
+        grep_s = time.perf_counter() - t0
+        got = lnav(path)
+        ours = {("WARNING" if k == "WARN" else k): v for k, v in first["levels"].items()}
+        print(f"lnav: counts per level {got['seconds']:.2f} s = {got['seconds'] / grep_s:.1f}x "
+              f"grep ({grep_s:.2f} s); CPU {got['cpu']:.2f} s; peak RSS {got['rss_mb']:.0f} MB; "
+              f"exit {got['rc']}; levels {got['levels']}: "
+              f"{'the same as the scan' if got['levels'] == ours else 'DIFFERENT from the scan'}")
     if not args.keep:
         path.unlink()
 
