@@ -1,12 +1,27 @@
 """Console first frame and memory, beside a bare Textual app (Header, Static, Footer).
 
 Re-run with `.venv/bin/python bench/first_frame.py [--before=DIR/src]`; paste the tables into
-bench/BENCHMARKS.md. First frame: from process start to the dashboard drawn, and what was
-imported by then; the median of REPEAT fresh processes, run headless (compose, layout and
-render of the first frame; no terminal writes) at 120x40, interleaved with the bare app, in
-wall time and in CPU time (steadier on a busy box). The console starts as `maintui --config`
-does (its command line parsed); the harness imports Textual first to wrap `App.run`, so the
-collector the console turns off until its first frame is still on for Textual's import.
+bench/BENCHMARKS.md. Bytecode first: both trees (`src`, and the `--before` tree) are compiled
+into their `__pycache__` folders (gitignored) before anything is measured, as pip does for an
+operator's install and an editable install does on its first run. Without it (this machine
+sets PYTHONDONTWRITEBYTECODE, and `src` is an editable install) every start compiled ~40 of our
+modules from source (~30 ms of CPU, ~1.2 MiB) while Textual's came from pip's .pyc. Beside the
+sources rather than under PYTHONPYCACHEPREFIX: a prefix moves every module's cache, Textual's
+too, so both apps would then read their Textual from a cache pip never wrote.
+First frame: the median of REPEAT fresh processes, run headless (compose, layout and render;
+no terminal writes) at 120x40, interleaved with the bare app, in wall time and in CPU time
+(steadier on a busy box). Three moments, each from process start:
+- `ready`: Textual's ready callback (the auto-pilot starts). Earlier passes measured this; it
+  is not a frame: the bare app's screen is not even mounted then, and ours has not written.
+- `first frame`: the update that completes the first whole screen a terminal would receive
+  (`App._display` outside a batch, every cell written at least once): what the operator sees.
+- `all drawn`: the first update from which on the screen has every kind of widget it has ~1 s
+  later (ours: the key line's keys and anything composed a frame later; the bare app: its
+  footer's keys). Kinds, not a count: data that comes later (the board's screens, a key shown
+  while there are problems, the first sample) adds widgets of kinds already there.
+The console starts as `maintui --config` does (its command line parsed); the harness imports
+Textual first to wrap `App._display`, so the collector the console turns off until its first
+frame is still on for Textual's import.
 Memory: each app on a fresh demo sandbox under its own pty at 120x40 (`wire_bytes.Pty`), left
 idle SETTLE s (the first board read, a few samples), then VmRSS and VmHWM from /proc; RSS_REPEAT
 rounds, the apps started side by side in each. `--before=DIR/src`: an older tree's `src` runs
@@ -31,30 +46,61 @@ REPEAT, RSS_REPEAT, SETTLE = 7, 3, 12.0
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ["pydantic", "psutil", "aiosqlite", "croniter", "maintui.tui.screens.logs", "maintui.core.store.db"]
 
-# `maintui --config PATH` as an operator starts it (the command line parsed, the config read),
-# run headless: App.run is wrapped to stop at the first frame
-CHILD = f"""
-import sys, time, json
+# Both apps run under the same watch: every update a terminal would get (the current screen's,
+# outside a batch) is noted with the cells it covers and the screen's kinds of widget, each moment
+# with (wall, CPU); the app exits ~1 s after Textual's ready callback.
+WATCH = f"""
+import sys, time, json, asyncio
 HEAVY = {HEAVY!r}
 from textual.app import App
+from textual._compositor import LayoutUpdate
 
-run = App.run
+moments, frames, painted = {{}}, [], {{}}
+display = App._display
 
-async def ready(pilot):
-    out = {{"ready": time.time(), "cpu": time.process_time(),
-           "loaded": [m for m in HEAVY if m in sys.modules]}}
-    print(json.dumps(out), flush=True)
+def now():
+    return [time.time(), time.process_time()]
+
+def watched(app, screen, update):
+    if update is not None and not app._batch_count and app._running and screen is app.screen:
+        if "first" not in moments:
+            width, height = app.size
+            if isinstance(update, LayoutUpdate):
+                painted.update((y, width) for y in range(height))
+            else:
+                for y, x1, x2 in update.spans:  # cells covered, kept as a count per line
+                    painted[y] = min(width, painted.get(y, 0) + x2 - x1)
+            if sum(painted.values()) >= width * height:
+                moments["first"] = now()
+                moments["loaded"] = [m for m in HEAVY if m in sys.modules]
+        frames.append(({{type(w).__name__ for w in screen.walk_children()}}, now()))
+    return display(app, screen, update)
+
+App._display = watched
+
+async def pilot_ready(pilot):
+    moments["ready"] = now()
+    await asyncio.sleep(1.0)
+    kinds = {{type(w).__name__ for w in pilot.app.screen.walk_children()}}
+    last_other = max((i for i, (k, _) in enumerate(frames) if not k >= kinds), default=-1)
+    moments["all"] = frames[last_other + 1][1] if last_other + 1 < len(frames) else None
+    if moments["all"] and moments.get("first") and moments["all"][1] < moments["first"][1]:
+        moments["all"] = moments["first"]  # every kind was there before the screen was whole
+    print(json.dumps(moments), flush=True)
     pilot.app.exit()
+"""
 
-App.run = lambda app, **kw: run(app, headless=True, size=(120, 40), auto_pilot=ready)
+# `maintui --config PATH` as an operator starts it (the command line parsed, the config read),
+# run headless
+CHILD = WATCH + """
+run = App.run
+App.run = lambda app, **kw: run(app, headless=True, size=(120, 40), auto_pilot=pilot_ready)
 from maintui.cli import main
 main(["--config", sys.argv[1]])
 """
 
 # the same harness around a bare Textual app (Header, Static, Footer): the floor to compare to
-BARE = """
-import sys, time, json
-from textual.app import App
+BARE = WATCH + """
 from textual.widgets import Footer, Header, Static
 
 class Bare(App):
@@ -63,15 +109,16 @@ class Bare(App):
         yield Static("bare")
         yield Footer()
 
-app = Bare()
-
-async def ready(pilot):
-    print(json.dumps({"ready": time.time(), "cpu": time.process_time(), "loaded": []}),
-          flush=True)
-    app.exit()
-
-app.run(headless=True, size=(120, 40), auto_pilot=ready)
+Bare().run(headless=True, size=(120, 40), auto_pilot=pilot_ready)
 """
+MOMENTS = ("ready", "first", "all")
+
+
+def compile_tree(src: Path) -> None:
+    """Bytecode beside the sources, as an installed tree has it (see the docstring)."""
+    import compileall
+
+    compileall.compile_dir(str(src), quiet=1)
 
 
 def site(root: Path) -> Path:
@@ -82,15 +129,17 @@ def site(root: Path) -> Path:
     return config
 
 
-def once(config: Path, child: str = CHILD, src: Path | None = None) -> tuple[float, float, list[str]]:
-    """(wall seconds, CPU seconds, heavy modules loaded) from process start to the first frame.
-    CPU time is the steadier figure on a busy box: waiting for a core is not counted."""
+def once(config: Path, child: str = CHILD, src: Path | None = None) -> dict:
+    """{moment: (wall s, CPU s)} from process start, and `loaded`: the heavy modules loaded by
+    the first frame. CPU time is the steadier figure on a busy box: waiting for a core is not
+    counted (every thread's is, the poller's included)."""
     env = {**os.environ, "PYTHONPATH": str(src)} if src else None
     start = time.time()
     out = subprocess.run([sys.executable, "-c", child, str(config)], capture_output=True,
                          text=True, check=True, cwd=ROOT, env=env).stdout
-    result = json.loads(out.strip().splitlines()[-1])
-    return result["ready"] - start, result["cpu"], result["loaded"]
+    got = json.loads(out.strip().splitlines()[-1])
+    return {**{m: (got[m][0] - start, got[m][1]) for m in MOMENTS if got.get(m)},
+            "loaded": got.get("loaded", [])}
 
 
 def python_alone() -> float:
@@ -134,34 +183,31 @@ def memory_round(root: Path, before: Path | None) -> dict[str, tuple[int, int]]:
 def main() -> None:
     befores = [Path(a.split("=", 1)[1]).resolve() for a in sys.argv[1:] if a.startswith("--before=")]
     before = befores[0] if befores else None
+    for src in [ROOT / "src", *([before] if before else [])]:
+        compile_tree(src)
     with tempfile.TemporaryDirectory() as tmp:
         config = site(Path(tmp))
-        runs, bare, old = [], [], []
+        got: dict[str, list[dict]] = {"console": [], "bare": [], "before": []}
         for _ in range(REPEAT):  # interleaved: a busy moment weighs on all alike
-            runs.append(once(config, src=ROOT / "src"))
-            bare.append(once(config, BARE))
+            got["console"].append(once(config, src=ROOT / "src"))
+            got["bare"].append(once(config, BARE))
             if before:
-                old.append(once(config, src=before))
+                got["before"].append(once(config, src=before))
         rounds = [memory_round(Path(tmp) / f"mem{i}", before) for i in range(RSS_REPEAT)]
-    times = sorted(t for t, _, _ in runs)
-    loaded = runs[-1][2]
-    ours, floor = statistics.median(times), statistics.median(t for t, _, _ in bare)
-    best_bare = min(t for t, _, _ in bare)
-    print("| measure | result |\n|---|---|")
-    print(f"| first frame, median of {REPEAT} (aim < 0.25 s) | {ours:.3f} s |")
-    print(f"| first frame, best / worst | {times[0]:.3f} / {times[-1]:.3f} s |")
-    print(f"| bare Textual app, same harness, median | {floor:.3f} s (best {best_bare:.3f}) |")
-    print(f"| ratio (aim ≤ 1.15×) | {ours / floor:.2f}× (best to best {times[0] / best_bare:.2f}×) |")
-    cpu = {name: statistics.median(c for _, c, _ in got)
-           for name, got in (("console", runs), ("bare", bare), ("before", old)) if got}
-    print("| CPU to the first frame, median: console / bare | "
-          f"{cpu['console']:.3f} / {cpu['bare']:.3f} s: {cpu['console'] / cpu['bare']:.2f}× |")
-    if before:
-        wall = [t for t, _, _ in old]
-        print(f"| before, same harness, median | {statistics.median(wall):.3f} s "
-              f"(best {min(wall):.3f}): {statistics.median(wall) / floor:.2f}× "
-              f"(best to best {min(wall) / best_bare:.2f}×); CPU {cpu['before']:.3f} s: "
-              f"{cpu['before'] / cpu['bare']:.2f}× |")
+    apps = [name for name in ("console", "before") if got[name]]
+    print(f"| median of {REPEAT}, s (CPU · wall) | bare | "
+          + " | ".join(f"{name} | {name} / bare" for name in apps) + " |")
+    print("|---|---|" + "---|---|" * len(apps))
+    for moment in MOMENTS:
+        med = {name: [statistics.median(r[moment][i] for r in got[name] if moment in r)
+                      for i in (1, 0)] for name in ("bare", *apps)}
+        cells = [f"{med[name][0]:.3f} · {med[name][1]:.3f} | **{med[name][0] / med['bare'][0]:.2f}×**"
+                 f" · {med[name][1] / med['bare'][1]:.2f}×" for name in apps]
+        print(f"| {moment} | {med['bare'][0]:.3f} · {med['bare'][1]:.3f} | " + " | ".join(cells) + " |")
+    best = {name: min(r["first"][0] for r in got[name]) for name in ("bare", *apps)}
+    print("| first frame, wall, best to best | " + f"{best['bare']:.3f} | " + " | ".join(
+        f"{best[name]:.3f} | {best[name] / best['bare']:.2f}×" for name in apps) + " |")
+    loaded = got["console"][-1]["loaded"]
     print(f"| (python start-up alone) | {python_alone():.3f} s |")
     print(f"| heavy modules loaded before the first frame | {', '.join(loaded) or 'none'} |")
     print(f"\n| idle {SETTLE:.0f} s at 120x40, MiB, {RSS_REPEAT} rounds | VmRSS | VmHWM | "

@@ -10,6 +10,9 @@ another: the ratio to htop is taken within a window, since a shared box moves bo
 The console's CPU is also split by thread (/proc/PID/task): the main thread (Textual: render
 and write) and the rest (the sampler's thread, the run log's, Textual's input and output).
 `--before=DIR/src` runs an older tree's `src` beside this one, on its own sandbox.
+Bytecode first, as bench/first_frame.py does: both trees are compiled into their
+`__pycache__` folders (gitignored) before they start, as pip does for an operator's install
+(this machine sets PYTHONDONTWRITEBYTECODE and `src` is an editable install).
 Paste the tables into bench/BENCHMARKS.md under "## Console".
 """
 
@@ -50,6 +53,13 @@ def sandbox(root: Path, src: Path) -> Path:
     return root / "config.toml"
 
 
+def compile_tree(src: Path) -> None:
+    """Bytecode beside the sources, as an installed tree has it (bench/first_frame.py)."""
+    import compileall
+
+    compileall.compile_dir(str(src), quiet=1)
+
+
 def main_thread_seconds(pid: int) -> float:
     """CPU time of the main thread alone (its task id is the process id)."""
     fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -81,6 +91,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         programs = {}
         for name, src in trees.items():
+            compile_tree(src)
             config = sandbox(Path(tmp) / name, src)
             programs[name] = start(f"bench-{name}", f"{sys.executable} -m maintui --config {config}",
                                    (cols, rows), {"PYTHONPATH": str(src)})

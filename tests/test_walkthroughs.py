@@ -67,7 +67,7 @@ MONTHLY_GATES = ["notice", "maintenance-on", "backup", "retention-events", "rete
 
 def confirm(tmux: Tmux, step: str) -> None:
     """Answer a gate as its dialog asks: the step id typed (a typed policy), Tab to Run then
-    Enter (destructive: the focus starts on Cancel), else `y`."""
+    Enter (destructive: the focus starts on Not now), else `y`."""
     tmux.wait_for(f"Run {step}:")
     # a dialog reaches the terminal top to bottom: once its lower edge (what confirms) is
     # there, so is the rest (a policy line read too early sent `y` to a typed gate)

@@ -34,6 +34,9 @@ def exit_code(args: list[str]) -> int:
 BAD = {
     "history --state": (["history", "--state", "bogus"], ["succeeded", "rolled_back"]),
     "history --limit": (["history", "--limit", "-3"], ["whole numbers from 1"]),
+    "history --screen": (["history", "--screen", "bogus"], ["screens: checks"]),
+    "history --screen typo": (["history", "--screen", "chekcs"], ["did you mean 'checks'?"]),
+    "history --screen --json": (["history", "--json", "--screen", "bogus"], ["screens: checks"]),
     "history --limit text": (["history", "--limit", "ten"], ["whole numbers from 1"]),
     "incidents --state": (["incidents", "--state", "bogus"], ["open", "closed"]),
     "incidents --limit": (["incidents", "--limit", "0"], ["whole numbers from 1"]),

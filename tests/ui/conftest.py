@@ -40,11 +40,11 @@ class FakeRunLog:
                    state: str | None = None) -> list[RunRow]:
         return list(reversed(self.rows))[:limit]
 
-    async def last_runs(self) -> dict[str, RunRow]:
-        return {r.screen: r for r in self.rows}
+    async def last_runs(self) -> dict[str, RunRow]:  # a partial run is not the screen's run
+        return {r.screen: r for r in self.rows if not r.partial}
 
     async def last_success(self) -> dict[str, RunRow]:
-        return {r.screen: r for r in self.rows if r.state == "succeeded"}
+        return {r.screen: r for r in self.rows if r.state == "succeeded" and not r.partial}
 
     async def live_runs(self) -> list[RunRow]:
         return list(self.live)

@@ -8,12 +8,14 @@ import types
 
 import pytest
 from textual.screen import Screen
+from textual.widgets._footer import FooterKey
 
 from maintui.core.errors import ConfigError
 from maintui.core.probes.fake import FakeProbe
 from maintui.core.store.rows import RunRow
 from maintui.tui.app import MaintuiApp
 from maintui.tui.commands import MaintuiCommands
+from maintui.tui.poller import GC_YOUNG
 from maintui.tui.screens.help import HelpScreen
 from maintui.tui.screens.home import HomeScreen
 from maintui.tui.screens.too_small import TooSmallScreen
@@ -88,7 +90,29 @@ async def test_help_names_the_screen_in_words_its_own_keys_first_then_global_the
         assert help_screen.query_one("#help").border_title == "Help · Home: the dashboard"
         headings = [heading for heading, _ in help_screen.groups]
         assert headings[0] == "View" and headings[-1] == "Everywhere"
-        assert "docs/console.md" in str(help_screen.query_one("#help-more").render())
+        assert "docs/console.md" in str(help_screen.query_one("#help-keys").render())
+
+
+async def test_help_says_keys_in_words_without_textuals_defaults_and_end_reaches_the_end(build):
+    """Review: the help listed footer labels (`c CPU`), Textual's own keys (`super+c`, Scroll
+    Left/Right) and End did not scroll it."""
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        rows = {key: does for _, keys in help_screen.groups for key, does in keys}
+        assert rows["c"] == "Sort processes by CPU" and rows["m"] == "Sort processes by memory"
+        assert rows["Ctrl+P"].startswith("Commands") and rows["?"].startswith("This help")
+        assert "h" not in rows  # the section you are on: it would do nothing
+        words = " ".join(rows.values()) + " ".join(rows)
+        assert "Scroll Left" not in words and "super" not in words and "Copy" not in words
+        box = help_screen.query_one("#help")
+        assert app.focused is box and box.max_scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y
 
 
 def test_a_session_is_named_by_its_screen_file_in_the_help():
@@ -130,11 +154,14 @@ async def test_l_opens_the_logs_section_with_the_sites_logs_and_h_returns(build,
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_the_key_of_the_current_section_is_dimmed(build):
+async def test_the_key_of_the_current_section_is_not_shown(build):
     app = build()
-    async with app.run_test(size=(80, 24)):
-        assert app.check_action("section", ("home",)) is None
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.check_action("section", ("home",)) is False
         assert app.check_action("section", ("logs",)) is True
+        await pilot.pause()
+        footer = [k.description for k in app.screen.query(FooterKey)]
+        assert "Home" not in footer and "Logs" in footer
 
 
 async def test_a_number_key_opens_that_screen_as_a_session(build, provide):
@@ -149,7 +176,7 @@ async def test_a_number_key_opens_that_screen_as_a_session(build, provide):
         await pilot.press("h")
         await settle(app, pilot=pilot)
         assert not isinstance(app.screen, Opened) and app.current_mode == "home"
-        assert app.check_action("section", ("home",)) is None
+        assert app.check_action("section", ("home",)) is False
 
 
 async def test_h_from_another_section_shows_the_dashboard_not_the_session_left_on_home(
@@ -168,7 +195,7 @@ async def test_h_from_another_section_shows_the_dashboard_not_the_session_left_o
         await pilot.press("h")
         await settle(app, pilot=pilot)
         assert isinstance(app.screen, HomeScreen) and app.current_mode == "home"
-        assert app.check_action("section", ("home",)) is None
+        assert app.check_action("section", ("home",)) is False
 
 
 async def test_enter_on_a_run_opens_its_details(build, provide):
@@ -348,11 +375,15 @@ async def test_what_the_first_poll_leaves_is_kept_out_of_full_collections_until_
     """Full cycle collections walked the whole startup heap (~25-35 ms, about once a minute
     on an idle dashboard); after the first poll it is frozen, and closing gives it back."""
     app = build()
+    before = gc.get_threshold()
     async with app.run_test(size=(80, 24)) as pilot:
         await app.poller.polled.wait()  # the poller's own first poll, then the freeze
         await pilot.pause()
         assert gc.get_freeze_count() > 0
+        # young collections less often: a sample's short-lived strips no longer trigger them
+        assert gc.get_threshold() == (max(before[0], GC_YOUNG), *before[1:])
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == before
 
 
 def test_the_key_line_keeps_the_way_back_and_help_first_and_drops_whole_keys_that_do_not_fit():

@@ -145,16 +145,16 @@ async def test_y_is_offered_only_where_it_confirms(name, offered):
 
 async def test_letter_keys_leave_the_bar_while_a_text_field_has_focus():
     """The checklist's note field takes d, n and a as typing: the bar offers them only once the
-    focus is on the buttons, where they pick."""
+    focus is on the buttons, where they pick; in the note it says what Enter and Tab do."""
     app = DialogApp(DIALOGS["checklist"]())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert footer_text(app) == "esc Cancel"
+        assert footer_text(app) == "esc Not now ⏎ Done tab to Done"
         await pilot.press("n")
         assert app.screen.query_one("#note").value == "n"  # typed, not picked
         await pilot.press("tab")
         await settle(pilot)
-        assert footer_text(app) == "esc Cancel d Done n Not done a N/A"
+        assert footer_text(app) == "esc Not now ⏎ Done tab to Not done d Done n Not done a N/A"
 
 
 async def test_a_long_rollback_list_scrolls_and_leaves_the_reason_and_buttons_in_view():

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import random
 
 import pytest
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from textual._compositor import Compositor, LayoutUpdate
+from textual.cache import FIFOCache
+from textual.color import Color
+from textual.filter import Monochrome
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
@@ -17,7 +21,7 @@ from maintui.core.probes.base import Proc
 from maintui.core.probes.fake import fake_snapshot
 from maintui.tui import updates
 from maintui.tui.updates import changed_runs
-from maintui.tui.widgets import ProcessTable, ResourceGauges
+from maintui.tui.widgets import GaugeLines, ProcessTable, ResourceGauges, spans
 from maintui.tui.widgets.spans import changed_span, line_strip
 from tests.ui.conftest import settle
 
@@ -96,6 +100,30 @@ def _span_cells(chops: dict, x1: int, x2: int) -> list:
     return [cell for cell in sorted(cells, key=lambda c: c[0]) if x1 <= cell[0] < x2]
 
 
+LINE_WIDGETS = (GaugeLines, ProcessTable)  # draw their rows without the styles cache (plain.py)
+
+
+def _counting(patch: pytest.MonkeyPatch, count, textual: bool) -> None:
+    """Call `count(widget, crop)` once for every widget rendered; with `textual`, the line
+    widgets draw through Textual's own styles cache (what theirs is compared with)."""
+    real = Widget.render_lines
+
+    def by_textual(widget, crop):
+        if textual or not isinstance(widget, LINE_WIDGETS):  # else counted by their own
+            count(widget, crop)
+        return real(widget, crop)
+
+    patch.setattr(Widget, "render_lines", by_textual)
+    for kind in LINE_WIDGETS:
+        own = kind.__dict__["render_lines"]
+
+        def by_own(widget, crop, own=own):
+            count(widget, crop)
+            return own(widget, crop)
+
+        patch.setattr(kind, "render_lines", by_textual if textual else by_own)
+
+
 async def still(app, pilot) -> Compositor:
     """The home screen's compositor once drawn, with the poller stopped: nothing changes
     but what the test dirties."""
@@ -113,21 +141,20 @@ async def test_a_partial_update_renders_only_its_rows_and_draws_what_textual_wou
     async with app.run_test(size=(120, 40)) as pilot:
         compositor = await still(app, pilot)
         rendered: list[int] = []
-        real = Widget.render_lines
 
         def counted(widget, crop):
             rendered.append(crop.height)
-            return real(widget, crop)
 
         for crop in (Region(8, 2, 44, 5), Region(60, 3, 50, 15), Region(0, 39, 120, 1),
                      Region(0, 0, 120, 40), Region(30, 10, 60, 20)):
             spans = list(compositor._regions_to_spans([crop]))
             lines = {y for y, _, _ in spans}.__contains__
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(Widget, "render_lines", counted)
+                _counting(patch, counted, textual=False)
                 ours, our_lines = compositor._render_chops(crop, lines), sum(rendered)
                 rendered.clear()
                 patch.setattr(Compositor, "_get_renders", updates._textual_renders)
+                _counting(patch, counted, textual=True)
                 theirs, their_lines = compositor._render_chops(crop, lines), sum(rendered)
                 rendered.clear()
             for y, x1, x2 in spans:
@@ -150,18 +177,17 @@ async def test_an_update_renders_the_widgets_at_its_dirty_cells_not_those_behind
         dirty = [Region(g.x + 10, g.y, 4, 1), Region(g.x + 25, g.y + 2, 20, 3),
                  Region(t.x + 8, t.y + 1, 6, 1), Region(t.x + 8, t.y + 6, 6, 2)]
         rendered: list[str] = []
-        real = Widget.render_lines
 
         def counted(widget, crop):
             rendered.extend([type(widget).__name__] * crop.height)
-            return real(widget, crop)
 
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(Widget, "render_lines", counted)
+            _counting(patch, counted, textual=False)
             compositor._dirty_regions.update(dirty)
             ours, our_lines = compositor.render_partial_update(), list(rendered)
             rendered.clear()
             patch.setattr(Compositor, "_get_renders", updates._textual_renders)
+            _counting(patch, counted, textual=True)
             compositor._dirty_regions.update(dirty)
             theirs, their_lines = compositor.render_partial_update(), list(rendered)
         assert ours.spans == theirs.spans
@@ -296,3 +322,72 @@ async def test_a_dialog_over_home_writes_its_own_cells_not_the_screen_under_it(b
         closed = frame()
         rows = {int(row) - 1 for row, _ in re.findall(r"\x1b\[(\d+);(\d+)H", closed)}
         assert rows <= set(range(box.y, box.bottom)) | {23}, (rows, box)
+
+
+def test_a_range_of_a_line_is_written_as_its_crop_would_be():
+    """`render_range` slices one-cell text itself instead of cropping the strip: the same
+    sequences for every range of lines of plain, styled, wide and mixed segments."""
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="truecolor")
+    bold, red = Style(bold=True, bgcolor="#1e1e1e"), Style(color="red", link="https://x.y")
+    lines = [
+        [Segment("  4242", None), Segment("  7.5", bold), Segment(" postgres   pg ", red)],
+        [Segment("▁▂▃", bold), Segment("█" * 5, None), Segment("x", red)],
+        [Segment("ab日本", bold), Segment("cd", None)],  # wide: the crop blanks a cut half
+        [Segment("ab", bold), Segment("", red), Segment("cd", None)],  # an empty segment
+    ]
+    for segments in lines:
+        strip = Strip(segments)
+        width = strip.cell_length
+        for start in range(width + 1):
+            for end in range(start + 1, width + 2):
+                assert updates.render_range(strip, start, end, console) == \
+                    strip.crop(start, end).render(console), (segments, start, end)
+
+
+def test_a_strip_makes_its_caches_when_first_used_and_gives_what_textuals_would():
+    """A partial update makes ~70 strips and uses few of their seven caches: they are made
+    on first use. Every method that caches gives what a strip made by Textual's own
+    `__init__` gives, from the cache too."""
+    assert updates.install()
+    bold, red = Style(bold=True), Style(color="red")
+    segments = [Segment("ab", bold), Segment("cdef", red), Segment("日本", bold)]
+    ours = Strip(segments, 10)
+    theirs = Strip.__new__(Strip)
+    updates._textual_strip_init(theirs, segments, 10)
+    with pytest.raises(AttributeError):
+        object.__getattribute__(ours, "_crop_cache")  # not made yet
+    for _ in range(2):  # made, then from the cache
+        for method, args in (("crop", (1, 7)), ("divide", ([2, 5],)),
+                             ("adjust_cell_length", (14, bold)), ("crop_extend", (1, 12, bold)),
+                             ("apply_style", (bold,)), ("apply_offsets", (3, 4)),
+                             ("apply_filter", (Monochrome(), Color(0, 0, 0)))):
+            got, want = getattr(ours, method)(*args), getattr(theirs, method)(*args)
+            flat = (lambda r: [list(s) for s in r]) if method == "divide" else list
+            assert flat(got) == flat(want), method
+    assert isinstance(ours._crop_cache, FIFOCache) and ours._crop_cache._maxsize == 16
+    with pytest.raises(AttributeError):
+        ours.not_a_cache  # noqa: B018
+
+
+def test_the_span_of_changed_pieces_is_the_span_found_cell_by_cell():
+    """A line whose pieces keep their styles and lengths is compared piece by piece: the same
+    span as comparing every cell, for values changed in place, restyled, resized and wide."""
+    rng = random.Random(14)
+    alphabet = "0123456789 .%KMG▁▂▃▄▅▆▇█abc日"
+    for _ in range(3000):
+        old = tuple(("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9))),
+                     rng.choice((None, "label", "warning"))) for _ in range(rng.randint(1, 4)))
+        new = list(old)
+        for i in rng.sample(range(len(new)), rng.randint(0, len(new))):
+            text, style = new[i]
+            chars = list(text)
+            for j in rng.sample(range(len(chars)), min(len(chars), rng.randint(0, 3))):
+                chars[j] = rng.choice(alphabet)
+            if rng.random() < 0.1:  # restyled, or longer
+                style = rng.choice((None, "label", "critical"))
+            if rng.random() < 0.1:
+                chars.append("x")
+            new[i] = ("".join(chars), style)
+        width, new = rng.randint(5, 40), tuple(new)
+        by_cells = None if old == new else spans._changed_cells(old, new, width)
+        assert changed_span(old, new, width) == by_cells, (old, new, width)

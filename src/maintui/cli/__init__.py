@@ -110,6 +110,18 @@ def _open_logs(args: argparse.Namespace | SimpleNamespace) -> int:
     return open_paths(args.paths)
 
 
+def _placed(exc: Exception) -> str:
+    """A config error points at `config.toml:LINE:COLUMN`, as `validate` does, wherever the
+    config was read (the console, a run, the history)."""
+    from maintui.core.errors import ConfigError
+
+    if not isinstance(exc, ConfigError):
+        return str(exc)
+    from maintui.core.site.locate import placed
+
+    return placed(str(exc))
+
+
 def main(argv: list[str] | None = None) -> int:
     from maintui.core.errors import MaintuiError
 
@@ -135,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(args)
     except MaintuiError as exc:
-        print(f"maintui: {exc}", file=sys.stderr)
+        print(f"maintui: {_placed(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("maintui: interrupted", file=sys.stderr)

@@ -27,7 +27,8 @@ def register(sub: Any, common: Any) -> None:
     h = sub.add_parser("history", help="past runs, newest first")
     common(h)
     h.add_argument("--limit", type=count, default=20, help="at most this many runs (from 1)")
-    h.add_argument("--screen")
+    h.add_argument("--screen", metavar="NAME",
+                   help="only runs of this screen (a screen file's name, e.g. daily)")
     h.add_argument("--state", choices=[str(s) for s in RunState],
                    help="only runs in this state")
     h.add_argument("--json", action="store_true", help="a JSON list of runs")
@@ -112,11 +113,14 @@ def cmd_history(args: Any) -> int:
         runs = []
     else:
         runs = with_log(config, lambda log: log.runs(args.limit, args.screen, args.state))
+    if not runs and args.screen:
+        _known_screen(config, args.screen)
     if args.json:
         hosts = _hosts_of(config, [r.id for r in runs]) if runs else {}
         print(json.dumps([{"id": r.id, "screen": r.screen, "state": r.state,
                            "started": _iso(r.started), "ended": _iso(r.ended), "user": r.user,
-                           "message": r.message, "hosts": hosts.get(r.id, [])} for r in runs],
+                           "message": r.message, "hosts": hosts.get(r.id, []),
+                           "only": list(r.selection)} for r in runs],
                          indent=2))
         return 0
     if not runs:
@@ -128,8 +132,27 @@ def cmd_history(args: Any) -> int:
     print(f"{'RUN':>5}  {'SCREEN':<12} {'STATE':<16} {'STARTED':<19}  {'TOOK':>7}  USER")
     for r in runs:
         took = format_duration(r.ended - r.started) if r.ended else "…"
-        print(f"{r.id:>5}  {r.screen:<12} {r.state:<16} {when(r.started):<19}  {took:>7}  {r.user}")
+        scope = f"  ({r.scope}: a partial run)" if r.scope else ""  # not the screen's run
+        print(f"{r.id:>5}  {r.screen:<12} {r.state:<16} {when(r.started):<19}  {took:>7}  {r.user}"
+              f"{scope}")
     return 0
+
+
+def _known_screen(config: Any, name: str) -> None:
+    """A `--screen` that is no screen file (and has no runs) is a typo: exit 2, naming the
+    screens, as `maintui run` does (a deleted screen's runs still match: only then is it
+    asked)."""
+    import difflib
+
+    from maintui.core.site.screenfile import screen_files
+
+    known = [p.stem for p in screen_files(config)] if config.screens_dir.is_dir() else []
+    if name in known:
+        return
+    hint = difflib.get_close_matches(name, known, n=1)
+    first = f"did you mean {hint[0]!r}? " if hint else ""
+    raise UsageError(f"--screen {name!r}: {first}no screen of that name in {config.screens_dir} "
+                     f"and no run of one in the run log; screens: {', '.join(known) or 'none'}")
 
 
 def _need_run(run: Any, args: Any, config: Any) -> None:
@@ -144,7 +167,8 @@ def cmd_show(args: Any) -> int:
     async def go(log) -> int:
         run = await log.run(args.run_id)
         _need_run(run, args, config)
-        print(f"run {run.id}  {run.screen}: {visible(run.title)}\nstate {run.state}"
+        scope = f" · {visible(run.scope)} (a partial run)" if run.scope else ""
+        print(f"run {run.id}  {run.screen}: {visible(run.title)}{scope}\nstate {run.state}"
               + (f" — {visible(run.message)}" if run.message else ""))
         print(f"by {run.user}@{run.host}  started {when(run.started)}  ended {when(run.ended)}\n")
         for s in await log.steps(run.id):

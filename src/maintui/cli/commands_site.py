@@ -27,7 +27,11 @@ def register(sub: Any, common: Any) -> None:
 
     lg = sub.add_parser("logs", help="follow log files (the site's, or the paths given)")
     common(lg)
-    lg.add_argument("paths", nargs="*", metavar="PATH")
+    lg.add_argument("paths", nargs="*", metavar="PATH",
+                    help="log files to follow, merged by time in one view (no site config is "
+                         "read); without any, the site's [logs]")
+    lg.add_argument("--wait", action="store_true",
+                    help="a PATH that does not exist yet is waited for (else: exit 2)")
     lg.set_defaults(handler=cmd_logs)
 
     tr = sub.add_parser("triage", help="open the console on the triage screen (incidents)")
@@ -128,7 +132,7 @@ def cmd_logs(args: Any) -> int:
     if args.paths:  # plain files need no site: no config is read
         from maintui.tui.screens.logs import open_paths
 
-        return open_paths(args.paths)
+        return open_paths(args.paths, wait=args.wait)
     config = site(args)
     if not config.logs:
         raise ConfigError(f"no logs to follow: give paths, or add a [logs] table to {config.path}")

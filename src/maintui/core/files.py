@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import time
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
+WORD_BYTES = 100  # of a name's word at most: room for the rest, and for atomic_path's `.part`
 
 
 def private_dir(path: Path) -> Path:
@@ -54,6 +58,25 @@ def atomic_path(path: Path, mode: int = FILE_MODE) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
         raise
+
+
+def name_word(text: str, fallback: str) -> str:
+    """`text` as one word of a file name: letters of any script, digits, `_`, `.` and `-` kept,
+    any other run of characters (a space, a `/`, a control character) one `-`, a run of those
+    three one; no `.`, `-` or `_` at either end (no hidden file, no option, no `..`); at most
+    WORD_BYTES bytes of UTF-8; `fallback` when nothing is left."""
+    word = re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFC", text))
+    word = re.sub(r"([-_.])[-_.]+", r"\1", word).strip("-_.")
+    while len(word.encode()) > WORD_BYTES:
+        word = word[:-1].rstrip("-_.")
+    return word or fallback
+
+
+def report_name(screen: str, run: int | str, started: float) -> str:
+    """A run's report file, `SCREEN-RUN-YYYYmmdd-HHMM.md` (the run's start, the screen's name
+    as `name_word`): the run's end, a `report.write` step and an export write this one file."""
+    stamp = time.strftime("%Y%m%d-%H%M", time.localtime(started))
+    return f"{name_word(screen, 'run')}-{run}-{stamp}.md"
 
 
 def write_private(path: Path, data: str | bytes, mode: int = FILE_MODE) -> Path:

@@ -63,6 +63,17 @@ class DecisionKind(enum.StrEnum):
     NOTE = "note"            # an operator note, no effect on the run
 
 
+# How the console (and the CLI's tables for people) word a state: one table, so Home's two
+# lists, the session, triage and the history say the same thing. Machine output (--json) keeps
+# the raw names. A state not listed reads as its name with spaces (`timed_out` → `timed out`).
+LABELS = {"rollback_failed": "rollback failed", "not_done": "not done", "na": "n/a"}
+
+
+def label(state: str) -> str:
+    """A run, step or decision state in words: `rolled_back` → `rolled back`."""
+    return LABELS.get(state) or state.replace("_", " ")
+
+
 # Finding statuses, least to most severe ("error" is how a crashed check reports itself).
 SEVERITY = {"ok": 0, "warning": 1, "critical": 2, "error": 2}
 

@@ -18,7 +18,7 @@ from maintui.core.clock import Clock, SystemClock
 from maintui.core.errors import ConfigError
 from maintui.core.probes.base import Probe
 from maintui.core.site.config import SiteConfig
-from maintui.tui import keys, preferences, updates
+from maintui.tui import keys, preferences, startframe, stylecache, updates
 from maintui.tui.models.board import RunSource
 from maintui.tui.navigation import BY_MODE, HOME, SECTIONS, Sections
 from maintui.tui.poller import Poller
@@ -56,6 +56,8 @@ class MaintuiApp(Sections):
         super().__init__(css_path=list(styles))
         updates.install()  # write what changed on the terminal, not what was re-rendered
         keys.install()  # key names without the Unicode name table: ~0.7 MiB it would keep
+        stylecache.install()  # each CSS source parsed once, not again after the reparse
+        startframe.install()  # the first frame rendered once, whole, after the start-up batch
         self.config, self.clock, self.attach = config, clock, attach
         self.prefs = prefs  # the operator's console.json; None (tests): nothing remembered
         self.poller = Poller(self, config, clock, store=store,

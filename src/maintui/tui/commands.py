@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from maintui.core.states import label
 from maintui.core.units import ago, clock_time, span
 from maintui.tui.navigation import SECTIONS
 
 if TYPE_CHECKING:
     from maintui.core.clock import Clock
     from maintui.core.site.config import SiteConfig
+    from maintui.core.site.listing import ScreenEntry, StepEntry
     from maintui.tui.models.board import Board, ScreenStatus
 
 
@@ -32,7 +34,7 @@ class Navigator(Protocol):
     def open_log(self, name: str) -> None: ...
     def switch_theme(self, name: str) -> None: ...
     def start_step(self, screen: str, step: str) -> None: ...
-    def maintenance_steps(self, state: str) -> list[tuple[str, str]]: ...
+    def maintenance_steps(self, state: str) -> list[tuple[ScreenEntry, StepEntry]]: ...
     @property
     def available_themes(self) -> dict[str, object]: ...
     @property
@@ -59,6 +61,15 @@ def _due(screen: ScreenStatus, now: float) -> str:
     return f"{due.state} {span(now - due.next_due)}"
 
 
+def pick_maintenance(found: list[tuple[ScreenEntry, StepEntry]]) -> tuple[ScreenEntry, StepEntry]:
+    """Which screen's step the palette's toggle runs, when several screens have one: a screen
+    without a window first (it runs now, no reason to give), then a triage screen (quick
+    actions, made to run one at a time), then one without a schedule (a scheduled session's
+    step is one stage of it), then by name: the same choice every time."""
+    return min(found, key=lambda pair: (bool(pair[0].window), pair[0].kind != "triage",
+                                        bool(pair[0].schedule), pair[0].name, pair[1].id))
+
+
 class MaintuiCommands(Provider):
     """Go to a section, open a screen, follow a log, find a run."""
 
@@ -77,7 +88,8 @@ class MaintuiCommands(Provider):
             out.append(Command(f"Jump to log: {name}", str(path), partial(app.open_log, name)))
         now = app.clock.now()
         for run in board.runs:
-            out.append(Command(f"Find run #{run.id}: {run.screen} {run.state}",
+            scope = f" ({run.scope})" if run.scope else ""
+            out.append(Command(f"Find run #{run.id}: {run.screen}{scope} {label(run.state)}",
                                f"started {clock_time(run.started, now)} by {run.user or '?'}",
                                partial(app.open_run, run.id)))
         for theme in sorted(app.available_themes):
@@ -87,16 +99,22 @@ class MaintuiCommands(Provider):
         return out
 
     def maintenance(self, app: Navigator) -> list[Command]:
-        """Maintenance mode on/off: the site's own `maintenance.mode` steps, run as one-step
-        runs (recorded, confirmed at their gate like any step)."""
+        """The maintenance toggle: "Maintenance mode on" while it is off, "… off" while it is
+        on, each one command running the site's own `maintenance.mode` step alone (a partial
+        run: recorded, not the screen's run, confirmed at its gate like any step). Of the
+        screens that have such a step, the one run is `pick_maintenance`'s."""
         on = bool((app.board.maintenance or {}).get("on"))
         wanted = "off" if on else "on"
-        out = []
-        for screen, step in app.maintenance_steps(wanted):
-            out.append(Command(f"Maintenance mode {wanted} ({screen}: {step})",
-                               f"a one-step run of {screen}; asks before it changes anything",
-                               partial(app.start_step, screen, step)))
-        return out
+        found = app.maintenance_steps(wanted)
+        if not found:
+            return []
+        screen, step = pick_maintenance(found)
+        said = step.with_.get("message") if wanted == "on" else None
+        shown = f' ("{said}")' if isinstance(said, str) and said else ""
+        return [Command(f"Maintenance mode {wanted} ({screen.name}: {step.id})",
+                        f"runs {step.id} of {screen.name} alone{shown}, not a whole "
+                        f"{screen.name} run; asks before it changes anything",
+                        partial(app.start_step, screen.name, step.id))]
 
     async def discover(self) -> Hits:
         for command in self.commands():

@@ -60,10 +60,17 @@ def _hidden(keys: str, action: str, description: str) -> Key:
 # In a dialog with a text field and keys of its own after it, Tab and shift+Tab move the focus
 # as the key arrives (priority): a key sent right behind Tab (a burst over a laggy link, pasted
 # keys) would otherwise reach the field Tab left, queued there before the focus move landed.
+# Tab is shown on the dialog's key line: it is how a destructive gate's Run is reached.
 FIELDS = (
-    Key("tab", "app.focus_next", "Next field", show=False, priority=True),
+    Key("tab", "app.focus_next", "Next field", priority=True),
     Key("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
 )
+# Enter in a dialog's text field moves on to the next field, or closes the dialog, as the key
+# arrives (priority), for the same reason: the keys behind it went into the field it left. The
+# dialog's `check_action` lets Enter on a button or a list through to that widget. It is shown
+# while a field has the focus, worded by the dialog (`key_description`: ⏎ Run, ⏎ Confirm); on a
+# button the key line says which button Enter presses (KeyBar).
+SUBMIT = Key("enter", "submit", "Submit", priority=True)
 
 SCOPES: dict[str, tuple[Key, ...]] = {
     # -- apps: the console's help and quit (its section keys are spliced in by for_app) --
@@ -71,7 +78,10 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         Key("question_mark", "help", "Help"),
         Key("ctrl+q", "quit", "Quit", priority=True),
     ),
-    "logs_app": (Key("q", "quit", "Quit"),),  # `maintui logs FILE`: a viewer, quit as in less
+    "logs_app": (  # `maintui logs FILE`: a viewer, quit as in less; ? as in the console
+        Key("question_mark", "help", "Help"),
+        Key("q", "quit", "Quit"),
+    ),
     # -- section screens and the screens opened on top of them --
     "home": (
         Key("c", "sort('cpu')", "CPU", tooltip="Sort processes by CPU"),
@@ -97,6 +107,7 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         _hidden("less_than_sign", "next_error(-1)", "Previous error record"),
         _hidden("g", "goto", "Jump to a time"),
         _hidden("b", "show_binary", "Show a binary file as text"),
+        _hidden("v", "toggle_raw", "JSON lines as written, or as time, level, message"),
     ),
     "run_log": (Key("escape", "back", "Back"),),
     "runs": (
@@ -137,29 +148,34 @@ SCOPES: dict[str, tuple[Key, ...]] = {
             tooltip="Run the step again on the failed host under the cursor, alone"),
         Key("escape", "app.pop_screen", "Back"),
     ),
+    # In the footer's order of priority: at 80 columns the last ones give way first. o shows
+    # only without an open incident, n, s and c only with one (TriageScreen.check_action).
     "triage": (
         Key("o", "open_incident", "Open", tooltip="Open an incident"),
-        Key("s", "snapshot", "Snapshot", tooltip="Snapshot diagnostics into the incident"),
+        Key("n", "note", "Note", tooltip="A note on the incident's timeline"),
+        Key("s", "snapshot", "Snap", tooltip="Snapshot diagnostics into the incident"),
+        Key("c", "close_incident", "Close", tooltip="Close the incident with a summary"),
         Key("a", "quick_actions", "Actions", tooltip="Quick actions of the triage screen"),
         Key("v", "recovery", "Recovery", tooltip="Start the recovery screen for the incident"),
-        Key("n", "note", "Note", tooltip="A note on the incident's timeline"),
-        Key("c", "close_incident", "Close", tooltip="Close the incident with a summary"),
         Key("R", "run_checks", "Checks", tooltip="Run the checks again"),
         Key("i", "view_incident", "Incident", tooltip="The incident's timeline and report"),
-        _hidden("m", "sort", "CPU/Mem"),
+        Key("m", "sort", "Sort", tooltip="Sort processes by CPU or by memory"),
     ),
     "help": (Key("escape,question_mark,q", "dismiss", "Close help"),),
     # -- dialogs --
     "dialog": (Key("escape", "cancel", "Cancel"),),
-    "confirm": (
-        Key("escape", "cancel", "Cancel"),
+    "confirm": (  # Escape leaves the run waiting at the gate: "not now", r asks again
+        Key("escape", "cancel", "Not now"),
         *FIELDS,  # typed answers, then the buttons
+        SUBMIT,
         Key("s", "skip", "Skip"),
         # shown only where it works: at normal risk (ConfirmDialog.check_action)
         Key("y", "confirm", "Run"),
     ),
     "checklist": (
-        Key("escape", "cancel", "Cancel"),
+        Key("escape", "cancel", "Not now"),
+        *FIELDS,  # the note, then the buttons (where d, n and a pick)
+        SUBMIT,  # Enter in the note: done
         Key("d", "pick('done')", "Done"),
         Key("n", "pick('not_done')", "Not done"),
         Key("a", "pick('na')", "N/A"),
@@ -177,19 +193,20 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         Key("b", "pick('rollback')", "Roll back"),
         Key("n", "pick('new')", "Start anew"),
     ),
-    "rollback": (Key("escape", "cancel", "Cancel"), *FIELDS),  # the reason, then the buttons
+    "rollback": (Key("escape", "cancel", "Cancel"), *FIELDS, SUBMIT),  # the reason, the buttons
     "takeover": (Key("escape", "cancel", "Cancel"), Key("t", "take", "Take over")),
     "new_run": (Key("escape", "cancel", "Cancel"), Key("y", "start", "New run")),
-    "reason": (Key("escape", "cancel", "Cancel"),),
+    "reason": (Key("escape", "cancel", "Cancel"), SUBMIT),
     "quit": (Key("escape,n", "stay", "Stay"), Key("y", "leave", "Quit")),
     "plan": (Key("escape,q,d", "dismiss_plan", "Close"),),
     "problems": (Key("escape,q,p", "dismiss_problems", "Close"),),
     "open_incident": (
         Key("escape", "cancel", "Cancel"),
         *FIELDS,  # the title, then the severity list and its 1–4
+        SUBMIT,  # in the title or on the list: open it
         *(_hidden(str(n), f"severity({n})", f"Severity {n}") for n in range(1, 5)),
     ),
-    "close_incident": (Key("escape", "cancel", "Cancel"),),
+    "close_incident": (Key("escape", "cancel", "Cancel"), SUBMIT),
     "quick_action": (Key("escape", "cancel", "Cancel"),),
     # -- widgets: their keys work while they have focus --
     "rows": (
@@ -233,7 +250,7 @@ SHADOWS = {
 # A key that does an action on one screen and something else on another screen with that action:
 ELSEWHERE = {
     ("c", "sort"): "triage's c closes the incident, its main verb; its process list is the "
-                   "compact one, sorted by m alone (CPU/Mem), so c is free there",
+                   "compact one, sorted by m alone (CPU or memory), so c is free there",
     ("escape", "pick"): "see TWICE: only the overrun dialog answers Escape with a choice",
 }
 
@@ -249,7 +266,8 @@ HELP_GROUPS = {
     "View": ("toggle_output", "host_filter", "sort", "filter", "close_filter", "problems", "more", "outcome", "screen",
              "report", "reports", "refresh", "cycle_level", "errors_only", "toggle_pause",
              "source", "focus_filter", "tab", "export", "back", "app.pop_screen", "open_nth",
-             "escape", "next_match", "next_error", "goto", "pan", "show_binary"),
+             "escape", "next_match", "next_error", "goto", "pan", "show_binary",
+             "toggle_raw"),
 }
 
 

@@ -15,16 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from textual import on
 from textual.app import App
 from textual.screen import ModalScreen, Screen
 
-from maintui.tui.widgets import RecentRuns, ScreenList
-
 if TYPE_CHECKING:
     from maintui.core.site.config import SiteConfig
+    from maintui.core.site.listing import ScreenEntry, StepEntry
     from maintui.tui.models.board import Board
     from maintui.tui.poller import Poller
+    from maintui.tui.widgets import RecentRuns, ScreenList
 
 SCREENS = "maintui.tui.screens"
 
@@ -161,9 +160,9 @@ class Sections(App[int]):
                         exit_on_error=False)
 
     def section_enabled(self, mode: str) -> bool | None:
-        """None (shown dimmed) for the section the operator is on; a screen opened on top of it
-        (a session, a run) goes back to it."""
-        return None if mode == self.current_mode and len(self.screen_stack) <= 1 else True
+        """False (not shown: it would do nothing) for the section the operator is on; a screen
+        opened on top of it (a session, a run) goes back to it."""
+        return not (mode == self.current_mode and len(self.screen_stack) <= 1)
 
     def open_screen(self, name: str) -> None:
         """Open one of the site's screens on top of Home: a session, or the triage console on
@@ -194,21 +193,49 @@ class Sections(App[int]):
             self.push_screen(cls({name: self.config.logs[name]},
                                  formats=self.config.log_formats))
 
-    def maintenance_steps(self, state: str) -> list[tuple[str, str]]:
-        """(screen, step) of each of the site's steps that turns maintenance mode `state`."""
-        return [(screen.name, step.id) for screen in self.poller.catalog.screens
+    def maintenance_steps(self, state: str) -> list[tuple[ScreenEntry, StepEntry]]:
+        """Each of the site's steps that turns maintenance mode `state`, with its screen."""
+        return [(screen, step) for screen in self.poller.catalog.screens
                 for step in screen.steps
                 if step.action == "maintenance.mode" and step.with_.get("state") == state]
 
     def start_step(self, screen: str, step: str) -> None:
-        """Run one step of a screen (detached, recorded) and open its session, whose gate asks."""
-        self.run_worker(self._start_step(screen, step), name=f"start {screen}:{step}",
+        """Run one step of a screen alone (a partial run, `--only`: detached, recorded, not the
+        screen's run) and open its session, whose gate asks. Outside the screen's window the
+        reason is asked first, as for any run started there."""
+        import time
+
+        from maintui.core.site.schedule import in_window
+
+        found = next((s for s in self.poller.catalog.screens if s.name == screen), None)
+        window = found.window if found is not None else None
+        if not window or in_window(window, time.time()):
+            self._run_step(screen, step, "")
+            return
+        from maintui.tui.dialogs.text import ReasonDialog
+
+        def go(reason: str | None) -> None:
+            if reason:
+                self._run_step(screen, step, reason)
+
+        self.push_screen(ReasonDialog(f"{screen} runs in its window ({window}); it is outside "
+                                      f"it now. Why run {step} now?"), go)
+
+    def _run_step(self, screen: str, step: str, reason: str) -> None:
+        self.run_worker(self._start_step(screen, step, reason), name=f"start {screen}:{step}",
                         exit_on_error=False)
 
-    async def _start_step(self, screen: str, step: str) -> None:
+    async def _start_step(self, screen: str, step: str, reason: str = "") -> None:
+        from maintui.core.errors import MaintuiError
         from maintui.core.run.launch import spawn_runner
 
-        run_id = await asyncio.to_thread(spawn_runner, self.config.path, screen, ["--only", step])
+        extra = ["--only", step] + (["--reason", reason] if reason else [])
+        try:
+            run_id = await asyncio.to_thread(spawn_runner, self.config.path, screen, extra)
+        except MaintuiError as exc:
+            self.notify(str(exc), title=f"could not start {screen}: {step}", severity="error",
+                        timeout=10)
+            return
         await self.attach_run(run_id)
 
     # the same two, as actions (bindings, `run_action`)
@@ -233,10 +260,10 @@ class Sections(App[int]):
         if cls is not None:
             self.push_screen(cls(self.config, run.screen, run_id=run.id, store=store))
 
-    @on(ScreenList.ScreenSelected)
-    def _screen_selected(self, event: ScreenList.ScreenSelected) -> None:
+    # by Textual's handler names, not `@on(ScreenList.ScreenSelected)`: the lists' modules load
+    # with Home's lower half, after the first frame
+    def on_screen_list_screen_selected(self, event: ScreenList.ScreenSelected) -> None:
         self.open_screen(event.screen_name)
 
-    @on(RecentRuns.RunSelected)
-    def _run_selected(self, event: RecentRuns.RunSelected) -> None:
+    def on_recent_runs_run_selected(self, event: RecentRuns.RunSelected) -> None:
         self.open_run(event.run_id)

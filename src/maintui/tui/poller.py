@@ -17,6 +17,7 @@ from maintui.core.clock import Clock
 from maintui.core.probes.base import Probe, Snapshot
 from maintui.core.states import RunState
 from maintui.tui.models.board import Board, RunSource, ScreenCatalog, build_board, read_maintenance
+from maintui.tui.models.logreads import RunLogReads
 from maintui.tui.widgets.processes import ProcessTable
 
 if TYPE_CHECKING:
@@ -28,6 +29,11 @@ EVERYTHING = frozenset({"resources", "processes", "board"})
 READ_ONLY_RETRY = 30.0  # s between tries to open a read-only run log for writing again
 HISTORY = 120  # samples kept per metric: two minutes at 1 s (ten at 5 s), bounded
 LIVE = frozenset(s.value for s in RunState if s.live)  # a run still going
+# Young objects made before a young collection (Python's default 700). A sample's drawing
+# makes ~1-2k short-lived tracked objects (strips and their caches, freed by reference
+# counting): at 700, one or two young collections a sample and a middle one every few
+# seconds, ~5 % of the idle dashboard's main thread; at this, about one a minute.
+GC_YOUNG = 10_000
 
 
 class History:
@@ -90,8 +96,10 @@ class Poller:
         self._stopped = False
         self._sampling = threading.Lock()
         self._skips: dict = {}  # run id → its skipped steps: a finished run never changes
+        self.log_reads = RunLogReads()  # the run log read again only when it changed
         self._shows_processes: WeakKeyDictionary[Any, bool] = WeakKeyDictionary()
         self._frozen = False  # gc.freeze() called by this poller
+        self._thresholds: tuple[int, ...] | None = None  # the collector's before `_freeze`
 
     def start(self) -> None:
         self.app.call_later(self._start_loop)
@@ -139,10 +147,13 @@ class Poller:
         """After the first poll, what exists (modules, styles, widgets, the screen files'
         model) lives as long as the console: keep it out of the cycle collector's full
         passes, which walked all of it (~25-35 ms, about once a minute on an idle dashboard).
-        `close` gives it back."""
+        Young collections run less often too (GC_YOUNG). `close` gives both back."""
         if not self._frozen:
             gc.freeze()
             self._frozen = True
+            self._thresholds = gc.get_threshold()
+            young, *older = self._thresholds
+            gc.set_threshold(max(young, GC_YOUNG), *older)
 
     async def poll_now(self, wanted: frozenset[str] = EVERYTHING, board: bool = True) -> None:
         """One poll of what is wanted; publishes only what changed."""
@@ -191,7 +202,7 @@ class Poller:
         problems = [p for p in (self._store_problem, await self._read_only()) if p]
         try:
             return await build_board(self.catalog, self.store, self.clock.now(), maintenance,
-                                     problems, self._skips)
+                                     problems, self._skips, self.log_reads)
         except Exception as exc:  # a locked or damaged run log must not stop the dashboard
             return await build_board(self.catalog, None, self.clock.now(), maintenance,
                                      [f"run log: {exc}"])
@@ -240,6 +251,9 @@ class Poller:
         if self._frozen:  # an app closed in a longer-lived process (tests): collectable again
             gc.unfreeze()
             self._frozen = False
+        if self._thresholds is not None:
+            gc.set_threshold(*self._thresholds)
+            self._thresholds = None
         if self._owns_store and self.store is not None:
             store, self.store = self.store, None
             await store.close()  # type: ignore[attr-defined]

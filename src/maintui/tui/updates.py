@@ -20,21 +20,27 @@ widget whose clip (its container's area) meets the dirty area, each from its fir
 its last: ten widgets and ~140 lines for a few changed gauge cells. Here a widget is
 rendered only on the lines where it shows a dirty cell that no widget in front covers
 (`render_rows`): the two line widgets, not the borders, containers and screen behind them.
+A run of changed cells is written from the strip's text (`render_range`), not a cropped
+strip, and Textual's strips make their seven caches when first used, not each time one is
+made (~70 strips an update, few caches used).
 If Textual's classes change shape, nothing is replaced and its own code runs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import repeat
 from weakref import WeakKeyDictionary
 
 from rich.cells import get_character_cell_size
+from rich.color import ColorSystem
 from rich.console import Console
 from rich.control import Control
+from rich.segment import Segment
 from rich.style import Style
 from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
+from textual.cache import FIFOCache
 from textual.geometry import Region, Size
 from textual.strip import Strip
 
@@ -174,8 +180,8 @@ def _write(shadow: Shadow | None, console: Console, x: int, y: int, strip: Strip
     sequences: list[str] = []
     for start, end in changed_runs(old, cells):
         if cursor[0] != (x + start, y):
-            sequences.append(Control.move_to(x + start, y).segment.text)
-        sequences.append(strip.crop(start, end).render(console))
+            sequences.append(f"\x1b[{y + 1};{x + start + 1}H")  # Control.move_to's text
+        sequences.append(render_range(strip, start, end, console))
         # at the last column the cursor waits to wrap: where it is then is not sure
         cursor[0] = (x + end, y) if x + end < shadow.size.width else None
     if line is None and x == 0 and len(cells) == shadow.size.width:
@@ -183,6 +189,30 @@ def _write(shadow: Shadow | None, console: Console, x: int, y: int, strip: Strip
     else:
         shadow.wrote(x, y, cells)
     return sequences
+
+
+def render_range(strip: Strip, start: int, end: int, console: Console) -> str:
+    """`strip.crop(start, end).render(console)`, without making the cropped strip (and its
+    seven caches) when every character is one cell wide: each segment's text is sliced and
+    rendered as `Strip.render` does. Anything else (a wide character, which a crop blanks
+    where it cuts it; a control or empty segment) goes through the crop."""
+    if start <= 0 and end >= strip.cell_length:
+        return strip.render(console)
+    color_system = console._color_system or ColorSystem.TRUECOLOR
+    render = Strip.render_style
+    out: list[str] = []
+    x = 0
+    for text, style, control in strip:
+        if control or not text or not _SINGLE.issuperset(text):
+            return strip.crop(start, end).render(console)
+        if x >= end:
+            break
+        after = x + len(text)
+        if after > start:
+            piece = text[max(0, start - x): end - x]
+            out.append(piece if style is None else render(style, piece, color_system))
+        x = after
+    return "".join(out)
 
 
 def render_layout(self: LayoutUpdate, console: Console) -> str:
@@ -209,9 +239,9 @@ def render_chops(self: ChopsUpdate, console: Console) -> str:
         for end, (x, strip) in zip(self.chop_ends[y], self.chops[y].items(), strict=True):
             if strip is None or x >= x2 or end <= x1:  # Textual's `x > x2` wrote bare moves
                 continue
-            if x < x1:
-                strip, x = _skip_to(strip, x, x1)
-            sequences += _write(shadow, console, x, y, strip.crop(0, min(end, x2) - x), cursor)
+            skipped = _skipped(strip, x1 - x) if x < x1 else 0  # one crop for both ends
+            sequences += _write(shadow, console, x + skipped, y,
+                                strip.crop(skipped, min(end, x2) - x), cursor)
     return compact("".join(sequences))
 
 
@@ -237,15 +267,16 @@ def compact(written: str) -> str:
     return "".join(out)
 
 
-def _skip_to(strip: Strip, x: int, x1: int) -> tuple[Strip, int]:
-    """Drop the whole segments that end at or before `x1`; returns the rest and where it starts."""
+def _skipped(strip: Strip, cells: int) -> int:
+    """The cells of the whole segments that end within the first `cells`: a crop from there
+    never splits a wide character."""
     skipped = 0
     for segment in strip:
         width = segment.cell_length
-        if x + skipped + width > x1:
+        if skipped + width > cells:
             break
         skipped += width
-    return (strip.crop(skipped), x + skipped) if skipped else (strip, x)
+    return skipped
 
 
 def render_rows(self: Compositor, crop: Region | None = None
@@ -322,10 +353,55 @@ def partial_update(self: Compositor) -> ChopsUpdate | None:
         _DIRTY.pop(self, None)
 
 
+# Strip's caches, by attribute, and their sizes as Textual's Strip.__init__ makes them
+STRIP_CACHES = {"_divide_cache": 4, "_crop_cache": 16, "_style_cache": 16, "_filter_cache": 4,
+                "_line_length_cache": 4, "_crop_extend_cache": 4, "_offsets_cache": 4}
+_textual_strip_init = Strip.__init__
+
+
+def _strip_init(self: Strip, segments: Iterable[Segment], cell_length: int | None = None
+                ) -> None:
+    """Strip.__init__ without its seven caches: each is made when first used (`_strip_cache`).
+    A partial update makes ~70 strips (lines, crops, the pieces at every widget edge) and
+    uses few of their caches; making them all was a fifth of its rendering, and the young
+    collections that followed."""
+    self._segments = list(segments)
+    self._cell_length = cell_length
+    self._render_cache = None
+    self._link_ids = None
+    self._cell_count = None
+
+
+def _strip_cache(self: Strip, name: str) -> FIFOCache:
+    """A Strip cache not made yet (its slot is empty): made now, as Strip.__init__ would."""
+    size = STRIP_CACHES.get(name)
+    if size is None:
+        raise AttributeError(name)
+    cache: FIFOCache = FIFOCache(size)
+    setattr(self, name, cache)
+    return cache
+
+
+def _lazy_strip_caches() -> bool:
+    """Make Strip's caches on first use; False (nothing changed) unless a Strip is made with
+    exactly the caches and fields this knows."""
+    made = Strip([])
+    fields = {"_segments", "_cell_length", "_render_cache", "_link_ids", "_cell_count"}
+    if set(Strip.__slots__) != fields | set(STRIP_CACHES) or hasattr(Strip, "__getattr__") \
+            or any(not isinstance(getattr(made, name, None), FIFOCache)
+                   or getattr(made, name)._maxsize != size
+                   for name, size in STRIP_CACHES.items()):
+        return False
+    Strip.__init__ = _strip_init  # type: ignore[method-assign]
+    Strip.__getattr__ = _strip_cache  # type: ignore[attr-defined]
+    return True
+
+
 def install() -> bool:
     """Use both writers for every update, and render only the rows an update covers; False
     if Textual's classes no longer have the fields they work from (then nothing is
-    changed)."""
+    changed). Strips make their caches when they first use them."""
+    _lazy_strip_caches()
     chops = ChopsUpdate([], [(0, 0, 0)], [])
     layout = LayoutUpdate([], Size(0, 0).region)
     if not all(hasattr(chops, name) for name in ("chops", "spans", "chop_ends")) \

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
+import pytest
+
+from maintui.core.files import report_name
 from maintui.core.run.report import save_report
+from maintui.core.site.config import load_config
+from tests.core.helpers import rows
 
 
 def test_a_runs_report_is_one_file_that_replaces_this_runs_earlier_copies(tmp_path):
@@ -68,3 +74,53 @@ with = { screen = "${screen.name}" }
     written = json.loads(details)["path"]
     assert os.path.exists(written)
     assert [p.name for p in os.scandir(os.path.dirname(written))] == [os.path.basename(written)]
+
+
+HOSTILE = ["../x", "a/b", "ünï", "u\u0308nï", ".hidden", "my screen.v2", "db-", "-rf",
+           "tab\there", "é" * 200, "x" * 300, "..", "/", ""]
+
+
+@pytest.mark.parametrize("screen", HOSTILE)
+def test_a_report_write_step_and_the_runs_end_write_one_file_whatever_the_screens_name(
+        tmp_path, screen):
+    """The step's report and the run's own are one file, in the reports folder, named by the
+    same function: a name with a space, a slash, a leading dot, accents or 300 letters
+    made a second file (or a file outside the folder, or a hidden one)."""
+    from types import SimpleNamespace
+
+    from maintui.core.actions.base import ActionContext
+    from maintui.core.actions.report import ReportParams, ReportWrite
+
+    started = time.mktime((2026, 12, 5, 2, 0, 30, 0, 0, -1))
+    folder = tmp_path / "sub" / "reports"
+    folder.mkdir(parents=True)
+    ctx = ActionContext(params=ReportParams(screen=screen, dir=folder), config=SimpleNamespace(),
+                        scratch_dir=tmp_path, run_id=7, run_started=started,
+                        clock=lambda: started + 240, render_report=lambda: "# so far\n")
+    step = Path(ReportWrite().run(ctx).findings[0].details["path"])
+    end = save_report(folder, screen, 7, started, "# end\n")
+    assert step == end and end.parent == folder
+    assert [p.name for p in folder.iterdir()] == [end.name]
+    assert [p.name for p in tmp_path.rglob("*")] == ["sub", "reports", end.name]
+    assert not end.name.startswith((".", "-")) and len(end.name.encode()) <= 255
+    assert end.name.endswith("-7-20261205-0200.md") and end.read_text() == "# end\n"
+
+
+def run_started(site) -> float:
+    return rows(site.db, "SELECT started FROM runs WHERE id = 1")[0][0]
+
+
+@pytest.mark.parametrize("name", ["my screen.v2", "ünï"])
+def test_a_screen_file_with_an_unusual_name_leaves_one_report(site, name):
+    site.screen(name, """
+title = "S"
+[[steps]]
+id = "report"
+title = "Write the report"
+action = "report.write"
+with = { screen = "${screen.name}" }
+""")
+    done = site.run("run", name, "--yes")
+    assert done.returncode == 0, done.stderr
+    folder = load_config(site.config).reports_dir
+    assert [p.name for p in folder.iterdir()] == [report_name(name, 1, run_started(site))]

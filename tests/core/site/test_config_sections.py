@@ -86,3 +86,16 @@ def test_the_bundled_config_and_the_demo_sandbox_config_load(tmp_path):
 
     assert load_config(REPO / "config.toml").name == "starter"
     assert load_config(build_sandbox(tmp_path / "demo")).name == "demo"
+
+
+@pytest.mark.parametrize("command", [[], ["history"], ["run", "s", "--yes"]])
+def test_an_obvious_section_typo_says_the_fix_alone_at_its_line_wherever_the_config_is_read(
+        site, capsys, command):
+    """`[log]` for `[logs]`: the console, a run and the history point at the line as
+    `validate` does, and say only the fix (the advice on [vars] is for a site's own tables)."""
+    site.add_config('[log]\napp = "logs/app.log"\n')
+    line = site.config.read_text().splitlines().index("[log]") + 1
+    assert site.cli(*command) == 2
+    err = capsys.readouterr().err
+    assert f"{site.config}:{line}:2: [log]: unknown section; did you mean [logs]?\n" in err, err
+    assert "[vars]" not in err and "Traceback" not in err

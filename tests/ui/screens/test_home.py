@@ -93,7 +93,7 @@ async def test_screens_show_their_last_outcome_and_due_state(build, clock):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot=pilot)
         table = app.screen.query_one(ScreenList)
-        assert cells(table, "daily") == ["1 daily", "2h ago", "ok", "in 22h"]
+        assert cells(table, "daily") == ["1 daily", "2h ago", "succeeded", "in 22h"]
         assert cells(table, "weekly")[2:] == ["failed", "due 1d"]  # succeeded 9 days ago
         assert cells(table, "monthly")[1:] == ["never", "", "due now"]
         assert cells(table, "triage")[3] == "—"  # no schedule, never due
@@ -250,7 +250,7 @@ async def test_a_long_screen_name_gets_the_room_a_wider_panel_has():
         await pilot.resize_terminal(80, 5)
         await pilot.pause()
         wide = table.render_line(1).text
-    assert "1 quarterly" not in narrow and "1 quarte…" in narrow  # 80x24: cut, and says so
+    assert "1 quarterly" not in narrow and "1 quarter…" in narrow  # 80x24: cut, and says so
     assert "1 quarterly " in wide and "due now" in wide
 
 
@@ -259,6 +259,7 @@ async def test_the_first_paint_says_loading_screens_not_no_screen_files(build):
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:
         app.poller.stop()
+        await pilot.pause()  # the list comes with the frame after the first (HomeScreen._draw_rest)
         screens = app.screen.query_one(ScreenList)
         screens.show((), 0.0, loading=not app.poller.board_read)
         assert app.poller.board_read is False or screens.row_count
@@ -312,3 +313,70 @@ async def test_a_focus_move_repaints_the_two_lists_not_the_whole_screen(build):
             type(app.screen)._compositor_refresh = original
         assert "HomeScreen" not in repainted
         assert {"ScreenList", "RecentRuns"} <= set(repainted)
+
+
+async def test_the_first_frame_is_the_upper_half_and_the_rest_comes_in_its_kept_place(build):
+    """The first frame written holds the gauges and processes; the lower half, the filter line
+    and the key line come with the next, in the rows kept for them, the screens list focused."""
+    from textual.widgets import Footer
+
+    from maintui.tui.widgets import KeyBar
+
+    app = build()
+    first: list[dict] = []
+    display = type(app)._display
+
+    def watched(self, screen, update) -> None:
+        if update is not None and not first and not self._batch_count and screen is self.screen:
+            first.append({"kinds": {type(w).__name__ for w in screen.walk_children()},
+                          "regions": {name: screen.query_one(f"#{name}").region
+                                      for name in ("top", "bottom", "resources", "processes")},
+                          "focused": self.focused})
+        display(self, screen, update)
+
+    type(app)._display = watched
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot=pilot)
+            home = app.screen
+            assert first, "no frame was written"
+            frame = first[0]
+            assert {"ResourceGauges", "DiskTable", "ProcessTable", "Header"} <= frame["kinds"]
+            assert not {"ScreenList", "RecentRuns", "SessionNotes", "FilterBox"} & frame["kinds"]
+            assert frame["focused"] is None
+            assert frame["regions"]["bottom"].height >= 6  # kept for the lower half
+            for name, region in frame["regions"].items():  # nothing moved when it came
+                assert home.query_one(f"#{name}").region == region, name
+            assert app.focused is home.query_one(ScreenList)
+            assert home.query_one(RecentRuns).row_count and home.query_one(SessionNotes)
+            assert home.query_one(KeyBar).region.y == 23 and not home.query("#keys-slot")
+            assert isinstance(home.query_one(KeyBar), Footer)
+            await pilot.press("slash", "s", "s", "h")  # the filter line works as before
+            assert [p.name for p in home.query_one(ProcessTable).visible()] == ["sshd"]
+    finally:
+        type(app)._display = display
+
+
+async def test_at_80x24_skips_carried_over_take_one_line_so_the_screens_keep_their_rows():
+    """Review: two `Carried over` lines left 6 of 9 screens in view at 80x24."""
+    from textual.app import App
+
+    from maintui.core.store.carryover import Skipped, VerifiedRestore
+
+    carried = {"monthly": (Skipped("review-alerts", "Review", "not needed"),
+                           Skipped("tls", "Renew TLS", "done by hand"))}
+
+    class Notes(App):
+        def compose(self):
+            yield SessionNotes()
+
+    for size, lines in (((80, 24), 2), ((120, 40), 3)):
+        app = Notes()
+        async with app.run_test(size=size) as pilot:
+            notes = app.query_one(SessionNotes)
+            notes.show(carried, VerifiedRestore(None), 0.0)
+            await pilot.pause()
+            text = str(notes.render())
+            assert len(text.splitlines()) == lines, text
+            if lines == 2:
+                assert "monthly · review-alerts +1 more: not needed" in text

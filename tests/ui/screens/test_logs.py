@@ -288,7 +288,8 @@ def test_maintui_logs_with_paths_opens_them_with_or_without_the_full_parser(monk
     import maintui.tui.screens.logs as logs
 
     opened: list[list[str]] = []
-    monkeypatch.setattr(logs, "open_paths", lambda paths: opened.append(list(paths)) or 0)
+    monkeypatch.setattr(logs, "open_paths",
+                        lambda paths, wait=False: opened.append(list(paths)) or 0)
     built = cli.build_parser
     calls: list[int] = []
     monkeypatch.setattr(cli, "build_parser", lambda: calls.append(1) or built())
@@ -326,16 +327,21 @@ async def test_n_finds_a_match_far_outside_the_loaded_tail(tmp_path: Path):
         await pilot.press("slash", *"job 123")  # job 123, 1230-1239, 12300-12399
         # the whole file's matching lines, not only those in the loaded tail
         await until(pilot, lambda: len(app.screen.query_one(LogView).lines) == 111)
-        await pilot.press("escape", "home", "n")  # the next match after the top line
+        jobs = [123, *range(1230, 1240), *range(12300, 12400)]  # the hits in file order
+        await pilot.press("enter")  # kept (Escape would drop it): the match after the top line
+        await until(pilot, lambda: "match " in status(app) and "searching" not in status(app))
+        k = int(status(app).split("match ", 1)[1].split(" ", 1)[0])
+        assert f"match {k} of 111 in app.log" in status(app)
+        assert marked_text(app).endswith(f"job {jobs[k - 1]} done")
+        assert len(app.screen.query_one(LogView).lines) == 111
+        for j in range(k - 1, 0, -1):  # back to the first, far above the loaded tail
+            await pilot.press("N")
+            await until(pilot, lambda j=j: f"match {j} of" in status(app))
+        assert marked_text(app).endswith("job 123 done")
+        await pilot.press("n")
         await until(pilot, lambda: "match 2 of" in status(app))
         assert marked_text(app).endswith("job 1230 done")
-        await until(pilot, lambda: "searching" not in status(app))
-        assert "match 2 of 111 in app.log" in status(app)
-        assert len(app.screen.query_one(LogView).lines) == 111
-        await pilot.press("N")
-        await until(pilot, lambda: "match 1 of" in status(app))
-        assert marked_text(app).endswith("job 123 done")
-        await pilot.press("escape")  # the filter cleared: following the end again
+        await pilot.press("slash", "escape")  # the filter cleared: following the end again
         await until(pilot, lambda: "job 29999 done" in screen_text(app))
         assert status(app).startswith("following")
 

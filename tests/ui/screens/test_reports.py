@@ -60,6 +60,25 @@ async def test_m_on_a_run_renders_its_markdown_report(runs):
         assert markdown_of(pilot).startswith("# Example checks — run 1")
 
 
+async def test_the_report_opens_focused_so_page_down_and_end_scroll_it_at_once(runs):
+    """Review: `m` on a run opened the report with nothing focused: PageDown and Down did
+    nothing until a Tab."""
+    app = HistoryApp(config(runs))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "m")
+        await settle(pilot)
+        viewer = app.screen.query_one(MarkdownViewer)
+        assert app.focused is viewer
+        assert viewer.max_scroll_y > 0  # there is somewhere to scroll to
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert viewer.scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert viewer.scroll_y == viewer.max_scroll_y
+
+
 async def test_e_exports_the_report_into_a_new_reports_folder_and_says_where(runs):
     cfg = config(runs)
     cfg.data.setdefault("paths", {})["reports"] = str(runs.root / "out" / "reports")

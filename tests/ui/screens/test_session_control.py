@@ -96,7 +96,7 @@ async def test_a_finished_run_is_rolled_back_from_its_session_as_a_run_followed_
         assert "rm " in app.screen.undo[0][1] and app.screen.undo[0][1].endswith("/two")
         await pilot.press(*"bad release", "enter")
         await until(pilot, lambda: session.run_state == "rolled_back", timeout=20)
-        await until(pilot, lambda: "run 1 rolled_back" in toasts(app))
+        await until(pilot, lambda: "run 1 rolled back" in toasts(app))
     assert not (site.root / "work" / "one").exists() and not (site.root / "work" / "two").exists()
     assert step_states(site.db) == {"first": "rolled_back", "second": "rolled_back"}
     notes = [r[0] for r in rows(site.db, "SELECT reason FROM decisions")]
@@ -128,7 +128,7 @@ async def test_the_run_view_opened_from_runs_rolls_back_a_finished_run(site):
         assert rows(site.db, "SELECT state FROM runs") == [("succeeded",)]
         await pilot.press("escape")
         await roll_back_with_b(pilot, app, site)
-        await until(pilot, lambda: "rolled_back" in str(app.screen.query_one("#run-header")
+        await until(pilot, lambda: "rolled back" in str(app.screen.query_one("#run-header")
                                                          .render()), timeout=10)
     assert step_states(site.db) == {"first": "rolled_back", "second": "rolled_back"}
 

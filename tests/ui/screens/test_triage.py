@@ -24,6 +24,7 @@ from maintui.tui.models.errors import ErrorFeed
 from maintui.tui.screens.incident import IncidentScreen
 from maintui.tui.screens.session import SessionScreen
 from maintui.tui.screens.triage import TriageScreen
+from maintui.tui.widgets import triage as tw
 from maintui.tui.widgets.triage import CheckTable, ErrorTable, IncidentBar, failing_checks
 from tests.conftest import stop_live_runners
 from tests.core.helpers import rows
@@ -220,15 +221,73 @@ async def test_the_open_incident_survives_leaving_and_reopening_the_console(sand
         assert "INC-20240601-120000" in bar and "open 12m" in bar
 
 
-async def test_notes_without_an_open_incident_say_how_to_open_one(sandbox, monkeypatch):
+def footer(app) -> list[str]:
+    from textual.widgets._footer import FooterKey
+
+    return [k.description for k in app.screen.query(FooterKey)]
+
+
+async def test_the_footer_shows_only_the_keys_that_can_act_and_fits_i_and_m_at_80(sandbox,
+                                                                                 monkeypatch):
+    """Review: with no incident `n Note` and `c Close` were shown (and only toasted) while `i`
+    and `m`, which work, were left out at 80 columns."""
     stub_checks(monkeypatch)
     async with app_for(sandbox).run_test(size=(80, 24)) as pilot:
         await pilot.press("t")
         await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
-        await pilot.press("n")
+        await settle(pilot.app, polls=3, pilot=pilot)
+        shown = footer(pilot.app)
+        assert {"Open", "Incident", "Sort", "Checks"} <= set(shown), shown
+        assert not {"Note", "Close", "Snap"} & set(shown), shown
+        await pilot.press("n")  # hidden: it does nothing, no dialog
         await pilot.pause()
         assert not isinstance(pilot.app.screen, ReasonDialog)
-        assert any("o opens one" in str(n.message) for n in pilot.app._notifications)
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(pilot.app.screen, OpenIncidentDialog))
+        await pilot.press(*"API down", "enter")
+        await until(pilot, lambda: getattr(pilot.app.screen, "incident", None) is not None)
+        await pilot.pause()
+        shown = footer(pilot.app)
+        assert {"Note", "Snap", "Close", "Incident", "Checks", "Recovery"} <= set(shown), shown
+        assert "Open" not in shown
+
+
+def test_a_maintenance_check_older_than_the_mode_is_superseded_by_the_mode_now():
+    """Review: the header said `maintenance mode off` while the checks said it was ON, from an
+    older run: a result the mode changed after says what the mode is now."""
+    failing = [tw.CheckResult("process", "critical", "demoapp: 0 running"),
+               tw.CheckResult("maintenance-status", "warning", "maintenance mode is ON since …")]
+    now = NOW
+    later = {"on": False, "changed": NOW - 60}
+    out = tw.superseded(failing, {"maintenance-status"}, later, NOW - 300, now)
+    assert out[0] == failing[0]
+    assert (out[1].status, out[1].summary) == ("stale", "now off: changed at 11:59, after this run")
+    # the mode not changed since the run: the result stands
+    assert tw.superseded(failing, {"maintenance-status"}, {"on": True, "changed": NOW - 900},
+                         NOW - 300, now) == failing
+
+
+async def test_the_checks_say_which_run_they_are_from_and_cut_names_with_an_ellipsis(
+        sandbox, monkeypatch):
+    calls = stub_checks(monkeypatch)
+    await using_log(sandbox, seed_checks)
+
+    async def long_names(log):
+        async def go(db):
+            await db.execute("UPDATE findings SET step_id = 'maintenance-status-of-the-site', "
+                             "summary = ? WHERE step_id = 'recent-errors'", ("x" * 200,))
+        await log.write(go)
+    await using_log(sandbox, long_names)
+    async with app_for(sandbox).run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(pilot.app.screen, TriageScreen))
+        table = pilot.app.screen.query_one(CheckTable)
+        await until(pilot, lambda: table.row_count == 2)
+        assert str(table.border_subtitle).startswith("as of run 1 (failed) at 11:55, 4m ago")
+        name, _, finding = table.get_row_at(1)
+        assert name.endswith("…") and len(name) == CheckTable.MAX_CHECK
+        assert finding.endswith("…") and len(finding) < 60
+    assert calls == []
 
 
 async def test_a_hidden_triage_screen_reads_no_logs(sandbox, monkeypatch):

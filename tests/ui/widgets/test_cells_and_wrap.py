@@ -54,3 +54,16 @@ def test_a_leading_iso_time_is_compact_and_other_lines_are_left_alone():
     assert compact_time("2024-06-01T12:00:05.123+02:00 ERROR x") == "06-01 12:00:05 ERROR x"
     assert compact_time("Dec  5 06:04:21 host sshd[1]: ok") == "Dec  5 06:04:21 host sshd[1]: ok"
     assert compact_time("request 2026-12-05 06:04:21 done") == "request 2026-12-05 06:04:21 done"
+
+
+def test_a_file_name_is_not_cut_in_two_when_a_space_comes_before_it():
+    """`[ok] report written: update-5-20261205-1306.md` at 46 columns: cut at the space, not
+    `….m` / `d` (an operator review at 80x24)."""
+    line = "[ok] report written: update-5-20261205-1306.md"
+    assert wrap_line(line, 45) == ["[ok] report written:", INDENT + "update-5-20261205-1306.md"]
+
+
+def test_a_path_is_not_broken_after_its_leading_slash():
+    line = "found warning Index: index bloated 40% · file: /srv/db/app.db"
+    assert wrap_line(line, 48) == ["found warning Index: index bloated 40% · file:",
+                                   INDENT + "/srv/db/app.db"]

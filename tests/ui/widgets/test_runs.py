@@ -1,5 +1,5 @@
 """Recent runs: at 80x24 the columns keep their width; with room, the outcome and the screen
-name widen so `rolled_back` and `quarterly` read whole."""
+name widen so `rolled back` and `quarterly` read whole."""
 
 from __future__ import annotations
 
@@ -30,12 +30,41 @@ async def test_with_room_the_outcome_and_screen_name_read_whole():
     async with app.run_test(size=(70, 10)) as pilot:
         await pilot.pause()
         first = line(app, 1)
-        assert "rolled_back" in first and "quarterly" in first and "…" not in first
+        assert "rolled back" in first and "quarterly" in first and "…" not in first
 
 
 async def test_without_room_they_are_cut_with_an_ellipsis_as_before():
     app = Panel()
-    async with app.run_test(size=(40, 10)) as pilot:
+    async with app.run_test(size=(30, 10)) as pilot:
         await pilot.pause()
         first = line(app, 1)
-        assert "rolled_b…" in first and "quarter…" in first
+        assert "rolled b…" in first and "quarter…" in first
+
+
+async def test_at_80x24_the_outcome_reads_whole_and_columns_off_the_edge_are_left_out():
+    """Review: Recent runs said `rolled_b…` at 80x24 while `Started` kept room for a date and
+    `Took` showed as a stray `T` at the edge. The panel there is 34 columns inside."""
+    app = Panel()
+    async with app.run_test(size=(34, 10)) as pilot:
+        await pilot.pause()
+        header, first = line(app, 0), line(app, 1)
+        assert "rolled back" in first and "quarter…" in first
+        assert header.split() == ["#", "Screen", "Outcome", "When"]  # no cut-off `T`
+
+
+async def test_a_partial_run_names_the_steps_it_ran_after_its_screen():
+    partial = RunRow(3, "monthly", "Monthly", "succeeded", NOW - 60, NOW - 55, "root", "h",
+                     selection=("maintenance-on",))
+
+    class Partial(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RecentRuns()
+
+        def on_mount(self) -> None:
+            self.query_one(RecentRuns).show((partial, *RUNS), NOW)
+
+    app = Partial()
+    async with app.run_test(size=(90, 10)) as pilot:
+        await pilot.pause()
+        assert "monthly:maintenance-on" in line(app, 1)
+        assert "quarterly " in line(app, 2)  # a whole run: its screen alone

@@ -24,9 +24,37 @@ class Panel(App[None]):
 
 
 async def test_with_room_the_outcome_reads_whole_and_without_it_is_cut():
-    for width, shown in ((70, "rolled back"), (40, "rolled…")):
+    for width, shown in ((70, "rolled back"), (40, "rolled b…")):
         app = Panel()
         async with app.run_test(size=(width, 8)) as pilot:
             await pilot.pause()
             row = app.query_one(ScreenList).render_line(1).text
             assert shown in row, (width, row)
+
+
+class Many(App[None]):
+    """Nine screens, one a long name; tall enough for all of them, or not (a scrollbar)."""
+
+    def compose(self) -> ComposeResult:
+        yield ScreenList()
+
+    def on_mount(self) -> None:
+        names = ["daily", "fleet", "health", "monthly", "quarterly", "recovery", "triage",
+                 "update", "weekly"]
+        self.query_one(ScreenList).show(tuple(
+            ScreenStatus(n, n.title(), "session", n, LAST if n == "weekly" else None,
+                         DueStatus("never", None, None)) for n in names), NOW)
+
+
+async def test_the_columns_stay_put_whether_a_scrollbar_shows_or_not():
+    """Review: `5 quarter…` became `5 quarte…` between refreshes as the scrollbar came and
+    went; the columns are fitted to the panel less a scrollbar's width, shown or not."""
+    columns = []
+    for height in (6, 14):  # 9 rows: a scrollbar at 6, none at 14
+        app = Many()
+        async with app.run_test(size=(42, height)) as pilot:
+            await pilot.pause()
+            table = app.query_one(ScreenList)
+            columns.append((table._columns, table.render_line(5).text.rstrip()))
+    assert columns[0] == columns[1]
+    assert columns[0][1].startswith(" 5 quarte…")  # cut, and says so

@@ -157,6 +157,15 @@ def free_bytes(path: Path) -> int:
     return shutil.disk_usage(probe).free
 
 
+def room_left(dest: Path, size: int) -> str:
+    """A plan's line (after "will ") on the space a write of about `size` bytes leaves in `dest`:
+    said as what is left and what is free now ("free space in X: 74 GiB" read as if 74 GiB
+    were to be freed)."""
+    free = free_bytes(dest)
+    return (f"leave about {human(max(0, free - size))} free in {dest} "
+            f"({human(free)} free now)")
+
+
 def matching_files(folder: Path, patterns: Iterable[str], *, recursive: bool = True) -> Iterator[Path]:
     """Regular files under `folder` whose name matches any glob, sorted, symlinks skipped."""
     pats = list(patterns) or ["*"]

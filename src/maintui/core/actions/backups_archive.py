@@ -22,6 +22,7 @@ from maintui.core.actions._util import (
     human,
     newest_first,
     require_dir,
+    room_left,
     stamp,
 )
 from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params, kept
@@ -133,7 +134,7 @@ class BackupsArchive(Action):
         members = _members(p)
         lines = [f"write {self._target(ctx)}: {len(members)} entries of {p.source} "
                  f"({human(_size(members))} before compression)",
-                 f"free space in {p.dest}: {human(free_bytes(p.dest))}"]
+                 room_left(p.dest, _size(members))]
         older = self._older(p)
         if older:
             lines.append(f"keep the newest {p.keep}: set aside {len(older)} older archive(s) "

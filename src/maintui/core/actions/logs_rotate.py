@@ -149,7 +149,7 @@ class LogsRotate(Action):
             ctx.log(f"deleted {f.name}")
         return ActionResult(findings=[Finding(
             "ok", f"{p.dir}: compressed {len(done)} (saved {human(saved)}), deleted "
-            f"{len(delete)} archives ({human(freed)})",
+            f"{len(delete)} archive{'' if len(delete) == 1 else 's'} ({human(freed)})",
             {"compressed": [d["original"] for d in done], "deleted": [str(f) for f in delete]})],
             undo={"compressed": done} if done else None)
 

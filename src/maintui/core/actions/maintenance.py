@@ -71,8 +71,11 @@ class MaintenanceMode(Action):
         folder = state_dir(ctx, p.state_dir)
         lines = [f"set maintenance mode {p.state} in {folder / FILE} (now "
                  f"{'on' if read_maintenance(folder).get('on') else 'off'}); undo restores it"]
-        if p.flag_file:
-            lines.append(f"{'create' if p.state == 'on' else 'remove'} {p.flag_file}")
+        if p.flag_file:  # said as it will be: a flag already there is kept, not created
+            there = p.flag_file.exists()
+            lines.append(f"{'keep' if there else 'create'} {p.flag_file}" + (
+                " (there already)" if there else "") if p.state == "on" else
+                f"remove {p.flag_file}" if there else f"leave {p.flag_file} absent (it is)")
         return lines
 
     def run(self, ctx: ActionContext) -> ActionResult:
@@ -91,7 +94,7 @@ class MaintenanceMode(Action):
         _flag(p.flag_file, p.state == "on", p.message)
         write_maintenance(folder, after)
         ctx.log(f"maintenance mode {p.state}")
-        return ActionResult(findings=[_status(after)],
+        return ActionResult(findings=[_status(after, asked=True)],
                             undo={"state_dir": str(folder), "before": before,
                                   "flag_file": str(p.flag_file) if p.flag_file else None})
 
@@ -110,13 +113,18 @@ class MaintenanceMode(Action):
         return ActionResult(message=said)
 
 
-def _status(state: dict[str, Any]) -> Finding:
+def _status(state: dict[str, Any], asked: bool = False) -> Finding:
+    """The mode as a finding. ON found by a check (`state = "status"`) is a warning: users
+    see the maintenance page, and someone may have left it on. ON set by this very step
+    (`asked`) is what the operator confirmed, the step's result and not a problem: `ok`, so
+    that the run turning it on is not flagged (every console's banner says it is on)."""
     if state.get("error"):
         return Finding("warning", state["error"], state)
     if not state.get("on"):
         return Finding("ok", "maintenance mode is off", state)
     until = f" until {iso(state['until'])}" if state.get("until") else ""
-    return Finding("warning", f"maintenance mode is ON since {iso(state.get('since', 0))}{until}: "
+    return Finding("ok" if asked else "warning",
+                   f"maintenance mode is ON since {iso(state.get('since', 0))}{until}: "
                    f"{state.get('message', '')}", state)
 
 

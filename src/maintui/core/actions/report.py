@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from maintui.core.actions import register
-from maintui.core.actions._util import dated_name, require_dir, stamp
+from maintui.core.actions._util import require_dir
 from maintui.core.actions.base import Action, ActionContext, ActionResult, Finding, Params
 from maintui.core.errors import ActionError
-from maintui.core.files import atomic_path
+from maintui.core.files import atomic_path, report_name
 
 
 class ReportParams(Params):
@@ -30,11 +29,9 @@ class ReportWrite(Action):
         folder = p.dir or (ctx.config.reports_dir if ctx.config is not None else None)
         if folder is None:
             raise ActionError("no reports folder: set [paths] reports in config.toml or pass dir")
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", p.screen) or "run"
         run = str(ctx.run_id) if ctx.run_id else "N"  # a dry run has no run: no id 0 in a name
-        # named by the run's start, as the run's own report is: the run's end writes the same file
-        when = ctx.run_started or ctx.clock()
-        return folder / dated_name(name, run, stamp(when, "%Y%m%d-%H%M"), suffix=".md")
+        # the run's own report file (named by the run's start): the run's end writes it again
+        return folder / report_name(p.screen, run, ctx.run_started or ctx.clock())
 
     def plan(self, ctx: ActionContext) -> list[str]:
         where = self._target(ctx)

@@ -18,6 +18,7 @@ from maintui.core.actions._util import (
     level,
     qi,
     require_dir,
+    room_left,
     stamp,
     verdict,
 )
@@ -55,7 +56,7 @@ class SqliteBackup(Action):
         p: BackupParams = ctx.params
         size = p.db.stat().st_size if p.db.is_file() else 0
         return [f"write a backup of {p.db} ({human(size)}) to {self._target(ctx)}",
-                f"free space in {p.dest}: {human(free_bytes(p.dest))}"]
+                room_left(p.dest, size)]
 
     def run(self, ctx: ActionContext) -> ActionResult:
         p: BackupParams = ctx.params

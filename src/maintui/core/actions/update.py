@@ -103,8 +103,8 @@ class UpdateApply(Action):
                  + " (kept after an undo)",
                  f"write {len(files)} files ({human(sum(s for _, s in files))}) into {p.target}: "
                  f"{len(files) - len(new)} replaced, {len(new)} new",
-                 "undo puts back the replaced files and removes the new ones; files the "
-                 "application writes meanwhile stay"]
+                 "let an undo put back the replaced files and remove the new ones (files "
+                 "the application writes meanwhile stay)"]
         if p.verify:
             lines.append(f"then run {p.verify!r} in {p.target}; on failure restore automatically")
         return lines

@@ -38,11 +38,14 @@ from maintui.core.logs.types import EventKind, Line, LogEvent, LogState, LogUpda
 __all__ = ["EventKind", "Line", "LogEvent", "LogFile", "LogState", "LogUpdate"]
 
 MAX_LINE = 8 * 1024  # longer lines are cut, so one 64 KiB line cannot stall a screen
+# What a cut line's text ends with (`_make`): how many bytes were left out.
+CUT = re.compile(r" …\[cut (\d+) bytes\]$")
 READ_SIZE = 1 << 20  # bytes read per poll: a flood is delivered in bounded batches
 MAX_BACKLOG = 32 << 20  # further behind than this, jump to the end and say so
 # How far back a line's start is looked for: a file with no newline in its last 16 MiB (a
 # sparse or binary file, a 10 GB single line) opens at once, its last line shown as cut.
 SCAN_BACK = 16 << 20
+RECORD_BACK = 50  # lines looked back through for a line's record head (`record_of`)
 _CONTEXT = 8  # extra lines read before a window so a traceback's level is known in it
 # A chunk needs cleaning only if it holds controls (C0 but TAB/LF, DEL) or UTF-8 C1 codes.
 _CONTROLS = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
@@ -215,6 +218,26 @@ class LogFile:
             finally:
                 self._levels = saved
             return self._by_record(out)
+
+    def record_of(self, offset: int, back: int = RECORD_BACK) -> list[Line]:
+        """The record holding the line at `offset` (a search hit in a stack trace): its lines
+        from its head, when the head is within `back` lines above, to that line, each with
+        the record's level (the hit alone when no head is found; [] when unreadable)."""
+        with self._lock:
+            if self._fd is None or self.binary:
+                return []
+            size = self._size()
+            end = self._index.first_newline_at(offset, size)
+            if end is None:
+                return []
+            lines = self._by_record(self._read_back(end + 1, back + 1, LevelTracker()))
+            if not lines or lines[-1].offset != offset or self._records is None:
+                return lines[-1:]
+            head = self._records.fmt.head
+            for i in range(len(lines) - 1, -1, -1):
+                if head(lines[i].text)[0]:
+                    return lines[i:]
+            return lines[-1:]
 
     def newline_at(self, offset: int, size: int) -> int | None:
         """The first newline at or after `offset` (the line index's, bounded reads)."""

@@ -30,6 +30,8 @@ async def render_report(log, run_id: int) -> str:
            + (f" — {run.message}" if run.message else ""),
            f"- **Operator:** {run.user}@{run.host}", f"- **Started:** {when(run.started)}",
            f"- **Ended:** {when(run.ended)} ({took})"]
+    if run.scope:  # --only: not the screen's run (last run and due skip it)
+        out.append(f"- **Steps:** {run.scope} (a partial run, not a whole {run.screen} run)")
     if run.incident:
         out.append(f"- **Incident:** {run.incident}")
     sessions = {e.data.get("phase"): e.data for e in await log.events(run_id) if e.kind == "session"}
@@ -128,13 +130,12 @@ def save_report(folder: Path, screen: str, run_id: int, started: float, text: st
     console; a copy of this run's report written earlier under another minute (a
     `report.write` step's, an older maintui's) is removed."""
     import re
-    import time
 
-    from maintui.core.files import write_private
+    from maintui.core.files import name_word, report_name, write_private
 
-    stamp = time.strftime("%Y%m%d-%H%M", time.localtime(started))
-    path = write_private(folder / f"{screen}-{run_id}-{stamp}.md", text)
-    copy = re.compile(rf"{re.escape(screen)}-{run_id}-\d{{8}}-\d{{4}}(?:-\d+)?\.md")
+    path = write_private(folder / report_name(screen, run_id, started), text)
+    word = name_word(screen, "run")  # as report_name has it
+    copy = re.compile(rf"{re.escape(word)}-{run_id}-\d{{8}}-\d{{4}}(?:-\d+)?\.md")
     for other in folder.iterdir():
         # an older run log's run with the same id left its file before this run started
         if other != path and copy.fullmatch(other.name) and other.is_file() \

@@ -83,6 +83,7 @@ class Runner:
         self.completed: list[str] = []   # step ids in order of completion (for rollback)
         self.undo_data: dict[str, Any] = {}
         self.order: list[str] = []
+        self.selection: list[str] = []  # what `--only` limited the run to, when it did
         self._tasks: list[asyncio.Task] = []
         self.final_message = ""
         self._shown_wait: int | None = None  # the last lock wait shown, in seconds
@@ -98,7 +99,7 @@ class Runner:
                                       mode=self.opt.mode,
                                       vars=stored_vars(self.opt.vars, self.masker,
                                                        self.config.secrets),
-                                      incident=self.opt.incident)
+                                      incident=self.opt.incident, selection=self.selection)
             await lease.take(db, self.screen.name, run_id, self.opt.user)
             self._bind(run_id)  # the commands stored are shown as this run will render them
             await add_steps(db, run_id, [self._new_step(self.screen.step(sid))
@@ -106,8 +107,12 @@ class Runner:
             await add_event(db, run_id, "run_state", None, {"state": "running"})
             return run_id
 
-        self.order = self.select(topo_order([s.id for s in self.screen.steps],
-                                            {s.id: s.waits_for for s in self.screen.steps}))
+        every = topo_order([s.id for s in self.screen.steps],
+                           {s.id: s.waits_for for s in self.screen.steps})
+        self.order = self.select(every)
+        # some of the steps only: a partial run, recorded as such (not the screen's run for
+        # "last run" and "due"); an --only that picks every step is a whole run
+        self.selection = list(self.opt.only) if len(self.order) < len(every) else []
         run_id = await self.log.write(go)
         await self._hold()
         return run_id

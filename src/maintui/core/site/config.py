@@ -303,6 +303,9 @@ def _unknown_top(path: Path, name: str, value: Any) -> str:
     typo = (f"did you mean [{hint[0]}]?" if hint and hint[0] in KNOWN_SECTIONS
             else f"did you mean {hint[0]!r}?" if hint else "")
     if isinstance(value, dict):
+        if difflib.get_close_matches(name, KNOWN_SECTIONS, n=1, cutoff=0.8):
+            # an obvious typo ([log] for [logs]): the fix alone, not the advice on [vars]
+            return f"{path}: [{name}]: unknown section; {typo}"
         home = f"[vars.{name}] (read as ${{vars.{name}.KEY}})"
         return (f"{path}: [{name}]: unknown section; {typo + ' ' if typo else ''}"
                 f"put site settings under [vars]: {home}")

@@ -40,6 +40,7 @@ class ScreenEntry:
     kind: str
     schedule: str | None
     steps: tuple[StepEntry, ...] = ()
+    window: str | None = None  # when it may run ("Sun 00:00-04:00"); outside it, a reason
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,14 @@ def screen_files(config: SiteConfig) -> list[Path]:
 def entry_of(screen: Screen) -> ScreenEntry:
     steps = tuple(StepEntry(s.id, s.title, str(s.risk), tuple(s.tags), s.action, dict(s.with_))
                   for s in screen.steps)
-    return ScreenEntry(screen.name, screen.title, screen.kind, screen.schedule, steps)
+    return ScreenEntry(screen.name, screen.title, screen.kind, screen.schedule, steps,
+                       screen.window)
 
 
 def to_json(checked: Checked) -> str:
     """`maintui validate --json`: what `from_json` reads back (TOML dates as text)."""
     screens = [{"name": s.name, "title": s.title, "kind": s.kind, "schedule": s.schedule,
-                "steps": [{"id": t.id, "title": t.title, "risk": t.risk, "tags": list(t.tags),
+                "window": s.window, "steps": [{"id": t.id, "title": t.title, "risk": t.risk, "tags": list(t.tags),
                            "action": t.action, "with": t.with_} for t in s.steps]}
                for s in checked.screens]
     return json.dumps({"screens": screens, "problems": list(checked.problems)}, default=str)
@@ -77,5 +79,5 @@ def from_json(text: str) -> Checked:
     data = json.loads(text)
     screens = tuple(ScreenEntry(s["name"], s["title"], s["kind"], s["schedule"], tuple(
         StepEntry(t["id"], t["title"], t["risk"], tuple(t["tags"]), t["action"], t["with"])
-        for t in s["steps"])) for s in data["screens"])
+        for t in s["steps"]), s.get("window")) for s in data["screens"])
     return Checked(screens, tuple(data["problems"]))

@@ -4,10 +4,12 @@ with their reasons, and the last verified restore recorded in the run log."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from maintui.core.states import RunState, StepState
-from maintui.core.store.rows import RunRow, StepRow
+
+if TYPE_CHECKING:  # the rows' classes load with the run log, after the console's first frame
+    from maintui.core.store.rows import RunRow, StepRow
 
 KV_VERIFIED_RESTORE = "backups.last_verified_restore"  # written by backups.restore_test
 RESTORE_MAX_AGE = 8 * 86_400.0  # older than this, a verified restore no longer reassures
@@ -38,11 +40,13 @@ def _finished(run: RunRow) -> bool:
 
 
 async def last_finished(log: SkipSource, last: RunRow) -> RunRow | None:
-    """`last` if it has ended, else the newest finished real run of its screen before it."""
+    """`last` if it has ended, else the newest finished real run of every step of its screen
+    before it (a partial run, `--only`, skipped nothing: it did not ask about the rest)."""
     if _finished(last):
         return last
     earlier = await log.runs(limit=10, screen=last.screen)
-    return next((r for r in earlier if r.id < last.id and not r.dry_run and _finished(r)), None)
+    return next((r for r in earlier if r.id < last.id and not r.dry_run and not r.partial
+                 and _finished(r)), None)
 
 
 async def skipped_last_time(log: SkipSource, *, last: dict[str, RunRow] | None = None,

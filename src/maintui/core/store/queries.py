@@ -8,14 +8,17 @@ from typing import Any
 
 from maintui.core.store.rows import Decision, Event, OutputLine, RunRow, StepRow
 
-RUN_COLS = "id, screen, title, state, started, ended, user, host, dry_run, pid, message, incident"
+RUN_COLS = ("id, screen, title, state, started, ended, user, host, dry_run, pid, message, incident, "
+            "selection")
+# a run of every step of its screen (not `--only`): the screen's run, for "last run" and "due"
+WHOLE = "selection IS NULL"
 STEP_COLS = ("run_id, step_id, position, title, kind, risk, state, attempt, exit_code, started, "
              "ended, command, plan, reason, undo")
 
 
 def run_row(r: sqlite3.Row | tuple) -> RunRow:
     return RunRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", r[7] or "", bool(r[8]), r[9],
-                  r[10] or "", r[11])
+                  r[10] or "", r[11], tuple(json.loads(r[12])) if r[12] else ())
 
 
 def step_row(r: sqlite3.Row | tuple) -> StepRow:
@@ -35,8 +38,10 @@ class Queries:
         raise NotImplementedError
 
     async def runs(self, limit: int = 50, screen: str | None = None,
-                   state: str | None = None) -> list[RunRow]:
-        where, params = [], []
+                   state: str | None = None, *, whole: bool = False) -> list[RunRow]:
+        """Newest first; `whole`: only runs of every step (no `--only`), the screen's runs."""
+        where: list[str] = [WHOLE] if whole else []
+        params: list[Any] = []
         if screen:
             where.append("screen = ?")
             params.append(screen)
@@ -49,6 +54,12 @@ class Queries:
         rows = await self.read(sql + " ORDER BY id DESC LIMIT ?", (*params, limit))
         return [run_row(r) for r in rows]
 
+    async def version(self) -> tuple[int, int]:
+        """Changes when the run log changes: other connections' commits (`data_version`) and
+        this connection's own changes (`total_changes()`); the same twice, nothing was written."""
+        rows = await self.read("SELECT data_version, total_changes() FROM pragma_data_version")
+        return rows[0][0], rows[0][1]
+
     async def run(self, run_id: int) -> RunRow | None:
         rows = await self.read(f"SELECT {RUN_COLS} FROM runs WHERE id = ?", (run_id,))
         return run_row(rows[0]) if rows else None
@@ -59,13 +70,16 @@ class Queries:
         return [run_row(r) for r in rows]
 
     async def last_runs(self) -> dict[str, RunRow]:
+        """Each screen's last run of every step: a partial one (`--only`) is not its run."""
         rows = await self.read(f"SELECT {RUN_COLS} FROM runs WHERE id IN "
-                               "(SELECT MAX(id) FROM runs WHERE dry_run = 0 GROUP BY screen)")
+                               f"(SELECT MAX(id) FROM runs WHERE dry_run = 0 AND {WHOLE} "
+                               "GROUP BY screen)")
         return {r[1]: run_row(r) for r in rows}
 
     async def last_success(self) -> dict[str, RunRow]:
         rows = await self.read(f"SELECT {RUN_COLS} FROM runs WHERE id IN (SELECT MAX(id) FROM runs "
-                               "WHERE state = 'succeeded' AND dry_run = 0 GROUP BY screen)")
+                               f"WHERE state = 'succeeded' AND dry_run = 0 AND {WHOLE} "
+                               "GROUP BY screen)")
         return {r[1]: run_row(r) for r in rows}
 
     async def steps(self, run_id: int) -> list[StepRow]:

@@ -20,6 +20,17 @@ class RunRow:
     pid: int | None = None
     message: str = ""
     incident: str | None = None
+    selection: tuple[str, ...] = ()  # the steps it was limited to (ids, `tag:NAME`); () = all
+
+    @property
+    def partial(self) -> bool:
+        """A run of some of the screen's steps only: not the screen's run (last run, due)."""
+        return bool(self.selection)
+
+    @property
+    def scope(self) -> str:
+        """What a partial run ran, as listings say it ("maintenance-on only"); "" for a whole run."""
+        return f"{', '.join(self.selection)} only" if self.selection else ""
 
 
 @dataclass(frozen=True)

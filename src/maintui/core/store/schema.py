@@ -77,6 +77,12 @@ MIGRATIONS: list[str] = [
     ALTER TABLE steps ADD COLUMN pgid_start REAL;
     ALTER TABLE steps ADD COLUMN token TEXT;
     """,
+    # 4: the steps a run was limited to (`--only`, the palette's one-step commands), as the JSON
+    # list of the names given; NULL for a run of every step. A partial run is not the screen's
+    # run: "last run" and "due" skip it (queries.py)
+    """
+    ALTER TABLE runs ADD COLUMN selection TEXT;
+    """,
 ]
 
 VERSION = len(MIGRATIONS)

@@ -40,13 +40,14 @@ async def add_event(db: aiosqlite.Connection, run_id: int, kind: str, step_id: s
 
 async def create_run(db: aiosqlite.Connection, screen: str, title: str, *, pid: int, host: str,
                      user: str, client: str, mode: str, vars: dict[str, str],
-                     incident: str | None) -> int:
-    """A new running run; returns its id (its steps follow with `add_steps`)."""
+                     incident: str | None, selection: Sequence[str] = ()) -> int:
+    """A new running run; returns its id (its steps follow with `add_steps`). `selection`:
+    the names a partial run was limited to (`--only`); empty for a run of every step."""
     cur = await db.execute(
         "INSERT INTO runs(screen, title, state, started, pid, host, user, client, mode, "
-        "vars, incident) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+        "vars, incident, selection) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
         (screen, title, RunState.RUNNING, time.time(), pid, host, user, client, mode,
-         json.dumps(vars), incident))
+         json.dumps(vars), incident, json.dumps(list(selection)) if selection else None))
     return cur.lastrowid or 0
 
 

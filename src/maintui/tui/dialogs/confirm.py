@@ -15,7 +15,10 @@ from textual.widgets import Button, Input, Label, Static
 from maintui.core.run.stepview import StepView
 from maintui.core.units import format_duration
 from maintui.tui import keys
+from maintui.tui.dialogs.fields import settled
 from maintui.tui.dialogs.text import ReasonDialog
+from maintui.tui.widgets.field import Field
+from maintui.tui.widgets.field_problem import FieldProblem
 from maintui.tui.widgets.keybar import KeyBar
 
 PLAN_EVERY = 3.0  # seconds between fresh looks at what a waiting step will change
@@ -58,6 +61,25 @@ class _Dialog(ModalScreen["Choice | None"]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Enter is the dialog's (keys.SUBMIT) only in a text field: on a button it presses it
+        return isinstance(self.focused, Input) if action == "submit" else True
+
+    SUBMIT_WORDS = "Submit"  # what Enter in a text field does, on the key line
+
+    def key_description(self, action: str) -> str | None:
+        """The key line's words for Enter in a field and for Tab (where it goes next)."""
+        if action == "submit":
+            return self.SUBMIT_WORDS
+        if action == "app.focus_next":
+            chain = self.focus_chain
+            if self.focused in chain and len(chain) > 1:
+                after = chain[(chain.index(self.focused) + 1) % len(chain)]
+                if isinstance(after, Button):
+                    return f"to {after.label}"
+                return None if isinstance(after, Input) else "Next"  # the scrolling details
+        return None
+
 
 class ConfirmDialog(_Dialog):
     """Run a step? Friction by risk: normal one key, destructive shows the plan with focus on
@@ -65,6 +87,7 @@ class ConfirmDialog(_Dialog):
     typed word, an approver and a ticket (recorded with the decision)."""
 
     BINDINGS = keys.for_screen("confirm")
+    SUBMIT_WORDS = "Run"
 
     def __init__(self, view: StepView, recheck: Callable[[], list[dict]] | None = None,
                  replan: Callable[[], list[str]] | None = None) -> None:
@@ -94,8 +117,8 @@ class ConfirmDialog(_Dialog):
                                               *_weighed(v)))
                 if v.impact:
                     yield Static(Content.assemble(("impact ", "dim"), v.impact))
-                if v.policy:
-                    yield Static(Content.assemble(("policy ", "dim"), v.policy))
+                if v.policy:  # "corrective policy: approver, ticket" names itself
+                    yield Static(Content(v.policy))
                 if v.description:
                     yield Static(Content(v.description))
                 yield Static(Content.assemble(("command  ", "dim"), v.command))
@@ -105,15 +128,17 @@ class ConfirmDialog(_Dialog):
                 yield Static(Content.assemble(("rollback ", "dim"),
                                               v.rollback or "none: this cannot be undone"))
             if self.typed:
-                yield Input(placeholder=f"type {self.typed} to run it", id="typed")
+                yield Field(placeholder=f"type {self.typed} to run it", id="typed")
             if "approver" in self.inputs:
-                yield Input(placeholder="approved by (name) — the class policy asks",
+                yield Field(placeholder="approved by (name) — the class policy asks",
                             id="approver")
             if "ticket" in self.inputs:
-                yield Input(placeholder="change ticket id — the class policy asks", id="ticket")
+                yield Field(placeholder="change ticket id — the class policy asks", id="ticket")
+            yield FieldProblem()  # a wrong word or a bad approver, said under the fields
             with Horizontal(classes="dialog--buttons"):
                 yield Button("Skip…", id="skip")
-                yield Button("Cancel", id="cancel")
+                # it only closes the dialog: the run keeps waiting at the gate (r asks again)
+                yield Button("Not now", id="cancel")
                 yield Button("Retry" if v.blocked else "Run", id="run",
                              variant="error" if self.risk != "normal" else "primary",
                              disabled=bool(self.inputs))
@@ -160,6 +185,16 @@ class ConfirmDialog(_Dialog):
                 if (self._value(n) != self.typed if n == "typed"
                     else not self._value(n) or answer_problem(n, self._value(n)))]
 
+    def _problem(self, name: str) -> str:
+        """What is wrong with a field Enter found lacking, in words (shown in the dialog)."""
+        from maintui.core.run.policy import answer_problem
+
+        value = self._value(name)
+        if name == "typed":
+            return (f"type {self.typed} exactly (you typed {value})" if value
+                    else f"type {self.typed} to run it")
+        return answer_problem(name, value) or f"fill in {NAMES[name]}, then Enter"
+
     def _choice(self) -> Choice:
         from maintui.core.run.policy import answer_reason
 
@@ -168,18 +203,22 @@ class ConfirmDialog(_Dialog):
     @on(Input.Changed, "#typed, #approver, #ticket")
     def _typed(self) -> None:
         self.query_one("#run", Button).disabled = bool(self._missing())
+        self.query_one(FieldProblem).clear()  # answered by typing: the last problem is stale
 
-    @on(Input.Submitted, "#typed, #approver, #ticket")
-    def _submitted(self) -> None:
+    @on(Input.Submitted, "#typed, #approver, #ticket")  # Enter remapped away in [keys]
+    async def _submitted(self) -> None:
+        await self.action_submit()
+
+    async def action_submit(self) -> None:
+        """Enter in a field: run it when all is filled in, else on to what is still needed."""
+        await settled(self.focused)
         lacking = self._missing()
         if not lacking:
             self.dismiss(self._choice())
         else:  # Enter moves on to what is still needed
-            from maintui.core.run.policy import answer_problem
-
-            if lacking[0] != "typed" and (why := answer_problem(lacking[0], self._value(lacking[0]))):
-                self.notify(why, severity="warning")
-            self.query_one(f"#{lacking[0]}", Input).focus()
+            self.query_one(FieldProblem).say(self._problem(lacking[0]))
+            # now, not after a refresh as focus() does: the keys behind Enter go there
+            self.set_focus(self.query_one(f"#{lacking[0]}", Input))
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -193,7 +232,9 @@ class ConfirmDialog(_Dialog):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # `y` is offered (and works) only where it confirms: the footer says which key does
-        return self._bare_key_confirms() if action == "confirm" else True
+        if action == "confirm":
+            return self._bare_key_confirms()
+        return super().check_action(action, parameters)
 
     def _bare_key_confirms(self) -> bool:
         # only the lowest risk confirms with a bare key, and only when nothing must be entered
@@ -224,7 +265,7 @@ def _weighed(view: StepView) -> list[tuple[str, str] | str]:
 
 
 def _plan(lines: list[str]) -> Content:
-    return Content("\n").join([Content.assemble(("will     ", "dim"), line) for line in lines])
+    return Content("\n").join([Content.assemble(("will ", "dim"), line) for line in lines])
 
 
 def _checks(checks: list[dict]) -> Content:
@@ -237,6 +278,7 @@ class ChecklistDialog(_Dialog):
     """A manual item: done, not done (with a note), or not applicable."""
 
     BINDINGS = keys.for_screen("checklist")
+    SUBMIT_WORDS = "Done"
 
     def __init__(self, view: StepView) -> None:
         super().__init__()
@@ -247,8 +289,9 @@ class ChecklistDialog(_Dialog):
             yield Label(Content(f"Checklist: {self.view.title}"), classes="dialog--title")
             if self.view.description:
                 yield Static(Content(self.view.description))
-            yield Input(placeholder="note; Enter = done (a note is required for not done)",
+            yield Field(placeholder="note; Enter = done (a note is required for not done)",
                         id="note")
+            yield FieldProblem()
             with Horizontal(classes="dialog--buttons"):
                 yield Button("Done", id="done", variant="success")
                 yield Button("Not done", id="not_done", variant="warning")
@@ -258,15 +301,23 @@ class ChecklistDialog(_Dialog):
     def _pressed(self, event: Button.Pressed) -> None:
         self.action_pick(event.button.id or "")
 
-    @on(Input.Submitted, "#note")
-    def _note_submitted(self) -> None:
+    @on(Input.Changed, "#note")
+    def _noted(self) -> None:
+        self.query_one(FieldProblem).clear()
+
+    @on(Input.Submitted, "#note")  # Enter remapped away in [keys]
+    async def _note_submitted(self) -> None:
+        await self.action_submit()
+
+    async def action_submit(self) -> None:
+        await settled(self.focused)
         self.action_pick("done")  # Enter in the note: the common case
 
     def action_pick(self, kind: str) -> None:
         note = self.query_one("#note", Input).value.strip()
         if kind == "not_done" and not note:
-            self.notify("say why it was not done", severity="warning")
-            self.query_one("#note", Input).focus()
+            self.query_one(FieldProblem).say("not done needs a note: type why, then Tab and n")
+            self.set_focus(self.query_one("#note", Input))
             return
         self.dismiss(Choice(kind, note))
 

@@ -14,7 +14,10 @@ from textual.widgets.option_list import Option
 
 from maintui.core.incidents.model import MEANING, Severity
 from maintui.tui import keys
+from maintui.tui.dialogs.fields import settled
 from maintui.tui.dialogs.pick import PickDialog
+from maintui.tui.widgets.field import Field
+from maintui.tui.widgets.field_problem import FieldProblem
 from maintui.tui.widgets.keybar import KeyBar
 
 DIALOG_CSS = """
@@ -53,8 +56,9 @@ class OpenIncidentDialog(ModalScreen["NewIncident | None"]):
         with Vertical():
             yield Label("Open an incident", classes="dialog--title")
             # back from the list (shift+Tab) to add words: typing must not replace the title
-            yield Input(placeholder="what is wrong, e.g. API answers 502", id="incident-title",
+            yield Field(placeholder="what is wrong, e.g. API answers 502", id="incident-title",
                         compact=True, select_on_focus=False)
+            yield FieldProblem()  # said here, not in a toast that would outlive the dialog
             yield OptionList(*(Option(f"{n} {sev} — {MEANING[sev]}", id=str(sev))
                                for n, sev in enumerate(Severity, 1)),
                              id="severity", compact=True)
@@ -88,15 +92,27 @@ class OpenIncidentDialog(ModalScreen["NewIncident | None"]):
         """1–4 pick sev1–sev4 (on the list: in the title they are text)."""
         self.query_one("#severity", OptionList).highlighted = number - 1
 
-    @on(Input.Submitted)
-    @on(OptionList.OptionSelected, "#severity")
-    def _open(self) -> None:
-        """Enter in the title or on a severity opens the incident."""
+    @on(Input.Changed)
+    def _typing(self) -> None:
+        self.query_one(FieldProblem).clear()
+
+    @on(Input.Submitted)  # Enter remapped away in [keys]
+    @on(OptionList.OptionSelected, "#severity")  # a click on a severity
+    async def _open(self) -> None:
+        await self.action_submit()
+
+    async def action_submit(self) -> None:
+        """Enter in the title or on a severity (keys.SUBMIT, as it arrives) opens the incident."""
+        await settled(self.focused)
         title = self.query_one("#incident-title", Input).value.strip()
         if not title:
-            self.notify("an incident needs a title that says what is wrong", severity="warning")
+            self.query_one(FieldProblem).say("an incident needs a title that says what is wrong")
+            self.set_focus(self.query_one("#incident-title", Input))
             return
         self.dismiss(NewIncident(title, str(self.severity())))
+
+    def key_description(self, action: str) -> str | None:
+        return "Open" if action == "submit" else None  # Enter (keys.SUBMIT), on the key line
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -116,20 +132,36 @@ class CloseIncidentDialog(ModalScreen["str | None"]):
         with Vertical():
             yield Label(Content(f"Close {self.incident_id}: {self.incident_title}"),
                         classes="dialog--title")
-            yield Input(placeholder="summary: what happened, what fixed it, what is left",
+            yield Field(placeholder="summary: what happened, what fixed it, what is left",
                         compact=True)
+            yield FieldProblem()
             yield Label("Enter: close and save the report · Escape: keep it open", classes="hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
-    @on(Input.Submitted)
+    @on(Input.Changed)
+    def _typing(self) -> None:
+        self.query_one(FieldProblem).clear()
+
+    @on(Input.Submitted)  # Enter remapped away in [keys]
     def _submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
+        self._close(event.value)  # as it was at Enter, not with the keys behind it
+
+    async def action_submit(self) -> None:
+        """Enter (keys.SUBMIT, as it arrives): close with the summary, when there is one."""
+        await settled(self.focused)
+        self._close(self.query_one(Input).value)
+
+    def _close(self, summary: str) -> None:
+        if summary := summary.strip():
+            self.dismiss(summary)
         else:
-            self.notify("closing needs a summary", severity="warning")
+            self.query_one(FieldProblem).say("closing needs a summary: type it, then Enter")
+
+    def key_description(self, action: str) -> str | None:
+        return "Close it" if action == "submit" else None  # Enter (keys.SUBMIT), on the key line
 
     def action_cancel(self) -> None:
         self.dismiss(None)

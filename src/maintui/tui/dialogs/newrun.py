@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
+from maintui.core.states import label
 from maintui.tui import keys
 from maintui.tui.dialogs.confirm import Choice, _Dialog
 
@@ -27,7 +28,7 @@ class NewRunDialog(_Dialog):
                 "why it starts now." if self.window else "")
         with Vertical(classes="dialog"):
             yield Label(Content(f"Start a new run of {self.screen_name}? "
-                                f"(run {self.run_id} ended: {self.state})"),
+                                f"(run {self.run_id} ended: {label(self.state)})"),
                         classes="dialog--title")
             yield Static(Content(f"Run {self.run_id} stays as it ended; a new run starts "
                                  "from the first step." + then), id="new-run-what")

@@ -13,8 +13,12 @@ from textual.widgets import Button, Input, Label, Static
 
 from maintui.core.errors import MaintuiError
 from maintui.core.site.config import SiteConfig
+from maintui.core.states import label
 from maintui.tui import keys
 from maintui.tui.dialogs.confirm import Choice, _Dialog
+from maintui.tui.dialogs.fields import settled
+from maintui.tui.widgets.field import Field
+from maintui.tui.widgets.field_problem import FieldProblem
 
 
 class RollbackDialog(_Dialog):
@@ -26,23 +30,30 @@ class RollbackDialog(_Dialog):
     RollbackDialog .dialog--body { max-height: 7; }
     """
     BINDINGS = keys.for_screen("rollback")
+    SUBMIT_WORDS = "Roll back"
 
-    def __init__(self, run_id: int, state: str, undo: list[tuple[str, str]]) -> None:
+    def __init__(self, run_id: int, state: str, undo: list[tuple[str, str]],
+                 risky: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self.run_id, self.state, self.undo = run_id, state, undo
+        self.risky = risky  # steps whose undo is itself a risky change (a database restore)
 
     def compose(self) -> ComposeResult:
-        lines = [Content.assemble((f"{n}. {sid}  ", "bold"), text)
+        # "risky" in words too: a marker in colour alone is lost without colour
+        lines = [Content.assemble((f"{n}. {sid}  ", "bold"),
+                                  ("! risky: ", "bold $error") if sid in self.risky else "", text)
                  for n, (sid, text) in enumerate(self.undo, 1)]
         with Vertical(classes="dialog -destructive"):
-            yield Label(Content(f"Roll back run {self.run_id} ({self.state})?"),
+            yield Label(Content(f"Roll back run {self.run_id} ({label(self.state)})?"),
                         classes="dialog--title")
-            yield Static(Content("Undone in this order, newest first, by a runner of its own "
-                                 "that this console follows; the run ends rolled_back, or "
-                                 "rollback_failed at the first undo that fails."))
+            who = ("the run stops and its runner undoes them" if self.state in ("running", "waiting")
+                   else "by a runner of its own that this console follows")
+            yield Static(Content(f"Undone in this order, newest first, {who}; the run ends "
+                                 "rolled_back, or rollback_failed at the first undo that fails."))
             with VerticalScroll(classes="dialog--body"):
                 yield Static(Content("\n").join(lines), id="undo")
-            yield Input(placeholder="why (required; recorded in the run log)", id="reason")
+            yield Field(placeholder="why (required; recorded in the run log)", id="reason")
+            yield FieldProblem()
             with Horizontal(classes="dialog--buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Roll back", id="rollback", variant="error")
@@ -52,8 +63,16 @@ class RollbackDialog(_Dialog):
         self.query_one("#reason").focus()
         self.query_one(".dialog").border_subtitle = "type why, then Enter rolls back"
 
-    @on(Input.Submitted, "#reason")
-    def _submitted(self) -> None:
+    @on(Input.Changed, "#reason")
+    def _typing(self) -> None:
+        self.query_one(FieldProblem).clear()
+
+    @on(Input.Submitted, "#reason")  # Enter remapped away in [keys]
+    async def _submitted(self) -> None:
+        await self.action_submit()
+
+    async def action_submit(self) -> None:
+        await settled(self.focused)
         self.action_roll_back()
 
     @on(Button.Pressed)
@@ -66,8 +85,8 @@ class RollbackDialog(_Dialog):
     def action_roll_back(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()
         if not reason:
-            self.notify("say why the run is rolled back", severity="warning")
-            self.query_one("#reason", Input).focus()
+            self.query_one(FieldProblem).say("say why the run is rolled back, then Enter")
+            self.set_focus(self.query_one("#reason", Input))
             return
         self.dismiss(Choice("rollback", reason))
 

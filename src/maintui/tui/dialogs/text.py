@@ -10,6 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from maintui.tui import keys
+from maintui.tui.dialogs.fields import settled
+from maintui.tui.widgets.field import Field
+from maintui.tui.widgets.field_problem import FieldProblem
 from maintui.tui.widgets.keybar import KeyBar
 
 
@@ -33,7 +36,8 @@ class ReasonDialog(ModalScreen["str | None"]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Content(self.title_text))
-            yield Input(placeholder=self.placeholder or ("optional" if self.optional else "required"))
+            yield Field(placeholder=self.placeholder or ("optional" if self.optional else "required"))
+            yield FieldProblem()  # what is wrong with the answer, said here (a toast outlives us)
             # the same dialog asks why a run is aborted, a step skipped, a run started outside
             # its window, or takes a note: Enter confirms each, it does not just "save"
             yield Label("Enter to confirm · Escape to cancel", classes="hint")
@@ -42,13 +46,28 @@ class ReasonDialog(ModalScreen["str | None"]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
-    @on(Input.Submitted)
+    @on(Input.Submitted)  # Enter remapped away in [keys]
     def _submitted(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
+        self._answer(event.value)  # as it was at Enter, not with the keys behind it
+
+    async def action_submit(self) -> None:
+        """Enter (keys.SUBMIT, as it arrives): the text, when given or optional."""
+        await settled(self.focused)
+        self._answer(self.query_one(Input).value)
+
+    def _answer(self, text: str) -> None:
+        text = text.strip()
         if text or self.optional:
             self.dismiss(text)
         else:
-            self.notify("a reason is required", severity="warning")
+            self.query_one(FieldProblem).say("a reason is required: type why, then Enter")
+
+    @on(Input.Changed)
+    def _typing(self) -> None:
+        self.query_one(FieldProblem).clear()
+
+    def key_description(self, action: str) -> str | None:
+        return "Confirm" if action == "submit" else None  # Enter in the field (keys.SUBMIT)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

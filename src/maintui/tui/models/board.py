@@ -5,7 +5,6 @@ Plain Python (no Textual): gathered by the poller, rendered by the widgets.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -13,17 +12,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.maintenance import read_maintenance as read_maintenance_file
 from maintui.core.site.schedule import DueStatus, due_status
-from maintui.core.store.carryover import (
-    KV_VERIFIED_RESTORE,
-    Skipped,
-    VerifiedRestore,
-    skipped_last_time,
-    verified_restore,
-)
-from maintui.core.store.rows import RunRow, StepRow
+from maintui.core.store.carryover import Skipped, VerifiedRestore, verified_restore
+from maintui.tui.models.logreads import RunLogReads
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the rows' classes load with the run log, after the console's first frame
     from maintui.core.site.listing import ScreenEntry
+    from maintui.core.store.rows import RunRow, StepRow
 
 
 class RunSource(Protocol):
@@ -61,6 +55,7 @@ class Board:
     problems: tuple[str, ...] = ()  # broken screen files, an unreadable run log
     carried: dict[str, tuple[Skipped, ...]] = field(default_factory=dict)  # skipped last time
     restore: VerifiedRestore = VerifiedRestore(None)  # the last verified restore
+    gone: frozenset[int] = frozenset()  # runs the log says are going, whose runner is gone
 
 
 @dataclass
@@ -105,15 +100,17 @@ def read_maintenance(state_dir: Path) -> dict[str, Any] | None:
 
 async def build_board(catalog: ScreenCatalog, store: RunSource | None, now: float,
                       maintenance: dict[str, Any] | None, problems: list[str],
-                      skips: dict[int, tuple[Skipped, ...]] | None = None) -> Board:
+                      skips: dict[int, tuple[Skipped, ...]] | None = None,
+                      reads: RunLogReads | None = None) -> Board:
     """Join the screens with the run log: last run, due state, recent runs, what was skipped
-    last time (`skips` caches finished runs' skips by run id), the last verified restore."""
-    last, success, runs, carried, restore = {}, {}, [], {}, None
+    last time (`skips` caches finished runs' skips by run id), the last verified restore.
+    `reads` (kept by the caller from one board to the next) reads the log only when it changed."""
+    log = reads or RunLogReads()
     if store is not None:
-        last, success, runs, restore = await asyncio.gather(
-            store.last_runs(), store.last_success(), store.runs(limit=20),
-            store.get_kv(KV_VERIFIED_RESTORE))
-        carried = await skipped_last_time(store, last=last, cache=skips)
+        await log.refresh(store, now, skips)
+    last, success, runs, carried, restore, gone = (
+        (log.last, log.success, log.runs, log.carried, log.restore, log.gone) if store is not None
+        else ({}, {}, [], {}, None, frozenset()))
     statuses = []
     for screen in catalog.screens:
         ok = success.get(screen.name)
@@ -121,4 +118,4 @@ async def build_board(catalog: ScreenCatalog, store: RunSource | None, now: floa
         statuses.append(ScreenStatus(screen.name, screen.title, screen.kind, screen.schedule,
                                      last.get(screen.name), due))
     return Board(tuple(statuses), tuple(runs), maintenance, tuple(catalog.problems + problems),
-                 carried, verified_restore(restore))
+                 carried, verified_restore(restore), gone)

@@ -24,6 +24,9 @@ from maintui.core.logs.levels import LineFilter
 from maintui.core.logs.tail import EventKind, Line, LogEvent, LogUpdate
 
 MAX_LINES = 10_000
+HEAD, FOUND = "head", "found"  # what a marked line is (`LogModel.mark`)
+Marks = dict[tuple[str, int], str]  # (source, offset) → HEAD or FOUND
+HEAD_BACK = 50  # lines looked back through for a matching line's record head
 _SOURCE = itemgetter(0)  # Line.source, for C loops
 _popleft = deque.popleft
 
@@ -52,6 +55,31 @@ class LogModel:
         self._floor: dict[str, Line | None] = {}  # oldest line read back, per source
         self._count: Counter[str] = Counter()  # lines per source in the window
         self.exhausted: set[str] = set()  # sources read back to their first line
+        # (source, offset) of lines shown only as context: the head of a record a text filter
+        # matched further down (a stack trace's line), so its time and level are in view.
+        self.context: set[tuple[str, int]] = set()
+        # … and of lines a whole-file search found past where their text was cut (a 2 MB
+        # line is kept to its first `tail.MAX_LINE` bytes): shown as matches all the same.
+        self.found: set[tuple[str, int]] = set()
+
+    def mark(self, marks: Marks) -> None:
+        """Take the context heads and the found cut lines read with search hits."""
+        for key, what in marks.items():
+            (self.context if what == HEAD else self.found).add(key)
+
+    def passes(self, line: Line) -> bool:
+        """Whether the window shows `line`: it matches the filter, is a match's context, or
+        a search found it past its cut."""
+        key = (line.source, line.offset)
+        return self.filter.matches(line) or key in self.context or key in self.found
+
+    @property
+    def matched(self) -> int:
+        """Lines in the window that match the filter (the context heads left out)."""
+        if not self.context:
+            return len(self.window)
+        context = self.context
+        return sum(1 for line in self.window if (line.source, line.offset) not in context)
 
     @property
     def visible(self) -> list[str]:
@@ -78,6 +106,8 @@ class LogModel:
     def _show(self, lines: list[Line]) -> int:
         matches = self.filter.matches
         shown = [line for line in lines if matches(line)] if self.filter.active else lines
+        if shown and self._heads_wanted(shown[0].source):
+            shown = self._live_heads(shown[0].source, lines, shown)
         if not self.live:
             self.pending += len(shown)
             return 0
@@ -102,6 +132,62 @@ class LogModel:
                 self._floor[source] = old if not count[source] else None
         return len(shown)
 
+    def _heads_wanted(self, source: str) -> bool:
+        fmt = self.formats.get(source)
+        return self.filter.pattern is not None and fmt is not None
+
+    def _live_heads(self, source: str, lines: list[Line], shown: list[Line]) -> list[Line]:
+        """`shown` (new matching lines of `source`) with the record head of each that is not
+        one, found above it in `lines` or the ring, unless the window already shows it."""
+        head = self.formats[source].head
+        ring = self.rings[source]
+        out: list[Line] = []
+        latest = -1  # the newest line of `source` the window shows
+        for line in reversed(self.window):
+            if line.source == source:
+                latest = line.offset
+                break
+        for line in shown:
+            if line.offset > latest and not head(line.text)[0]:
+                # the ring holds `lines` at its end: walk it back from this line
+                found = None
+                for k, older in enumerate(reversed(ring)):
+                    if k > HEAD_BACK + len(lines) or older.offset <= latest:
+                        break
+                    if older.offset < line.offset and head(older.text)[0]:
+                        found = older
+                        break
+                if found is not None:
+                    self.context.add((source, found.offset))
+                    out.append(found)
+            out.append(line)
+            latest = line.offset
+        return out
+
+    def _matching(self, source: str,
+                  pairs: Iterable[tuple[int, Line]]) -> list[tuple[int, Line]]:
+        """The ring's (arrival, line) pairs the window shows: those matching the filter and,
+        for a text filter, the record head above each matching line that is not one."""
+        matches = self.passes
+        if not self._heads_wanted(source):
+            return [pair for pair in pairs if matches(pair[1])]
+        head = self.formats[source].head
+        pairs = list(pairs)
+        out: list[tuple[int, Line]] = []
+        last = -1  # the index of the last pair taken
+        for i, (_, line) in enumerate(pairs):
+            if not matches(line):
+                continue
+            if not head(line.text)[0]:
+                for j in range(i - 1, max(last, i - HEAD_BACK - 1), -1):
+                    if head(pairs[j][1].text)[0]:
+                        self.context.add((source, pairs[j][1].offset))
+                        out.append(pairs[j])
+                        break
+            out.append(pairs[i])
+            last = i
+        return out
+
     def _push(self, line: Line) -> None:
         self.window.append(line)
         self._count[line.source] += 1
@@ -117,16 +203,16 @@ class LogModel:
         self._count.clear()
         self._floor = {s: self.rings[s][0] if self.rings[s] else None for s in self.visible}
         self.exhausted.clear()
+        self.context.clear()  # `found` is kept: it holds for the filter until it changes
         self.live, self.pending = True, 0
-        rings = self._rings_shown()
+        rings = [(s, self._matching(s, ring)) if self.filter.active else (s, ring)
+                 for s, ring in self._rings_shown()]
         if len(rings) > 1 and self.formats:
             merged = heapq.merge(*(_timed(ring, self.formats.get(s)) for s, ring in rings))
         else:
             merged = heapq.merge(*(ring for _, ring in rings))
-        matches = self.filter.matches
         for *_, line in merged:
-            if matches(line):
-                self._push(line)
+            self._push(line)
 
     def _rings_shown(self) -> list[tuple[str, Iterable[tuple[int, Line]]]]:
         """Per visible source, its ring's (arrival, line) pairs."""
@@ -153,7 +239,7 @@ class LogModel:
             self._floor[source] = lines[0]
         if reached_start:
             self.exhausted.add(source)
-        shown = [line for line in lines if self.filter.matches(line)]
+        shown = [line for line in lines if self.passes(line)]
         self.window.extendleft(reversed(shown))
         self._count[source] += len(shown)
         while len(self.window) > self.max_lines:
@@ -172,7 +258,7 @@ class LogModel:
                 self._floor[source] = lines[0]
             if reached_start:
                 self.exhausted.add(source)
-            shown = [line for line in lines if self.filter.matches(line)]
+            shown = [line for line in lines if self.passes(line)]
             self._count[source] += len(shown)
             shown_by.append((source, shown))
         merged = [line for *_, line in heapq.merge(
@@ -186,18 +272,38 @@ class LogModel:
     def pause(self) -> None:
         self.live = False
 
-    def jump(self, source: str, lines: list[Line]) -> None:
+    def jump(self, source: str, lines: list[Line], context: Marks | None = None) -> None:
         """Show `lines` of `source` (read around a search hit or a time), paused there;
-        scrolling reads back from them, the End key follows again."""
+        scrolling reads back from them, the End key follows again. `context`: the lines
+        among them shown only as a match's record head."""
         self.window.clear()
         self._count.clear()
         self.exhausted.clear()
+        self.context.clear()  # the same set: the view holds it
+        self.found.clear()
+        self.mark(context or {})
         self._floor = {s: None for s in self.visible}
         self.live, self.pending = False, 0
         for line in lines:
-            if self.filter.matches(line):
+            if self.passes(line):
                 self._push(line)
         self._floor[source] = lines[0] if lines else None
+
+    def jump_many(self, results: list[tuple[str, list[Line]]],
+                  context: Marks | None = None) -> None:
+        """`jump` in "All": each source's lines (read around the same time), merged by the
+        lines' own times as `rebuild` merges the rings."""
+        if len(results) == 1:
+            self.jump(*results[0], context)
+            return
+        self.jump(results[0][0], [], context)
+        merged = heapq.merge(*(_timed(enumerate(lines), self.formats.get(s))
+                               for s, lines in results))
+        for *_, line in merged:
+            if self.passes(line):
+                self._push(line)
+        for source, lines in results:
+            self._floor[source] = lines[0] if lines else None
 
 
 def _timed(ring: Iterable[tuple[int, Line]],

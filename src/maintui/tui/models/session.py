@@ -55,6 +55,7 @@ class Detail:
     view: StepView
     usual: str = ""
     reason: str = ""
+    state: str = ""  # the step's state in the followed run ('' before a run)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class SessionModel:
         self.probe = probe  # what the gate's preconditions are read with (None: psutil)
         self._file: Screen | None = None
         self.run_state = ""
+        self.run_scope = ""  # what a partial run (`--only`) ran: "maintenance-on only"
         self.driving = False
         self.driver_text = ""
         self.last_run: RunRow | None = None
@@ -85,6 +87,9 @@ class SessionModel:
         self.follow = True  # the selection follows the running step until the operator moves it
         self.gate: Event | None = None  # the open gate of the run
         self.gate_shown: int | None = None  # the gate event last put in front of the operator
+        # the gate event answered here: `r` typed ahead of the runner taking the answer must not
+        # put it up again (a second confirmation of a step already confirmed)
+        self.gate_answered: int | None = None
         self.durations: dict[str, Usual] = {}
         self.overrun_after: dict[str, float] = {}  # step: elapsed seconds before asking (again)
 
@@ -134,13 +139,27 @@ class SessionModel:
         view = self.plan.get(sid) or StepView.of(self.file.step(sid))
         row = self.steps.get(sid)
         known = self.durations.get(sid)
-        return Detail(view, known.describe() if known else "", (row.reason or "") if row else "")
+        return Detail(view, known.describe() if known else "", (row.reason or "") if row else "",
+                      row.state if row else "")
 
     # -- the run and who drives it --------------------------------------------------------------
 
     @property
     def live(self) -> bool:
         return bool(self.run_state) and RunState(self.run_state).live
+
+    @property
+    def undoable(self) -> bool:
+        """A rollback of the followed run would undo a step (else `b` is not offered: after a
+        rollback it answered only that nothing was left to undo)."""
+        from maintui.core.run.interrupted import rollback_order
+
+        return self.run_id is not None and bool(rollback_order(list(self.steps.values())))
+
+    @property
+    def running_step(self) -> str | None:
+        """The step of the followed run running now, if any."""
+        return next((sid for sid, row in self.steps.items() if row.state == "running"), None)
 
     @property
     def can_start(self) -> bool:
@@ -176,6 +195,7 @@ class SessionModel:
         new run is read, "failed" would be the last run's), follow the new one."""
         self.steps.clear()
         self.run_state = ""
+        self.run_scope = ""
         self.follow = True
 
     def took_over(self) -> None:
@@ -211,10 +231,17 @@ class SessionModel:
         return None
 
     def reopen_gate(self) -> Event | None:
-        """`r` while the run waits: the open gate again, shown even if it was dismissed."""
-        if self.gate is not None:
-            self.gate_shown = self.gate.id
+        """`r` while the run waits: the open gate again, shown even if it was dismissed, but
+        not once answered here (until the answer is taken the run log still says waiting)."""
+        if self.gate is None or self.gate.id == self.gate_answered:
+            return None
+        self.gate_shown = self.gate.id
         return self.gate
+
+    def answered(self, sent: bool = True) -> None:
+        """The operator answered the open gate (`sent=False`: the answer was not sent after all,
+        so `r` may put the gate up again)."""
+        self.gate_answered = self.gate.id if sent and self.gate is not None else None
 
     # -- timings --------------------------------------------------------------------------------
 

@@ -14,20 +14,8 @@ from textual.widgets import Header, Input, Label, Static
 
 from maintui.core.probes.base import Snapshot
 from maintui.tui import keys
-from maintui.tui.dialogs.problems import ProblemsDialog
 from maintui.tui.models.board import Board
-from maintui.tui.widgets import (
-    DiskTable,
-    KeyBar,
-    MaintenanceBanner,
-    ProcessTable,
-    RecentRuns,
-    ResourceGauges,
-    ScreenList,
-    ScreenProblems,
-    SessionNotes,
-)
-from maintui.tui.widgets.filter_box import FilterBox
+from maintui.tui.widgets import DiskTable, MaintenanceBanner, ProcessTable, ResourceGauges
 
 if TYPE_CHECKING:
     from maintui.core.site.config import SiteConfig
@@ -55,6 +43,9 @@ class HomeScreen(Screen):
     HomeScreen #keys-slot { dock: bottom; height: 1; background: $footer-background; }
     """
     BINDINGS = keys.for_screen("home")
+    # the screens list, as on_mount did: not the process list first (it is composed for the
+    # first frame, the screens list a frame later) and the focus moved a frame after
+    AUTO_FOCUS = "#screens"
     # Screen.focused repaints the whole screen when it changes (~10 KB a Tab at 80x24); the
     # widgets that gain and lose focus repaint themselves, which is all that changes.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
@@ -63,6 +54,7 @@ class HomeScreen(Screen):
         super().__init__()
         self.config, self.poller = config, poller
         self._thresholds: dict = {}
+        self._drawn = False  # the parts after the first frame are there (`_draw_rest`)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -71,23 +63,12 @@ class HomeScreen(Screen):
             with Vertical(id="resources"):
                 yield ResourceGauges(self._level)
                 yield DiskTable(self._level)
-            # the filter line under the processes it filters: it takes its row from them,
-            # not from the Screens list
-            with Vertical(id="process-column"):
-                yield ProcessTable(id="processes")
-                with Horizontal(id="filter-row"):
-                    yield Label("filter processes:", id="filter-label")
-                    yield FilterBox(placeholder="name, user or pid", id="process-filter",
-                                    compact=True)
-        with Horizontal(id="bottom"):
-            with Vertical(id="site"):
-                yield ScreenProblems(id="problem-line")
-                yield ScreenList(id="screens")
-                yield SessionNotes(id="notes")
-            yield RecentRuns(id="runs")
-        # The key line comes a frame later: its Footer (a widget per key) cost ~15 ms of
-        # the first frame. A blank line of its colour holds its place meanwhile.
-        yield Static(id="keys-slot")
+            yield Vertical(ProcessTable(id="processes"), id="process-column")
+        # The first frame is the machine's state: the lower half (the site's screens, notes,
+        # recent runs), the process filter and the key line come once it is out (`_draw_rest`,
+        # ~30 ms of the first frame). Their places are kept: no line of the upper half moves.
+        yield Horizontal(id="bottom")
+        yield Static(id="keys-slot")  # a blank line of the key line's colour meanwhile
 
     def on_mount(self) -> None:
         self.query_one("#resources").border_title = f"Resources · {self.config.name}"
@@ -95,13 +76,32 @@ class HomeScreen(Screen):
         # dialog (Textual keeps a covered screen dirty), ~10 KB a second at 80x24.
         self.poller.sampled.subscribe(self, self.show_snapshot, immediate=True)
         self.poller.board_changed.subscribe(self, self.show_board, immediate=True)
-        self.query_one(ScreenList).focus()
         self._show_latest()
-        self.call_after_refresh(self._mount_footer)
+        # The app's queue is read only after Textual's start-up batch, and the app runs this
+        # after the screen's next repaint: after the first frame was written, not before.
+        self.app.call_after_refresh(self._draw_rest)
 
-    async def _mount_footer(self) -> None:
+    async def _draw_rest(self) -> None:
+        """The parts the first frame did without, the screens list focused as always."""
+        # their modules too load now, not for the first frame
+        from maintui.tui.widgets import KeyBar, RecentRuns, ScreenList, ScreenProblems, SessionNotes
+        from maintui.tui.widgets.filter_box import FilterBox
+
+        # the filter line under the processes it filters: it takes its row from them, not
+        # from the Screens list
+        await self.query_one("#process-column").mount(Horizontal(
+            Label("filter processes:", id="filter-label"),
+            FilterBox(placeholder="name, user or pid", id="process-filter", compact=True),
+            id="filter-row"))
+        await self.query_one("#bottom").mount_all([
+            Vertical(ScreenProblems(id="problem-line"), ScreenList(id="screens"),
+                     SessionNotes(id="notes"), id="site"),
+            RecentRuns(id="runs")])
         await self.mount(KeyBar())
         await self.query_one("#keys-slot").remove()
+        self._drawn = True  # not before: a board or a resume meanwhile leaves the lists alone
+        self.query_one(ScreenList).focus()
+        self.show_board(self.poller.board)
 
     def on_screen_resume(self) -> None:
         self._show_latest()
@@ -133,14 +133,19 @@ class HomeScreen(Screen):
             return
         now = self.poller.clock.now()
         self.query_one(MaintenanceBanner).show(board.maintenance, now)
+        if not self._drawn:  # the lower half comes after the first frame
+            return
+        from maintui.tui.widgets import RecentRuns, ScreenList, ScreenProblems, SessionNotes
+
         problems = self.query_one(ScreenProblems)
         had = problems.display
         problems.show(board.problems)
         if problems.display != had:  # `p` shows in the key line only while there are problems
             self.refresh_bindings()
-        self.query_one(ScreenList).show(board.screens, now, loading=not self.poller.board_read)
+        self.query_one(ScreenList).show(board.screens, now, loading=not self.poller.board_read,
+                                        gone=board.gone)
         self.query_one(SessionNotes).show(board.carried, board.restore, now)
-        self.query_one(RecentRuns).show(board.runs, now)
+        self.query_one(RecentRuns).show(board.runs, now, board.gone)
 
     def action_sort(self, key: str) -> None:
         self.query_one(ProcessTable).sort = key
@@ -152,9 +157,13 @@ class HomeScreen(Screen):
 
     def action_problems(self) -> None:
         if self.poller.board.problems:
+            from maintui.tui.dialogs.problems import ProblemsDialog  # on first use
+
             self.app.push_screen(ProblemsDialog(self.poller.board.problems))
 
     def action_filter(self) -> None:
+        if not self._drawn:  # a key in the first few ms: the filter line is not there yet
+            return
         box = self.query_one("#process-filter", Input)
         box.add_class("-open")
         self.query_one("#filter-row").add_class("-open")
@@ -162,6 +171,8 @@ class HomeScreen(Screen):
 
     def action_close_filter(self) -> None:
         """Close the filter line; what was typed stays applied (the list's title shows it)."""
+        if not self._drawn:
+            return
         box = self.query_one("#process-filter", Input)
         if box.has_class("-open"):
             box.remove_class("-open")
@@ -170,6 +181,8 @@ class HomeScreen(Screen):
 
     def action_clear_filter(self) -> None:
         """Close the filter line and drop what was typed: every process again."""
+        if not self._drawn:
+            return
         self.query_one("#process-filter", Input).value = ""
         self.query_one(ProcessTable).filter = ""
         self.action_close_filter()
@@ -182,6 +195,8 @@ class HomeScreen(Screen):
         """Open the screen numbered `number` in the list (the selection bubbles to the app)."""
         screens = self.poller.board.screens
         if 0 < number <= len(screens):
+            from maintui.tui.widgets import ScreenList
+
             self.post_message(ScreenList.ScreenSelected(screens[number - 1].name))
         else:
             self.notify(f"No screen number {number}", severity="warning", timeout=3)

@@ -9,22 +9,29 @@ lines share its level (the level filter keeps or drops a stack trace whole) and 
 merged by the lines' own times. Typing a filter shows the loaded lines that match at once
 and searches each shown file for older ones in a worker (a keystroke cancels the search for
 the last one; progress in the status line); they go before the window, and scrolling up reads
-further hits rather than scanning lines. Enter in the filter (or `n`) searches the whole file in a
-worker (`core.logs.search`, progress in the status line); `n`/`N` jump to the next/previous
-hit, `>`/`<` to the next/previous error record, `g` to a time. A jump shows the lines around
-it, paused; End follows again. A line cut at the edge ends in `…` and ←/→ pan; a binary
-file is not shown (the status says so, `b` shows it as escaped text); both status lines fit
-the width by priority. `python -m maintui.tui.screens.logs PATH...` runs it alone.
+further hits rather than scanning lines. A text matching a stack trace's line keeps it with
+its record's level, after its record's head (dimmed context: the record's time and level).
+Enter in the filter (or `n`) searches the whole file in a worker (`core.logs.search`,
+progress in the status line); Escape drops the filter. `n`/`N` jump to the next/previous
+hit, `>`/`<` to the next/previous error record, `g` to a time; in "All" through every file by
+the lines' own times (`models.logseek`). A jump shows the lines around it, paused; End follows
+again. The count says the lines loaded and the files' lines (`models.logtotals`). JSON and
+logfmt lines show as time, level, message (`v`: as written). A line cut at the edge ends in
+`…` and ←/→ pan (one cut at `tail.MAX_LINE` says so: `[cut: 2.0 MB line]`); a binary file is
+not shown (the status says so, `b` shows it as escaped text); both status lines fit the
+width by priority. `python -m maintui.tui.screens.logs PATH...` runs it alone.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from rich.cells import cell_len, set_cell_size
@@ -40,10 +47,13 @@ from maintui.core.logs import stamps
 from maintui.core.logs.follow import Follower
 from maintui.core.logs.format import Format
 from maintui.core.logs.levels import Level, LineFilter, parse_query
-from maintui.core.logs.search import FileSearch, Hits, seek_time
-from maintui.core.logs.tail import Line, LogFile, LogUpdate
+from maintui.core.logs.search import FileSearch, Hits, count_lines, in_record_of, seek_time
+from maintui.core.logs.tail import CUT, Line, LogFile, LogUpdate
 from maintui.tui import keys
-from maintui.tui.models.logs import MAX_LINES, LogModel
+from maintui.tui.models.logs import FOUND, HEAD, MAX_LINES, LogModel, Marks
+from maintui.tui.models.logseek import Source, next_hit
+from maintui.tui.models.logtotals import LineTotals
+from maintui.tui.widgets.filter_box import FilterBox
 from maintui.tui.widgets.keybar import KeyBar
 from maintui.tui.widgets.log_view import LogView
 
@@ -53,6 +63,7 @@ READ_BACK_SCAN = 50_000  # give up after reading this many lines that do not mat
 _LEVELS = (Level.NONE, Level.INFO, Level.WARNING, Level.ERROR)  # what `l` cycles through
 _STATUS_STYLE = {"following": "$success", "waiting": "$warning", "unreadable": "$error",
                  "binary": "$warning"}
+COUNT_NOW = 4 << 20  # a file's lines are counted before the first frame up to here (~1 ms)
 JUMP_BEFORE, JUMP_AFTER = 100, 400  # lines read around a jump's target
 RECORD_LINES = 50  # lines read per whole-file filter hit when it filters by level
 FILL = 2_000  # whole-file filter hits put before the window at once; more on scrolling up
@@ -88,6 +99,7 @@ class LogsScreen(Screen):
                       for name, path in sources.items()}
         self.model = LogModel(self.files, max_lines,
                               {n: f for n, f in self.formats.items() if f is not None})
+        self.totals = LineTotals(self.files)
         self.min_level = Level.NONE
         self._follower: Follower | None = None
         self._reading = False
@@ -96,7 +108,8 @@ class LogsScreen(Screen):
         self._searches: dict[tuple[str, str], Hits] = {}  # (source, query or ">error") → hits
         self._searching = ""  # what the status line says about a running search
         self._note: str | tuple[str, Hits] = ""  # where the last jump went
-        self._want: tuple[str, str, int, int] | None = None  # (source, key, from, step) awaited
+        # (source or "" for all, key, from, step, the source of from, all's sources) awaited
+        self._want: tuple[str, str, int, int, str, tuple[str, ...]] | None = None
         # The filter over each whole file: its matching lines' offsets, for the filter they
         # were found for (typing starts a new search and cancels the last one).
         self._filtered: dict[str, tuple[LineFilter, Hits]] = {}
@@ -107,7 +120,8 @@ class LogsScreen(Screen):
         tabs += [Tab(name, id=f"logs-{i}") for i, name in enumerate(self.files)]
         yield Tabs(*tabs, id="logs-sources")
         yield LogView(id="logs-view")
-        yield Input(placeholder=_FILTER_HINT, id="logs-filter", compact=True)
+        # Escape drops what was typed, Enter keeps it (and searches): both in the key line
+        yield FilterBox(placeholder=_FILTER_HINT, id="logs-filter", compact=True)
         yield Static(id="logs-status", markup=False)
         yield KeyBar()
 
@@ -117,10 +131,25 @@ class LogsScreen(Screen):
 
     def on_mount(self) -> None:
         self.view.focus()
+        self.view.fielded = {n: f for n, f in self.formats.items()
+                             if f is not None and f.kind in ("json", "logfmt")}
         # The first screen is read here, before the first frame: a few bounded preads per
         # file (~1 ms), where the thread's first batch would land a frame or two later.
-        self.model.add([LogUpdate(name, f.tail(TAIL)) for name, f in self.files.items()])
+        tails = {name: f.tail(TAIL) for name, f in self.files.items()}
+        self.model.add([LogUpdate(name, lines) for name, lines in tails.items()])
         self._refill()
+        later = {}
+        for name, lines in tails.items():
+            if not lines:
+                self.totals.counted(name, 0)  # each line to come is followed
+            elif lines[-1].offset < COUNT_NOW:
+                counted = count_lines(self.paths[name], lines[-1].offset)
+                self.totals.counted(name, None if counted is None else counted + 1)
+            else:
+                later[name] = lines[-1].offset
+        if later:
+            self._count_lines(later)
+        self._show_status()
         deliver = self.app.call_from_thread
         # Polled every POLL seconds, one paint per batch: what is on screen is at most POLL
         # plus a batch's reading and drawing (~15 ms at 100k lines/s) old.
@@ -142,7 +171,23 @@ class LogsScreen(Screen):
 
     # -- lines in ------------------------------------------------------------------------
 
+    @work(thread=True, group="logs-count")
+    def _count_lines(self, ends: dict[str, int]) -> None:
+        """Count each file's lines up to where following started (its last tail line)."""
+        worker = get_current_worker()
+        for name, end in ends.items():
+            counted = count_lines(self.paths[name], end, lambda: worker.is_cancelled)
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._counted, name,
+                                      None if counted is None else counted + 1)
+
+    def _counted(self, name: str, lines: int | None) -> None:
+        self.totals.counted(name, lines)
+        self._show_status()
+
     def _receive(self, updates: list[LogUpdate]) -> None:
+        self.totals.add(updates)
         added = self.model.add(updates)
         if added:
             self.view.grew(added, end=self.model.live)
@@ -159,6 +204,7 @@ class LogsScreen(Screen):
         self.view.marked = None
         merged = self.model.source is None and len(self.files) > 1
         self.view.placeholder = self._placeholder()
+        self.view.context = self.model.context
         self.view.show(self.model.window, show_source=merged)
         self._show_status()
 
@@ -178,40 +224,62 @@ class LogsScreen(Screen):
                 self._reading = True
                 self._read_back(self.model.anchors(), self.model.filter)
         elif not self.model.live and view.is_vertical_scroll_end:
-            self._refill()
+            self._follow_again()
         self._show_status()
 
     @work(thread=True, group="logs-read-back")
     def _read_back(self, anchors: dict[str, Line], line_filter: LineFilter) -> None:
         results = []
+        context: Marks = {}
         for name, line in anchors.items():
             found = self._filtered.get(name)
             if found is not None and found[0] is line_filter and found[1].done:
                 results.append((name, *self._hits_before(name, found[1], line.offset, READ_BACK,
-                                                         line_filter)))
+                                                         line_filter, context)))
             else:
                 results.append((name, *self._older(name, line, line_filter)))
-        self.app.call_from_thread(self._prepend, results)
+        self.app.call_from_thread(self._prepend, results, context)
 
     def _hits_before(self, name: str, hits: Hits, offset: int, n: int,
-                     line_filter: LineFilter) -> tuple[list[Line], bool]:
-        """The lines of the last `n` whole-file filter hits before `offset` (with a level
-        filter, each hit's record: its head and the lines that go with it); and whether
-        they reach the first hit."""
+                     line_filter: LineFilter, context: Marks
+                     ) -> tuple[list[Line], bool]:
+        """The lines of the last `n` whole-file filter hits before `offset` (see
+        `_hit_lines`); and whether they reach the first hit."""
         i = bisect_left(hits.offsets, offset)
         picked = hits.offsets[max(0, i - n):i]
+        return self._hit_lines(name, picked, offset, line_filter, context), i <= n
+
+    def _hit_lines(self, name: str, picked: Sequence[int], stop: int,
+                   line_filter: LineFilter, context: Marks) -> list[Line]:
+        """The lines shown for whole-file filter hits at `picked` (before `stop`): with a
+        level filter alone, each hit's record (its head and the lines that go with it); with
+        a text, each matching line, after its record's head when it is not one (a line of a
+        stack trace: the head has the record's time and level; it is shown as context, see
+        `LogModel.context`, and put in `context`)."""
         log = self.files[name]
         lines: list[Line] = []
+        fmt = self.formats.get(name)
         for k, at in enumerate(picked):
-            stop = picked[k + 1] if k + 1 < len(picked) else offset
-            if line_filter.levels is None:
-                lines += log.lines_from(at, 1)
+            end = picked[k + 1] if k + 1 < len(picked) else stop
+            if line_filter.pattern is None and line_filter.levels is not None:
+                for line in log.lines_from(at, RECORD_LINES):
+                    if line.offset >= end or (line.offset > at
+                                              and not line_filter.matches(line)):
+                        break
+                    lines.append(line)
                 continue
-            for line in log.lines_from(at, RECORD_LINES):
-                if line.offset >= stop or (line.offset > at and not line_filter.matches(line)):
-                    break
-                lines.append(line)
-        return lines, i <= n
+            got = log.lines_from(at, 1)
+            if got and fmt is not None and not fmt.head(got[0].text)[0]:
+                record = log.record_of(at)
+                if len(record) > 1 and (not lines or lines[-1].offset < record[0].offset):
+                    context[(name, record[0].offset)] = HEAD
+                    lines.append(record[0])
+                got = record[-1:] or got
+            for line in got:
+                if CUT.search(line.text):  # maybe found past the cut: shown all the same
+                    context[(name, line.offset)] = FOUND
+            lines += got
+        return lines
 
     def _older(self, name: str, anchor: Line, line_filter: LineFilter) -> tuple[list[Line], bool]:
         """Lines before `anchor` until READ_BACK of them match; and whether the start was hit."""
@@ -227,8 +295,10 @@ class LogsScreen(Screen):
             anchor = older[0]
         return [line for batch in reversed(batches) for line in batch], False
 
-    def _prepend(self, results: list[tuple[str, list[Line], bool]]) -> None:
+    def _prepend(self, results: list[tuple[str, list[Line], bool]],
+                 context: Marks) -> None:
         self._reading = False
+        self.model.mark(context)
         added = self.model.prepend_many(results)
         if added:
             self.view.shifted(added)
@@ -250,7 +320,7 @@ class LogsScreen(Screen):
             self.model.pause()
             self._show_status()
         else:
-            self._refill()
+            self._follow_again()
 
     def action_show_binary(self) -> None:
         """Show the selected binary file all the same: bytes that are not text escaped."""
@@ -264,6 +334,19 @@ class LogsScreen(Screen):
             return
         self.model.add([LogUpdate(source, log.tail(TAIL))])
         self._refill()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys for what is not there are not shown: ] (and [) with one file."""
+        return not (action == "source" and len(self.files) < 2)
+
+    def action_toggle_raw(self) -> None:
+        """JSON and logfmt lines as written (search reads them so), or as time, level,
+        message."""
+        if not self.view.fielded:
+            self._show_status("no JSON or logfmt source: lines are shown as written")
+            return
+        self.view.toggle_raw()
+        self._show_status()
 
     def action_source(self, step: int) -> None:
         tabs = self.query_one(Tabs)
@@ -292,14 +375,26 @@ class LogsScreen(Screen):
         if not self._goto:
             self._apply_filter(event.value)
 
-    @on(Input.Submitted, "#logs-filter")
-    def _filter_done(self, event: Input.Submitted) -> None:
+    def action_close_filter(self) -> None:
+        """Enter in the filter line: keep the filter and go to its first match in the whole
+        file (or, asked for a time, jump to it)."""
+        value = self.query_one("#logs-filter", Input).value
         self.view.focus()
         if self._goto:
             self._end_goto()
-            self._goto_time(event.value)
-        elif event.value:
-            self.action_next_match(1)
+            self._goto_time(value)
+        elif value:
+            self.action_next_match(0)  # from the top line shown, that line included
+
+    def action_clear_filter(self) -> None:
+        """Escape in the filter line: drop what was typed (every line again), or the time
+        asked for, and back to the lines, as the Home screen's filter does."""
+        field = self.query_one("#logs-filter", Input)
+        if self._goto:
+            self._end_goto()
+        elif field.value:
+            field.value = ""  # Input.Changed applies the empty filter
+        self.view.focus()
 
     # -- whole-file search, errors, time -------------------------------------------------
 
@@ -308,7 +403,7 @@ class LogsScreen(Screen):
         if not query:
             self._show_status("type a filter first (/), then n/N")
             return
-        self._navigate(query, step)
+        self._navigate(self._match_key(query), step)
 
     def action_next_error(self, step: int) -> None:
         self._navigate(">error", step)
@@ -341,29 +436,59 @@ class LogsScreen(Screen):
             return source, top.offset
         return source, -1
 
+    def _merged(self) -> bool:
+        """Whether "All" is shown: search and time go through every source, merged."""
+        return self.model.source is None and len(self.files) > 1
+
+    def _sources(self) -> list[Source]:
+        return [Source(name, self.files[name], self.formats[name], rank)
+                for rank, name in enumerate(self.model.names)]
+
     def _navigate(self, key: str, step: int) -> None:
+        """n/N (key: the filter's query and level) or </> (">error"): the next hit from the
+        marked or top line (step 0: that line or the next), in the shown source or, in
+        "All", in every source by time."""
         source, at = self._target()
-        hits = self._searches.get((source, key))
-        stale = hits is not None and hits.done and hits.size < self.files[source].size()
-        if hits is None or (stale and step > 0 and hits.after(at) is None):
+        names = list(self.files) if self._merged() else [source]
+        if key != ">error":
+            try:
+                parse_query(_query_of(key))
+            except ValueError as error:
+                self._show_status(str(error))
+                return
+        missing = []
+        for name in names:
+            hits = self._searches.get((name, key))
+            stale = hits is not None and hits.done and hits.size < self.files[name].size()
+            if hits is None or (stale and step >= 0
+                                and (len(names) > 1 or hits.after(at) is None)):
+                missing.append(name)
+        if len(names) == 1 and missing:
             if self.files[source].binary:
                 self._show_status(f"{source}: binary file, not searched")
                 return
             if key == ">error" and self.formats[source] is None:
                 self._show_status("format unknown: no error search")
                 return
-            if key != ">error":
-                try:
-                    parse_query(key)
-                except ValueError as error:
-                    self._show_status(str(error))
-                    return
-            self._want = (source, key, at, step)
+        searched = [n for n in missing if not self.files[n].binary
+                    and not (key == ">error" and self.formats[n] is None)]
+        if len(names) > 1:
+            expected = tuple(n for n in names if n in searched or (n, key) in self._searches)
+            self._want = ("", key, at, step, source, expected)
+            for name in searched:
+                self._searches.pop((name, key), None)
+                self._search(name, key)
+            self._search_progress("", key, self._searching)
+            return
+        if missing:
+            self._want = (source, key, at, step, source, ())
             self._search(source, key)
             return
-        self._go(source, key, hits, at, step)
+        self._go(source, key, self._searches[(source, key)], at, step)
 
     def _go(self, source: str, key: str, hits: Hits, at: int, step: int) -> bool:
+        if step == 0:  # the next hit at `at` or after it
+            at, step = at - 1, 1
         if step < 0 and not hits.done and hits.size <= at:
             return False  # the hits before `at` are not all found yet: wait until they are
         found = hits.after(at) if step > 0 else hits.before(at)
@@ -375,24 +500,41 @@ class LogsScreen(Screen):
             return hits.done
         # a filter's hits: show the file's matching lines around the target, not just the
         # lines next to it (the filter would leave one line of them)
-        self._jump(source, found, (what, hits), hits if key == self.model_query() else None)
+        self._jump(source, found, (what, hits), hits if key != ">error" else None)
         return True
+
+    def _go_all(self, key: str, source: str, at: int, step: int) -> None:
+        """`_go` over every source ("All"), once each one's search is done."""
+        hits = {n: h for n in self.files if (h := self._searches.get((n, key))) is not None}
+        self._jump_all(key, hits, source, at, step)
 
     def model_query(self) -> str:
         return self.query_one("#logs-filter", Input).value if not self._goto else ""
 
-    @work(thread=True, group="logs-search", exclusive=True)
+    def _match_key(self, query: str) -> str:
+        """What n/N's hits are kept under: the filter's text and its level."""
+        return f"{int(self.min_level)}\x1f{query}"
+
     def _search(self, source: str, key: str) -> None:
+        """Search `source`'s file for `key` in a worker: one at a time per file (a new one
+        cancels the last), several files at once in "All"."""
+        self.run_worker(partial(self._search_file, source, key), thread=True,
+                        group=f"logs-search-{source}", exclusive=True)
+
+    def _search_file(self, source: str, key: str) -> None:
         path = self.paths[source]
         fmt = self.formats[source]
         if key == ">error" and fmt is not None:
             finder = FileSearch.errors(path, fmt)
+            label = "errors"
         else:
-            regex = len(key) >= 2 and key.startswith("/") and key.endswith("/")
-            finder = FileSearch(path, parse_query(key), literal="" if regex else key)
+            query = _query_of(key)
+            level = Level(int(key.split("\x1f", 1)[0]))
+            finder = self._filter_finder(source, LineFilter.build(query, level), query) \
+                or FileSearch(path, parse_query(query), literal=_literal(query))
+            label = repr(query)
         self.app.call_from_thread(self._searches.__setitem__, (source, key), finder.hits)
         worker = get_current_worker()
-        label = "errors" if key == ">error" else repr(key)
 
         def progress(done: int, size: int, found: int) -> None:
             share = done * 100 // max(size, 1)
@@ -405,34 +547,87 @@ class LogsScreen(Screen):
     def _search_progress(self, source: str, key: str, text: str) -> None:
         self._searching = text
         want = self._want
-        if want is not None and want[:2] == (source, key):
+        if want is not None and source and want[:2] == (source, key):
             hits = self._searches[(source, key)]
             if self._go(source, key, hits, want[2], want[3]):
                 self._want = None  # the first hit is shown while the search goes on
+        elif want is not None and want[0] == "" and want[1] == key and all(
+                (h := self._searches.get((n, key))) is not None and h.done for n in want[5]):
+            self._want = None  # in "All": once every source's search is done
+            self._go_all(key, want[4], want[2], want[3])
         self._show_status()
 
     @work(thread=True, group="logs-jump", exclusive=True)
     def _jump(self, source: str, offset: int, note: str | tuple[str, Hits],
               hits: Hits | None = None) -> None:
         log = self.files[source]
+        context: Marks = {}
         if hits is not None:
             i = bisect_left(hits.offsets, offset)
             picked = hits.offsets[max(0, i - JUMP_BEFORE):i + JUMP_AFTER]
-            lines = [ln for at in picked for ln in log.lines_from(at, 1)]
-            self.app.call_from_thread(self._show_jump, source, lines, offset, note)
+            lines = self._hit_lines(source, picked, log.size() + 1, self.model.filter, context)
+            self.app.call_from_thread(self._show_jump, [(source, lines)], (source, offset),
+                                      note, context)
             return
         before = log.lines_before(offset, JUMP_BEFORE) if offset > 0 else []
         after = log.lines_from(offset, JUMP_AFTER)
-        self.app.call_from_thread(self._show_jump, source, before + after, offset, note)
+        self.app.call_from_thread(self._show_jump, [(source, before + after)],
+                                  (source, offset), note, {})
 
-    def _show_jump(self, source: str, lines: list[Line], offset: int,
-                   note: str | tuple[str, Hits]) -> None:
-        if not lines:
+    @work(thread=True, group="logs-jump", exclusive=True)
+    def _jump_all(self, key: str, hits: dict[str, Hits], source: str, at: int,
+                  step: int) -> None:
+        """n/N or </> in "All": the next hit by the lines' own times over every source, shown
+        among each source's lines (or hits) at that time."""
+        sources = [s for s in self._sources() if s.name in hits]
+        what = "error" if key == ">error" else "match"
+        if not sources:
+            self.app.call_from_thread(self._show_status, f"no {what}es searched")
             return
-        self.model.jump(source, lines)
-        merged = self.model.source is None and len(self.files) > 1
-        self.view.show(self.model.window, show_source=merged, end=False)
-        self.view.marked = (source, offset)
+        rank = {s.name: s for s in self._sources()}
+        start = rank[source].place(at) if at >= 0 else (float("-inf"), -1, -1)
+        if step == 0:  # the next hit at `at` or after it
+            start, step = (start[0], start[1], start[2] - 1), 1
+        found = next_hit(sources, hits, start, step)
+        total = sum(len(h) for h in hits.values())
+        if found is None:
+            self.app.call_from_thread(
+                self._show_status, f"no {'next' if step > 0 else 'previous'} {what} "
+                f"({total:,} in {len(sources)} sources)")
+            return
+        target, offset, place = found
+        position = sum(s.hits_before(hits[s.name], place) for s in sources) + 1
+        note = f"{what} {position:,} of {total:,} in all ({target.name})"
+        share = max(1, len(sources))
+        context: Marks = {}
+        results = []
+        for s in sources:
+            offs = hits[s.name].offsets
+            i = s.hits_before(hits[s.name], place)
+            if key != ">error":
+                picked = offs[max(0, i - JUMP_BEFORE // share):i + JUMP_AFTER // share]
+                results.append((s.name, self._hit_lines(s.name, picked, s.log.size() + 1,
+                                                        self.model.filter, context)))
+            else:
+                pos = offset if s is target else s.offset_at(place[0])
+                results.append((s.name, self._around(s.log, pos, share)))
+        self.app.call_from_thread(self._show_jump, results, (target.name, offset), note,
+                                  context)
+
+    @staticmethod
+    def _around(log: LogFile, offset: int, share: int = 1) -> list[Line]:
+        before = log.lines_before(offset, JUMP_BEFORE // share) if offset > 0 else []
+        return before + log.lines_from(offset, JUMP_AFTER // share)
+
+    def _show_jump(self, results: list[tuple[str, list[Line]]], mark: tuple[str, int],
+                   note: str | tuple[str, Hits], context: Marks) -> None:
+        if not any(lines for _, lines in results):
+            return
+        self.model.jump_many(results, context)
+        self.view.show(self.model.window, show_source=self._merged(), end=False)
+        source, offset = mark
+        self.view.marked = mark
+        self.view.context = self.model.context
         index = next((i for i, ln in enumerate(self.model.window)
                       if ln.source == source and ln.offset >= offset), 0)
         self.view.scroll_to(y=max(0, index - 3), animate=False, immediate=True)
@@ -444,6 +639,9 @@ class LogsScreen(Screen):
         when = _parse_time(text)
         if when is None:
             self._show_status(f"not a time: {text!r} (e.g. 2024-06-01 12:00 or 12:00)")
+            return
+        if self._merged():
+            self._seek_all(when)
             return
         source, _ = self._target()
         fmt = self.formats[source]
@@ -459,6 +657,25 @@ class LogsScreen(Screen):
         stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(when))
         self.app.call_from_thread(self._jump, source, offset, f"{source} at {stamp}")
 
+    @work(thread=True, group="logs-jump", exclusive=True)
+    def _seek_all(self, when: float) -> None:
+        """A time in "All": every source's lines at that time, merged; the first marked."""
+        sources = [s for s in self._sources() if s.fmt is not None and not s.log.binary]
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(when))
+        if not sources:
+            self.app.call_from_thread(self._show_status, "format unknown: no times to jump to")
+            return
+        results, first = [], None
+        for s in sources:
+            offset = s.offset_at(when)
+            results.append((s.name, self._around(s.log, offset, len(sources))))
+            if offset < s.log.size():
+                place = s.place(offset)
+                if first is None or place < first[1]:
+                    first = ((s.name, offset), place)
+        mark = first[0] if first is not None else (sources[0].name, sources[0].log.size())
+        self.app.call_from_thread(self._show_jump, results, mark, f"all at {stamp}", {})
+
     def _set_level(self, level: Level) -> None:
         self.min_level = level
         self._apply_filter(self.query_one("#logs-filter", Input).value)
@@ -466,6 +683,7 @@ class LogsScreen(Screen):
     def _apply_filter(self, query: str) -> None:
         try:
             self.model.filter = LineFilter.build(query, self.min_level)
+            self.model.found.clear()  # found for the last filter
         except ValueError as error:
             self.query_one("#logs-filter", Input).set_class(True, "-invalid")
             self._show_status(str(error))
@@ -476,9 +694,20 @@ class LogsScreen(Screen):
 
     # -- the filter over whole files -----------------------------------------------------
 
-    def _filter_files(self) -> None:
+    def _follow_again(self) -> None:
+        """Back to the end, following (End, p): the rings' lines, and with a filter the
+        whole files' older matches again (the hits found for it, not searched again), so the
+        view and its count are those before the jump or the scroll."""
+        self._refill()
+        if self.model.filter.active:
+            self._filter_files(reuse=True)
+
+    def _filter_files(self, reuse: bool = False) -> None:
         """Search the shown files for the filter's lines, older than the loaded tail, in a
-        worker; a new filter (a keystroke) cancels the search for the last one."""
+        worker; a new filter (a keystroke) cancels the search for the last one. `reuse`:
+        the hits already found for this filter are taken as they are."""
+        done = {s: hits for s, (f, hits) in self._filtered.items()
+                if reuse and f is self.model.filter and hits.done}
         self._filtered = {}
         line_filter = self.model.filter
         if not line_filter.active:
@@ -487,15 +716,19 @@ class LogsScreen(Screen):
             self._show_status()
             return
         anchors = self.model.anchors()
-        finders = {s: f for s in anchors if (f := self._filter_finder(s, line_filter))}
+        query = self.model_query()
+        finders: dict[str, FileSearch | Hits] = {
+            s: f for s in anchors
+            if (f := done.get(s) or self._filter_finder(s, line_filter, query))}
         room = min(FILL, self.model.max_lines - len(self.model.window))
         self._filter_worker(line_filter, finders, anchors, room)
 
     @work(thread=True, group="logs-filter", exclusive=True)
-    def _filter_worker(self, line_filter: LineFilter, finders: dict[str, FileSearch],
+    def _filter_worker(self, line_filter: LineFilter, finders: dict[str, FileSearch | Hits],
                        anchors: dict[str, Line], room: int) -> None:
         worker = get_current_worker()
         found: list[tuple[str, Hits, list[Line], bool]] = []
+        context: Marks = {}
         room //= max(1, len(finders))  # shared by the sources ("All")
         for source, finder in finders.items():
             def progress(done: int, size: int, found: int, source: str = source) -> None:
@@ -503,25 +736,36 @@ class LogsScreen(Screen):
                 self.app.call_from_thread(self._filter_progress, line_filter,
                                           f"filtering {source}: {share}%, {found:,} found")
 
-            hits = finder.run(progress, lambda: worker.is_cancelled)
+            hits = finder if isinstance(finder, Hits) else \
+                finder.run(progress, lambda: worker.is_cancelled)
             if worker.is_cancelled:
                 return
             lines, start = self._hits_before(source, hits, anchors[source].offset,
-                                             max(room, 0), line_filter)
+                                             max(room, 0), line_filter, context)
+            self._cut_hits(source, hits, anchors[source].offset, context)
             found.append((source, hits, lines, start))
-        self.app.call_from_thread(self._filter_found, line_filter, found)
+        self.app.call_from_thread(self._filter_found, line_filter, found, context)
         self.app.call_from_thread(self._filter_progress, line_filter, "")
 
-    def _filter_finder(self, source: str, line_filter: LineFilter) -> FileSearch | None:
-        """A search of `source`'s file for `line_filter`'s lines: its text found in bytes,
-        its level judged by the file's format on each candidate line (record heads)."""
+    def _cut_hits(self, source: str, hits: Hits, offset: int, context: Marks) -> None:
+        """Mark the hits from `offset` on (in the loaded tail) whose lines were cut: the
+        search read past the cut, the view's filter cannot."""
+        log = self.files[source]
+        for at in hits.offsets[bisect_left(hits.offsets, offset):]:
+            for line in log.lines_from(at, 1):
+                if CUT.search(line.text):
+                    context[(source, at)] = FOUND
+
+    def _filter_finder(self, source: str, line_filter: LineFilter,
+                       query: str) -> FileSearch | None:
+        """A search of `source`'s file for `line_filter`'s lines (`query` typed): its text
+        found in bytes, its level judged by the file's format: a record head's own, any
+        other line's its head's."""
         fmt, levels, pattern = self.formats[source], line_filter.levels, line_filter.pattern
         path = self.paths[source]
         if self.files[source].binary:
             return None  # its lines are not shown: nothing to find
-        query = self.model_query()
-        literal = "" if pattern is None or (len(query) >= 2 and query.startswith("/")
-                                            and query.endswith("/")) else query
+        literal = "" if pattern is None else _literal(query)
         if levels is None:
             return FileSearch(path, pattern, literal=literal)
         if fmt is None:
@@ -531,13 +775,23 @@ class LogsScreen(Screen):
         if pattern is None:
             return FileSearch.levels(path, fmt, levels)  # a chunk's level words at once
         finder = FileSearch(path, pattern, literal=literal)
-
-        def confirm(text: str) -> bool:  # a line holding the text: its head and level
-            start, level = fmt.head(text)
-            return start and level in levels and pattern.search(text) is not None
-
-        finder.confirm = confirm
+        # a line holding the text, of a record of those levels (a stack trace's line too)
+        finder.keep = in_record_of(self.files[source], fmt, levels)
         return finder
+
+    def _head_of(self, first: Line, lines: list[Line]) -> list[Line]:
+        """The record head of `first` (the window's oldest line of its source, a text match
+        in a stack trace whose head the loaded tail starts below), as context; [] if none."""
+        fmt = self.formats.get(first.source)
+        key = (first.source, first.offset)
+        if (self.model.filter.pattern is None or fmt is None or key in self.model.context
+                or fmt.head(first.text)[0]):
+            return []
+        record = self.files[first.source].record_of(first.offset)
+        if len(record) < 2 or (lines and lines[-1].offset >= record[0].offset):
+            return []
+        self.model.mark({(first.source, record[0].offset): HEAD})
+        return [record[0]]
 
     def _filter_progress(self, line_filter: LineFilter, text: str) -> None:
         if line_filter is self.model.filter:
@@ -545,7 +799,8 @@ class LogsScreen(Screen):
             self._show_status()
 
     def _filter_found(self, line_filter: LineFilter,
-                      found: list[tuple[str, Hits, list[Line], bool]]) -> None:
+                      found: list[tuple[str, Hits, list[Line], bool]],
+                      context: Marks) -> None:
         """Put the files' older matching lines before the window, merged by time in "All"
         (while it follows: after a jump the window is the hits' own)."""
         if line_filter is not self.model.filter:
@@ -554,6 +809,12 @@ class LogsScreen(Screen):
             self._filtered[source] = (line_filter, hits)
         if not self.model.live:
             return
+        self.model.mark(context)
+        if any(what == FOUND and key[1] >= self.model.rings[key[0]][0].offset
+               for key, what in context.items() if self.model.rings[key[0]]):
+            self.model.rebuild()  # a loaded line found past its cut: in the window now
+            self.model.mark(context)
+            self.view.show(self.model.window, show_source=self._merged())
         window = self.model.window
         room = self.model.max_lines - len(window)  # never push the newest lines out
         results = []
@@ -563,6 +824,7 @@ class LogsScreen(Screen):
             first = next((ln for ln in window if ln.source == source), None)
             if first is not None:  # nothing the window already holds
                 lines = [ln for ln in lines if ln.offset < first.offset]
+                lines += self._head_of(first, lines)
             share = room // max(1, len(found))
             if len(lines) > share:
                 lines, start = lines[len(lines) - share:], False
@@ -582,6 +844,19 @@ class LogsScreen(Screen):
         return (f"{what} {_position(hits, offset)} of {len(hits):,}"
                 f"{'' if hits.done else '+'} in {source}")
 
+    def _count_text(self) -> str:
+        """What the view holds and what the shown files hold: "200 lines loaded · 3,300 in
+        file" (the tail), "2,200 matching lines loaded · 3,300 in file" (a filter's lines
+        found in the whole file, more read on scrolling up). The second number is the
+        files' lines whatever the filter, so a narrower filter never shows a larger one;
+        it is left out while the files are being counted."""
+        model = self.model
+        total = self.totals.total(model.visible)
+        n = model.matched
+        shown = f"{n:,} {'matching ' if model.filter.active else ''}line{'s' * (n != 1)} loaded"
+        where = "file" if len(model.visible) == 1 else "files"
+        return shown if total is None else f"{shown} · {total:,} in {where}"
+
     def _show_status(self, problem: str = "") -> None:
         """Two lines, each fitted to the screen's width by priority, an ellipsis on a cut:
         the view (following or paused, a problem, the jump, searches, level, line count),
@@ -592,7 +867,7 @@ class LogsScreen(Screen):
         else:
             state = (f"paused, {model.pending:,} new (End follows)", "$warning")
         # (priority, text, style), in the order shown: the lowest priority goes first
-        view = [(0, *state), (6, f"{len(model.window):,} lines", "")]
+        view = [(0, *state), (6, self._count_text(), "")]
         if self.min_level:
             view.append((5, f"level ≥ {self.min_level.name}", ""))
         if self._note and self.view.marked is not None:
@@ -630,6 +905,15 @@ class LogsApp(App):
     def get_default_screen(self) -> Screen:
         return LogsScreen(self.sources)
 
+    def action_help(self) -> None:
+        """? as in the console: the keys of the view in words, or back from them."""
+        from maintui.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        else:
+            self.push_screen(HelpScreen(self.screen.active_bindings, self.screen))
+
 
 def _detect(path: Path, extra: Sequence[Format]) -> Format | None:
     """The file's format from its first lines; None when it cannot be read yet."""
@@ -637,6 +921,16 @@ def _detect(path: Path, extra: Sequence[Format]) -> Format | None:
         return known_formats.detect(known_formats.sample(path), extra=extra)
     except OSError:
         return None
+
+
+def _query_of(key: str) -> str:
+    """The filter text of a match search's key (`LogsScreen._match_key`)."""
+    return key.split("\x1f", 1)[-1]
+
+
+def _literal(query: str) -> str:
+    """The text a query looks for as typed ('' for a `/regex/`)."""
+    return "" if len(query) >= 2 and query.startswith("/") and query.endswith("/") else query
 
 
 def _position(hits: Hits, offset: int) -> str:
@@ -756,8 +1050,16 @@ def source_names(paths: list[Path]) -> dict[str, Path]:
     return names
 
 
-def open_paths(paths: Sequence[str]) -> int:
-    """Follow plain files, no site config read (`maintui logs PATH...`); the exit code."""
+def open_paths(paths: Sequence[str], *, wait: bool = False) -> int:
+    """Follow plain files, no site config read (`maintui logs PATH...`); the exit code: 2
+    when a path does not exist (a typo would open an empty view that waits for it), unless
+    `wait` asks to follow a file not created yet."""
+    missing = [p for p in paths if not os.path.lexists(p)]
+    if missing and not wait:
+        for path in missing:
+            print(f"maintui logs: {path}: no such file (check the path; --wait follows a "
+                  f"file not created yet)", file=sys.stderr)
+        return 2
     LogsApp(source_names([Path(p).resolve() for p in paths])).run()
     return 0
 

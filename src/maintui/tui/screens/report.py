@@ -91,6 +91,9 @@ class ReportScreen(RunLogScreen):
         body: MarkdownViewer | Log
         if kind == "md":
             body = MarkdownViewer(text, show_table_of_contents=False, id="report-body")
+            # a MarkdownViewer takes no focus of its own: without it the arrows, Page Up/Down
+            # and Home/End that scroll it went nowhere until a Tab
+            body.can_focus = True
         else:
             body = Log(max_lines=MAX_LINES, auto_scroll=False, id="report-body")
         await self.query("#report-loading, #report-body").remove()

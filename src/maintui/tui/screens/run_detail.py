@@ -15,7 +15,7 @@ from maintui.core.ansi import visible
 from maintui.core.run.attach import Attachment, Identity
 from maintui.core.run.findingtext import detail_lines
 from maintui.core.site.config import SiteConfig
-from maintui.core.states import severity
+from maintui.core.states import label, severity
 from maintui.core.store.rows import Decision, OutputLine, RunRow, StepRow
 from maintui.core.units import format_duration, when
 from maintui.tui import keys
@@ -135,8 +135,10 @@ class RunDetailScreen(RunLogScreen):
 
     def _header(self, run: RunRow) -> Text:
         took = format_duration(run.ended - run.started) if run.ended else "still running"
-        text = Text.assemble((f"Run {run.id} · {run.title or run.screen} ({run.screen})  ", "bold"))
-        text.append(run.state, self.query_one(OutcomeTable).outcome(run.state).style)
+        scope = f" · {run.scope}" if run.scope else ""  # a partial run: not a whole one
+        text = Text.assemble((f"Run {run.id} · {run.title or run.screen} ({run.screen}){scope}  ",
+                              "bold"))
+        text.append_text(self.query_one(OutcomeTable).outcome(run.state))
         text.append(f" — {run.message}\n" if run.message else "\n")
         text.append(f"{run.user}@{run.host} · started {when(run.started, '%Y-%m-%d %H:%M:%S')} "
                     f"· took {took}" + (" · dry run" if run.dry_run else ""))
@@ -248,7 +250,7 @@ class RunDetailScreen(RunLogScreen):
             mode = f"last {count} lines · o: full output"
         title = Text.assemble((f"Output of {name}", "bold"), f" ({mode})")
         if step and step.reason:
-            title.append(f"\n{step.state}: {step.reason}")
+            title.append(f"\n{label(step.state)}: {step.reason}")
         self.query_one("#output-title", Static).update(title)
 
     def action_toggle_output(self) -> None:

@@ -12,6 +12,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Input, Static
 
 from maintui.core.site.config import SiteConfig
+from maintui.core.states import label
 from maintui.core.store.rows import RunRow
 from maintui.core.units import format_duration, when
 from maintui.tui import keys
@@ -89,13 +90,15 @@ class HistoryScreen(RunLogScreen):
             runs = sorted(runs, key=lambda r: r.id, reverse=True)[:LIMIT]
         else:
             runs = await log.runs(LIMIT, screen=screen)
-        self.screens = ["all", *sorted(await log.last_runs())]
+        # a screen with partial runs only (`--only`) has no last run, and is a filter all the same
+        self.screens = ["all", *sorted({*await log.last_runs(), *(r.screen for r in runs)})]
         self.runs, self.loaded = runs, True
         self.show_problem(None)
         self._fill()
 
     def _matches(self, run: RunRow, text: str) -> bool:
-        hay = f"{run.id} {run.screen} {run.title} {run.state} {run.user} {run.message}"
+        hay = (f"{run.id} {run.screen} {run.scope} {run.title} {run.state} {label(run.state)} "
+               f"{run.user} {run.message}")
         return text in hay.lower()
 
     def _fill(self) -> None:
@@ -116,7 +119,7 @@ class HistoryScreen(RunLogScreen):
 
     def _cells(self, table: OutcomeTable, r: RunRow) -> list[RenderableType]:
         took = format_duration((r.ended or time.time()) - r.started)
-        screen = r.screen + (" (dry)" if r.dry_run else "")
+        screen = r.screen + (" (dry)" if r.dry_run else "") + (f" · {r.scope}" if r.scope else "")
         return [Text(str(r.id), justify="right"), screen, table.outcome(r.state),
                 when(r.started, self._stamp()), took if r.ended else f"{took}…", r.user,
                 r.message]

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
 from maintui.core.ansi import visible
 from maintui.core.errors import StoreError
@@ -26,7 +26,7 @@ from maintui.core.run.interrupted import interrupted_run, start_anew
 from maintui.core.run.stepview import StepView
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.model import Screen as ScreenFile
-from maintui.core.states import RunState, worst_by_step
+from maintui.core.states import RunState, label, worst_by_step
 from maintui.core.store.hosts import host_lines, host_results
 from maintui.core.store.rows import StepRow
 from maintui.core.units import format_duration as fmt
@@ -37,8 +37,8 @@ from maintui.tui.models.hosts import HostBoard
 from maintui.tui.models.session import ACTIVE, SessionModel
 from maintui.tui.models.subrow import split_key
 from maintui.tui.widgets.keybar import KeyBar
+from maintui.tui.widgets.output import OutputPane
 from maintui.tui.widgets.steps import StepDetail, StepQueue
-from maintui.tui.widgets.wrap import wrap_lines
 
 POLL = 0.25         # seconds between looks at the run log
 CLAIM_EVERY = 3.0   # seconds between renewals of this console's claim to drive
@@ -58,7 +58,7 @@ class SessionScreen(Screen):
     SessionScreen #session-body { height: 1fr; }
     SessionScreen StepQueue { width: auto; min-width: 30; max-width: 50%; }
     SessionScreen #session-right { width: 1fr; }
-    SessionScreen Log { height: 1fr; border-top: solid $panel; }
+    SessionScreen OutputPane { height: 1fr; border-top: solid $panel; }
     SessionScreen.-output-only StepQueue, SessionScreen.-output-only StepDetail { display: none; }
     """
     BINDINGS = keys.for_screen("session")
@@ -115,7 +115,7 @@ class SessionScreen(Screen):
             yield StepQueue(id="queue")
             with Vertical(id="session-right"):
                 yield StepDetail(id="detail")
-                yield Log(id="output", max_lines=OUTPUT_LINES, highlight=False)
+                yield OutputPane(id="output", max_lines=OUTPUT_LINES)
         yield KeyBar()
 
     async def on_mount(self) -> None:
@@ -141,10 +141,14 @@ class SessionScreen(Screen):
             await self._attach_run(model.run_id)
         else:
             past = await self.store.runs(1, screen=self.screen_file.name)
-            model.last_run = past[0] if past else None
+            # the screen's last run is its last run of every step: a partial one (`--only`,
+            # the palette's one-step commands) is not; an interrupted one is offered all the same
+            whole = past if not past or not past[0].partial else await self.store.runs(
+                1, screen=self.screen_file.name, whole=True)
+            model.last_run = whole[0] if whole else None
             self._show_pending()
-            if model.last_run is not None and model.last_run.state == "interrupted":
-                await self._offer_resume(model.last_run.id)
+            if past and past[0].state == "interrupted":
+                await self._offer_resume(past[0].id)
         self.set_interval(POLL, self._tick)
         self.set_interval(CLAIM_EVERY, self._renew_claim)
 
@@ -187,7 +191,7 @@ class SessionScreen(Screen):
 
     def _intro(self) -> None:
         """Before a run, the output pane says what the screen is and how to begin."""
-        log = self.query_one(Log)
+        log = self.query_one(OutputPane)
         if self.model.run_id is not None or (log.line_count and not self._intro_width):
             return
         # a Log does not wrap: fit the description to the pane, and again when it is resized
@@ -196,7 +200,10 @@ class SessionScreen(Screen):
             return
         log.clear()
         self._intro_width = width
-        log.write_lines(self.model.intro_lines(width))
+        # read from its first line: a Log follows its end, and on a short pane (80x24) the
+        # description's first lines were scrolled off above the pane
+        log.write_lines(self.model.intro_lines(width), scroll_end=False)
+        log.scroll_home(animate=False, immediate=True)
 
     def on_resize(self) -> None:
         if self.model.run_id is None and self._intro_width:
@@ -207,7 +214,7 @@ class SessionScreen(Screen):
         name = self.screen_file.title
         if model.run_id is None:
             last = model.last_run
-            before = (f"  last run {last.id} {last.state}" if last else "  no run yet")
+            before = (f"  last run {last.id} {label(last.state)}" if last else "  no run yet")
             text = Content.assemble((name, "bold"), (before + " — press r to start", "$text-muted"))
         else:
             # an ended run is driven too (R, b): a watcher of one, live or not, says who
@@ -215,7 +222,8 @@ class SessionScreen(Screen):
             role = "read-only, T takes over" if model.watch_only else (
                 "driving" if model.live else "")
             flagged = len(self.query_one(StepQueue).levels)
-            text = Content.assemble((name, "bold"), f"  run {model.run_id} ",
+            scope = f"· {model.run_scope} · " if model.run_scope else ""
+            text = Content.assemble((name, "bold"), f"  run {model.run_id} {scope}",
                                     (model.run_state or "…", _state_style(model.run_state)),
                                     (f" · {flagged} flagged (!)" if flagged else "", "$warning"),
                                     ("  " + role, "$text-muted"))
@@ -223,7 +231,7 @@ class SessionScreen(Screen):
                 text = Content.assemble(text, "\n", (model.watcher_line(), "$text-muted"))
         self.set_class(model.watch_only, "-watching")
         self.query_one("#session-head", Static).update(text)
-        phase = (model.run_id, model.run_state, model.gate is not None)
+        phase = (model.run_id, model.run_state, model.gate is not None, model.undoable)
         if phase != self._phase:  # check_action's answers change with these
             self._phase = phase
             self.refresh_bindings()
@@ -233,7 +241,8 @@ class SessionScreen(Screen):
             hosts = self.hosts
             counts = hosts.counts(info.view.step_id) if hosts and hosts.hosts(
                 info.view.step_id) else ""
-            self.query_one(StepDetail).show(info.view, info.usual, info.reason, counts)
+            self.query_one(StepDetail).show(info.view, info.usual, info.reason, counts,
+                                            info.state)
 
     def on_step_queue_step_selected(self, event: StepQueue.StepSelected) -> None:
         moved = self.model.select(event.step_id)
@@ -274,7 +283,7 @@ class SessionScreen(Screen):
         except Exception as exc:
             self.notify(str(exc), title="could not resume", severity="error", timeout=10)
             return
-        self.query_one(Log).clear()
+        self.query_one(OutputPane).clear()
         await self._attach_run(run_id)
 
     async def _attach_run(self, run_id: int) -> None:
@@ -340,6 +349,7 @@ class SessionScreen(Screen):
         if update.run is not None:
             self._ended(update.run)
             self.model.run_state = update.run.state
+            self.model.run_scope = update.run.scope
         if self.model.driving and self.model.live:
             await self._check_still_driving()
         if update.steps is not None:
@@ -417,9 +427,10 @@ class SessionScreen(Screen):
 
     def _show_output(self) -> None:
         if self._unshown and not self._closed:
-            log = self.query_one(Log)
-            # wrapped: a path or a long line is read whole, not cut at the pane's edge
-            log.write_lines(wrap_lines(self._unshown, log.scrollable_content_region.width))
+            log = self.query_one(OutputPane)
+            # wrapped: a path or a long line is read whole, not cut at the pane's edge (and
+            # wrapped again when the pane's width changes)
+            log.write_output(self._unshown)
             self._shown_at = time.monotonic()
         self._unshown = []
 
@@ -428,7 +439,7 @@ class SessionScreen(Screen):
         sid, hosts = self.model.selected, self.hosts
         host = hosts.shown(sid) if hosts is not None else None
         many = hosts is not None and sid is not None and bool(hosts.hosts(sid))
-        self.query_one(Log).border_title = (f"{sid}: {host} only · f next host" if host else
+        self.query_one(OutputPane).border_title = (f"{sid}: {host} only · f next host" if host else
                                             f"{sid}: all hosts · f one host" if many else "")
 
     @work(exclusive=True, group="session-output")
@@ -436,7 +447,7 @@ class SessionScreen(Screen):
         run_id, selected = self.model.run_id, self.model.selected
         if run_id is None or selected is None:
             return  # before a run the pane keeps its introduction
-        log = self.query_one(Log)
+        log = self.query_one(OutputPane)
         log.clear()
         self._unshown = []  # held back lines of the step shown before: the tail has them
         host = self.hosts.shown(selected) if self.hosts is not None else None
@@ -453,8 +464,7 @@ class SessionScreen(Screen):
             raise
         if (run_id, selected) != (self.model.run_id, self.model.selected):
             return  # another run or step was chosen while this read waited: its lines are due
-        log.write_lines(wrap_lines([visible(line) for line in text],
-                                   log.scrollable_content_region.width))
+        log.write_output([visible(line) for line in text])
 
     # -- the operator's keys -------------------------------------------------------------------
 
@@ -472,8 +482,10 @@ class SessionScreen(Screen):
         live = model.run_id is not None and RunState(model.run_state or "running").live
         if action == "skip":
             return model.gate is not None
-        if action in ("note", "rollback"):
+        if action == "note":
             return model.run_id is not None
+        if action == "rollback":  # not offered once nothing is left to undo
+            return model.undoable
         if action == "abort":
             return live
         return True
@@ -555,14 +567,16 @@ class SessionScreen(Screen):
         if self.model.run_id is None or not RunState(self.model.run_state).live:
             self.notify("no live run to abort", severity="warning")
             return
-        self._ask("Abort the run: why? (the running step is stopped)", "abort", None)
+        running = self.model.running_step
+        self._ask("Abort the run: why?" + (f" ({running}, running now, is stopped)" if running
+                                           else " (no step runs now: the run just stops)"),
+                  "abort", None)
 
     def action_rollback(self) -> None:
         if self.model.run_id is None:
             self.notify("nothing to roll back yet", severity="warning")
         elif RunState(self.model.run_state).live:
-            self._ask("Roll back: why? (completed steps are undone, newest first)", "rollback",
-                      None)
+            self._rollback_live()
         else:
             self._rollback_finished()
 
@@ -654,7 +668,7 @@ class SessionScreen(Screen):
             self.hosts.clear()
             self._hosts_read = False
             queue.clear_hosts()
-        log = self.query_one(Log)
+        log = self.query_one(OutputPane)
         log.clear()
         self._unshown = []  # held back lines of the last run
         log.border_title = ""
@@ -741,6 +755,7 @@ class SessionScreen(Screen):
 
         def answered(choice: Choice | None) -> None:
             if choice is not None:
+                self.model.answered()  # before a key typed behind Enter reaches action_run
                 self._decide(choice.kind, step_id, choice.reason)
 
         self._push_driving(dialog, answered)
@@ -751,10 +766,15 @@ class SessionScreen(Screen):
             self.notify("no run yet: press r to start one", severity="warning")
             return
         if kind != "note" and not self.model.driving:  # answered after a takeover: not ours
+            self.model.answered(sent=False)
             self.notify(f"not sent: {self.model.driver_text}; this console watches",
                         severity="warning")
             return
-        await self.attachment.decide(kind, step_id, reason)
+        try:
+            await self.attachment.decide(kind, step_id, reason)
+        except BaseException:
+            self.model.answered(sent=False)  # not in the run log: r asks again
+            raise
         self.notify(f"{kind}" + (f" {step_id}" if step_id else "") + " sent", timeout=2)
 
     def _ask(self, title: str, kind: str, step_id: str | None, optional: bool = False) -> None:
@@ -767,6 +787,33 @@ class SessionScreen(Screen):
             self.app.push_screen(dialog, done)
         else:
             self._push_driving(dialog, done)
+
+    @work(exclusive=True, group="session-rollback")
+    async def _rollback_live(self) -> None:
+        """The run stops and its runner undoes what it did: the dialog lists it first, newest
+        first, the risky undos marked; the reason goes to the runner as a decision."""
+        from maintui.tui.dialogs.rollback import RollbackDialog, undo_list
+
+        run_id = self.model.run_id
+        if run_id is None:
+            return
+        undo = await undo_list(self.config, self.store, run_id)
+        if not undo:
+            self.notify(f"run {run_id} has no step to undo yet: a aborts it", severity="warning")
+            return
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                self._decide("rollback", None, choice.reason)
+
+        self._push_driving(RollbackDialog(run_id, self.model.run_state, undo, self._risky()),
+                           chosen)
+
+    def _risky(self) -> frozenset[str]:
+        """Steps whose undo is itself risky: that of a destructive or critical change (a
+        database restore)."""
+        return frozenset(s.id for s in self.screen_file.steps
+                         if s.risk in ("destructive", "critical"))
 
     @work(exclusive=True, group="session-rollback")
     async def _rollback_finished(self) -> None:
@@ -782,7 +829,7 @@ class SessionScreen(Screen):
             self.notify(f"run {run_id} has no completed step to undo; nothing changed",
                         severity="warning")
             return
-        dialog = RollbackDialog(run_id, self.model.run_state, undo)
+        dialog = RollbackDialog(run_id, self.model.run_state, undo, self._risky())
         self._driving_dialog = dialog
         choice = await self.app.push_screen_wait(dialog)
         if choice is None or self._closed:
@@ -807,7 +854,7 @@ class SessionScreen(Screen):
         if self._rolling_back and not RunState(run.state).live:
             self._rolling_back = False
             ok = run.state == RunState.ROLLED_BACK
-            self.notify(f"run {run.id} {run.state}" + (f": {run.message}" if run.message else ""),
+            self.notify(f"run {run.id} {label(run.state)}" + (f": {run.message}" if run.message else ""),
                         title="Rollback", severity="information" if ok else "error", timeout=15)
 
     # -- a step that runs far longer than usual ------------------------------------------------

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from maintui.tui.poller import Poller
 
 REFRESH, REFRESH_BUSY = 2.0, 0.5  # seconds between looks at the run log and the logs
+CHECKS = "tag:check"  # the `--only` of a check run: the triage screen's checks
 NO_TRIAGE = 'no screen file has kind = "triage": its checks and quick actions come from one'
 
 
@@ -81,7 +82,7 @@ class TriageScreen(Screen):
         self.config, self.poller = config, poller
         self.screen_name = screen  # the triage screen file: checks and quick actions
         self._checks_live = False  # the check run was still going at the last look
-        self.incident: inc.Incident | None = None
+        self._incident: inc.Incident | None = None
         self.check_run: int | None = None
         self._feed = ErrorFeed(dict(config.logs), config.log_formats)
         self._stamped: set[int] = set()
@@ -123,6 +124,28 @@ class TriageScreen(Screen):
 
     def on_unmount(self) -> None:
         self._feed.close()
+
+    @property
+    def incident(self) -> inc.Incident | None:
+        """The open incident, if any; the footer's incident keys follow it."""
+        return self._incident
+
+    @incident.setter
+    def incident(self, incident: inc.Incident | None) -> None:
+        changed = (incident is None) != (self._incident is None)
+        self._incident = incident
+        if changed and self.is_attached:
+            self.refresh_bindings()
+
+    # Keys that cannot act are not shown: o with an incident open, n, s and c without one.
+    NEEDS_INCIDENT = frozenset({"note", "snapshot", "close_incident"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_incident":
+            return self._incident is None
+        if action in self.NEEDS_INCIDENT:
+            return self._incident is not None
+        return True
 
     def _show_latest(self) -> None:
         if self.poller.snapshot is not None:
@@ -185,20 +208,33 @@ class TriageScreen(Screen):
         if self.check_run is None:  # the latest check run, read-only; none started by looking
             if self.screen_name is None:
                 return False
-            latest = await store.runs(1, screen=self.screen_name)
+            # a run that ran the checks: a quick action run alone (`--only restart`, the
+            # palette's maintenance toggle) is a partial run that checked nothing
+            latest = [r for r in await store.runs(20, screen=self.screen_name)
+                      if not r.partial or CHECKS in r.selection]
             if not latest:
                 return False
             self.check_run = latest[0].id
         run = await store.run(self.check_run)
         if run is None:
             return False
+        now = self.poller.clock.now()
         failing = tw.failing_checks(await store.steps(run.id), await store.findings(run.id))
-        self.query_one(CheckTable).show_run(run, failing, self.poller.clock.now())
+        if not RunState(run.state).live:
+            failing = tw.superseded(failing, self._maintenance_checks(),
+                                    self.poller.board.maintenance, run.ended or run.started, now)
+        self.query_one(CheckTable).show_run(run, failing, now)
         live = RunState(run.state).live
         if not live and self._checks_live:  # just ended: the failed-runs line must agree now
             await self.poller.poll_now(frozenset({"board"}))
         self._checks_live = live
         return live
+
+    def _maintenance_checks(self) -> set[str]:
+        """The triage screen's checks that report maintenance mode (the board knows it now)."""
+        screen = next((s for s in self.poller.catalog.screens if s.name == self.screen_name), None)
+        return {s.id for s in (screen.steps if screen else [])
+                if s.action == "maintenance.mode" and s.with_.get("state") == "status"}
 
     # -- the incident ----------------------------------------------------------------------------
 
@@ -237,7 +273,7 @@ class TriageScreen(Screen):
                 RunState(run.state).live:
             self.notify(f"The checks are running (run {run.id})", timeout=3)
             return
-        extra = ["--only", "tag:check", "--yes"]
+        extra = ["--only", CHECKS, "--yes"]
         if self.incident is not None:
             extra += ["--incident", self.incident.id]
         self.check_run = await self.spawn(self.screen_name, extra)

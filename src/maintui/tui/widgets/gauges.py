@@ -17,6 +17,7 @@ from textual.widget import Widget
 
 from maintui.core.probes.base import Snapshot
 from maintui.core.units import size, used_of
+from maintui.tui.widgets.plain import forget, plain_lines
 from maintui.tui.widgets.spans import Piece, changed_span, line_strip
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -187,9 +188,14 @@ class GaugeLines(Widget):
                                          self._spans.get(y))
         return self._strips[y]
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # a changed line without Textual's styles cache: the same strips (plain.py)
+        return plain_lines(self, crop) or super().render_lines(crop)
+
     def notify_style_update(self) -> None:
         self._styles.clear()
         self._strips.clear()
+        forget(self)
         super().notify_style_update()
 
     def on_resize(self) -> None:

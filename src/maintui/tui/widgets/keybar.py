@@ -6,8 +6,8 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.keys import key_to_character
-from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input
 from textual.widgets._footer import FooterKey
 
 BACK_ACTIONS = ("back", "cancel", "dismiss", "app.pop_screen", "stay", "dismiss_plan")
@@ -22,6 +22,8 @@ def rank(binding: Binding, own: bool, enabled: bool = True) -> float:
         return 0
     if binding.action == "help":
         return 1
+    if binding.key.split(",")[0] == "enter":  # what confirms, next to the way back
+        return 1.5
     if own:
         return 2 if enabled else 4.5
     return 4 if binding.action == "quit" else 3
@@ -78,6 +80,11 @@ class KeyBar(Footer):
                      words or binding.description, binding.action, enabled,
                      tooltip or binding.tooltip)
             ranked.append((rank(binding, node is not self.app, enabled), shown))
+        focused = screen.focused
+        if isinstance(screen, ModalScreen) and isinstance(focused, Button) and not focused.disabled:
+            # a dialog's Enter presses the focused button: say which (a destructive gate's
+            # focus starts on Not now, and Tab reaches Run)
+            ranked.append((1.5, ("enter", "⏎", str(focused.label), "press", True, "")))
         palette = screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
         if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
             _, binding, enabled, _ = palette

@@ -8,7 +8,8 @@ character a terminal may draw at another width than measured is written out (`\\
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Container, Sequence
 from itertools import islice
 from operator import itemgetter
 
@@ -22,8 +23,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from maintui.core.ansi import strip_ansi
+from maintui.core.logs.format import Format
 from maintui.core.logs.levels import Level
-from maintui.core.logs.tail import Line
+from maintui.core.logs.tail import CUT, Line
 from maintui.tui import keys
 
 _LEVEL_CLASS = {
@@ -71,6 +74,38 @@ def widest(texts: list[str]) -> int:
     return max(most, max((cell_len(printable(t.expandtabs(4))) for t in odd), default=0))
 
 
+def fields_row(fmt: Format, text: str, compact: bool = False) -> str:
+    """A JSON or logfmt line as lnav shows it: its time (`compact`: month-day and
+    seconds), level and message; the raw line when the format does not read it."""
+    parsed = fmt.parse(text)
+    if not parsed.start:
+        return text
+    shape = "%m-%d %H:%M:%S " if compact else "%Y-%m-%d %H:%M:%S "
+    stamp = " " * (15 if compact else 20) if parsed.time is None else \
+        time.strftime(shape, time.localtime(parsed.time))
+    level = f"{parsed.level.name:<8} " if parsed.level else " " * 9
+    return f"{stamp}{level}{strip_ansi(parsed.message)}"  # a JSON "\u001b[32m" decoded
+
+
+def cut_label(text: str) -> tuple[str, str] | None:
+    """A line cut at `tail.MAX_LINE` bytes: (its text without the marker, the label drawn at
+    the row's right edge, ` [cut: 2.0 MB line]`); None for a whole line."""
+    found = CUT.search(text)
+    if found is None:
+        return None
+    body = text[:found.start()]
+    size = len(body.encode("utf-8", "replace")) + int(found[1])
+    return body, f" [cut: {_human(size)} line]"
+
+
+def _human(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000  # type: ignore[assignment]
+    return f"{size} B"
+
+
 def compact_time(text: str) -> str:
     """`text` with a leading ISO date and time shortened to month-day and seconds."""
     head = _ISO_HEAD.match(text)
@@ -86,7 +121,7 @@ class LogView(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {
         "logview--source", "logview--debug", "logview--info", "logview--warning",
-        "logview--error", "logview--critical", "logview--traceback",
+        "logview--error", "logview--critical", "logview--traceback", "logview--context",
     }
     DEFAULT_CSS = """
     LogView { height: 1fr; }
@@ -96,6 +131,7 @@ class LogView(ScrollView, can_focus=True):
     LogView > .logview--error { color: $error; }
     LogView > .logview--critical { color: $error; text-style: bold reverse; }
     LogView > .logview--traceback { color: $error; text-style: italic; }
+    LogView > .logview--context { color: $text-muted; text-style: dim; }
     """
 
     BINDINGS = keys.for_screen("log_view")
@@ -124,6 +160,12 @@ class LogView(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self.marked: tuple[str, int] | None = None  # (source, offset): a jump's target line
         self.placeholder = ""  # shown on the first row while there are no lines (why not)
+        # (source, offset) of lines shown as context, dimmed: a filter match's record head
+        self.context: Container[tuple[str, int]] = ()
+        # Sources whose lines are JSON or logfmt: drawn as time, level, message (`fields_row`)
+        # unless `raw`; searching and filtering still read the line as written.
+        self.fielded: dict[str, Format] = {}
+        self.raw = False
 
     # -- content -----------------------------------------------------------------------
 
@@ -190,19 +232,21 @@ class LogView(ScrollView, can_focus=True):
         line = self.lines[index]
         prefix = self._source_width if self.show_source else 0
         marked = self.marked is not None and (line.source, line.offset) == self.marked
-        key = (line, scroll_x, width, prefix, marked)
+        context = (line.source, line.offset) in self.context
+        key = (line, scroll_x, width, prefix, marked, context, self.raw)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._draw(line, prefix, base, width < COMPACT_BELOW, scroll_x, width)
+            strip = self._draw(line, prefix, base, width < COMPACT_BELOW, scroll_x, width,
+                               context)
             if marked:
                 strip = strip.apply_style(Style(reverse=True))
             self._strips[key] = strip
         return strip
 
     def _draw(self, line: Line, prefix: int, base: Style, compact: bool, scroll_x: int,
-              width: int) -> Strip:
+              width: int, context: bool = False) -> Strip:
         """The row for `line`: its source (fixed), then its text's cells scroll_x .. on, in
-        `width` cells; `…` where the text goes on past an edge."""
+        `width` cells; `…` where the text goes on past an edge. A context line is dimmed."""
         source = self._style("logview--source")
         if prefix >= width:
             return Strip([Segment(set_cell_size(line.source, width), source)], width)
@@ -211,14 +255,27 @@ class LogView(ScrollView, can_focus=True):
             name = line.source
             name = name.ljust(prefix) if name.isascii() else set_cell_size(name, prefix)
             segments.append(Segment(name, source))
-        if line.traceback:
+        if context:
+            style = self._style("logview--context")
+        elif line.traceback:
             style = self._style("logview--traceback")
         else:
             level = line.level
             style = self._style(_LEVEL_CLASS[level]) if level else base
-        text = compact_time(line.text) if compact else line.text
+        text = line.text
+        fmt = self.fielded.get(line.source) if not self.raw else None
+        if fmt is not None:
+            text = fields_row(fmt, text, compact)
+        elif compact:
+            text = compact_time(text)
         text = text.expandtabs(4)
         room = width - prefix
+        label = cut_label(text) if text.endswith(" bytes]") else None
+        if label is not None and cell_len(label[1]) < room:
+            # a line cut at MAX_LINE: its first cells, the label pinned at the right edge
+            body = self._draw(line._replace(text=label[0]), prefix, base, False, scroll_x,
+                              width - cell_len(label[1]), context)
+            return Strip.join([body, Strip([Segment(label[1], self._style("logview--source"))])])
         if text.isascii() and text.isprintable():
             # The common row (a flood draws ~20 new ones a frame): one cell a character,
             # cut and padded here, one Strip instead of three.
@@ -246,6 +303,12 @@ class LogView(ScrollView, can_focus=True):
         if scroll_x and total > scroll_x:
             shown = Strip.join([Strip([Segment(ELLIPSIS, style)], 1), shown.crop(1, room)])
         return Strip.join([Strip(segments, prefix), shown]) if prefix else shown
+
+    def toggle_raw(self) -> None:
+        """JSON and logfmt lines as written, or as time, level, message again."""
+        self.raw = not self.raw
+        self._strips.clear()
+        self.refresh()
 
     def action_pan(self, step: int) -> None:
         """Scroll long lines by half the text's width (`less` does the same)."""

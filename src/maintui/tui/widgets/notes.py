@@ -11,6 +11,7 @@ from maintui.core.store.carryover import RESTORE_MAX_AGE, Skipped, VerifiedResto
 from maintui.core.units import ago, span
 
 MAX_SKIPS = 3  # lines of skipped steps; the rest are counted
+SHORT = 30  # rows: below, the skipped steps take one line (the tooltip lists them all)
 
 
 class SessionNotes(Static):
@@ -39,13 +40,17 @@ class SessionNotes(Static):
 
     def carried_lines(self, carried: dict[str, tuple[Skipped, ...]]) -> list[Text]:
         skips = [(screen, s) for screen, steps in carried.items() for s in steps]
+        # a short terminal (80x24) gives the Screens list above the room: one line, counted
+        most = MAX_SKIPS if self.app.size.height >= SHORT else 1
         lines = []
-        for i, (screen, s) in enumerate(skips[:MAX_SKIPS]):
+        for i, (screen, s) in enumerate(skips[:most]):
             label = "Carried over " if i == 0 else " " * 13
-            lines.append(Text.assemble((label, self._style("label")), f"{screen} · {s.step_id}: ",
+            more = f" +{len(skips) - 1} more" if most == 1 and len(skips) > 1 else ""
+            lines.append(Text.assemble((label, self._style("label")),
+                                       f"{screen} · {s.step_id}{more}: ",
                                        (s.reason or "no reason given", self._style("muted")),
                                        no_wrap=True, overflow="ellipsis", end=""))
-        if len(skips) > MAX_SKIPS:
+        if most > 1 and len(skips) > MAX_SKIPS:
             lines.append(Text(f"{' ' * 13}… and {len(skips) - MAX_SKIPS} more skipped last time",
                               style=self._style("muted"), end=""))
         return lines

@@ -8,6 +8,7 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.widgets import DataTable
 
+from maintui.core.states import label
 from maintui.tui import keys
 
 # Run and step states, finding statuses and decision kinds, by the colour they show in.
@@ -41,7 +42,7 @@ class OutcomeTable(DataTable):
 
     def outcome(self, state: str) -> Text:
         kind = OUTCOME.get(state, "idle")
-        return Text(state, style=self.get_component_rich_style(f"outcome--{kind}", partial=True))
+        return Text(label(state), style=self.get_component_rich_style(f"outcome--{kind}", partial=True))
 
     @property
     def cursor_key(self) -> str | None:

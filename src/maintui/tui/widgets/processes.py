@@ -14,6 +14,7 @@ from textual.strip import Strip
 
 from maintui.core.probes.base import Proc
 from maintui.core.units import size
+from maintui.tui.widgets.plain import forget, plain_lines
 from maintui.tui.widgets.rows import clip
 from maintui.tui.widgets.spans import Piece, changed_span, line_strip
 
@@ -159,9 +160,14 @@ class ProcessTable(ScrollView, can_focus=True):
         strip = self._strips[row] = line_strip(runs, self._spans.pop(row, None))
         return strip
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # a changed row without Textual's styles cache: the same strips (plain.py)
+        return plain_lines(self, crop) or super().render_lines(crop)
+
     def notify_style_update(self) -> None:
         self._styles.clear()
         self._strips.clear()
+        forget(self)
         super().notify_style_update()
 
     def on_resize(self) -> None:

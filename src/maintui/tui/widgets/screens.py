@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from maintui.core.states import label
 from maintui.core.units import ago, span
 from maintui.tui.models.board import ScreenStatus
 from maintui.tui.widgets.rows import STATE_LEVELS, Cell, RowList
+from maintui.tui.widgets.runs import GONE
 
-SHORT_STATES = {"succeeded": "ok", "rolled_back": "rolled back", "rollback_failed": "undo failed"}
+if TYPE_CHECKING:  # the rows' classes load with the run log, after the console's first frame
+    from maintui.core.store.rows import RunRow
+
 DUE_LEVELS = {"ok": "ok", "due": "warning", "overdue": "critical", "never": "muted"}
 
 
@@ -24,22 +30,24 @@ class ScreenList(RowList):
             super().__init__()
             self.screen_name = screen_name
 
-    NAME_WIDTH = 9  # at 80x24; wider when the panel has room, so `3 quarterly` is not cut
+    NAME_WIDTH = 9  # the least the name column gives way to (`5 quarte…`)
+    OUTCOME_WIDTH = 7
     REST = (("Last", 7), ("Outcome", 7), ("Due", 10))
 
     def on_mount(self) -> None:
-        self._longest = 0
-        self._outcome = 0  # the longest outcome shown
+        self._need: dict[str, int] = {}  # the longest of each column shown
+        self._gone: frozenset[int] = frozenset()
         self.add_fixed_columns(("Screen", self.NAME_WIDTH), *self.REST)
         self.border_title = "Screens"
 
     def show(self, screens: tuple[ScreenStatus, ...], now: float, *,
-             loading: bool = False) -> None:
-        self._longest = max((len(s.name) + 2 for s in screens), default=0)
-        self._outcome = max((len(SHORT_STATES.get(s.last.state, s.last.state))
-                             for s in screens if s.last is not None), default=0)
+             loading: bool = False, gone: frozenset[int] = frozenset()) -> None:
+        self._gone = gone  # runs shown going whose runner is gone
+        rows = [(s.name, self._cells(i, s, now)) for i, s in enumerate(screens, 1)]
+        self._need = {name: max((len(_text(cells[i])) for _, cells in rows), default=0)
+                      for i, (name, _) in enumerate((("Screen", 0), *self.REST))}
         self._fit()
-        self.show_rows([(s.name, self._cells(i, s, now)) for i, s in enumerate(screens, 1)])
+        self.show_rows(rows)
         self.border_subtitle = "" if screens else \
             "loading screens…" if loading else "no screen files"
 
@@ -48,12 +56,22 @@ class ScreenList(RowList):
         super().on_resize()
 
     def _fit(self) -> None:
-        room = self.scrollable_content_region.width - sum(w + 2 for _, w in self.REST) - 2
-        width = max(self.NAME_WIDTH, min(self._longest, room))
-        # then the outcome, when room is left: `rolled back` whole rather than `rolled…`
-        rest = dict(self.REST)
-        rest["Outcome"] += max(0, min(self._outcome - rest["Outcome"], room - width))
-        columns = (("Screen", width), *rest.items())
+        """Each column as wide as its longest value; when they do not all fit, the name, then
+        the outcome give way (each cut ends in `…`). The room is the panel's
+        width less a scrollbar's, shown or not: a scrollbar that comes and goes must not
+        change the columns between two refreshes."""
+        if not self._need:
+            return
+        room = self.size.width - 1  # the content box, less a scrollbar
+        widths = {"Screen": max(len("Screen"), self._need["Screen"]), "Last": 7,
+                  "Outcome": max(len("Outcome"), self._need["Outcome"]),
+                  "Due": max(len("Due"), self._need["Due"])}
+        over = sum(w + 2 for w in widths.values()) - room
+        for name, least in (("Screen", self.NAME_WIDTH), ("Outcome", self.OUTCOME_WIDTH)):
+            give = max(0, min(over, widths[name] - least))
+            widths[name] -= give
+            over -= give
+        columns = tuple((name, widths[name]) for name in ("Screen", "Last", "Outcome", "Due"))
         if self._columns != columns:
             self._columns = columns
             self._resize()
@@ -63,10 +81,13 @@ class ScreenList(RowList):
         last = s.last
         outcome = ""
         if last is not None:
-            outcome = self.styled(SHORT_STATES.get(last.state, last.state),
-                                  STATE_LEVELS.get(last.state, "muted"))
+            outcome = self.styled(self._outcome_of(last), "critical" if last.id in self._gone
+                                  else STATE_LEVELS.get(last.state, "muted"))
         label = f"{number} {s.name}" if number < 10 else f"  {s.name}"
         return (label, ago(last.started if last else None, now), outcome, self._due(s, now))
+
+    def _outcome_of(self, last: RunRow) -> str:
+        return GONE if last.id in self._gone else label(last.state)
 
     def _due(self, s: ScreenStatus, now: float) -> Cell:
         """`in 5h` (ok), `due 2h` (late by), `overdue 3d`, `due now` (never succeeded), or `—`."""
@@ -112,3 +133,7 @@ def short_path(problem: str) -> str:
     """A problem with its file's folder left out: the panel is 40 columns wide at 80x24."""
     head, sep, rest = problem.partition(":")
     return f"{head.rsplit('/', 1)[-1]}{sep}{rest}" if head.endswith(".toml") else problem
+
+
+def _text(cell: Cell) -> str:
+    return cell if isinstance(cell, str) else cell[0]

@@ -51,12 +51,49 @@ def _first_difference(a: str, b: str) -> int:
     return lo
 
 
+def _piecewise(old: Sequence[Piece], new: Sequence[Piece]) -> tuple[int, int] | None:
+    """`changed_span` of two lines whose pieces have the same styles and lengths (a value
+    that changed in place: the usual gauge or process row), from the pieces that differ
+    alone, without joining both lines' cells; ValueError when they are not such lines."""
+    start = end = None
+    x = 0
+    for (text_a, style_a), (text_b, style_b) in zip(old, new, strict=True):
+        size = len(text_a)
+        if style_a != style_b or size != len(text_b) \
+                or not (text_a.isascii() or cell_len(text_a) == size):
+            raise ValueError("not the same shape")
+        if text_a != text_b:
+            if not text_b.isascii() and cell_len(text_b) != size:
+                raise ValueError("a wide character")
+            if start is None:
+                start = x + _first_difference(text_a, text_b)
+            end = x + size - _first_difference(text_a[::-1], text_b[::-1])
+        x += size
+    return None if start is None or end is None else (start, end)
+
+
 def changed_span(old: Sequence[Piece] | None, new: Sequence[Piece] | None,
                  width: int) -> tuple[int, int] | None:
     """The cells `[start, end)` in which two renderings of a line differ, within `width`;
     None when they look the same. Wide characters (or a missing side) give the whole line."""
     if old == new:
         return None
+    if old is not None and new is not None and len(old) == len(new):
+        try:
+            span = _piecewise(old, new)
+        except ValueError:
+            pass
+        else:
+            if span is None:
+                return None
+            start, end = min(span[0], width), min(span[1], width)
+            return (start, end) if end > start else None
+    return _changed_cells(old, new, width)
+
+
+def _changed_cells(old: Sequence[Piece] | None, new: Sequence[Piece] | None,
+                   width: int) -> tuple[int, int] | None:
+    """`changed_span` cell by cell: both lines' text and style keys joined and compared."""
     a, b = _cells(old or ()), _cells(new or ())
     if old is None or new is None or a is None or b is None:
         return (0, width) if width > 0 else None

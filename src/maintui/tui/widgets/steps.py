@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from maintui.core.run.findingtext import detail_lines, worst_first
 from maintui.core.run.policy import weighed
 from maintui.core.run.stepview import StepView
+from maintui.core.states import StepState, label
 from maintui.core.units import format_duration
 from maintui.tui.models.subrow import SubRow, split_key, sub_key
 from maintui.tui.widgets.wrap import wrap_line
@@ -197,13 +198,14 @@ class StepQueue(DataTable):
 
 
 FOUND_SHOWN = 2  # findings in the pane, worst first; the step's output lists every one
+DETAIL_LINES = 9  # the pane's height at most: the output below keeps the rest of the screen
 
 
 class StepDetail(Static):
     """Title, description, what it found, command, plan, rollback and outcome of the selected
     step."""
 
-    DEFAULT_CSS = "StepDetail { height: auto; max-height: 9; padding: 0 1; }"
+    DEFAULT_CSS = f"StepDetail {{ height: auto; max-height: {DETAIL_LINES}; padding: 0 1; }}"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -231,10 +233,17 @@ class StepDetail(Static):
         return [Content.assemble((label if i == 0 else " " * len(label), "$text-muted"), piece)
                 for i, piece in enumerate(pieces)]
 
-    def show(self, view: StepView, usual: str = "", reason: str = "", hosts: str = "") -> None:
-        self._shown = (view, usual, reason, hosts)
+    def show(self, view: StepView, usual: str = "", reason: str = "", hosts: str = "",
+             state: str = "") -> None:
+        self._shown = (view, usual, reason, hosts, state)
         self._width = self.scrollable_content_region.width if self.size.width else 0
         parts: list[Content | str] = [Content.styled(f"{view.step_id}: {view.title}", "bold")]
+        ended = state in StepState.__members__.values() and StepState(state).finished
+        if ended and state != StepState.SUCCEEDED:  # the queue's ✓ says that much; a skipped
+            # or failed step says how it ended, and why, before what it is
+            parts.append(Content.assemble(
+                (f"{ICON.get(state, '·')} {label(state)}", STYLE.get(state, "bold")),
+                f" — {reason}" if reason else ""))
         if view.description:
             parts.append(Content(view.description))
         parts += self._found(view.step_id)
@@ -256,13 +265,26 @@ class StepDetail(Static):
                                           f"after any outcome of {names}"))
         if usual:
             parts.append(Content.assemble(("time ", "$text-muted"), usual))
-        for change in view.plan[:3]:
-            parts += self._code("will ", change)
+        if not ended:  # what a step will change; once it ran, its output says what it did
+            for change in view.plan[:3]:
+                parts += self._code("will ", change)
         if view.rollback:
             parts += self._code("undo ", view.rollback)
-        if reason:
+        if reason and not ended:
             parts.append(Content.assemble(("note ", "$text-muted"), reason))
-        self.update(Content("\n").join(parts))
+        self.update(self._fitted(Content("\n").join(parts)))
+
+    def _fitted(self, text: Content) -> Content:
+        """`text` in the pane's lines at most: a cut one ends in `…` (the pane never scrolls,
+        so text cut off unmarked read as whole)."""
+        if not self._width:
+            return text
+        lines = text.wrap(self._width)
+        if len(lines) <= DETAIL_LINES:
+            return text
+        kept = lines[:DETAIL_LINES]
+        kept[-1] = Content.assemble(kept[-1].truncate(self._width - 1).rstrip(), "…")
+        return Content("\n").join(kept)
 
     def _found(self, step_id: str) -> list[Content]:
         """The step's worst findings with their first detail (which file, which row)."""
@@ -270,9 +292,14 @@ class StepDetail(Static):
         out = []
         for f in found[:FOUND_SHOWN]:
             first = detail_lines(f.get("details"))[:1]
-            out.append(Content.assemble(("found ", "$text-muted"),
-                                        (f["status"], FOUND_STYLE.get(f["status"], "")),
-                                        f" {f['summary']}" + (f" · {first[0]}" if first else "")))
+            status = f["status"]
+            text = f"{status} {f['summary']}" + (f" · {first[0]}" if first else "")
+            # wrapped as commands are (a path after a `/`), the status keeping its colour
+            lines = self._code("found ", text)
+            lines[0] = Content.assemble(("found ", "$text-muted"),
+                                        (status, FOUND_STYLE.get(status, "")),
+                                        lines[0].plain[len("found ") + len(status):])
+            out += lines
         if len(found) > FOUND_SHOWN:
             out.append(Content.styled(f"      +{len(found) - FOUND_SHOWN} more in the output",
                                       "$text-muted"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,11 +11,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
+from textual.widgets.data_table import ColumnKey
 
 from maintui.core.incidents.model import Incident
 from maintui.core.probes.base import Snapshot
 from maintui.core.site.config import SiteConfig
-from maintui.core.states import RunState, StepState
+from maintui.core.states import RunState, StepState, label
 from maintui.core.store.rows import RunRow, StepRow
 from maintui.core.units import clock_time, span
 from maintui.tui.models.board import Board
@@ -51,7 +53,7 @@ class ErrorTable(StatusTable):
         # the pattern ends in `…` where the pane ends: the cut shows (the column itself is wide)
         room = self.scrollable_content_region.width - (5 + self._log_width + 5 + 3 * 2) - 2
         self.show_rows([(f"{g.log}:{g.pattern}", (self.styled(f"{g.count:>5}", "critical"), g.log,
-                                                   g.newest[11:16], clip(g.pattern, room)
+                                                   last_seen(g.newest), clip(g.pattern, room)
                                                    if room > 0 else g.pattern))
                         for g in groups])
         total = sum(g.count for g in groups)
@@ -66,6 +68,13 @@ class ErrorTable(StatusTable):
     def on_resize(self) -> None:
         if self.groups:
             self.show(self.groups, self.unread)
+
+
+def last_seen(newest: str, today: str | None = None) -> str:
+    """The Last column (5 cells): `16:38` today, the date `12-04` on another day (a time
+    with no date read as today's; the incident's timeline has the full time)."""
+    today = today or time.strftime("%Y-%m-%d")
+    return newest[11:16] if newest[:10] == today else newest[5:10]
 
 
 # -- checks ----------------------------------------------------------------------------------
@@ -89,25 +98,70 @@ def failing_checks(steps: list[StepRow], findings: list[dict[str, Any]]) -> list
 
 
 class CheckTable(StatusTable):
-    """The checks of the triage screen file that did not pass."""
+    """The checks of the triage screen file that did not pass, from one check run: the border
+    says which run and when, so an old result is not read as the state now."""
+
+    CHECK_WIDTH = 14  # at 80 columns; up to MAX_CHECK when a longer check id and room allow
+    MAX_CHECK = 20
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._failing: list[CheckResult] = []
 
     def on_mount(self) -> None:
-        self.add_fixed_columns(("Check", 14), ("Status", 8), ("Finding", 300))
+        self.add_fixed_columns(("Check", self.CHECK_WIDTH), ("Status", 8), ("Finding", 300))
         self.show_header = False
         self.border_title = "Failing checks"
 
     def show(self, failing: list[CheckResult], status: str) -> None:
-        self.show_rows([(f"{i}", (c.step_id, self.styled(c.status, CHECK_LEVELS.get(c.status, "muted")),
-                                  c.summary)) for i, c in enumerate(failing)])
+        self._failing = failing
+        width = max((len(c.step_id) for c in failing), default=0)
+        check = max(self.CHECK_WIDTH, min(width, self.MAX_CHECK))
+        column = self.columns.get(ColumnKey("Check"))
+        if column is not None and column.width != check:
+            column.width = check
+            self._rows = ()  # redraw every row at the new width
+        # names and findings cut where the pane ends say so with `…`
+        room = self.scrollable_content_region.width - (check + 8 + 3 * 2) - 1
+        self.show_rows([(f"{i}", (clip(c.step_id, check),
+                                  self.styled(label(c.status), CHECK_LEVELS.get(c.status, "muted")),
+                                  clip(c.summary, room) if room > 0 else c.summary))
+                        for i, c in enumerate(failing)])
         self.border_subtitle = status
 
+    def on_resize(self) -> None:
+        if self._failing:
+            self.show(self._failing, str(self.border_subtitle))
+
     def show_run(self, run: RunRow, failing: list[CheckResult], now: float) -> None:
-        """The failing checks of a check run, and the run's state in the subtitle."""
+        """The failing checks of a check run; the subtitle says they are that run's, and when."""
         if RunState(run.state).live:
             return self.show(failing, f"run {run.id} running…")
         verdict = f"{len(failing)} failing" if failing else "all passed"
-        self.show(failing, f"run {run.id} {run.state} {clock_time(run.ended or run.started, now)}"
+        ended = run.ended or run.started
+        self.show(failing, f"as of run {run.id} ({label(run.state)}) at "
+                           f"{clock_time(ended, now)}, {span(max(0.0, now - ended))} ago"
                            f" · {verdict} · R re-runs")
+
+
+def superseded(failing: list[CheckResult], maintenance_checks: set[str],
+               maintenance: dict[str, Any] | None, ended: float, now: float) -> list[CheckResult]:
+    """A maintenance-mode check's result, when the mode changed after the check run ended, is
+    replaced by the mode now: the header says `maintenance mode off`, the checks must agree."""
+    changed = (maintenance or {}).get("changed")
+    if not maintenance_checks or not isinstance(changed, (int, float)) or changed <= ended:
+        return failing
+    mode = "on" if (maintenance or {}).get("on") else "off"
+    now_text = f"now {mode}: changed at {clock_time(changed, now)}, after this run"
+    out = []
+    for c in failing:
+        if c.step_id not in maintenance_checks:
+            out.append(c)
+        elif mode == "on":  # still a warning, with the current state's time
+            out.append(CheckResult(c.step_id, "warning", now_text))
+        else:
+            out.append(CheckResult(c.step_id, "stale", now_text))
+    return out
 
 
 # -- resources ---------------------------------------------------------------------------------
