@@ -12,39 +12,16 @@ from maintui.tui.dialogs.confirm import ConfirmDialog
 from maintui.tui.dialogs.text import ReasonDialog
 from maintui.tui.screens.home import HomeScreen
 from maintui.tui.screens.session import SessionScreen
+from tests.cli.test_partial_runs import MONTHLY as PARTIAL_MONTHLY
 from tests.conftest import stop_live_runners
 from tests.core.helpers import rows
 from tests.ui.conftest import settle
 from tests.ui.screens.test_session import until
 
 OUTSIDE = "Mon-Sun 00:00-00:01"  # a minute a day: outside it nearly always
-MONTHLY = f"""
-title = "Monthly maintenance"
-schedule = "monthly"
-window = "{OUTSIDE}"
-
-[[steps]]
-id = "notice"
-title = "Announce"
-run = "echo announcing"
-risk = "safe"
-
-[[steps]]
-id = "maintenance-on"
-title = "Enter maintenance mode"
-action = "maintenance.mode"
-with = {{ state = "on", message = "Monthly maintenance" }}
-after = ["notice"]
-risk = "normal"
-
-[[steps]]
-id = "maintenance-off"
-title = "Leave maintenance mode"
-action = "maintenance.mode"
-with = {{ state = "off" }}
-after = ["maintenance-on"]
-risk = "normal"
-"""
+# the CLI test's monthly screen (notice, maintenance on, maintenance off), with a window
+MONTHLY = PARTIAL_MONTHLY.replace('schedule = "monthly"',
+                                  f'schedule = "monthly"\nwindow = "{OUTSIDE}"')
 
 
 def maintenance_commands(app) -> dict:

@@ -56,15 +56,19 @@ def test_a_report_write_step_names_its_file_by_the_runs_start_as_the_run_end_doe
     assert [p.name for p in (tmp_path / "reports").iterdir()] == ["daily-7-20261205-0200.md"]
 
 
-def test_a_runs_report_write_step_points_at_the_file_left_after_the_run(site):
-    site.screen("s", """
+# one step that writes the run's report under the screen's own name
+REPORT_SCREEN = """
 title = "S"
 [[steps]]
 id = "report"
 title = "Write the report"
 action = "report.write"
 with = { screen = "${screen.name}" }
-""")
+"""
+
+
+def test_a_runs_report_write_step_points_at_the_file_left_after_the_run(site):
+    site.screen("s", REPORT_SCREEN)
     assert site.run("run", "s", "--yes").returncode == 0
     import json
     import sqlite3
@@ -112,14 +116,7 @@ def run_started(site) -> float:
 
 @pytest.mark.parametrize("name", ["my screen.v2", "ünï"])
 def test_a_screen_file_with_an_unusual_name_leaves_one_report(site, name):
-    site.screen(name, """
-title = "S"
-[[steps]]
-id = "report"
-title = "Write the report"
-action = "report.write"
-with = { screen = "${screen.name}" }
-""")
+    site.screen(name, REPORT_SCREEN)
     done = site.run("run", name, "--yes")
     assert done.returncode == 0, done.stderr
     folder = load_config(site.config).reports_dir

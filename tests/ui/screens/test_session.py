@@ -60,7 +60,10 @@ async def until(pilot, predicate, timeout: float = 15.0) -> None:
 
 
 def dialog(app):
-    return app.screen if isinstance(app.screen, ConfirmDialog | ChecklistDialog | ReasonDialog) else None
+    """The session's dialog on top, once composed (a pushed dialog has no buttons yet)."""
+    screen = app.screen
+    kinds = ConfirmDialog | ChecklistDialog | ReasonDialog
+    return screen if isinstance(screen, kinds) and screen.is_mounted else None
 
 
 async def test_guided_session_confirm_skip_failure_and_rollback(site):
