@@ -116,7 +116,7 @@ def test_the_triage_walk_through_by_keyboard_at_80x24(console):
     tmux.type("o")
     tmux.wait_for("Open an incident")
     tmux.type("payments 502")
-    tmux.wait_for("█ payments 502")  # typed into the title (the dialog has settled)
+    tmux.wait_for("▊  payments 502")  # typed into the title's box (the dialog has settled)
     tmux.keys("Tab")
     tmux.wait_for("1–4 or ↑↓: severity")  # the hint says the list has the keys now
     tmux.type("2")  # sev2, on the severity list

@@ -79,3 +79,56 @@ async def test_tab_then_a_severity_key_in_one_burst_picks_the_severity_not_title
         await pilot.pause()
         assert app.screen.query_one("#incident-title").value == "payments 502x"
         assert "Severity: sev2" in said(app)
+
+
+def keys_shown(app: App) -> str:
+    bar = app.screen.query_one("KeyBar")
+    return " · ".join(f"{k.key_display} {k.description}" for k in bar.query("FooterKey"))
+
+
+async def test_the_key_line_says_what_the_hint_says_tab_and_1_to_4_on_the_list():
+    """The key line said `tab Next field` where the hint said `Tab: title`, never 1–4, and
+    `esc Cancel` where the other dialogs say Not now."""
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = keys_shown(app)
+        assert "tab Severity" in shown and "Not now" in shown and "1–4" not in shown
+        assert "Cancel" not in shown and "Next field" not in shown
+        await pilot.press("tab")
+        await pilot.pause()
+        shown = keys_shown(app)
+        assert "tab Title" in shown and "1–4 Severity" in shown and "Not now" in shown
+        assert "Escape: not now" in str(app.screen.query_one("#incident-hint").render())
+
+
+async def test_the_dialogs_text_fields_have_a_box_like_the_other_dialogs():
+    from maintui.tui.dialogs.incident import CloseIncidentDialog
+    from maintui.tui.dialogs.text import ReasonDialog
+    from maintui.tui.widgets.field import Field
+
+    for dialog in (OpenIncidentDialog(), CloseIncidentDialog("INC-1", "API down"),
+                   ReasonDialog("why?")):
+        app = App()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.push_screen(dialog)
+            await pilot.pause()
+            field = dialog.query_one(Field)
+            assert field.outer_size.height == 3, type(dialog).__name__  # a border round it
+
+
+async def test_an_empty_enter_in_the_close_dialog_says_a_summary_is_needed():
+    from maintui.tui.dialogs.incident import CloseIncidentDialog
+    from maintui.tui.widgets.field_problem import FieldProblem
+
+    results: list[str | None] = []
+    app = App()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(CloseIncidentDialog("INC-1", "API down"), results.append)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        problem = app.screen.query_one(FieldProblem)
+        assert problem.text == "closing needs a summary: type it, then Enter"
+        assert problem.region.height == 1 and results == []  # shown, in the dialog, still open
+        assert "Escape: not now" in str(app.screen.query_one(".hint").render())

@@ -43,6 +43,7 @@ SCOPE_CLASSES = {
     "quick_action": "dialogs.incident:QuickActionDialog",
     "rows": "widgets.rows:RowList",
     "outcome_table": "widgets.outcomes:OutcomeTable",
+    "status_table": "widgets.tables:StatusTable",
     "log_view": "widgets.log_view:LogView",
     "filter_box": "widgets.filter_box:FilterBox",
 }

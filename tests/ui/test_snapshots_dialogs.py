@@ -182,4 +182,4 @@ async def test_a_reason_dialogs_hint_says_enter_confirms_not_saves():
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         hint = str(app.screen.query_one(".hint", Label).render())
-        assert hint == "Enter to confirm · Escape to cancel"
+        assert hint == "Enter to confirm · Escape: not now, nothing changes"

@@ -187,6 +187,7 @@ async def test_an_update_renders_the_widgets_at_its_dirty_cells_not_those_behind
             ours, our_lines = compositor.render_partial_update(), list(rendered)
             rendered.clear()
             patch.setattr(Compositor, "_get_renders", updates._textual_renders)
+            patch.setattr(Compositor, "_render_chops", updates._textual_chops)
             _counting(patch, counted, textual=True)
             compositor._dirty_regions.update(dirty)
             theirs, their_lines = compositor.render_partial_update(), list(rendered)
@@ -195,6 +196,10 @@ async def test_an_update_renders_the_widgets_at_its_dirty_cells_not_those_behind
             assert _span_cells(ours.chops[y], x1, x2) == _span_cells(theirs.chops[y], x1, x2), y
         assert sorted(set(our_lines)) == ["ProcessTable", "ResourceGauges"], our_lines
         assert len(our_lines) == 4 + 3 and len(their_lines) > 5 * len(our_lines)
+        # a rendered row is cut into the pieces under its dirty spans, not at every edge
+        pieces = [sum(s is not None for line in u.chops for s in line.values())
+                  for u in (ours, theirs)]
+        assert pieces[0] < pieces[1], pieces
 
 
 def _frame(*lines: str) -> LayoutUpdate:

@@ -71,6 +71,13 @@ FIELDS = (
 # while a field has the focus, worded by the dialog (`key_description`: ⏎ Run, ⏎ Confirm); on a
 # button the key line says which button Enter presses (KeyBar).
 SUBMIT = Key("enter", "submit", "Submit", priority=True)
+# A dialog's body (a plan, the list a rollback undoes) longer than the room it has scrolls by
+# page while a field keeps the focus (priority: a field would take the key); shown only while
+# the body overflows (_Dialog.check_action).
+SCROLL_BODY = (
+    Key("pageup", "scroll_body(-1)", "Scroll", display="PgUp/PgDn", priority=True),
+    Key("pagedown", "scroll_body(1)", "Scroll down", show=False, priority=True),
+)
 
 SCOPES: dict[str, tuple[Key, ...]] = {
     # -- apps: the console's help and quit (its section keys are spliced in by for_app) --
@@ -86,14 +93,18 @@ SCOPES: dict[str, tuple[Key, ...]] = {
     "home": (
         Key("c", "sort('cpu')", "CPU", tooltip="Sort processes by CPU"),
         Key("m", "sort('memory')", "Mem", tooltip="Sort processes by memory"),
-        Key("slash", "filter", "Filter", tooltip="Filter processes by name, user or pid"),
+        # priority, as in Logs: the filter takes the keys typed right behind `/` (a burst)
+        Key("slash", "filter", "Filter", tooltip="Filter processes by name, user or pid",
+            priority=True),
         # shown only while a screen file (or the run log) has a problem (HomeScreen.check_action)
         Key("p", "problems", "Problems", tooltip="Every problem of the screen files, in full"),
         _hidden("escape", "close_filter", "Close filter"),
         *(_hidden(str(n), f"open_nth({n})", f"Open screen {n}") for n in range(1, 10)),
     ),
     "logs": (
-        Key("slash", "focus_filter", "Filter"),
+        # as the key arrives (priority): what is typed right behind / (a burst, `/payment⏎`)
+        # goes to the filter, not to the view's keys; in the filter / is text (SkipAction)
+        Key("slash", "focus_filter", "Filter", priority=True),
         Key("l", "cycle_level", "Level"),
         Key("e", "errors_only", "Errors"),
         Key("p", "toggle_pause", "Pause"),
@@ -107,7 +118,9 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         _hidden("less_than_sign", "next_error(-1)", "Previous error record"),
         _hidden("g", "goto", "Jump to a time"),
         _hidden("b", "show_binary", "Show a binary file as text"),
-        _hidden("v", "toggle_raw", "JSON lines as written, or as time, level, message"),
+        # shown only with a JSON or logfmt source (LogsScreen.check_action)
+        Key("v", "toggle_raw", "Raw",
+            tooltip="JSON and logfmt lines as written, or as time, level, message"),
     ),
     "run_log": (Key("escape", "back", "Back"),),
     "runs": (
@@ -134,7 +147,9 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         Key("3", "tab('report')", "Report"),
     ),
     "session": (
-        Key("r", "run", "Run/confirm"),
+        # as the key arrives (priority): the question r may ask (why start outside the window,
+        # start another run) is mounted before the keys typed behind r are handed out
+        Key("r", "run", "Run/confirm", priority=True),
         Key("s", "skip", "Skip"),
         Key("n", "note", "Note"),
         Key("a", "abort", "Abort"),
@@ -150,12 +165,17 @@ SCOPES: dict[str, tuple[Key, ...]] = {
     ),
     # In the footer's order of priority: at 80 columns the last ones give way first. o shows
     # only without an open incident, n, s and c only with one (TriageScreen.check_action).
+    # o, n, c and a open a dialog as the key arrives (priority, the dialog pushed in the action):
+    # the keys typed right behind them (a burst over SSH) land in its field, not on this screen
+    # whose letters are actions.
     "triage": (
-        Key("o", "open_incident", "Open", tooltip="Open an incident"),
-        Key("n", "note", "Note", tooltip="A note on the incident's timeline"),
+        Key("o", "open_incident", "Open", tooltip="Open an incident", priority=True),
+        Key("n", "note", "Note", tooltip="A note on the incident's timeline", priority=True),
         Key("s", "snapshot", "Snap", tooltip="Snapshot diagnostics into the incident"),
-        Key("c", "close_incident", "Close", tooltip="Close the incident with a summary"),
-        Key("a", "quick_actions", "Actions", tooltip="Quick actions of the triage screen"),
+        Key("c", "close_incident", "Close", tooltip="Close the incident with a summary",
+            priority=True),
+        Key("a", "quick_actions", "Actions", tooltip="Quick actions of the triage screen",
+            priority=True),
         Key("v", "recovery", "Recovery", tooltip="Start the recovery screen for the incident"),
         Key("R", "run_checks", "Checks", tooltip="Run the checks again"),
         Key("i", "view_incident", "Incident", tooltip="The incident's timeline and report"),
@@ -171,6 +191,7 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         Key("s", "skip", "Skip"),
         # shown only where it works: at normal risk (ConfirmDialog.check_action)
         Key("y", "confirm", "Run"),
+        *SCROLL_BODY,  # a long plan
     ),
     "checklist": (
         Key("escape", "cancel", "Not now"),
@@ -187,27 +208,31 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         Key("i", "pick('incident')", "Incident"),
     ),
     "interrupted": (
-        Key("escape", "cancel", "Later"),
+        Key("escape", "cancel", "Not now"),
         Key("r", "pick('resume')", "Resume"),
         Key("d", "pick('done')", "Mark done"),
         Key("b", "pick('rollback')", "Roll back"),
         Key("n", "pick('new')", "Start anew"),
     ),
-    "rollback": (Key("escape", "cancel", "Cancel"), *FIELDS, SUBMIT),  # the reason, the buttons
-    "takeover": (Key("escape", "cancel", "Cancel"), Key("t", "take", "Take over")),
-    "new_run": (Key("escape", "cancel", "Cancel"), Key("y", "start", "New run")),
-    "reason": (Key("escape", "cancel", "Cancel"), SUBMIT),
+    # the session's dialogs close changing nothing with one word, the gate's: "Not now"
+    "rollback": (  # the reason, the buttons; a long list of what it undoes scrolls
+        Key("escape", "cancel", "Not now"), *FIELDS, SUBMIT, *SCROLL_BODY),
+    "takeover": (Key("escape", "cancel", "Not now"), Key("t", "take", "Take over")),
+    "new_run": (Key("escape", "cancel", "Not now"), Key("y", "start", "New run")),
+    "reason": (Key("escape", "cancel", "Not now"), SUBMIT),
     "quit": (Key("escape,n", "stay", "Stay"), Key("y", "leave", "Quit")),
     "plan": (Key("escape,q,d", "dismiss_plan", "Close"),),
     "problems": (Key("escape,q,p", "dismiss_problems", "Close"),),
     "open_incident": (
-        Key("escape", "cancel", "Cancel"),
+        Key("escape", "cancel", "Not now"),
         *FIELDS,  # the title, then the severity list and its 1–4
         SUBMIT,  # in the title or on the list: open it
-        *(_hidden(str(n), f"severity({n})", f"Severity {n}") for n in range(1, 5)),
+        # 1–4 on the key line as one key (in the title they are text: not shown there)
+        Key("1", "severity(1)", "Severity 1", display="1–4"),
+        *(_hidden(str(n), f"severity({n})", f"Severity {n}") for n in range(2, 5)),
     ),
-    "close_incident": (Key("escape", "cancel", "Cancel"), SUBMIT),
-    "quick_action": (Key("escape", "cancel", "Cancel"),),
+    "close_incident": (Key("escape", "cancel", "Not now"), SUBMIT),
+    "quick_action": (Key("escape", "cancel", "Not now"),),
     # -- widgets: their keys work while they have focus --
     "rows": (
         _hidden("enter", "choose", "Select"),
@@ -223,6 +248,12 @@ SCOPES: dict[str, tuple[Key, ...]] = {
         Key("enter", "screen.close_filter", "Keep"),
     ),
     "outcome_table": (Key("enter", "select_cursor", "Open"),),
+    # Home and End go to the first and last row, as in every list here (a DataTable's End
+    # scrolls to its last column: a wide column cut by the pane showed an empty table)
+    "status_table": (
+        _hidden("home,ctrl+home", "scroll_top", "Top"),
+        _hidden("end,ctrl+end", "scroll_bottom", "Bottom"),
+    ),
     "log_view": (  # a long line ends in `…`: the arrows bring the rest into view
         Key("right", "pan(1)", "Pan", display="←→",
             tooltip="Scroll long lines right (→) and left (←), half the width a press"),

@@ -20,16 +20,17 @@ widget whose clip (its container's area) meets the dirty area, each from its fir
 its last: ten widgets and ~140 lines for a few changed gauge cells. Here a widget is
 rendered only on the lines where it shows a dirty cell that no widget in front covers
 (`render_rows`): the two line widgets, not the borders, containers and screen behind them.
-A run of changed cells is written from the strip's text (`render_range`), not a cropped
-strip, and Textual's strips make their seven caches when first used, not each time one is
-made (~70 strips an update, few caches used).
+A rendered row is cut only into the pieces under a dirty span (`render_chops_partial`), a
+run of changed cells is written from the strip's text (`render_range`), not a cropped strip,
+and Textual's strips make their seven caches when first used, not each time one is made
+(~70 strips an update, few caches used).
 If Textual's classes change shape, nothing is replaced and its own code runs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import repeat
 from weakref import WeakKeyDictionary
 
@@ -80,6 +81,7 @@ _SINGLE = frozenset(chr(c) for start, end in ((0x20, 0x7E), (0xA0, 0xAC), (0xAE,
 _textual_layout = LayoutUpdate.render_segments
 _textual_renders = Compositor._get_renders
 _textual_partial = Compositor.render_partial_update
+_textual_chops = Compositor._render_chops
 _DIRTY: WeakKeyDictionary[Compositor, list[Region]] = WeakKeyDictionary()  # during an update
 
 
@@ -344,6 +346,37 @@ def _runs(rows: list[int]) -> Iterator[tuple[int, int]]:
         yield start, previous - start + 1
 
 
+def render_chops_partial(self: Compositor, crop: Region, is_rendered_line: Callable[[int], bool]
+                         ) -> list[dict[int, Strip | None]]:
+    """Compositor._render_chops for a partial update: a rendered row is cut into the pieces
+    between widget edges that meet a dirty span of its line, not into every piece (Textual
+    divides each row at every edge it crosses; `render_chops` writes only the dirty spans, so
+    the other pieces were never read). Any other render is Textual's."""
+    dirty = _DIRTY.get(self)
+    if dirty is None:
+        return _textual_chops(self, crop, is_rendered_line)
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for y, x1, x2 in self._regions_to_spans(dirty):
+        spans.setdefault(y, []).append((x1, x2))
+    cuts = self.cuts
+    chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+    for region, clip, strips in self._get_renders(crop):
+        render_region = region.intersection(clip)
+        render_x = render_region.x
+        first_cut, last_cut = render_region.column_span
+        for y, strip in zip(render_region.line_range, strips, strict=False):
+            if not is_rendered_line(y):
+                continue
+            line_spans, chops_line = spans.get(y, ()), chops[y]
+            final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
+            for start, end in zip(final_cuts, final_cuts[1:], strict=False):
+                # front to back: the first widget to draw a piece wins, as in Textual's
+                if chops_line.get(start) is None \
+                        and any(x1 < end and x2 > start for x1, x2 in line_spans):
+                    chops_line[start] = strip.crop(start - render_x, end - render_x)
+    return chops
+
+
 def partial_update(self: Compositor) -> ChopsUpdate | None:
     """Compositor.render_partial_update, with its dirty regions kept for `render_rows`."""
     _DIRTY[self] = list(self._dirty_regions)
@@ -411,10 +444,12 @@ def install() -> bool:
             or not hasattr(Compositor, "_get_renders") \
             or not hasattr(Compositor, "visible_widgets") \
             or not hasattr(Compositor, "render_partial_update") \
-            or not hasattr(Compositor, "_regions_to_spans"):
+            or not hasattr(Compositor, "_regions_to_spans") \
+            or not hasattr(Compositor, "_render_chops") or not hasattr(Compositor, "cuts"):
         return False
     ChopsUpdate.render_segments = render_chops  # type: ignore[method-assign]
     LayoutUpdate.render_segments = render_layout  # type: ignore[method-assign]
     Compositor._get_renders = render_rows  # type: ignore[method-assign]
     Compositor.render_partial_update = partial_update  # type: ignore[method-assign]
+    Compositor._render_chops = render_chops_partial  # type: ignore[method-assign]
     return True

@@ -120,6 +120,16 @@ def test_vacuum_is_refused_when_it_would_not_fit(sandbox, monkeypatch):
     assert sandbox.db.read_bytes() == before
 
 
+def test_the_vacuum_plan_says_the_space_check_apart_from_what_it_does(sandbox):
+    """Each plan line follows "will": the space VACUUM needs is a check it makes first, not
+    something it does (it read `will VACUUM needs up to …`)."""
+    lines = sandbox.plan("sqlite.optimize", db=str(sandbox.db), operations=["vacuum"])
+    assert lines[0] == f"VACUUM on {sandbox.db}"
+    assert [line.split(":")[0] for line in lines[1:]] == ["check free space first"] * 2
+    assert all(re.search(r": VACUUM needs up to .+ in the (database|temp) folder .+ "
+                         r"\(free: .+\)$", line) for line in lines[1:]), lines
+
+
 def test_optimize_runs_every_operation_and_keeps_the_data(sandbox):
     before = counts(sandbox.db)
     result = sandbox.run("sqlite.optimize", db=str(sandbox.db),

@@ -540,3 +540,45 @@ def test_copytruncate_then_a_longer_write_loses_and_repeats_nothing(tmp_path):
         assert log.poll().lines == []
     finally:
         log.close()
+
+
+def test_a_file_created_after_following_started_has_its_format_judged_and_again_on_rotation(
+        tmp_path: Path):
+    from functools import partial
+
+    from maintui.core.logs import formats
+
+    path = tmp_path / "events.log"
+    log = LogFile(path, fmt=None, detect=partial(formats.detect, extra=()))
+    assert log.tail(10) == [] and log.fmt is None
+    with path.open("w") as f:
+        f.write('{"time": "2026-12-05T13:13:0')  # no whole line yet: nothing to judge by
+    assert log.poll().lines == [] and log.fmt is None
+    with path.open("a") as f:
+        f.write('0Z", "level": "warn", "msg": "event number 13"}\n')
+    update = log.poll()
+    assert log.fmt is not None and log.fmt.kind == "json"
+    assert [ln.level for ln in update.lines] == [Level.WARNING]
+    path.rename(tmp_path / "events.log.1")  # rotated to a file written otherwise
+    path.write_text("2026-12-05 13:14:00,000 ERROR   app.db: failed\n")
+    update = log.poll()
+    assert log.fmt.kind == "regex" and log.fmt.name != "text"
+    assert [ln.level for ln in update.lines] == [Level.ERROR]
+    path.write_text('{"time": "2026-12-05T13:15:00Z", "level": "info", "msg": "back"}\n')
+    log.poll()  # truncated and rewritten: judged again
+    assert log.fmt.kind == "json"
+
+
+def test_a_file_opened_with_its_format_is_not_judged_again(tmp_path: Path):
+    path = tmp_path / "app.log"
+    path.write_text("2026-12-05 13:14:00,000 ERROR   app.db: failed\n")
+    calls = []
+    from maintui.core.logs import formats
+
+    fmt = formats.detect(formats.sample(path))
+    log = LogFile(path, fmt=fmt, detect=lambda lines: calls.append(lines) or fmt)
+    log.tail(5)
+    with path.open("a") as f:
+        f.write("2026-12-05 13:14:01,000 INFO    app.db: ok\n")
+    assert len(log.poll().lines) == 1
+    assert calls == [] and log.fmt is fmt

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections import namedtuple
 
 import psutil
@@ -196,3 +197,25 @@ def test_no_process_list_is_read_when_nobody_looks_at_it(monkeypatch):
     probe = PsutilProbe(clock, procfs=False)
     monkeypatch.setattr(psutil, "process_iter", lambda *a, **k: pytest.fail("read processes"))
     assert probe.sample(processes=False).processes == ()
+
+
+def test_a_stat_line_unchanged_since_the_last_read_is_not_parsed_again(tmp_path, monkeypatch):
+    from maintui.core.probes import procfs
+
+    for pid in (1, 2, 3):
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "stat").write_text(stat_line(pid, "x", pid, 0, pid, 1))
+    parsed: list[int] = []
+    real = procfs.parse_stat
+    monkeypatch.setattr(procfs, "parse_stat", lambda pid, *a: parsed.append(pid) or real(pid, *a))
+    known: dict = {}
+    first = {s.pid: s for s in read_stats(tmp_path, known)}
+    (tmp_path / "2" / "stat").write_text(stat_line(2, "x", 7, 0, 2, 1))  # ran since
+    shutil.rmtree(tmp_path / "3")  # ended
+    again = {s.pid: s for s in read_stats(tmp_path, known)}
+    assert sorted(parsed) == [1, 2, 2, 3]  # the changed line alone parsed again
+    assert again[1] is first[1] and again[2].cpu > first[2].cpu and 3 not in again
+    assert sorted(known) == [1, 2]  # what ended is forgotten
+    parsed.clear()
+    read_stats(tmp_path)
+    assert sorted(parsed) == [1, 2]  # without `known`: every line parsed

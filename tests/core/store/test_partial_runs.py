@@ -49,7 +49,7 @@ async def test_a_screen_with_partial_runs_only_has_no_last_run(log):
     await ended_run(log, "triage", RunState.SUCCEEDED, ["restart", "tag:check"])
     assert "triage" not in await log.last_runs()
     assert "triage" not in await log.last_success()
-    assert (await log.runs(1))[0].scope == "restart, tag:check only"
+    assert (await log.runs(1))[0].scope == "restart, check steps only"
 
 
 async def test_a_run_log_from_before_selections_is_migrated_and_its_runs_are_whole(tmp_path):

@@ -88,6 +88,24 @@ async def test_slash_filters_processes_and_escape_closes_the_filter(build):
         assert not app.screen.query_one("#process-filter").has_class("-open")
 
 
+async def test_the_keys_typed_right_behind_slash_go_to_the_filter_not_to_the_list(build):
+    """`/ma` as a laggy link sends it: every key queued before the first is handled. `m`
+    behind `/` is the filter's text, not the sort by memory."""
+    from textual import events
+
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        table = app.screen.query_one(ProcessTable)
+        for key in ("slash", "m", "a"):
+            app.post_message(events.Key(key, "/" if key == "slash" else key))
+        await pilot.pause()
+        assert app.screen.query_one("#process-filter").value == "ma"
+        assert "memory" not in str(table.border_title)
+        await pilot.press("slash")  # in the filter line, / is text
+        assert app.screen.query_one("#process-filter").value == "ma/"
+
+
 async def test_screens_show_their_last_outcome_and_due_state(build, clock):
     app = build()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -380,3 +398,68 @@ async def test_at_80x24_skips_carried_over_take_one_line_so_the_screens_keep_the
             assert len(text.splitlines()) == lines, text
             if lines == 2:
                 assert "monthly · review-alerts +1 more: not needed" in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_until_the_board_is_read_the_lists_say_loading_and_their_headers_never_jump(
+        build, run_log, size):
+    """Review: for ~0.3 s Recent runs said `no runs yet` with run 1 in the log, and both
+    headers were drawn at widths the data then changed (`Screen  Last` → `Screen       Last`).
+    Until the first read they say loading and draw no header; after it, one header."""
+    import asyncio
+
+    gate = asyncio.Event()
+    read = run_log.runs
+
+    async def slow_runs(*args, **kw):
+        await gate.wait()  # the first read of the run log takes its time
+        return await read(*args, **kw)
+
+    run_log.runs = slow_runs
+    app = build()
+    headers: dict[str, set[str]] = {"screens": set(), "runs": set()}
+
+    def seen() -> None:
+        for name in headers:
+            line = app.screen.query_one(f"#{name}").render_line(0).text
+            if line.strip():
+                headers[name].add(line)
+
+    async with app.run_test(size=size) as pilot:
+        for _ in range(100):  # the lists come a frame after the first, then the board
+            await pilot.pause(0.01)
+            if app.screen.query("#runs") and app.screen.query_one(RecentRuns).border_subtitle:
+                break
+        runs, screens = app.screen.query_one(RecentRuns), app.screen.query_one(ScreenList)
+        assert not app.poller.board_read
+        assert runs.border_subtitle == "loading…" and "no runs" not in runs.border_subtitle
+        assert screens.border_subtitle == "loading screens…"
+        notes = app.screen.query_one(SessionNotes)
+        assert "restore" not in str(notes.render())  # not `… restore never`: not read yet
+        seen()
+        assert headers == {"screens": set(), "runs": set()}  # none drawn at guessed widths
+        gate.set()
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if app.poller.board_read and runs.row_count:
+                break
+        await pilot.pause()
+        seen()
+        app.poller.stop()
+        await app.poller.poll_now()
+        await pilot.pause()
+        seen()
+        assert runs.row_count == 3 and runs.border_subtitle == ""
+        assert "Last verified restore" in str(notes.render())
+        assert len(headers["screens"]) == 1 and len(headers["runs"]) == 1, headers
+        assert headers["screens"].pop().split()[:2] == ["Screen", "Last"]
+
+
+async def test_an_empty_run_log_says_no_runs_yet_once_it_is_read(build, run_log):
+    run_log.rows.clear()
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot=pilot)
+        runs = app.screen.query_one(RecentRuns)
+        assert runs.border_subtitle == "no runs yet"
+        assert runs.render_line(0).text.split() == ["#", "Screen", "Outcome", "When"]

@@ -8,6 +8,7 @@ import calendar
 import time
 from pathlib import Path
 
+from maintui.core.logs.levels import Level
 from maintui.tui.screens.logs import LogsApp
 from maintui.tui.widgets.keybar import KeyBar
 from maintui.tui.widgets.log_view import LogView
@@ -261,3 +262,121 @@ async def test_a_followed_stack_trace_line_that_matches_comes_with_its_records_h
         assert shown(app) == [record[0], record[-1]]
         assert context(app) == [record[0]]
         assert "1 matching line loaded" in status(app)
+
+
+
+async def test_enter_right_after_the_filter_shrank_the_list_goes_to_the_first_match(
+        tmp_path: Path):
+    """A burst (`/`, then `payment` and Enter at once): Enter is handled after the filter
+    shrank the list but before the view scrolled to its new end, so the top line must not
+    be read at the old scroll position (it was an IndexError)."""
+    from textual.widgets import Input
+
+    a, b = tmp_path / "app.log", tmp_path / "worker.log"
+    write(a, app_log(600))
+    write(b, app_log(600, second=30))
+    app = LogsApp({"app": a, "worker": b})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "in files" in status(app))
+        view = app.screen.query_one(LogView)
+        await until(pilot, lambda: view.scroll_y > 300)  # at the end of the merged tails
+        await pilot.press("slash")
+        field = app.screen.query_one("#logs-filter", Input)
+        with field.prevent(Input.Changed):
+            field.value = "request 59"
+        app.screen._filter_typed(Input.Changed(field, field.value))  # no refresh between
+        app.screen.action_close_filter()
+        assert len(view.lines) < view.scroll_y  # the position left from the longer list
+        await until(pilot, lambda: "match 1 of" in status(app))
+        assert "request 59" in marked_text(app)
+
+
+async def test_a_json_file_created_after_the_screen_opened_is_shown_by_its_fields(tmp_path):
+    """`maintui logs --wait FILE`: the file's format is judged when it appears."""
+    path = tmp_path / "events.json"
+    app = LogsApp({path.name: path})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "waiting" in status(app))
+        write(path, [f'{{"time": "2026-12-05T13:13:{i:02d}Z", "level": "warn", '
+                     f'"msg": "event number {i}"}}' for i in range(30)])
+        view = app.screen.query_one(LogView)
+        await until(pilot, lambda: len(view.lines) == 30)
+        shown = {time.strftime("%m-%d %H:%M:%S", time.localtime(calendar.timegm(
+            (2026, 12, 5, 13, 13, i, 0, 0, 0)))) + f" WARNING  event number {i}"
+            for i in range(30)}  # as a restart shows them
+        rows = ["".join(s.text for s in view.render_line(y)).rstrip()
+                for y in range(view.size.height)]
+        assert len(rows) > 10 and set(rows) <= shown
+        assert all(ln.level is Level.WARNING for ln in view.lines)
+        await pilot.press("v")  # as written
+        rows = ["".join(s.text for s in view.render_line(y)) for y in range(view.size.height)]
+        assert any(r.startswith('{"time": "2026-12-05T13:13:29Z"') for r in rows)
+
+
+async def test_a_filter_in_all_shows_the_files_older_matches_merged_by_time_with_the_tail(
+        tmp_path: Path):
+    """A busy file's older matches (found in the whole file) are newer than a quiet file's
+    loaded lines: they go among them by time, not all before them."""
+    app_path, worker_path = tmp_path / "app.log", tmp_path / "worker.log"
+    write(app_path, app_log(600))  # 00:00 to 09:59, the tail from about 06:50
+    write(worker_path, [f"2026-12-05 {3 + k // 60:02d}:{k % 60:02d}:30,000 INFO    "
+                        f"worker.jobs: request {k} served" for k in range(150)])
+    app = LogsApp({"app": app_path, "worker": worker_path})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "in files" in status(app))
+        await pilot.press("slash", *"served")
+        await until(pilot, lambda: "filtering" not in status(app)
+                    and shown(app)[0].startswith("2026-12-05 00:00:00"))
+        stamps = [t[11:19] for t in shown(app)]
+        assert stamps == sorted(stamps)
+        assert len([t for t in shown(app) if "worker.jobs" in t]) == 150
+        await pilot.press("escape")  # every line: the read back on scrolling up is merged too
+        await until(pilot, lambda: "matching" not in status(app))
+        for _ in range(3):
+            await pilot.press("home")
+            await pilot.pause(0.3)
+        stamps = [ln.text[11:19] for ln in app.screen.query_one(LogView).lines
+                  if ln.text[:4] == "2026"]
+        assert stamps == sorted(stamps)
+
+
+async def test_maintui_logs_help_says_which_files_and_v_is_in_the_key_line_for_json(tmp_path):
+    from maintui.tui.screens.help import HelpScreen
+
+    def footer(app) -> str:
+        return " ".join(f"{k.key_display} {k.description}"
+                        for k in app.screen.query_one(KeyBar).query("FooterKey"))
+
+    text, events = tmp_path / "app.log", tmp_path / "events.json"
+    write(text, app_log(10))
+    app = LogsApp({text.name: text, events.name: events})  # the JSON file comes later
+    async with app.run_test(size=(100, 24)) as pilot:
+        await until(pilot, lambda: "in files" in status(app) and "Filter" in footer(app))
+        assert "Raw" not in footer(app)  # no JSON or logfmt source: v does nothing
+        write(events, ['{"time": "2026-12-05T13:13:00Z", "level": "warn", "msg": "event"}'])
+        await until(pilot, lambda: "v Raw" in footer(app))
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert app.screen.query_one("#help").border_title == \
+            "Help · Logs: follow app.log, events.json"
+
+
+async def test_a_filter_typed_in_one_burst_behind_the_slash_goes_to_the_filter(tmp_path):
+    """`/payment⏎` as a terminal sends it: every key queued before the first is handled.
+    The keys behind / go to the filter (not to the view, where p pauses and e filters
+    errors), and Enter goes to a match of the whole text."""
+    from textual import events
+    from textual.widgets import Input
+
+    a, b = tmp_path / "app.log", tmp_path / "worker.log"
+    write(a, app_log(600))
+    write(b, app_log(600, second=30))
+    app = LogsApp({"app": a, "worker": b})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "in files" in status(app))
+        for key, char in [("slash", "/"), *((c, c) for c in "request 59"), ("enter", "\r")]:
+            app.post_message(events.Key("space" if char == " " else key, char))
+        await until(pilot, lambda: "match 1 of" in status(app))
+        assert app.screen.query_one("#logs-filter", Input).value == "request 59"
+        assert "request 59" in marked_text(app)
+        assert "level" not in status(app) and not app.screen.query_one("#logs-filter").has_focus

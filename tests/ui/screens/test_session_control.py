@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 
 from textual.app import App
@@ -97,6 +98,7 @@ async def test_a_finished_run_is_rolled_back_from_its_session_as_a_run_followed_
         await pilot.press(*"bad release", "enter")
         await until(pilot, lambda: session.run_state == "rolled_back", timeout=20)
         await until(pilot, lambda: "run 1 rolled back" in toasts(app))
+        assert "run 1 rolled back" in str(session.query_one("#session-head").render())  # words
     assert not (site.root / "work" / "one").exists() and not (site.root / "work" / "two").exists()
     assert step_states(site.db) == {"first": "rolled_back", "second": "rolled_back"}
     notes = [r[0] for r in rows(site.db, "SELECT reason FROM decisions")]
@@ -246,3 +248,80 @@ async def roll_back_with_b(pilot, app, site) -> None:
     app.screen.action_roll_back()
     await until(pilot, lambda: rows(site.db, "SELECT state FROM runs") == [("rolled_back",)],
                 timeout=20)
+
+
+async def test_a_gate_left_open_closes_as_soon_as_its_runner_is_seen_dead(site):
+    """The runner killed (-9) while its gate dialog is open: the dialog goes within a few
+    seconds (a dead runner's zombie is not a live holder) and the interrupted-run dialog
+    takes its place; nothing typed into the gone dialog is sent."""
+    import signal
+
+    from tests.core.helpers import process_gone
+
+    site.screen("monthly", SESSION)
+    app = Harness(load_config(site.config), "monthly")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        gate = app.screen
+        pid = rows(site.db, "SELECT pid FROM runs")[0][0]
+        os.kill(pid, signal.SIGKILL)  # a child of this console: it stays a zombie, unreaped
+        await until(pilot, lambda: process_gone(pid))
+        began = time.monotonic()
+        await until(pilot, lambda: isinstance(app.screen, InterruptedDialog), timeout=8)
+        assert time.monotonic() - began < 8  # the lease would go stale only after 15 s
+        assert gate not in app.screen_stack  # closed, not left under the new dialog
+        await until(pilot, lambda: "the runner of run 1 is gone (its open dialog was closed)"
+                    in toasts(app), timeout=2)
+    assert rows(site.db, "SELECT kind FROM decisions") == []
+    assert rows(site.db, "SELECT state FROM runs") == [("interrupted",)]
+
+
+KEEPS = TWO + """
+[[steps]]
+id = "stamp"
+title = "Stamp without an undo"
+run = "sleep 0.6; echo stamped > ${paths.work}/stamp"
+risk = "safe"
+after = ["second"]
+"""
+
+
+async def test_a_rollback_says_which_changes_it_kept_and_keeps_the_runs_own_time_apart(site):
+    """After a rollback, the run's page says a step without an undo was kept, not rolled back
+    (in its row and `· 1 kept` in the header), keeps `took` as the run's own time with the
+    rollback's apart, and no longer offers b (nothing is left to undo)."""
+    from maintui.core.run.stepview import KEPT_LABEL
+
+    site.screen("keeps", KEEPS)
+    assert site.run("run", "keeps", "--yes", "--quiet").returncode == 0
+    (own,) = rows(site.db, "SELECT ended - started FROM runs")[0:1]
+    time.sleep(1.2)  # the rollback comes later: the run's end must not move its `took`
+
+    class Detail(App):
+        def on_mount(self) -> None:
+            self.push_screen(RunDetailScreen(load_config(site.config), 1))
+
+    app = Detail()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: getattr(app.screen, "run", None) is not None)
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(app.screen, RollbackDialog))
+        said = str(app.screen.query_one("#explain").render())
+        assert "rolled back, or rollback failed" in said and "rolled_back" not in said
+        await pilot.press("escape")
+        await roll_back_with_b(pilot, app, site)
+        detail = app.screen
+        await until(pilot, lambda: detail.run.state == "rolled_back", timeout=10)
+        await until(pilot, lambda: detail.check_action("rollback", ()) is False)
+        header = str(detail.query_one("#run-header").render())
+        assert "rolled back · 1 kept" in header
+        took = re.search(r"· took ([\d.]+)(ms|s) · rollback took \d", header)
+        assert took, header
+        # the run's own time, as when it ended (its end event is a moment after its row's end)
+        seconds = float(took[1]) / (1000 if took[2] == "ms" else 1)
+        assert abs(seconds - own[0]) <= 0.06, header
+        table = detail.query_one("#run-steps")
+        states = {table.get_row(k)[1]: str(table.get_row(k)[2]) for k in table.rows}
+        assert states == {"first": "rolled back", "second": "rolled back", "stamp": KEPT_LABEL}
+    assert (site.root / "work" / "stamp").exists()  # kept indeed

@@ -33,12 +33,14 @@ async def test_with_room_the_outcome_and_screen_name_read_whole():
         assert "rolled back" in first and "quarterly" in first and "…" not in first
 
 
-async def test_without_room_they_are_cut_with_an_ellipsis_as_before():
+async def test_without_room_the_outcome_takes_its_short_form_and_the_name_is_cut():
+    """Review: the two lists of Home cut outcomes differently; an outcome that cannot read
+    whole takes the short form the Screens list uses (`undone`), not `rolled b…`."""
     app = Panel()
     async with app.run_test(size=(30, 10)) as pilot:
         await pilot.pause()
         first = line(app, 1)
-        assert "rolled b…" in first and "quarter…" in first
+        assert "undone" in first and "rolled" not in first and "quarter…" in first
 
 
 async def test_at_80x24_the_outcome_reads_whole_and_columns_off_the_edge_are_left_out():
@@ -52,19 +54,42 @@ async def test_at_80x24_the_outcome_reads_whole_and_columns_off_the_edge_are_lef
         assert header.split() == ["#", "Screen", "Outcome", "When"]  # no cut-off `T`
 
 
-async def test_a_partial_run_names_the_steps_it_ran_after_its_screen():
+async def test_a_partial_run_says_what_it_ran_as_the_runs_screen_does():
+    """Review: Home said `triage:tag:check` where Runs said `triage · tag:check only`: both
+    now take the run's own wording (RunRow.scope)."""
     partial = RunRow(3, "monthly", "Monthly", "succeeded", NOW - 60, NOW - 55, "root", "h",
                      selection=("maintenance-on",))
+    checks = RunRow(5, "triage", "Triage", "failed", NOW - 30, NOW - 25, "root", "h",
+                    selection=("tag:check",))
 
     class Partial(App[None]):
         def compose(self) -> ComposeResult:
             yield RecentRuns()
 
         def on_mount(self) -> None:
-            self.query_one(RecentRuns).show((partial, *RUNS), NOW)
+            self.query_one(RecentRuns).show((checks, partial, *RUNS), NOW)
 
     app = Partial()
     async with app.run_test(size=(90, 10)) as pilot:
         await pilot.pause()
-        assert "monthly:maintenance-on" in line(app, 1)
-        assert "quarterly " in line(app, 2)  # a whole run: its screen alone
+        assert "triage · check steps only" in line(app, 1)
+        assert "monthly · maintenance-on only" in line(app, 2)
+        assert "quarterly " in line(app, 3) and "·" not in line(app, 3)  # a whole run
+    assert checks.scope == "check steps only"  # the wording the Runs screen shows
+
+
+async def test_no_header_and_loading_until_the_run_log_is_read_then_no_runs_yet():
+    class Empty(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RecentRuns()
+
+    app = Empty()
+    async with app.run_test(size=(60, 10)) as pilot:
+        runs = app.query_one(RecentRuns)
+        runs.show((), NOW, loading=True)
+        await pilot.pause()
+        assert runs.render_line(0).text.strip() == "" and runs.border_subtitle == "loading…"
+        runs.show((), NOW)
+        await pilot.pause()
+        assert runs.render_line(0).text.split()[:2] == ["#", "Screen"]
+        assert runs.border_subtitle == "no runs yet"

@@ -23,8 +23,8 @@ class Panel(App[None]):
         self.query_one(ScreenList).show(SCREENS, NOW)
 
 
-async def test_with_room_the_outcome_reads_whole_and_without_it_is_cut():
-    for width, shown in ((70, "rolled back"), (40, "rolled b…")):
+async def test_with_room_the_outcome_reads_whole_and_without_it_takes_its_short_form():
+    for width, shown in ((70, "rolled back"), (40, "undone ")):
         app = Panel()
         async with app.run_test(size=(width, 8)) as pilot:
             await pilot.pause()
@@ -57,4 +57,35 @@ async def test_the_columns_stay_put_whether_a_scrollbar_shows_or_not():
             table = app.query_one(ScreenList)
             columns.append((table._columns, table.render_line(5).text.rstrip()))
     assert columns[0] == columns[1]
-    assert columns[0][1].startswith(" 5 quarte…")  # cut, and says so
+    # the name reads whole (the list is read by it); the outcome took its short form
+    assert columns[0][1].startswith(" 5 quarterly ")
+
+
+async def test_at_80x24_the_name_has_its_room_first_and_the_outcomes_their_short_forms():
+    """Review: at 80x24 Home's Screens said `5 quarte…`, `6 recove…`, `rolled ba…`; the
+    panel there is 42 columns inside. Short forms are Recent runs' too (`undone`)."""
+    app = Many()
+    async with app.run_test(size=(42, 14)) as pilot:
+        await pilot.pause()
+        table = app.query_one(ScreenList)
+        text = [table.render_line(y).text for y in range(10)]
+    assert text[0].split() == ["Screen", "Last", "Outcome", "Due"]
+    assert "5 quarterly" in text[5] and "6 recovery" in text[6]
+    assert "undone" in text[9] and "…" not in "".join(text)
+
+
+async def test_no_header_until_the_screen_files_are_read():
+    class Empty(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ScreenList()
+
+    app = Empty()
+    async with app.run_test(size=(42, 8)) as pilot:
+        table = app.query_one(ScreenList)
+        table.show((), NOW, loading=True)
+        await pilot.pause()
+        assert table.render_line(0).text.strip() == ""
+        assert table.border_subtitle == "loading screens…"
+        table.show(SCREENS, NOW)
+        await pilot.pause()
+        assert table.render_line(0).text.split() == ["Screen", "Last", "Outcome", "Due"]

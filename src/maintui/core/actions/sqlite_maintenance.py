@@ -76,8 +76,10 @@ class SqliteOptimize(Action):
         p: OptimizeParams = ctx.params
         lines = [f"{SQL[op]} on {p.db}" for op in p.operations]
         if "vacuum" in p.operations:
-            lines += [f"VACUUM needs up to {human(need)} free in the {label} {folder} "
-                      f"(free: {human(free)})" for label, folder, free, need in self._space(p.db)]
+            # a plan line reads after "will": what it does, then the requirement it checks
+            lines += [f"check free space first: VACUUM needs up to {human(need)} in the {label} "
+                      f"{folder} (free: {human(free)})"
+                      for label, folder, free, need in self._space(p.db)]
         return lines
 
     def run(self, ctx: ActionContext) -> ActionResult:

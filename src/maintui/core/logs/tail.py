@@ -53,6 +53,7 @@ _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 NUL_SIGN = "\u2400"  # ␀: how a NUL byte is shown
 BINARY = "binary file, not shown"  # the OPENED event's detail for a binary file
 REVEALED = "binary file, shown as text"  # … and for one shown all the same (`reveal`)
+DETECT_BYTES = 64 * 1024  # a new file's first bytes its format is judged on (`formats.sample`)
 SNIFF = 8 * 1024  # bytes judged at each end of a file by `looks_binary` (git reads 8000)
 # Runs of NUL bytes this long are a hole (a copy-truncated file written past its new end, a
 # preallocated log), not content: left out before judging a block.
@@ -121,6 +122,7 @@ class LogFile:
         max_backlog: int = MAX_BACKLOG,
         clock: Callable[[], float] = time.time,
         fmt: Format | None = None,
+        detect: Callable[[list[str]], Format] | None = None,
     ) -> None:
         self.path = Path(path)
         self.name = name or self.path.name
@@ -138,6 +140,11 @@ class LogFile:
         self._levels = LevelTracker()
         # With a format, each line gets its record's level (see recordlevels); else its own.
         self._records = RecordLevels(fmt) if fmt is not None else None
+        self.fmt = fmt
+        # With `detect`, the format is judged again from the first whole lines of each new
+        # file: one created after following started, rotated in, or truncated and rewritten.
+        self._detect = detect
+        self._detecting = False
         self._events: list[LogEvent] = []
         self._pos = 0  # next byte to read when following
         self._mark = b""  # the last bytes read before _pos (see _MARK)
@@ -169,6 +176,8 @@ class LogFile:
                 self._restart_at(size)
                 self._enter(LogState.FOLLOWING, EventKind.OPENED, BINARY)
                 return []
+            if size and self.fmt is not None:
+                self._detecting = False  # `fmt` was judged on these bytes
             floor = max(0, size - SCAN_BACK)
             last = self._index.nth_newline_before(size, size, 1, floor)
             self._restart_at(floor if last is None else last + 1)
@@ -319,6 +328,8 @@ class LogFile:
             if size != self._pos:
                 self._restart_at(size)
             return False
+        if self._detecting:
+            self._detect_format(size)
         if size - self._pos > self.max_backlog:
             self._skip_to_end(size)
         data = self._pread(self._pos, min(READ_SIZE, size - self._pos))
@@ -342,6 +353,19 @@ class LogFile:
             self.close()
             self._partial, self._partial_len = b"", 0
         return lines
+
+    def _detect_format(self, size: int) -> None:
+        """Judge a new file's format from its first whole lines (none yet: on a later read),
+        before its lines are made, so they get their records' levels."""
+        assert self._detect is not None
+        head = self._pread(0, min(DETECT_BYTES, size))
+        end = head.rfind(b"\n")
+        if end < 0:
+            return
+        self._detecting = False
+        fmt = self._detect(head[:end].decode("utf-8", "replace").splitlines())
+        if fmt is not self.fmt:
+            self.fmt, self._records = fmt, RecordLevels(fmt)
 
     def _skip_to_end(self, size: int) -> None:
         newline = self._index.first_newline_at(size - READ_SIZE, size)
@@ -461,6 +485,7 @@ class LogFile:
     def _new_generation(self) -> None:
         self._generation += 1
         self._judged = False  # a new or truncated file: judged again on its own bytes
+        self._detecting = self._detect is not None  # and its format
         self._index = NewlineIndex(self._pread, *self._chunking)
 
     def _judge(self, size: int) -> None:

@@ -50,6 +50,7 @@ class PsutilProbe:
         self._names: dict[Any, tuple[str, str]] = {}
         self._made: dict[Any, Proc] = {}  # the last list's Proc per process, reused if unchanged
         self._users: dict[int, str] = {}  # uid -> user name, for processes read from /proc
+        self._stat_lines: dict = {}  # pid -> its last /proc stat line and what it says
         self._procs: tuple[float, tuple[Proc, ...]] = (float("-inf"), ())
         self._io: dict[Any, tuple[float, int]] = {}
         self._net: tuple[float, int, int] | None = None
@@ -147,7 +148,7 @@ class PsutilProbe:
         assert self._procfs is not None
         total = self._memory_total or 1
         seen, rows = {}, []
-        for pid, start, used, rss, comm in read_stats(self._procfs):
+        for pid, start, used, rss, comm in read_stats(self._procfs, self._stat_lines):
             key = (pid, start)
             if key not in self._names:  # a new process: its name and owner, read once
                 self._names[key] = self._procfs_identity(pid, comm)

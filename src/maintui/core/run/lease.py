@@ -30,11 +30,15 @@ PATIENCE = 60.0   # how long a runner waits out a run-log lock held by another p
 
 
 def process_start(pid: int) -> float | None:
-    """The process's start time (tells a reused pid from the original), None if it is gone."""
+    """The process's start time (tells a reused pid from the original), None if it is gone
+    or only its zombie is left (a runner the console started and has not reaped is dead)."""
     import psutil
 
     try:
-        return psutil.Process(pid).create_time()
+        proc = psutil.Process(pid)
+        if proc.status() == psutil.STATUS_ZOMBIE:
+            return None
+        return proc.create_time()
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
         return None
 

@@ -26,7 +26,7 @@ from maintui.core.run.orphans import new_token, start_time
 from maintui.core.run.outputs import output_file, read_outputs
 from maintui.core.run.recorder import OutputRecorder
 from maintui.core.run.steps import Outcome, RunContext, execute, has_undo, undo, undo_json
-from maintui.core.run.stepview import display_command, make_lookup
+from maintui.core.run.stepview import KEPT_LABEL, display_command, kept, make_lookup
 from maintui.core.run.walk import Verdict, Walk
 from maintui.core.site import paths
 from maintui.core.site.config import SiteConfig
@@ -386,6 +386,9 @@ class Runner:
             await self.records.cancel_rest("not run: the runner lost its lease")
             return RunState.ABORTED, f"{why}; not rolled back: {self.lost_lease}"
         self.out.say(f"↺ rolling back: {why}")
+        # when the rollback began: the run's page tells the run's own time from the undo's
+        await self.log.add_event(self.run_id, "note", None,
+                                 {"text": f"rolling back: {why}", "rollback": True})
         await self.walk.cancel_rest("not run: the run is rolling back")  # after_any steps wait
         self.cancel.clear()
         order = ([first] if first else []) + [s for s in reversed(self.completed) if s != first]
@@ -409,6 +412,8 @@ class Runner:
             await self.records.set(sid, StepState.ROLLED_BACK,
                                    reason=said + done if said else note,
                                    ended=rows[sid].ended if sid in rows else None)
-            self.out.say(f"  ↺ {sid} rolled back" + (f" ({note})" if note else ""))
+            self.out.say(f"  = {sid} {KEPT_LABEL}: its change stays" if kept(
+                StepState.ROLLED_BACK, note) else f"  ↺ {sid} rolled back"
+                + (f" ({note})" if note else ""))
         self.completed.clear()
         return RunState.ROLLED_BACK, why

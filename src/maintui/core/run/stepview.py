@@ -141,6 +141,13 @@ def display_command(step: Step, lookup: Callable[[str], Any]) -> str:
 # What a rollback says of a step that has nothing to run, in its plan and in the run log alike.
 NO_UNDO_CHECK = "nothing to undo: a read-only check"
 NO_UNDO_KEPT = "nothing to run: this step has no undo, its change stays"
+KEPT_LABEL = "kept (no undo)"  # such a step after a rollback: not rolled back, in words
+
+
+def kept(state: str, reason: str | None) -> bool:
+    """A step a rollback went past: it has no undo, so its change stays (its row says
+    rolled_back, with NO_UNDO_KEPT as the reason)."""
+    return state == "rolled_back" and reason == NO_UNDO_KEPT
 
 
 def rollback_text(step: Step, lookup: Callable[[str], Any]) -> str:

@@ -71,6 +71,7 @@ class RunLog(Queries):
         self.path = path
         self.db = db
         self._lock = asyncio.Lock()
+        self._writing: set[asyncio.Future] = set()  # transactions under way (close waits)
         self._sync_full: bool | None = None
         self._busy_s = BUSY_TIMEOUT_MS / 1000  # how long SQLite itself waits on a held lock
         # the site's secret masking, for text people type (incident titles, notes, summaries)
@@ -219,6 +220,8 @@ class RunLog(Queries):
                 raise
 
     async def close(self) -> None:
+        if self._writing:  # a write whose caller was cancelled finishes first
+            await asyncio.gather(*self._writing, return_exceptions=True)
         with contextlib.suppress(sqlite3.Error, ValueError):
             await self.db.close()
         if self._copy is not None:
@@ -234,31 +237,54 @@ class RunLog(Queries):
 
     async def write(self, fn: Callable[[aiosqlite.Connection], Awaitable[T]], *,
                     durable: bool = True) -> T:
-        """Run `fn` in one `BEGIN IMMEDIATE` transaction; StoreError on failure, nothing half-done."""
+        """Run `fn` in one `BEGIN IMMEDIATE` transaction; StoreError on failure, nothing half-done.
+
+        A write once started is finished even when its caller is cancelled (a console worker
+        cancelled by the next key): the caller gets CancelledError at once, the transaction
+        commits or rolls back in its own task, and the write lock is always released.
+        """
         if self.read_only:
             if self.read_only.startswith(f"run log {self.path}"):  # the log named once
                 raise StoreError(f"nothing can be recorded, the run log is open read-only: "
                                  f"{self.read_only}")
             raise StoreError(f"run log {self.path} is open read-only, nothing can be recorded: "
                              f"{self.read_only}")
+        task = asyncio.ensure_future(self._transaction(fn, durable))
+        self._writing.add(task)
+        task.add_done_callback(self._written)
+        return await asyncio.shield(task)
+
+    def _written(self, task: asyncio.Future) -> None:
+        self._writing.discard(task)
+        if not task.cancelled():
+            task.exception()  # a caller cancelled meanwhile never reads it: no "never retrieved"
+
+    async def _transaction(self, fn: Callable[[aiosqlite.Connection], Awaitable[T]],
+                           durable: bool) -> T:
         async with self._lock:
             try:
                 if self._sync_full is not durable:
                     await self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
                     self._sync_full = durable
-                await self._begin_patiently()
                 try:
+                    await self._begin_patiently()
                     if self.guard is not None:
                         await self.guard(self.db)
                     result = await fn(self.db)
                     await self.db.execute("COMMIT")
                     return result
                 except BaseException:
-                    if self.db.in_transaction:
-                        await self.db.execute("ROLLBACK")
+                    await self._roll_back()
                     raise
             except (sqlite3.Error, OSError) as exc:
                 raise translate(exc, self.path) from None
+
+    async def _roll_back(self) -> None:
+        """ROLLBACK, even when `in_transaction` says none is open: aiosqlite runs its queue in
+        order whatever happens to the awaiting task, so a BEGIN (or COMMIT) still queued when
+        a cancel came runs before this; after them it rolls back what is left, if anything."""
+        with contextlib.suppress(sqlite3.OperationalError):  # "no transaction is active"
+            await self.db.execute("ROLLBACK")
 
     async def be_patient(self, patience: float, on_wait: Callable[[float], None]) -> None:
         """Wait out locks held by other processes for up to `patience` seconds, in steps of

@@ -29,8 +29,13 @@ class RunRow:
 
     @property
     def scope(self) -> str:
-        """What a partial run ran, as listings say it ("maintenance-on only"); "" for a whole run."""
-        return f"{', '.join(self.selection)} only" if self.selection else ""
+        """What a partial run ran, as every listing says it: `maintenance-on only` (a step),
+        `check steps only` (`tag:check`); "" for a whole run. The one wording: Home, Runs,
+        the run's page, the CLI and the report show it after the screen (`triage · …`)."""
+        if not self.selection:
+            return ""
+        named = [f"{s[4:]} steps" if s.startswith("tag:") else s for s in self.selection]
+        return f"{', '.join(named)} only"
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ class _Dialog(ModalScreen["Choice | None"]):
         border: thick $primary; background: $surface; padding: 0 1;
     }
     .dialog--title { text-style: bold; margin-bottom: 1; width: 1fr; }  /* long questions wrap */
-    .dialog--body { height: auto; max-height: 12; }
+    .dialog--body { height: auto; max-height: 12; }  /* then as tall as there is room (_fit_body) */
     .dialog--buttons { height: auto; margin-top: 1; align-horizontal: right; }
     .dialog--buttons Button { margin-left: 1; min-width: 10; }
     .dialog.-destructive, .dialog.-critical { border: thick $error; }
@@ -57,11 +57,47 @@ class _Dialog(ModalScreen["Choice | None"]):
     async def _key_line(self) -> None:
         """Every dialog's own keys on its own footer line (a modal shows no others)."""
         await self.mount(KeyBar())
+        self.call_after_refresh(self._fit_body)
+
+    @on(events.Resize)
+    def _resized(self) -> None:
+        self.call_after_refresh(self._fit_body)
+
+    def _body(self) -> VerticalScroll | None:
+        found = self.query(".dialog--body")
+        return found.first(VerticalScroll) if found else None
+
+    def _fit_body(self) -> None:
+        """The body (a plan, what a rollback undoes) gets every row the rest of the dialog and
+        the key line leave: a long one is read in the room the terminal has, not a small box."""
+        body = self._body()
+        if body is None or not self.is_attached:
+            return
+        dialog = self.query_one(".dialog")
+        keybar = self.query(KeyBar)
+        rest = dialog.outer_size.height - body.outer_size.height
+        room = self.size.height - rest - (keybar.first().outer_size.height if keybar else 1)
+        # a problem line said later under the fields must not push the buttons off the screen
+        room -= sum(1 for p in self.query(FieldProblem) if not p.text)
+        if body.styles.max_height is None or body.styles.max_height.value != max(3, room):
+            body.styles.max_height = max(3, room)
+        self.call_after_refresh(self.refresh_bindings)  # PgUp/PgDn: only while it overflows
+
+    def _overflows(self) -> bool:
+        body = self._body()
+        return body is not None and body.max_scroll_y > 0
+
+    def action_scroll_body(self, pages: int) -> None:
+        body = self._body()
+        if body is not None:
+            (body.scroll_page_down if pages > 0 else body.scroll_page_up)(animate=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "scroll_body":  # a body that fits has nothing to scroll: not offered
+            return self._overflows()
         # Enter is the dialog's (keys.SUBMIT) only in a text field: on a button it presses it
         return isinstance(self.focused, Input) if action == "submit" else True
 
@@ -167,6 +203,7 @@ class ConfirmDialog(_Dialog):
             plan = self.query_one("#plan", Static)
             plan.update(_plan(lines))
             plan.display = bool(lines)
+            self.call_after_refresh(self._fit_body)  # a longer plan may overflow now
 
     @work(thread=True, exclusive=True, group="dialog-recheck")
     def _refresh_checks(self) -> None:
@@ -370,7 +407,7 @@ class InterruptedDialog(_Dialog):
             yield Static(Content("Its runner stopped without finishing. Nothing is re-run by "
                                  "itself: choose what happens to the unfinished step." + check))
             with Horizontal(classes="dialog--buttons"):
-                yield Button("Later", id="later")
+                yield Button("Not now", id="later")
                 yield Button("Resume", id="resume", variant="primary")
                 yield Button("Mark done", id="done")
                 yield Button("Roll back", id="rollback", variant="error")

@@ -40,8 +40,9 @@ class NewIncident:
     severity: str
 
 
-TITLE_HINT = "Tab: severity (1–4 or ↑↓) · Enter: open · Escape: cancel"
-LIST_HINT = "1–4 or ↑↓: severity · Enter: open · Tab: title · Escape: cancel"
+# Escape leaves things as they were: "not now", as in every dialog of the console
+TITLE_HINT = "Tab: severity (1–4 or ↑↓) · Enter: open · Escape: not now"
+LIST_HINT = "1–4 or ↑↓: severity · Enter: open · Tab: title · Escape: not now"
 
 
 class OpenIncidentDialog(ModalScreen["NewIncident | None"]):
@@ -57,7 +58,7 @@ class OpenIncidentDialog(ModalScreen["NewIncident | None"]):
             yield Label("Open an incident", classes="dialog--title")
             # back from the list (shift+Tab) to add words: typing must not replace the title
             yield Field(placeholder="what is wrong, e.g. API answers 502", id="incident-title",
-                        compact=True, select_on_focus=False)
+                        select_on_focus=False)
             yield FieldProblem()  # said here, not in a toast that would outlive the dialog
             yield OptionList(*(Option(f"{n} {sev} — {MEANING[sev]}", id=str(sev))
                                for n, sev in enumerate(Severity, 1)),
@@ -75,6 +76,7 @@ class OpenIncidentDialog(ModalScreen["NewIncident | None"]):
         """The hint says what the focused part takes: in the title 1–4 are text."""
         on_list = isinstance(event.widget, OptionList)
         self.query_one("#incident-hint", Label).update(LIST_HINT if on_list else TITLE_HINT)
+        self.refresh_bindings()  # the key line's Tab follows, and 1–4 show on the list
 
     @on(OptionList.OptionHighlighted, "#severity")
     def _say(self) -> None:
@@ -112,7 +114,12 @@ class OpenIncidentDialog(ModalScreen["NewIncident | None"]):
         self.dismiss(NewIncident(title, str(self.severity())))
 
     def key_description(self, action: str) -> str | None:
-        return "Open" if action == "submit" else None  # Enter (keys.SUBMIT), on the key line
+        """The key line in the hint's words: Enter opens, Tab goes to the other part."""
+        if action == "submit":
+            return "Open"  # Enter (keys.SUBMIT)
+        if action == "app.focus_next":
+            return "Title" if isinstance(self.focused, OptionList) else "Severity"
+        return "Severity" if action.startswith("severity(") else None  # 1–4, on the list
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -132,10 +139,10 @@ class CloseIncidentDialog(ModalScreen["str | None"]):
         with Vertical():
             yield Label(Content(f"Close {self.incident_id}: {self.incident_title}"),
                         classes="dialog--title")
-            yield Field(placeholder="summary: what happened, what fixed it, what is left",
-                        compact=True)
+            yield Field(placeholder="summary: what happened, what fixed it, what is left")
             yield FieldProblem()
-            yield Label("Enter: close and save the report · Escape: keep it open", classes="hint")
+            yield Label("Enter: close and save the report · Escape: not now, it stays open",
+                        classes="hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -186,5 +193,6 @@ class QuickActionDialog(PickDialog):
             yield Label(Content(f"Quick actions · {where}"), classes="dialog--title")
             yield OptionList(*(Option(Content.assemble((f"{risk:<11}", "dim"), title), id=sid)
                                for sid, title, risk in self.actions))
-            yield Label("Enter: run it (after its confirmation) · Escape: cancel", classes="hint")
+            yield Label("Enter: run it (after its confirmation) · Escape: not now",
+                        classes="hint")
         yield KeyBar()

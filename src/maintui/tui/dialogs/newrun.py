@@ -33,7 +33,7 @@ class NewRunDialog(_Dialog):
             yield Static(Content(f"Run {self.run_id} stays as it ended; a new run starts "
                                  "from the first step." + then), id="new-run-what")
             with Horizontal(classes="dialog--buttons"):
-                yield Button("Cancel", id="cancel")
+                yield Button("Not now", id="cancel")
                 yield Button("New run", id="start", variant="primary")
 
     def on_mount(self) -> None:

@@ -24,7 +24,8 @@ from maintui.tui.widgets.field_problem import FieldProblem
 class RollbackDialog(_Dialog):
     """Each step to undo with its undo command, newest first, and the reason it is undone."""
 
-    # the undo list scrolls: at 24 rows a long run's list must leave the reason and buttons in view
+    # the undo list scrolls: at 24 rows a long run's list must leave the reason and buttons in
+    # view; it then takes the rows the screen has (_Dialog._fit_body)
     DEFAULT_CSS = """
     RollbackDialog { align: center middle; }
     RollbackDialog .dialog--body { max-height: 7; }
@@ -49,13 +50,15 @@ class RollbackDialog(_Dialog):
             who = ("the run stops and its runner undoes them" if self.state in ("running", "waiting")
                    else "by a runner of its own that this console follows")
             yield Static(Content(f"Undone in this order, newest first, {who}; the run ends "
-                                 "rolled_back, or rollback_failed at the first undo that fails."))
+                                 f"{label('rolled_back')}, or {label('rollback_failed')} at the "
+                                 "first undo that fails. A step without an undo is kept: its "
+                                 "change stays."), id="explain")
             with VerticalScroll(classes="dialog--body"):
                 yield Static(Content("\n").join(lines), id="undo")
             yield Field(placeholder="why (required; recorded in the run log)", id="reason")
             yield FieldProblem()
             with Horizontal(classes="dialog--buttons"):
-                yield Button("Cancel", id="cancel")
+                yield Button("Not now", id="cancel")
                 yield Button("Roll back", id="rollback", variant="error")
 
     def on_mount(self) -> None:

@@ -29,7 +29,7 @@ class TakeOverDialog(_Dialog):
                                  "one that confirms, skips, aborts and rolls back; the other "
                                  "becomes a watcher at once, and a gate open there closes."))
             with Horizontal(classes="dialog--buttons"):
-                yield Button("Cancel", id="cancel")
+                yield Button("Not now", id="cancel")
                 yield Button("Take over", id="take", variant="warning")
 
     def on_mount(self) -> None:

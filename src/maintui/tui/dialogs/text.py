@@ -27,11 +27,13 @@ class ReasonDialog(ModalScreen["str | None"]):
     """
     BINDINGS = keys.for_screen("reason")
 
-    def __init__(self, title: str, optional: bool = False, placeholder: str = "") -> None:
+    def __init__(self, title: str, optional: bool = False, placeholder: str = "",
+                 missing: str = "a reason is required: type why, then Enter") -> None:
         super().__init__()
         self.title_text = title
         self.optional = optional
         self.placeholder = placeholder
+        self.missing = missing  # what an empty Enter is told (a note is no reason)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -40,7 +42,7 @@ class ReasonDialog(ModalScreen["str | None"]):
             yield FieldProblem()  # what is wrong with the answer, said here (a toast outlives us)
             # the same dialog asks why a run is aborted, a step skipped, a run started outside
             # its window, or takes a note: Enter confirms each, it does not just "save"
-            yield Label("Enter to confirm · Escape to cancel", classes="hint")
+            yield Label("Enter to confirm · Escape: not now, nothing changes", classes="hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -60,7 +62,7 @@ class ReasonDialog(ModalScreen["str | None"]):
         if text or self.optional:
             self.dismiss(text)
         else:
-            self.query_one(FieldProblem).say("a reason is required: type why, then Enter")
+            self.query_one(FieldProblem).say(self.missing)
 
     @on(Input.Changed)
     def _typing(self) -> None:

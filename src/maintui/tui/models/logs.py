@@ -249,10 +249,12 @@ class LogModel:
 
     def prepend_many(self, results: list[tuple[str, list[Line], bool]]) -> int:
         """`prepend` for several sources at once (source, older lines, reached its start):
-        in "All", their lines merged by the lines' own times, as `rebuild` merges the rings."""
-        if len(results) < 2 or not self.formats:
+        in "All", merged by the lines' own times with each other and with the window, as
+        `rebuild` merges the rings (a quiet file's loaded lines can be older than a busy
+        one's older lines)."""
+        if len(self.visible) < 2 or not self.formats:
             return sum(self.prepend(source, lines, start) for source, lines, start in results)
-        shown_by: list[tuple[str, list[Line]]] = []
+        shown_by: dict[str, list[Line]] = {}
         for source, lines, reached_start in results:
             if lines:
                 self._floor[source] = lines[0]
@@ -260,14 +262,36 @@ class LogModel:
                 self.exhausted.add(source)
             shown = [line for line in lines if self.passes(line)]
             self._count[source] += len(shown)
-            shown_by.append((source, shown))
-        merged = [line for *_, line in heapq.merge(
-            *(_timed(enumerate(shown), self.formats.get(s)) for s, shown in shown_by))]
-        self.window.extendleft(reversed(merged))
+            shown_by[source] = shown
+        added = sum(map(len, shown_by.values()))
+        if added:
+            self._merge_in(shown_by, added)
         while len(self.window) > self.max_lines:
             self.live = False
             self._count[self.window.pop().source] -= 1
-        return len(merged)
+        return added
+
+    def _merge_in(self, older: dict[str, list[Line]], added: int) -> None:
+        """Merge each source's `older` lines (before its lines in the window) into the
+        window by time, in place (the view holds it). Only the window's lines up to the
+        newest of them are read for their times: the rest stay as they are."""
+        pairs: dict[str, list[tuple[int, Line]]] = {s: [] for s in self.visible}
+        for i, line in enumerate(self.window):
+            pairs[line.source].append((i, line))
+        for source, lines in older.items():  # before the window's: negative arrivals
+            pairs[source][:0] = list(zip(range(-len(lines), 0), lines, strict=True))
+        merged = heapq.merge(*(_timed(p, self.formats.get(s)) for s, p in pairs.items()))
+        out: list[Line] = []
+        taken: set[int] = set()
+        for _, seq, line in merged:
+            out.append(line)
+            if seq >= 0:
+                taken.add(seq)
+            elif len(out) - len(taken) == added:
+                break  # every older line placed: the rest of the window follows as it was
+        out += [line for i, line in enumerate(self.window) if i not in taken]
+        self.window.clear()
+        self.window.extend(out)
 
     def pause(self) -> None:
         self.live = False

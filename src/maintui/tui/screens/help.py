@@ -76,7 +76,8 @@ def screen_words(screen: Screen) -> str:
         return f"Guided session: {where}"
     if name == "RunDetailScreen" and getattr(screen, "run_id", None):
         return f"Run detail: run {screen.run_id}"  # type: ignore[attr-defined]
-    return SCREEN_WORDS.get(name, name.removesuffix("Screen") or name)
+    own = getattr(screen, "help_words", "")  # a screen that says what it shows itself
+    return own or SCREEN_WORDS.get(name, name.removesuffix("Screen") or name)
 
 
 Row = tuple[str, str]

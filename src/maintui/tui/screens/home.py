@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import Reactive
@@ -27,8 +28,8 @@ class HomeScreen(Screen):
 
     POLLS = frozenset({"resources", "board"})
     DEFAULT_CSS = """
-    /* 5:6, not 1:1: at 80x24 the Screens list gets the row the gauges left blank (7 of 9 demo
-       screens beside a problems line, 8 without); ratios, not minimums, so a banner (one or
+    /* 5:6, not 1:1: at 80x24 the Screens list gets the row the gauges left blank (8 of 9 demo
+       screens beside a problems line, 9 without); ratios, not minimums, so a banner (one or
        two rows) takes its room from both halves and nothing overflows */
     HomeScreen #top { height: 5fr; min-height: 10; }
     HomeScreen #resources { width: 1fr; max-width: 56; overflow: hidden; }
@@ -36,7 +37,7 @@ class HomeScreen(Screen):
     HomeScreen #processes { height: 1fr; }
     HomeScreen #bottom { height: 6fr; min-height: 6; }
     HomeScreen #site { width: 1fr; min-width: 44; }
-    HomeScreen #runs { width: 1fr; }
+    HomeScreen #history { width: 1fr; }
     HomeScreen #filter-row { display: none; height: 1; }
     HomeScreen #filter-row.-open { display: block; }
     HomeScreen #filter-label { width: auto; padding: 0 1; color: $text-muted; }
@@ -93,10 +94,11 @@ class HomeScreen(Screen):
             Label("filter processes:", id="filter-label"),
             FilterBox(placeholder="name, user or pid", id="process-filter", compact=True),
             id="filter-row"))
+        # the notes (skips carried over, the last verified restore) under the runs they come
+        # from: beside the Screens list they took its rows (6 of 9 screens at 80x24)
         await self.query_one("#bottom").mount_all([
-            Vertical(ScreenProblems(id="problem-line"), ScreenList(id="screens"),
-                     SessionNotes(id="notes"), id="site"),
-            RecentRuns(id="runs")])
+            Vertical(ScreenProblems(id="problem-line"), ScreenList(id="screens"), id="site"),
+            Vertical(RecentRuns(id="runs"), SessionNotes(id="notes"), id="history")])
         await self.mount(KeyBar())
         await self.query_one("#keys-slot").remove()
         self._drawn = True  # not before: a board or a resume meanwhile leaves the lists alone
@@ -142,10 +144,11 @@ class HomeScreen(Screen):
         problems.show(board.problems)
         if problems.display != had:  # `p` shows in the key line only while there are problems
             self.refresh_bindings()
-        self.query_one(ScreenList).show(board.screens, now, loading=not self.poller.board_read,
-                                        gone=board.gone)
-        self.query_one(SessionNotes).show(board.carried, board.restore, now)
-        self.query_one(RecentRuns).show(board.runs, now, board.gone)
+        loading = not self.poller.board_read  # "no runs yet" only once the log says so
+        self.query_one(ScreenList).show(board.screens, now, loading=loading, gone=board.gone)
+        if not loading:  # not `Last verified restore never` before the run log is read
+            self.query_one(SessionNotes).show(board.carried, board.restore, now)
+        self.query_one(RecentRuns).show(board.runs, now, board.gone, loading=loading)
 
     def action_sort(self, key: str) -> None:
         self.query_one(ProcessTable).sort = key
@@ -162,12 +165,17 @@ class HomeScreen(Screen):
             self.app.push_screen(ProblemsDialog(self.poller.board.problems))
 
     def action_filter(self) -> None:
+        """/ (a priority key): the filter line opens and takes the focus at once, so the keys
+        typed behind it go to it (`focus` would wait, and `m` would sort). In a text box / is
+        text."""
+        if isinstance(self.focused, Input):
+            raise SkipAction()
         if not self._drawn:  # a key in the first few ms: the filter line is not there yet
             return
         box = self.query_one("#process-filter", Input)
         box.add_class("-open")
         self.query_one("#filter-row").add_class("-open")
-        box.focus()
+        self.set_focus(box)
 
     def action_close_filter(self) -> None:
         """Close the filter line; what was typed stays applied (the list's title shows it)."""

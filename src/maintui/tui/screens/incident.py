@@ -100,8 +100,20 @@ class IncidentScreen(RunLogScreen):
             self.query_one(Log).clear().write_lines(text.splitlines())
             await self.query_one(MarkdownViewer).document.update(for_viewer(markdown))
 
+    def on_mount(self) -> None:
+        self._focus_pane(self.initial_tab)
+
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        self._focus_pane(tab)
+
+    def _focus_pane(self, tab: str) -> None:
+        """The tab's body takes the keys: Down and End move in the timeline at once (the tabs
+        row had the focus, and the keys did nothing until Tab)."""
+        body = {"timeline": "#incident-timeline", "diagnostics": "#incident-snapshots",
+                "report": "#incident-report"}.get(tab)
+        if body is not None:
+            self.query_one(body).focus()
 
     @work(group="incident-export", exit_on_error=False)
     async def action_export(self) -> None:

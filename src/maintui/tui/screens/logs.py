@@ -4,7 +4,8 @@ The screen wires three parts: the core `Follower` (one thread polling every file
 handed over with `call_from_thread`), a `LogModel` (bounded rings per source and the
 filtered window, see `logs_model`) and a virtualised `LogView` (draws visible rows only).
 Reading older lines from a file happens in a worker thread when the operator scrolls
-past the top of the window. Each file's format is detected when it opens, so a record's
+past the top of the window. Each file's format is detected when it opens (a file created,
+rotated in or rewritten later: from its first lines, by the follower), so a record's
 lines share its level (the level filter keeps or drops a stack trace whole) and "All" is
 merged by the lines' own times. Typing a filter shows the loaded lines that match at once
 and searches each shown file for older ones in a worker (a keystroke cancels the search for
@@ -36,6 +37,7 @@ from pathlib import Path
 
 from rich.cells import cell_len, set_cell_size
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.screen import Screen
@@ -91,11 +93,14 @@ class LogsScreen(Screen):
     """
 
     def __init__(self, sources: dict[str, Path], *, max_lines: int = MAX_LINES,
-                 formats: Sequence[Format] = ()) -> None:
+                 formats: Sequence[Format] = (), help_words: str = "") -> None:
         super().__init__()
+        self.help_words = help_words  # the help's title, when not the site's logs
         self.paths = dict(sources)
         self.formats = {name: _detect(path, formats) for name, path in sources.items()}
-        self.files = {name: LogFile(path, name, fmt=self.formats[name])
+        # a file created, rotated in or rewritten later has its format judged when it does
+        detect = partial(known_formats.detect, extra=formats)
+        self.files = {name: LogFile(path, name, fmt=self.formats[name], detect=detect)
                       for name, path in sources.items()}
         self.model = LogModel(self.files, max_lines,
                               {n: f for n, f in self.formats.items() if f is not None})
@@ -114,6 +119,7 @@ class LogsScreen(Screen):
         # were found for (typing starts a new search and cancels the last one).
         self._filtered: dict[str, tuple[LineFilter, Hits]] = {}
         self._filtering = ""  # what the status line says about it
+        self._applied = ""  # the filter text the window shows
 
     def compose(self) -> ComposeResult:
         tabs = [Tab("All", id="logs-all")] if len(self.files) > 1 else []
@@ -131,8 +137,7 @@ class LogsScreen(Screen):
 
     def on_mount(self) -> None:
         self.view.focus()
-        self.view.fielded = {n: f for n, f in self.formats.items()
-                             if f is not None and f.kind in ("json", "logfmt")}
+        self.view.set_fielded(self._fielded())
         # The first screen is read here, before the first frame: a few bounded preads per
         # file (~1 ms), where the thread's first batch would land a frame or two later.
         tails = {name: f.tail(TAIL) for name, f in self.files.items()}
@@ -186,7 +191,28 @@ class LogsScreen(Screen):
         self.totals.counted(name, lines)
         self._show_status()
 
+    def _fielded(self) -> dict[str, Format]:
+        """The sources whose lines are JSON or logfmt: shown as time, level, message."""
+        return {n: f for n, f in self.formats.items()
+                if f is not None and f.kind in ("json", "logfmt")}
+
+    def _formats_changed(self, updates: list[LogUpdate]) -> None:
+        """Take the format a file judged when it appeared (or was rotated or rewritten):
+        its lines are shown, merged and searched by it from now on."""
+        changed = False
+        for update in updates:
+            fmt = self.files[update.source].fmt
+            if fmt is not self.formats[update.source] and fmt is not None:
+                self.formats[update.source] = self.model.formats[update.source] = fmt
+                for key in [k for k in self._searches if k[0] == update.source]:
+                    del self._searches[key]  # found by the last format
+                changed = True
+        if changed:
+            self.view.set_fielded(self._fielded())
+            self.refresh_bindings()  # v is in the key line once a source is JSON or logfmt
+
     def _receive(self, updates: list[LogUpdate]) -> None:
+        self._formats_changed(updates)
         self.totals.add(updates)
         added = self.model.add(updates)
         if added:
@@ -299,15 +325,24 @@ class LogsScreen(Screen):
                  context: Marks) -> None:
         self._reading = False
         self.model.mark(context)
+        top, at = self.view.top_line(), self.view.top_index()
         added = self.model.prepend_many(results)
         if added:
-            self.view.shifted(added)
+            # the same line stays on top: in "All" some older lines may go below it
+            window = self.model.window
+            self.view.shifted(window.index(top) - at if top in window else added)
         self._show_status()
 
     # -- operator's intent ---------------------------------------------------------------
 
     def action_focus_filter(self) -> None:
-        self.query_one("#logs-filter", Input).focus()
+        """/ (a priority key, so handled before the keys typed behind it are handed out):
+        the filter takes the focus at once (`focus` would wait for those keys), and they go
+        to it. In the filter line (or asked for a time) / is text: a `/regex/`."""
+        field = self.query_one("#logs-filter", Input)
+        if isinstance(self.focused, Input):
+            raise SkipAction()
+        self.set_focus(field)
 
     def action_cycle_level(self) -> None:
         self._set_level(_LEVELS[(_LEVELS.index(self.min_level) + 1) % len(_LEVELS)])
@@ -336,15 +371,15 @@ class LogsScreen(Screen):
         self._refill()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys for what is not there are not shown: ] (and [) with one file."""
+        """Keys for what is not there are not shown: ] (and [) with one file, v without a
+        JSON or logfmt source."""
+        if action == "toggle_raw":
+            return bool(self._fielded())
         return not (action == "source" and len(self.files) < 2)
 
     def action_toggle_raw(self) -> None:
         """JSON and logfmt lines as written (search reads them so), or as time, level,
-        message."""
-        if not self.view.fielded:
-            self._show_status("no JSON or logfmt source: lines are shown as written")
-            return
+        message (the key is there only with such a source: `check_action`)."""
         self.view.toggle_raw()
         self._show_status()
 
@@ -372,7 +407,9 @@ class LogsScreen(Screen):
 
     @on(Input.Changed, "#logs-filter")
     def _filter_typed(self, event: Input.Changed) -> None:
-        if not self._goto:
+        # In a burst the changes queue up: only the field's last value is applied (and not
+        # again when Enter applied it first, which would undo Enter's jump).
+        if not self._goto and event.value == event.input.value != self._applied:
             self._apply_filter(event.value)
 
     def action_close_filter(self) -> None:
@@ -384,6 +421,8 @@ class LogsScreen(Screen):
             self._end_goto()
             self._goto_time(value)
         elif value:
+            if value != self._applied:  # typed in a burst: its changes not handled yet
+                self._apply_filter(value)
             self.action_next_match(0)  # from the top line shown, that line included
 
     def action_clear_filter(self) -> None:
@@ -414,7 +453,7 @@ class LogsScreen(Screen):
         with field.prevent(Input.Changed):
             field.value = ""
         field.placeholder = _GOTO_HINT
-        field.focus()
+        self.set_focus(field)  # at once, as `action_focus_filter`
 
     def _end_goto(self) -> None:
         field = self.query_one("#logs-filter", Input)
@@ -429,8 +468,7 @@ class LogsScreen(Screen):
         view = self.view
         if view.marked is not None and (self.model.source in (None, view.marked[0])):
             return view.marked[0], view.marked[1]
-        lines = list(view.lines)
-        top = lines[int(view.scroll_y)] if lines else None
+        top = view.top_line()
         source = self.model.source or (top.source if top is not None else self.model.names[0])
         if top is not None and top.source == source:
             return source, top.offset
@@ -689,6 +727,7 @@ class LogsScreen(Screen):
             self._show_status(str(error))
             return
         self.query_one("#logs-filter", Input).set_class(False, "-invalid")
+        self._applied = query
         self._refill()
         self._filter_files()
 
@@ -903,7 +942,9 @@ class LogsApp(App):
         self.sources = sources
 
     def get_default_screen(self) -> Screen:
-        return LogsScreen(self.sources)
+        names = ", ".join(self.sources)
+        shown = names if len(names) <= 40 else f"{len(self.sources)} files"
+        return LogsScreen(self.sources, help_words=f"Logs: follow {shown}")
 
     def action_help(self) -> None:
         """? as in the console: the keys of the view in words, or back from them."""

@@ -14,9 +14,11 @@ from textual.widgets import DataTable, Log, Static
 from maintui.core.ansi import visible
 from maintui.core.run.attach import Attachment, Identity
 from maintui.core.run.findingtext import detail_lines
+from maintui.core.run.interrupted import rollback_order
+from maintui.core.run.stepview import KEPT_LABEL, kept
 from maintui.core.site.config import SiteConfig
 from maintui.core.states import label, severity
-from maintui.core.store.rows import Decision, OutputLine, RunRow, StepRow
+from maintui.core.store.rows import Decision, Event, OutputLine, RunRow, StepRow
 from maintui.core.units import format_duration, when
 from maintui.tui import keys
 from maintui.tui.screens.base import RunLogScreen
@@ -34,6 +36,7 @@ TALL = 32             # rows from which a finding's details show beside the outp
 STEP_COLUMNS = ("#", "step", "state", "tries", "took", "note")
 NOTE_COLUMNS = ("what", "step", "details", "who")
 CLAIM_EVERY = 3.0    # seconds between renewals of the claim to drive, once this view holds it
+ROLLED = ("rolled_back", "rollback_failed")
 
 
 class RunDetailScreen(RunLogScreen):
@@ -108,7 +111,9 @@ class RunDetailScreen(RunLogScreen):
         if action == "more":
             return self.full and self._more
         if action == "rollback":  # a live run is rolled back from the console that drives it
-            return self.run is not None and self.run.state not in OUTCOMES["live"]
+            # and not offered once nothing is left to undo (a run already rolled back)
+            return (self.run is not None and self.run.state not in OUTCOMES["live"]
+                    and bool(rollback_order(list(self.steps.values()))))
         return super().check_action(action, parameters)
 
     @work(exclusive=True, group="run-detail-refresh", exit_on_error=False)
@@ -119,11 +124,14 @@ class RunDetailScreen(RunLogScreen):
             raise LookupError(f"run {self.run_id} is not in the run log {self.config.store_path}")
         steps, decisions, findings = (await log.steps(run.id), await log.decisions(run.id),
                                       await log.findings(run.id))
+        # when a rolled-back run's rollback began: its own time is told apart from the undo's
+        events = await log.events(run.id) if run.state in ROLLED else []
         was_live, self.run = self.wants_poll(), run
-        if was_live != self.wants_poll():
-            self.refresh_bindings()  # the roll-back key is offered once the run has ended
+        undoable = bool(rollback_order(list(self.steps.values())))
         self.steps = {s.step_id: s for s in steps}
-        self.query_one("#run-header", Static).update(self._header(run))
+        if was_live != self.wants_poll() or undoable != bool(rollback_order(steps)):
+            self.refresh_bindings()  # the roll-back key: once ended, while something is undoable
+        self.query_one("#run-header", Static).update(self._header(run, steps, events))
         table = self.query_one("#run-steps", OutcomeTable)
         flagged = Counter(f["step_id"] for f in findings if f["status"] != "ok")
         rows = [(s.step_id, self._step_cells(table, s, flagged[s.step_id])) for s in steps]
@@ -133,12 +141,20 @@ class RunDetailScreen(RunLogScreen):
         if was_live and self.step_id and not self.full:
             self.load_output()  # a live step keeps printing
 
-    def _header(self, run: RunRow) -> Text:
-        took = format_duration(run.ended - run.started) if run.ended else "still running"
+    def _header(self, run: RunRow, steps: list[StepRow] | None = None,
+                events: list[Event] | None = None) -> Text:
+        own, undoing = run_times(run, events or [])
+        took = format_duration(own) if own is not None else "still running"
+        if undoing is not None:  # the rollback's own time, apart from the run's
+            took += f" · rollback took {format_duration(undoing)}"
         scope = f" · {run.scope}" if run.scope else ""  # a partial run: not a whole one
         text = Text.assemble((f"Run {run.id} · {run.title or run.screen} ({run.screen}){scope}  ",
                               "bold"))
-        text.append_text(self.query_one(OutcomeTable).outcome(run.state))
+        table = self.query_one(OutcomeTable)
+        text.append_text(table.outcome(run.state))
+        left = sum(kept(s.state, s.reason) for s in steps or [])
+        if left:  # rolled back, but not all of it: the changes without an undo stay
+            text.append(f" · {left} kept", style=table.outcome("warning").style)
         text.append(f" — {run.message}\n" if run.message else "\n")
         text.append(f"{run.user}@{run.host} · started {when(run.started, '%Y-%m-%d %H:%M:%S')} "
                     f"· took {took}" + (" · dry run" if run.dry_run else ""))
@@ -148,7 +164,10 @@ class RunDetailScreen(RunLogScreen):
         note = s.reason or (f"exit {s.exit_code}" if s.exit_code not in (None, 0) else "")
         if flagged:  # passed, but with something to look at: say so where the eye goes
             note = f"{flagged} flagged" + (f" · {note}" if note else "")
-        return [str(s.position + 1), s.step_id, table.outcome(s.state), str(s.attempt),
+        # a step a rollback went past has no undo: its change stays, it was not rolled back
+        state = (Text(KEPT_LABEL, style=table.outcome("warning").style)
+                 if kept(s.state, s.reason) else table.outcome(s.state))
+        return [str(s.position + 1), s.step_id, state, str(s.attempt),
                 format_duration(s.duration) if s.duration is not None else "—",
                 note]
 
@@ -341,3 +360,17 @@ class RunDetailScreen(RunLogScreen):
             return
         self.app.push_screen(SessionScreen(self.config, self.run.screen, run_id=self.run_id,
                                            store=await self.run_log()))
+
+
+def run_times(run: RunRow, events: list[Event]) -> tuple[float | None, float | None]:
+    """The run's own duration (None while it runs) and its rollback's (None if none began):
+    a finished run rolled back later ends again, but what it took is what it took then."""
+    began = next((e.ts for e in events if e.kind == "note" and e.data.get("rollback")), None)
+    if run.ended is None:
+        return None, None
+    if began is None:
+        return run.ended - run.started, None
+    # it ended before (a finished run rolled back later), or it was stopped to roll back
+    ended = next((e.ts for e in events if e.kind == "run_state" and e.ts <= began
+                  and e.data.get("state") not in OUTCOMES["live"]), began)
+    return ended - run.started, run.ended - began

@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.widgets import Static
 
 from maintui.core.ansi import visible
 from maintui.core.errors import StoreError
 from maintui.core.run.attach import Attachment, Identity
 from maintui.core.run.interrupted import interrupted_run, start_anew
-from maintui.core.run.stepview import StepView
+from maintui.core.run.stepview import StepView, kept
 from maintui.core.site.config import SiteConfig
 from maintui.core.site.model import Screen as ScreenFile
 from maintui.core.states import RunState, label, worst_by_step
@@ -223,8 +224,12 @@ class SessionScreen(Screen):
                 "driving" if model.live else "")
             flagged = len(self.query_one(StepQueue).levels)
             scope = f"· {model.run_scope} · " if model.run_scope else ""
+            # a rollback went past the steps without an undo: their changes stay, said here
+            left = sum(kept(r.state, r.reason) for r in model.steps.values())
             text = Content.assemble((name, "bold"), f"  run {model.run_id} {scope}",
-                                    (model.run_state or "…", _state_style(model.run_state)),
+                                    (label(model.run_state) if model.run_state else "…",
+                                     _state_style(model.run_state)),
+                                    (f" · {left} kept" if left else "", "$warning"),
                                     (f" · {flagged} flagged (!)" if flagged else "", "$warning"),
                                     ("  " + role, "$text-muted"))
             if model.watch_only:
@@ -313,9 +318,7 @@ class SessionScreen(Screen):
         if RunState(model.run_state or "running").live and model.run_id in \
                 await recover_interrupted(self.store):
             model.run_state = RunState.INTERRUPTED  # known now: r must not wait for a poll
-            self._head()
-            self.notify(f"the runner of run {model.run_id} is gone", severity="error", timeout=10)
-            await self._offer_resume(model.run_id)  # type: ignore[arg-type]
+            await self._runner_gone(model.run_id)  # type: ignore[arg-type]
             return
         if model.driving:
             if not await self.attachment.claim():  # taken over (polls see it only while live)
@@ -509,12 +512,15 @@ class SessionScreen(Screen):
                 if choice is not None:
                     self._start_in_window()
 
-            # r on a run that ended starts another: say so, and which run ended how, first
-            self.app.push_screen(NewRunDialog(self.screen_file.name, self.model.run_id or 0,
-                                              self.model.run_state, self._outside_window()),
-                                 again)
+            # r on a run that ended starts another: say so, and which run ended how, first;
+            # awaited (r is a priority key): the keys typed behind r reach the mounted dialog
+            await self.app.push_screen(NewRunDialog(self.screen_file.name,
+                                                    self.model.run_id or 0,
+                                                    self.model.run_state, self._outside_window()),
+                                       again)
         elif self.model.can_start:
-            self._start_in_window()
+            if (asking := self._start_in_window()) is not None:
+                await asking  # the reason typed right behind r lands in its field
         elif (gate := self.model.reopen_gate()) is not None:
             self._open_gate(StepView.from_dict(gate.data))
         else:
@@ -538,17 +544,18 @@ class SessionScreen(Screen):
         window = self.screen_file.window
         return window if window and not in_window(window, time.time()) else ""
 
-    def _start_in_window(self) -> None:
-        """Start a run; outside the screen's window only with a reason."""
+    def _start_in_window(self) -> AwaitMount | None:
+        """Start a run; outside the screen's window only with a reason (the question's
+        mounting returned: an action awaits it so that the keys behind reach it)."""
         if window := self._outside_window():
             def go(reason: str | None) -> None:
                 if reason:
                     self._start_run(reason)
 
-            self.app.push_screen(ReasonDialog(
+            return self.app.push_screen(ReasonDialog(
                 f"Outside the window ({window}): why start now?"), go)
-        else:
-            self._start_run()
+        self._start_run()
+        return None
 
     def action_skip(self) -> None:
         if self.model.gate is None:
@@ -844,13 +851,23 @@ class SessionScreen(Screen):
         self.notify(f"rolling back run {run_id}…", timeout=3)
         await self._poll()
 
+    async def _runner_gone(self, run_id: int) -> None:
+        """The run's runner died: a gate (or any dialog that would change the run) still open
+        answers nobody, so it closes, and what can be done with an interrupted run is offered."""
+        self.model.gate = None
+        closed = self._close_driving_dialog()
+        self._head()
+        self.notify(f"the runner of run {run_id} is gone"
+                    + (" (its open dialog was closed)" if closed else ""),
+                    severity="error", timeout=10)
+        await self._offer_resume(run_id)
+
     def _ended(self, run: Any) -> None:
         """The followed run changed state: a run found interrupted (by whichever process saw
         its runner gone) is offered for resume, rollback or a new start; a rollback started
         here that ended says how, and why."""
         if self.model.live and run.state == RunState.INTERRUPTED:
-            self.notify(f"the runner of run {run.id} is gone", severity="error", timeout=10)
-            self.run_worker(self._offer_resume(run.id), group="session-offer", exclusive=True)
+            self.run_worker(self._runner_gone(run.id), group="session-offer", exclusive=True)
         if self._rolling_back and not RunState(run.state).live:
             self._rolling_back = False
             ok = run.state == RunState.ROLLED_BACK

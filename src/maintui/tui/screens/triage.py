@@ -11,6 +11,7 @@ The incident itself lives in the run log, so it survives leaving and reopening t
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -22,12 +23,18 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header, Static
 
+from maintui.core.errors import MaintuiError
 from maintui.core.incidents import model as inc
 from maintui.core.probes.base import Snapshot
 from maintui.core.run.launch import spawn_runner
 from maintui.core.states import RunState
 from maintui.tui import keys
-from maintui.tui.dialogs.incident import CloseIncidentDialog, OpenIncidentDialog, QuickActionDialog
+from maintui.tui.dialogs.incident import (
+    CloseIncidentDialog,
+    NewIncident,
+    OpenIncidentDialog,
+    QuickActionDialog,
+)
 from maintui.tui.dialogs.text import ReasonDialog
 from maintui.tui.models.board import Board
 from maintui.tui.models.errors import ErrorFeed
@@ -40,15 +47,18 @@ if TYPE_CHECKING:
     from maintui.tui.poller import Poller
 
 REFRESH, REFRESH_BUSY = 2.0, 0.5  # seconds between looks at the run log and the logs
-CHECKS = "tag:check"  # the `--only` of a check run: the triage screen's checks
+CHECKS = tw.CHECKS  # the `--only` of a check run: the triage screen's checks
+NOTE_MISSING = "a note needs its text: type it, then Enter"
 NO_TRIAGE = 'no screen file has kind = "triage": its checks and quick actions come from one'
 
 
 class TriageScreen(Screen):
     """Gauges, top processes, failing checks, newest errors, failed runs; the open incident.
 
-    Each incident action is a worker, its dialog awaited, its result written to the run log;
-    failures reach the app's one worker-error handler.
+    A key that asks something pushes its dialog in the key's own action, so the keys typed
+    right behind it land in the dialog's field, not on this screen (where letters are
+    actions). What the dialog answers is written by `_record`: one write at a time, never
+    cancelled by the next key, a failure said to the operator.
     """
 
     POLLS = frozenset({"resources", "board"})
@@ -87,6 +97,7 @@ class TriageScreen(Screen):
         self._feed = ErrorFeed(dict(config.logs), config.log_formats)
         self._stamped: set[int] = set()
         self._timer: Timer | None = None
+        self._writing = asyncio.Lock()  # the incident's writes, one after another, in order
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -284,26 +295,53 @@ class TriageScreen(Screen):
         table = self.query_one(ProcessTable)
         table.sort = "memory" if table.sort == "cpu" else "cpu"
 
-    @work(exclusive=True, group="triage-incident", exit_on_error=False)
+    def _record(self, what: str, write: Callable[[], Awaitable[object]]) -> None:
+        """Run `write` (it takes `_writing` for its writes, so they go in order) in a worker
+        that no later key cancels (a note cancelled by `c` was lost and left the run log
+        locked); a failure is said, never dropped."""
+        self.run_worker(self._recorded(what, write), name=what, group="triage-write",
+                        exit_on_error=False)
+
+    async def _recorded(self, what: str, write: Callable[[], Awaitable[object]]) -> None:
+        try:
+            await write()
+        except (MaintuiError, OSError) as exc:
+            self.notify(str(exc), title=f"{what} failed", severity="error", timeout=15)
+
     async def action_open_incident(self) -> None:
         if self.incident is not None:
             self.notify(f"{self.incident.id} is open: c closes it", severity="warning")
             return
-        new = await self.app.push_screen_wait(OpenIncidentDialog())
-        if new is not None:
-            self.incident = await inc.open_incident(await self._store(), new.title, new.severity,
-                                                    now=self.poller.clock.now())
-            self.query_one(IncidentBar).show(self.incident, self.poller.clock.now())
-            self.notify(f"{self.incident.id} opened: everything done now goes on its timeline")
 
-    @work(exclusive=True, group="triage-incident", exit_on_error=False)
+        def opened(new: NewIncident | None) -> None:
+            if new is not None:
+                self._record("Opening the incident", lambda: self._open(new))
+
+        await self.app.push_screen(OpenIncidentDialog(), opened)  # mounted: keys reach it
+
+    async def _open(self, new: NewIncident) -> None:
+        async with self._writing:
+            self.incident = await inc.open_incident(await self._store(), new.title,
+                                                    new.severity, now=self.poller.clock.now())
+        self.query_one(IncidentBar).show(self.incident, self.poller.clock.now())
+        self.notify(f"{self.incident.id} opened: everything done now goes on its timeline")
+
     async def action_note(self) -> None:
-        if (incident := self._needs_incident()) is not None:
-            text = await self.app.push_screen_wait(ReasonDialog(f"Note on {incident.id}"))
+        if (incident := self._needs_incident()) is None:
+            return
+
+        def noted(text: str | None) -> None:
             if text:
-                await inc.add_timeline(await self._store(), incident.id, "note", text,
-                                       now=self.poller.clock.now())
-                self.notify("Note added to the timeline", timeout=3)
+                self._record("The note", lambda: self._note(incident, text))
+
+        await self.app.push_screen(ReasonDialog(f"Note on {incident.id}", missing=NOTE_MISSING),
+                                   noted)
+
+    async def _note(self, incident: inc.Incident, text: str) -> None:
+        async with self._writing:
+            await inc.add_timeline(await self._store(), incident.id, "note", text,
+                                   now=self.poller.clock.now())
+        self.notify("Note added to the timeline", timeout=3)
 
     @work(exclusive=True, group="triage-snapshot", exit_on_error=False)
     async def action_snapshot(self) -> None:
@@ -316,7 +354,6 @@ class TriageScreen(Screen):
             await store_snapshot(await self._store(), incident.id, snap)
             self.notify(summary_line(snap), title=f"Snapshot stored on {incident.id}")
 
-    @work(exclusive=True, group="triage-incident", exit_on_error=False)
     async def action_quick_actions(self) -> None:
         if self.screen_name is None:
             self.notify(NO_TRIAGE, severity="warning")
@@ -329,12 +366,17 @@ class TriageScreen(Screen):
             self.notify(f"The {self.screen_name} screen file has no quick actions",
                         severity="warning")
             return
-        picked = await self.app.push_screen_wait(
-            QuickActionDialog(actions, self.incident.id if self.incident else None))
-        if picked:
-            await self._launch(self.screen_name, ["--only", picked], f"quick action {picked}")
+        screen_name = self.screen_name
 
-    @work(exclusive=True, group="triage-incident", exit_on_error=False)
+        def picked(step: str | None) -> None:
+            if step:
+                self._record(f"Quick action {step}", lambda: self._launch(
+                    screen_name, ["--only", step], f"quick action {step}"))
+
+        await self.app.push_screen(
+            QuickActionDialog(actions, self.incident.id if self.incident else None), picked)
+
+    @work(exclusive=True, group="triage-recovery", exit_on_error=False)
     async def action_recovery(self) -> None:
         picked, name = await self.app.choose_screen("recovery", "Recovery: which screen?")
         if not picked:
@@ -347,7 +389,8 @@ class TriageScreen(Screen):
         if self.incident is None:
             self.notify("No incident open: the recovery run is not attached to one",
                         severity="warning")
-        await self._launch(name, [], "recovery" if name == "recovery" else f"recovery ({name})")
+        what = "recovery" if name == "recovery" else f"recovery ({name})"
+        self._record(what.capitalize(), lambda: self._launch(name, [], what))
 
     async def _launch(self, screen: str, extra: list[str], what: str) -> None:
         """Start a run for the incident and open its session (which asks for confirmations)."""
@@ -365,30 +408,37 @@ class TriageScreen(Screen):
             extra = [*extra, "--incident", incident.id]
         run_id = await self.spawn(screen, extra)
         if incident is not None:
-            await inc.add_timeline(store, incident.id, "action", f"{what} started as run {run_id}",
-                                   {"run_id": run_id, "screen": screen},
-                                   now=self.poller.clock.now())
+            async with self._writing:
+                await inc.add_timeline(store, incident.id, "action",
+                                       f"{what} started as run {run_id}",
+                                       {"run_id": run_id, "screen": screen},
+                                       now=self.poller.clock.now())
         self.app.push_screen(SessionScreen(self.config, screen, run_id=run_id, store=store))
 
-    @work(exclusive=True, group="triage-incident", exit_on_error=False)
     async def action_close_incident(self) -> None:
-        from maintui.tui.screens.incident import IncidentScreen, export_incident_report
-
         if (incident := self._needs_incident()) is None:
             return
-        summary = await self.app.push_screen_wait(CloseIncidentDialog(incident.id, incident.title))
-        if not summary:
-            return
+
+        def summarised(summary: str | None) -> None:
+            if summary:
+                self._record(f"Closing {incident.id}", lambda: self._close(incident, summary))
+
+        await self.app.push_screen(CloseIncidentDialog(incident.id, incident.title), summarised)
+
+    async def _close(self, incident: inc.Incident, summary: str) -> None:
+        from maintui.tui.screens.incident import IncidentScreen, export_incident_report
+
         store = await self._store()
-        await self._stamp_new_runs(store, incident)
-        await inc.close_incident(store, incident.id, summary, now=self.poller.clock.now())
+        async with self._writing:  # after the note typed just before `c`
+            await self._stamp_new_runs(store, incident)
+            await inc.close_incident(store, incident.id, summary, now=self.poller.clock.now())
         self.incident = None
         self.query_one(IncidentBar).show(None, self.poller.clock.now())
         path = await export_incident_report(store, incident.id, self.config.reports_dir)
         self.notify(str(path), title=f"{incident.id} closed; report saved")
         self.app.push_screen(IncidentScreen(self.config, incident.id, store=store))
 
-    @work(exclusive=True, group="triage-incident", exit_on_error=False)
+    @work(exclusive=True, group="triage-view", exit_on_error=False)
     async def action_view_incident(self) -> None:
         from maintui.tui.screens.incident import IncidentScreen
 

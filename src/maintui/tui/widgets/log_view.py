@@ -191,6 +191,17 @@ class LogView(ScrollView, can_focus=True):
         self.grew(0, end=False)
         self.scroll_to(y=self.scroll_y + added, animate=False, immediate=True)
 
+    def top_line(self) -> Line | None:
+        """The line on the top row, None with no lines. Read at the scroll position clamped
+        to the lines: after they shrank (a filter) the position is the longer list's until
+        the view has scrolled to the new end after the next refresh, and a key handled
+        before that (Enter in a burst) would read past the end."""
+        return self.lines[self.top_index()] if self.lines else None
+
+    def top_index(self) -> int:
+        """The index of the line on the top row (see `top_line`)."""
+        return max(0, min(int(self.scroll_y), self.max_scroll_y, len(self.lines) - 1))
+
     def _resize(self, end: bool) -> None:
         prefix = self._source_width if self.show_source else 0
         self.virtual_size = Size(prefix + self._width, len(self.lines))
@@ -303,6 +314,13 @@ class LogView(ScrollView, can_focus=True):
         if scroll_x and total > scroll_x:
             shown = Strip.join([Strip([Segment(ELLIPSIS, style)], 1), shown.crop(1, room)])
         return Strip.join([Strip(segments, prefix), shown]) if prefix else shown
+
+    def set_fielded(self, fielded: dict[str, Format]) -> None:
+        """The sources drawn as time, level, message (a file's format judged later too)."""
+        if fielded != self.fielded:
+            self.fielded = fielded
+            self._strips.clear()
+            self.refresh()
 
     def toggle_raw(self) -> None:
         """JSON and logfmt lines as written, or as time, level, message again."""

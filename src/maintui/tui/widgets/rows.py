@@ -32,6 +32,19 @@ STATE_LEVELS = {
     "interrupted": "critical",
 }
 
+# An outcome's short form, for a list too narrow for its words (Home at 80x24): the same in
+# both of Home's lists. None is longer than the column's header, `Outcome`; an outcome not
+# listed is short already (`failed`, `aborted`, `running`, `waiting`).
+SHORT_LABELS = {
+    "succeeded": "ok", "rolled back": "undone", "rollback failed": "undo ✗",
+    "interrupted": "cut off", "runner gone": "gone",
+}
+
+
+def short_label(outcome: str) -> str:
+    """The short form of an outcome as shown (`rolled back` → `undone`)."""
+    return SHORT_LABELS.get(outcome, outcome)
+
 
 def clip(text: str, width: int) -> str:
     """`text` in `width` columns; a cut one ends in `…` so the operator sees it was cut."""

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from maintui.core.states import label
 from maintui.core.units import ago, span
 from maintui.tui.models.board import ScreenStatus
-from maintui.tui.widgets.rows import STATE_LEVELS, Cell, RowList
+from maintui.tui.widgets.rows import STATE_LEVELS, Cell, RowList, short_label
 from maintui.tui.widgets.runs import GONE
 
 if TYPE_CHECKING:  # the rows' classes load with the run log, after the console's first frame
@@ -30,34 +30,54 @@ class ScreenList(RowList):
             super().__init__()
             self.screen_name = screen_name
 
-    NAME_WIDTH = 9  # the least the name column gives way to (`5 quarte…`)
-    OUTCOME_WIDTH = 7
+    NAME_WIDTH = 9  # the least the name column gives way to (`5 quarte…`), after the outcome
+    OUTCOME_WIDTH = 7  # `Outcome`, and the longest short form (`cut off`)
     REST = (("Last", 7), ("Outcome", 7), ("Due", 10))
 
     def on_mount(self) -> None:
         self._need: dict[str, int] = {}  # the longest of each column shown
         self._gone: frozenset[int] = frozenset()
+        self._screens: tuple[ScreenStatus, ...] = ()
+        self._now = 0.0
+        self._short = False  # the outcomes in their short forms (`undone`): a narrow panel
         self.add_fixed_columns(("Screen", self.NAME_WIDTH), *self.REST)
         self.border_title = "Screens"
+        # no header until the screen files are read: its widths are the names' (`5 quarterly`),
+        # and a header drawn before them would jump when they come
+        self.show_header = False
 
     def show(self, screens: tuple[ScreenStatus, ...], now: float, *,
              loading: bool = False, gone: frozenset[int] = frozenset()) -> None:
-        self._gone = gone  # runs shown going whose runner is gone
-        rows = [(s.name, self._cells(i, s, now)) for i, s in enumerate(screens, 1)]
+        self._gone, self._screens, self._now = gone, screens, now  # gone: runners gone
+        if self.show_header == loading:  # the header comes with the first read, once
+            self.show_header = not loading
+            self._resize()
+            self.refresh()
+        self._short = False
+        rows = self._rows_of()
         self._need = {name: max((len(_text(cells[i])) for _, cells in rows), default=0)
                       for i, (name, _) in enumerate((("Screen", 0), *self.REST))}
-        self._fit()
-        self.show_rows(rows)
+        self._need["short"] = max((len(short_label(self._outcome_of(s.last))) for s in screens
+                                   if s.last is not None), default=0)
+        self._draw()
         self.border_subtitle = "" if screens else \
             "loading screens…" if loading else "no screen files"
 
     def on_resize(self) -> None:
-        self._fit()
+        self._draw()
         super().on_resize()
 
+    def _rows_of(self) -> list:
+        return [(s.name, self._cells(i, s, self._now)) for i, s in enumerate(self._screens, 1)]
+
+    def _draw(self) -> None:
+        self._fit()  # first: it decides the outcomes' forms
+        self.show_rows(self._rows_of())
+
     def _fit(self) -> None:
-        """Each column as wide as its longest value; when they do not all fit, the name, then
-        the outcome give way (each cut ends in `…`). The room is the panel's
+        """Each column as wide as its longest value. When they do not all fit, the outcomes
+        take their short forms (`undone`), then the outcome, then the name give way (each cut
+        ends in `…`): the name is what the operator reads the list by. The room is the panel's
         width less a scrollbar's, shown or not: a scrollbar that comes and goes must not
         change the columns between two refreshes."""
         if not self._need:
@@ -67,7 +87,12 @@ class ScreenList(RowList):
                   "Outcome": max(len("Outcome"), self._need["Outcome"]),
                   "Due": max(len("Due"), self._need["Due"])}
         over = sum(w + 2 for w in widths.values()) - room
-        for name, least in (("Screen", self.NAME_WIDTH), ("Outcome", self.OUTCOME_WIDTH)):
+        self._short = over > 0 and self._need["short"] < self._need["Outcome"]
+        if self._short:
+            short = max(len("Outcome"), self._need["short"])
+            over -= widths["Outcome"] - short
+            widths["Outcome"] = short
+        for name, least in (("Outcome", self.OUTCOME_WIDTH), ("Screen", self.NAME_WIDTH)):
             give = max(0, min(over, widths[name] - least))
             widths[name] -= give
             over -= give
@@ -81,7 +106,9 @@ class ScreenList(RowList):
         last = s.last
         outcome = ""
         if last is not None:
-            outcome = self.styled(self._outcome_of(last), "critical" if last.id in self._gone
+            said = self._outcome_of(last)
+            outcome = self.styled(short_label(said) if self._short else said,
+                                  "critical" if last.id in self._gone
                                   else STATE_LEVELS.get(last.state, "muted"))
         label = f"{number} {s.name}" if number < 10 else f"  {s.name}"
         return (label, ago(last.started if last else None, now), outcome, self._due(s, now))

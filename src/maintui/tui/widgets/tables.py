@@ -9,6 +9,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
+from maintui.tui import keys
+
 Row = tuple[str, tuple[Any, ...]]  # (row key, cells)
 
 
@@ -27,6 +29,8 @@ class StatusTable(DataTable):
     StatusTable > .status--critical { color: $error; text-style: bold reverse; }
     StatusTable > .status--muted { color: $text-muted; }
     """
+
+    BINDINGS = keys.for_screen("status_table")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_cursor=True)

@@ -26,6 +26,13 @@ from maintui.tui.widgets.rows import clip
 from maintui.tui.widgets.tables import StatusTable
 
 BAD_RUNS = ("failed", "interrupted", "rollback_failed", "aborted")
+CHECKS = "tag:check"  # the `--only` of a check run (R): the triage screen's checks
+
+
+def screen_runs(board: Board) -> tuple[RunRow, ...]:
+    """The board's runs without the check runs: those are checks, shown as failing checks
+    (one `R` counted as a failed run: `2 failed/interrupted of the last 3 runs`)."""
+    return tuple(r for r in board.runs if CHECKS not in r.selection)
 CHECK_LEVELS = {"critical": "critical", "failed": "critical", "timed_out": "critical",
                 "rollback_failed": "critical", "warning": "warning"}
 
@@ -195,7 +202,7 @@ class FailedRuns(RecentRuns):
     """Recent runs that failed, were interrupted or aborted."""
 
     def show_board(self, board: Board, now: float) -> tuple[RunRow, ...]:
-        bad = tuple(r for r in board.runs if r.state in BAD_RUNS)
+        bad = tuple(r for r in screen_runs(board) if r.state in BAD_RUNS)
         self.show(bad, now)
         self.border_title = "Failed or interrupted runs"
         return bad
@@ -204,7 +211,8 @@ class FailedRuns(RecentRuns):
 def status_line(board: Board, failed: int) -> str:
     """Maintenance mode and failed runs, in one line for the small screen."""
     mode = "on" if board.maintenance and board.maintenance.get("on") else "off"
-    runs = f"{failed} failed/interrupted of the last {len(board.runs)} runs (r: runs)" if failed \
+    last = len(screen_runs(board))
+    runs = f"{failed} failed/interrupted of the last {last} runs (r: runs)" if failed \
         else "no failed runs lately"
     return f"maintenance mode {mode} · {runs}"
 
