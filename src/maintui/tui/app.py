@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import App
@@ -16,13 +16,15 @@ from textual.worker import Worker, WorkerState
 
 from maintui.core.clock import Clock, SystemClock
 from maintui.core.errors import ConfigError
-from maintui.core.probes.base import Probe
 from maintui.core.site.config import SiteConfig
 from maintui.tui import keys, preferences, startframe, stylecache, updates
 from maintui.tui.models.board import RunSource
 from maintui.tui.navigation import BY_MODE, HOME, SECTIONS, Sections
 from maintui.tui.poller import Poller
 from maintui.tui.screens.too_small import TooSmallScreen, guard_size
+
+if TYPE_CHECKING:
+    from maintui.core.probes.base import Probe
 
 
 def palette_commands() -> type[Provider]:

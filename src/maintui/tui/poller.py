@@ -14,7 +14,6 @@ from weakref import WeakKeyDictionary
 from textual.signal import Signal
 
 from maintui.core.clock import Clock
-from maintui.core.probes.base import Probe, Snapshot
 from maintui.core.states import RunState
 from maintui.tui.models.board import Board, RunSource, ScreenCatalog, build_board, read_maintenance
 from maintui.tui.models.logreads import RunLogReads
@@ -23,6 +22,7 @@ from maintui.tui.widgets.processes import ProcessTable
 if TYPE_CHECKING:
     from textual.app import App
 
+    from maintui.core.probes.base import Probe, Snapshot
     from maintui.core.site.config import SiteConfig
 
 EVERYTHING = frozenset({"resources", "processes", "board"})

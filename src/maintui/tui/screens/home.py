@@ -13,12 +13,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Input, Label, Static
 
-from maintui.core.probes.base import Snapshot
 from maintui.tui import keys
 from maintui.tui.models.board import Board
 from maintui.tui.widgets import DiskTable, MaintenanceBanner, ProcessTable, ResourceGauges
 
 if TYPE_CHECKING:
+    from maintui.core.probes.base import Snapshot
     from maintui.core.site.config import SiteConfig
     from maintui.tui.poller import Poller
 

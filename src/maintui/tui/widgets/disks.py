@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from maintui.core.probes.base import Disk
+from typing import TYPE_CHECKING
+
 from maintui.core.units import used_of
 from maintui.tui.widgets.gauges import GaugeLines, Levels, Reading, Series
+
+if TYPE_CHECKING:
+    from maintui.core.probes.base import Disk
 
 MOUNT_WIDTH = 12  # longer mount points are cut: the bar matters more than the full path
 

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from maintui.core.probes.base import Snapshot
 from maintui.core.units import size, used_of
 from maintui.tui.widgets.plain import forget, plain_lines
 from maintui.tui.widgets.spans import Piece, changed_span, line_strip
+
+if TYPE_CHECKING:
+    from maintui.core.probes.base import Snapshot
 
 BARS = "▁▂▃▄▅▆▇█"
 LABEL_WIDTH, TEXT_WIDTH = 5, 14

@@ -6,17 +6,21 @@ whose text changed (a DataTable re-measured and re-rendered every row each time)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.style import Style
 from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from maintui.core.probes.base import Proc
 from maintui.core.units import size
 from maintui.tui.widgets.plain import forget, plain_lines
 from maintui.tui.widgets.rows import clip
 from maintui.tui.widgets.spans import Piece, changed_span, line_strip
+
+if TYPE_CHECKING:
+    from maintui.core.probes.base import Proc
 
 MAX_ROWS = 60  # more than any screen shows; beyond that rows only cost time
 SORTS = {"cpu": "CPU", "memory": "memory"}
