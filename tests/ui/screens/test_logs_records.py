@@ -34,6 +34,14 @@ def app_log(n: int, *, every: int = 40, start: int = 0, second: int = 0) -> list
     return out
 
 
+def two_logs(folder: Path) -> LogsApp:
+    """`maintui logs` on two 600-line app logs, the worker's 30 s behind the app's."""
+    a, b = folder / "app.log", folder / "worker.log"
+    write(a, app_log(600))
+    write(b, app_log(600, second=30))
+    return LogsApp({"app": a, "worker": b})
+
+
 def shown(app) -> list[str]:
     return [ln.text for ln in app.screen.query_one(LogView).lines]
 
@@ -272,10 +280,7 @@ async def test_enter_right_after_the_filter_shrank_the_list_goes_to_the_first_ma
     be read at the old scroll position (it was an IndexError)."""
     from textual.widgets import Input
 
-    a, b = tmp_path / "app.log", tmp_path / "worker.log"
-    write(a, app_log(600))
-    write(b, app_log(600, second=30))
-    app = LogsApp({"app": a, "worker": b})
+    app = two_logs(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: "in files" in status(app))
         view = app.screen.query_one(LogView)
@@ -368,10 +373,7 @@ async def test_a_filter_typed_in_one_burst_behind_the_slash_goes_to_the_filter(t
     from textual import events
     from textual.widgets import Input
 
-    a, b = tmp_path / "app.log", tmp_path / "worker.log"
-    write(a, app_log(600))
-    write(b, app_log(600, second=30))
-    app = LogsApp({"app": a, "worker": b})
+    app = two_logs(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: "in files" in status(app))
         for key, char in [("slash", "/"), *((c, c) for c in "request 59"), ("enter", "\r")]:

@@ -8,18 +8,8 @@ import time
 from maintui.core.site.config import load_config
 from maintui.tui.dialogs.text import ReasonDialog
 from maintui.tui.screens.session import SessionScreen
-from tests.ui.screens.test_session import Harness, until
+from tests.ui.screens.test_session import WINDOWED, Harness, until
 from tests.ui.test_dialog_bursts import burst
-
-WINDOWED = """
-title = "Windowed"
-window = "Mon-Sun 00:00-00:01"
-[[steps]]
-id = "a"
-title = "A"
-run = "true"
-risk = "safe"
-"""
 
 
 async def test_the_reason_typed_right_behind_r_is_the_questions(site):

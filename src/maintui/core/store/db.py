@@ -11,6 +11,7 @@ import contextlib
 import errno
 import json
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable
@@ -134,7 +135,6 @@ class RunLog(Queries):
     async def _read_only(cls, path: Path, why: str) -> RunLog:
         """Read-only in place when SQLite can; else from a private copy of the file and its WAL
         (a WAL database in a folder that cannot be written has no -shm to share)."""
-        import shutil
         import tempfile
         from urllib.parse import quote
 
@@ -179,8 +179,6 @@ class RunLog(Queries):
         with contextlib.suppress(sqlite3.Error, ValueError):
             await old.close()
         if copy is not None:
-            import shutil
-
             shutil.rmtree(copy, ignore_errors=True)
         return True
 
@@ -225,8 +223,6 @@ class RunLog(Queries):
         with contextlib.suppress(sqlite3.Error, ValueError):
             await self.db.close()
         if self._copy is not None:
-            import shutil
-
             shutil.rmtree(self._copy, ignore_errors=True)
 
     async def __aenter__(self) -> RunLog:
