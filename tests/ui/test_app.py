@@ -115,6 +115,20 @@ async def test_help_says_keys_in_words_without_textuals_defaults_and_end_reaches
         assert box.scroll_y == box.max_scroll_y
 
 
+def test_a_long_description_in_the_help_goes_on_under_itself_not_under_its_key():
+    """Review: a description longer than the box wrapped to column 0, under the keys."""
+    from maintui.tui.screens.help import TEXT_WIDTH, help_text
+
+    does = "The run in its session: its hosts (R retries one), watch or take it over " * 2
+    lines = help_text([("Run", [("s", does), ("Ctrl+P", "Commands")])]).plain.splitlines()
+    at = lines.index(next(line for line in lines if line.startswith("  s ")))
+    block = lines[at:at + 3]
+    start = block[0].index("The run")
+    assert all(len(line) <= TEXT_WIDTH for line in block)
+    assert all(line[:start].isspace() and line[start] != " " for line in block[1:])
+    assert " ".join(line.strip() for line in block).removeprefix("s ").split() == does.split()
+
+
 def test_a_session_is_named_by_its_screen_file_in_the_help():
     from maintui.tui.screens.help import screen_words
 

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from maintui.tui import keys
 from maintui.tui.widgets.keybar import KeyBar
+from maintui.tui.widgets.wrap import wrap_line
 
 KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter",
              "left_square_bracket": "[", "right_square_bracket": "]", "pageup": "PgUp",
@@ -142,15 +143,22 @@ def numbered(rows: list[Row]) -> list[Row]:
     return out
 
 
+# the help box is 76 wide: its border, padding and a scrollbar leave 70 for text
+TEXT_WIDTH = 70
+
+
 def help_text(groups: list[tuple[str, list[Row]]]) -> Content:
     """The groups as lines: a bold heading (bold, not only coloured: NO_COLOR reads it), then
     each key and what it does; where to read more at the end."""
     width = min(16, max((len(k) for _, rows in groups for k, _ in rows), default=4))
+    indent = " " * (width + 4)  # a long description goes on under itself, not under its key
     parts: list[Content | str | tuple[str, str]] = []
     for heading, rows in groups:
         parts += ["\n" if parts else "", (heading, "bold underline"), "\n"]
         for key, does in rows:
-            parts += [("  " + key.ljust(width), "bold $accent"), f"  {does}\n"]
+            pieces = [piece.strip() for piece in wrap_line(does, TEXT_WIDTH - len(indent))]
+            text = ("\n" + indent).join(pieces)
+            parts += [("  " + key.ljust(width), "bold $accent"), f"  {text}\n"]
     parts += ["\n", (READ_MORE, "$text-muted")]
     return Content.assemble(*parts)
 
