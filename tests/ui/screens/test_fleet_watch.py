@@ -89,6 +89,11 @@ def gate_title(app) -> str:
     return app.screen.view.title if isinstance(app.screen, ConfirmDialog) else ""
 
 
+
+def typing_in(app, field: str) -> bool:
+    """The dialog on top is composed and its field `field` has the focus: keys go to it."""
+    return getattr(app.focused, "id", None) == field and isinstance(app.screen, ConfirmDialog)
+
 async def test_a_watcher_sees_the_batch_gate_and_hosts_live_and_answers_once_it_took_over(fleet):
     fleet.screen("roll", ROLL)
     config = load_config(fleet.config)
@@ -187,6 +192,7 @@ async def test_a_watcher_answers_a_class_policy_gate_on_hosts_only_after_taking_
             confirm = watcher.screen
             assert confirm.inputs == ["typed", "approver", "ticket"]
             await until(dp, lambda: not isinstance(driver.screen, ConfirmDialog))
+            await until(wp, lambda: typing_in(watcher, "typed"))  # pushed is not focused
             await wp.press(*"REPAIR", "enter", *"bob", "enter", *"CHG-7", "enter")
             await until(wp, lambda: gate_title(watcher).startswith("batch 2 of 2: web3"),
                         timeout=60)
@@ -196,6 +202,7 @@ async def test_a_watcher_answers_a_class_policy_gate_on_hosts_only_after_taking_
             # a later batch asks the word again, not the names given once (docs/fleet.md)
             assert watcher.screen.inputs == ["typed"]
             assert "approved by bob · ticket CHG-7" in " ".join(watcher.screen.view.plan)
+            await until(wp, lambda: typing_in(watcher, "typed"))
             await wp.press(*"REPAIR", "enter")
             await until(wp, lambda: watching.run_state == "succeeded", timeout=60)
             await until(dp, lambda: cell(driver, sub_key("fix", None)) == "web: 3 changed")
