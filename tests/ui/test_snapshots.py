@@ -66,7 +66,7 @@ class TestHomeScreen:
         text = ui_site.config.read_text().replace('name = "test"', 'name = "test"\nproduction = true')
         ui_site.config.write_text(text)
         state = {"on": True, "message": "Database upgrade", "impact": "read-only", "end": None}
-        monkeypatch.setattr("maintui.tui.poller.read_maintenance", lambda folder: state)
+        monkeypatch.setattr("maintui.tui.models.board.read_maintenance", lambda folder: state)
         assert snap_compare(scripted(), terminal_size=(80, 24), run_before=polled)
 
 

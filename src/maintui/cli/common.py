@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from maintui.core.ansi import visible
 from maintui.core.errors import ConfigError, UsageError
 from maintui.core.files import atomic_path
 from maintui.core.site.config import SiteConfig, load_config
@@ -93,6 +92,8 @@ def with_log(config: SiteConfig, fn: Callable[[Any], Awaitable[T]], *, create: b
 def sanitised(text: str) -> str:
     """`text` with every escape sequence and control character shown, never sent (line by line:
     newlines stay newlines)."""
+    from maintui.core.ansi import visible  # its patterns load when text is shown
+
     return "\n".join(visible(line) for line in text.split("\n"))
 
 

@@ -18,13 +18,13 @@ from maintui.core.clock import Clock, SystemClock
 from maintui.core.errors import ConfigError
 from maintui.core.site.config import SiteConfig
 from maintui.tui import keys, preferences, startframe, stylecache, updates
-from maintui.tui.models.board import RunSource
 from maintui.tui.navigation import BY_MODE, HOME, SECTIONS, Sections
 from maintui.tui.poller import Poller
 from maintui.tui.screens.too_small import TooSmallScreen, guard_size
 
 if TYPE_CHECKING:
     from maintui.core.probes.base import Probe
+    from maintui.tui.models.board import RunSource
 
 
 def palette_commands() -> type[Provider]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from textual import screen as screen_module
 from textual.binding import Binding, BindingType
@@ -18,8 +17,7 @@ from textual.keys import KEY_DISPLAY_ALIASES
 from textual.keys import key_to_character as _textual_character
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
     """One binding: the key names (comma-separated aliases), the action and its footer text."""
 
     keys: str

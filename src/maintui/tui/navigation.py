@@ -12,8 +12,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual.app import App
 from textual.screen import ModalScreen, Screen
@@ -28,8 +27,7 @@ if TYPE_CHECKING:
 SCREENS = "maintui.tui.screens"
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """One row of the section table: its key, mode, title, screen and how to build it."""
 
     key: str

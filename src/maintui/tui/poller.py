@@ -14,9 +14,6 @@ from weakref import WeakKeyDictionary
 from textual.signal import Signal
 
 from maintui.core.clock import Clock
-from maintui.core.states import RunState
-from maintui.tui.models.board import Board, RunSource, ScreenCatalog, build_board, read_maintenance
-from maintui.tui.models.logreads import RunLogReads
 from maintui.tui.widgets.processes import ProcessTable
 
 if TYPE_CHECKING:
@@ -24,11 +21,12 @@ if TYPE_CHECKING:
 
     from maintui.core.probes.base import Probe, Snapshot
     from maintui.core.site.config import SiteConfig
+    from maintui.tui.models.board import Board, RunSource, ScreenCatalog
+    from maintui.tui.models.logreads import RunLogReads
 
 EVERYTHING = frozenset({"resources", "processes", "board"})
 READ_ONLY_RETRY = 30.0  # s between tries to open a read-only run log for writing again
 HISTORY = 120  # samples kept per metric: two minutes at 1 s (ten at 5 s), bounded
-LIVE = frozenset(s.value for s in RunState if s.live)  # a run still going
 # Young objects made before a young collection (Python's default 700). A sample's drawing
 # makes ~1-2k short-lived tracked objects (strips and their caches, freed by reference
 # counting): at 700, one or two young collections a sample and a middle one every few
@@ -78,7 +76,8 @@ class Poller:
         self.board_changed: Signal[Board] = Signal(app, "board-changed")
         self.history = History()
         self.snapshot: Snapshot | None = None
-        self.board = Board()
+        # the board's model (the schedule, the carried-over skips) loads after the first frame
+        self._board: Board | None = None
         self.board_read = False  # no screen files read yet: the first paint says "loading"
         self.store = store
         self.polled = asyncio.Event()  # set after every poll: tests wait on it
@@ -87,7 +86,7 @@ class Poller:
         self._store_problem = ""
         # when to try a read-only run log for writing again (not at once: it was just tried)
         self._writable_at = time.monotonic() + READ_ONLY_RETRY
-        self.catalog = ScreenCatalog(config)
+        self._catalog: ScreenCatalog | None = None
         self._interval, self._board_every, self._tick = interval, board_every, 0
         # read the board at the next poll, not the next board interval: a run is live (its
         # end must show at once), or a screen showing the board came back on top
@@ -96,10 +95,32 @@ class Poller:
         self._stopped = False
         self._sampling = threading.Lock()
         self._skips: dict = {}  # run id → its skipped steps: a finished run never changes
-        self.log_reads = RunLogReads()  # the run log read again only when it changed
+        self.log_reads: RunLogReads | None = None  # made at the first board read
         self._shows_processes: WeakKeyDictionary[Any, bool] = WeakKeyDictionary()
         self._frozen = False  # gc.freeze() called by this poller
         self._thresholds: tuple[int, ...] | None = None  # the collector's before `_freeze`
+
+    @property
+    def board(self) -> Board:
+        """The latest board read; an empty one (made on first use) before the first read."""
+        if self._board is None:
+            from maintui.tui.models.board import Board
+
+            self._board = Board()
+        return self._board
+
+    @board.setter
+    def board(self, board: Board) -> None:
+        self._board = board
+
+    @property
+    def catalog(self) -> ScreenCatalog:
+        """The site's screen files, read on first use (from a thread: `refresh`)."""
+        if self._catalog is None:
+            from maintui.tui.models.board import ScreenCatalog
+
+            self._catalog = ScreenCatalog(self.config)
+        return self._catalog
 
     def start(self) -> None:
         self.app.call_later(self._start_loop)
@@ -159,7 +180,12 @@ class Poller:
         """One poll of what is wanted; publishes only what changed."""
         self.polled.clear()
         if "resources" in wanted:
-            snap = await asyncio.to_thread(self._sample, "processes" in wanted)
+            processes = "processes" in wanted
+            # in a thread when the probe may block; else here: a thread's wake-up and the
+            # hand-back cost more than the reads (~0.1 ms), most of an idle sample's CPU
+            snap = self._sample_here(processes)
+            if snap is None:
+                snap = await asyncio.to_thread(self._sample, processes)
             self.history.add(snap)
             self.snapshot = snap
             self.sampled.publish(snap)
@@ -179,6 +205,8 @@ class Poller:
     @staticmethod
     def _live(board: Board) -> bool:
         """Whether a run on the board is still going: its end is then read a poll later."""
+        from maintui.tui.models.logreads import LIVE
+
         return any(run.state in LIVE for run in board.runs)
 
     def _sample(self, processes: bool) -> Snapshot:
@@ -187,6 +215,17 @@ class Poller:
                 self._probe = self._probe_factory()
             # the plain call when processes are wanted: any probe has `sample()`
             return self._probe.sample() if processes else self._probe.sample(processes=False)
+
+    def _sample_here(self, processes: bool) -> Snapshot | None:
+        """A sample taken on this thread when the probe says it cannot block (`quick`), and no
+        thread is taking one; else None."""
+        quick = getattr(self._probe, "quick", None)
+        if quick is None or not quick(processes) or not self._sampling.acquire(blocking=False):
+            return None
+        try:
+            return self._probe.sample(processes)  # type: ignore[union-attr]
+        finally:
+            self._sampling.release()
 
     async def idle(self) -> None:
         """Wait for a sample still being taken in its thread (stopping cannot cancel a thread)."""
@@ -197,6 +236,12 @@ class Poller:
         await asyncio.to_thread(wait)
 
     async def _read_board(self) -> Board:
+        from maintui.tui.models.board import build_board
+        from maintui.tui.models.logreads import RunLogReads
+
+        if self.log_reads is None:  # the run log read again only when it changed
+            self.log_reads = RunLogReads()
+
         maintenance = await asyncio.to_thread(self._read_files)
         await self.open_store()
         problems = [p for p in (self._store_problem, await self._read_only()) if p]
@@ -208,6 +253,8 @@ class Poller:
                                      [f"run log: {exc}"])
 
     def _read_files(self) -> dict[str, Any] | None:
+        from maintui.tui.models.board import read_maintenance
+
         self.catalog.refresh()
         return read_maintenance(self.config.state_dir)
 

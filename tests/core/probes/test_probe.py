@@ -13,7 +13,14 @@ import pytest
 from maintui.core.clock import FakeClock
 from maintui.core.probes.base import Snapshot
 from maintui.core.probes.fake import FakeProbe, fake_snapshot
-from maintui.core.probes.procfs import parse_stat, read_io, read_stats
+from maintui.core.probes.procfs import (
+    busy_percent,
+    parse_stat,
+    read_cpu_ticks,
+    read_io,
+    read_memory,
+    read_stats,
+)
 from maintui.core.probes.psutil import PsutilProbe
 
 Nic = namedtuple("Nic", "bytes_recv bytes_sent")
@@ -219,3 +226,95 @@ def test_a_stat_line_unchanged_since_the_last_read_is_not_parsed_again(tmp_path,
     parsed.clear()
     read_stats(tmp_path)
     assert sorted(parsed) == [1, 2]  # without `known`: every line parsed
+
+
+# -- CPU and memory straight from /proc (the probe's lean path) ----------------------------
+
+STAT = ("cpu  40 0 20 900 10 0 0 0 0 0\n"
+        "cpu0 20 0 10 450 5 0 0 0 0 0\n"
+        "cpu1 20 0 10 450 5 0 0 0 0 0\n"
+        "intr 12345 " + "0 " * 3000 + "\nctxt 99\n")
+
+
+def test_cpu_ticks_are_read_per_cpu_and_the_long_lines_after_them_are_left(tmp_path):
+    (tmp_path / "stat").write_text(STAT)
+    assert read_cpu_ticks(tmp_path) == [(20, 0, 10, 450, 5, 0, 0, 0, 0, 0)] * 2
+
+
+def test_cpu_ticks_of_many_cpus_are_all_read(tmp_path):
+    """More CPU lines than one read of the file brings (16 KiB): read on until they end."""
+    lines = "".join(f"cpu{i} 1 2 3 4 5 6 7 8 0 0\n" for i in range(600))
+    (tmp_path / "stat").write_text("cpu  1 2 3 4 5 6 7 8 0 0\n" + lines + "intr 1\n")
+    assert len(read_cpu_ticks(tmp_path)) == 600
+
+
+def test_busy_percent_is_worked_out_as_psutil_does():
+    """Guest time is inside user and nice already; idle and iowait are not busy."""
+    before = (100, 0, 50, 800, 50, 0, 0, 0, 0, 0)
+    # 30 user (10 of it guest), 10 system, 40 idle, 20 iowait: 40 busy of 100
+    after = (130, 0, 60, 840, 70, 0, 0, 0, 10, 0)
+    assert busy_percent(before, after) == 40.0
+    assert busy_percent(before, before) == 0.0  # no time passed
+    assert busy_percent((5, 0, 0, 5), (6, 0, 0, 5)) == 100.0  # an old kernel's four fields
+
+
+def test_busy_percent_matches_psutil_on_the_same_readings():
+    """psutil's own arithmetic (`cpu_percent`'s) on the same two readings of this machine."""
+    from pathlib import Path
+
+    from psutil._pslinux import scputimes
+
+    first = read_cpu_ticks(Path("/proc"))
+    sum(range(300_000))  # some busy time between the readings
+    second = read_cpu_ticks(Path("/proc"))
+    for a, b in zip(first, second, strict=True):
+        t1, t2 = scputimes(*a[:len(scputimes._fields)]), scputimes(*b[:len(scputimes._fields)])
+        delta = psutil._cpu_times_deltas(t1, t2)
+        total = psutil._cpu_tot_time(delta)
+        expected = round(psutil._cpu_busy_time(delta) / total * 100, 1) if total > 0 else 0.0
+        assert busy_percent(a, b) == min(100.0, max(0.0, expected))
+
+
+def test_memory_is_total_and_available_from_meminfo(tmp_path):
+    (tmp_path / "meminfo").write_text("MemTotal:       16000 kB\nMemFree:  100 kB\n"
+                                      "MemAvailable:    4000 kB\nBuffers: 1 kB\n")
+    assert read_memory(tmp_path) == (16000 * 1024, 4000 * 1024)
+    (tmp_path / "meminfo").write_text("MemTotal:       16000 kB\nMemFree:  100 kB\n")
+    assert read_memory(tmp_path) is None  # a kernel before 3.14: psutil works it out
+
+
+def test_the_probe_reads_cpu_and_memory_from_proc_as_psutil_would(tmp_path, monkeypatch):
+    (tmp_path / "stat").write_text(STAT)
+    (tmp_path / "meminfo").write_text("MemTotal: 1000 kB\nMemAvailable: 250 kB\n")
+    monkeypatch.setattr(psutil, "cpu_percent", lambda **k: pytest.fail("psutil's CPU read"))
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: pytest.fail("psutil's memory read"))
+    probe = PsutilProbe(FakeClock(), procfs=tmp_path)
+    (tmp_path / "stat").write_text(STAT.replace("cpu0 20 0 10 450", "cpu0 70 0 10 500"))
+    snap = probe.sample(processes=False)
+    assert snap.cores == (50.0, 0.0) and snap.cpu == 25.0
+    assert (snap.memory, snap.memory_used, snap.memory_total) == (75.0, 750 * 1024, 1000 * 1024)
+
+
+def test_a_sample_is_quick_only_when_nothing_in_it_can_block(monkeypatch):
+    """Quick (on the caller's thread): CPU, memory and load only. Not the first sample (its
+    baseline), nor one that lists processes or reads disks (a hung mount)."""
+    clock = FakeClock()
+    probe = PsutilProbe(clock, process_interval=3.0, slow_interval=5.0)
+    probe._primed -= 1.0  # the baseline has aged
+    assert not probe.quick()  # nothing read yet: disks and the process list are due
+    start = probe.sample().slow_time
+    clock.advance(1.0)  # the first list has no CPU baseline: the second comes a second later
+    assert not probe.quick() and probe.quick(processes=False)
+    probe.sample()
+    clock.advance(1.5)
+    assert probe.quick() and probe.quick(processes=False)
+    clock.advance(1.5)  # 3 s: the process list is due
+    assert not probe.quick() and probe.quick(processes=False)
+    probe.sample()  # at 4 s
+    clock.advance(1.5)  # 5.5 s: disks are due, but wait for the next process list to come along
+    assert probe.quick() and probe.sample().slow_time == start
+    clock.advance(1.5)
+    assert not probe.quick()
+    assert probe.sample().slow_time == clock.now()
+    clock.advance(5.0)
+    assert not probe.quick(processes=False)  # without the list, disks come at their time

@@ -147,7 +147,7 @@ async def test_a_broken_screen_file_is_named_and_the_others_still_listed(build, 
 
 async def test_the_banner_shows_while_maintenance_mode_is_on(build, monkeypatch):
     state = {"on": True, "message": "DB upgrade", "impact": "read-only", "end": None}
-    monkeypatch.setattr("maintui.tui.poller.read_maintenance", lambda folder: state)
+    monkeypatch.setattr("maintui.tui.models.board.read_maintenance", lambda folder: state)
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot=pilot)
@@ -157,7 +157,7 @@ async def test_the_banner_shows_while_maintenance_mode_is_on(build, monkeypatch)
 
 
 async def test_the_banner_is_hidden_when_maintenance_mode_is_off(build, monkeypatch):
-    monkeypatch.setattr("maintui.tui.poller.read_maintenance", lambda folder: {"on": False})
+    monkeypatch.setattr("maintui.tui.models.board.read_maintenance", lambda folder: {"on": False})
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot=pilot)

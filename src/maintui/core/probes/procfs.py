@@ -9,6 +9,7 @@ console that lists processes every few seconds.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -77,6 +78,41 @@ def read_stats(root: Path, known: dict[int, tuple[bytes, ProcStat]] | None = Non
     return out
 
 
+def read_cpu_ticks(root: Path) -> list[tuple[int, ...]]:
+    """Each CPU's times so far, in clock ticks, from the `cpuN` lines of /proc/stat (user nice
+    system idle iowait irq softirq steal guest guest_nice; older kernels give fewer)."""
+    data = _read_stat(f"{root}/stat")
+    ticks = []
+    for line in data.split(b"\n"):
+        if not line.startswith(b"cpu"):  # the CPU lines come first
+            break
+        if line[3:4].isdigit():  # not the line that sums them all
+            ticks.append(tuple(map(int, line.split()[1:])))
+    return ticks
+
+
+def busy_percent(before: tuple[int, ...], now: tuple[int, ...]) -> float:
+    """A CPU's busy share between two readings, as psutil's `cpu_percent` works it out: guest
+    time is already in user and nice, idle and iowait are not busy."""
+    delta = [max(0, b - a) for a, b in zip(before, now, strict=False)]
+    total = sum(delta) - sum(delta[8:10])
+    idle = sum(delta[3:5])
+    return round(min(100.0, max(0.0, (total - idle) / total * 100)), 1) if total > 0 else 0.0
+
+
+def read_memory(root: Path) -> tuple[int, int] | None:
+    """(total, available) bytes from /proc/meminfo; None where the kernel does not say what is
+    available (before 3.14: psutil works it out)."""
+    found: dict[bytes, int] = {}
+    for line in _read(f"{root}/meminfo").split(b"\n"):
+        if line.startswith((b"MemTotal:", b"MemAvailable:")):
+            name, value = line.split()[:2]
+            found[name] = int(value) * 1024
+            if len(found) == 2:
+                return found[b"MemTotal:"], found[b"MemAvailable:"]
+    return None
+
+
 def read_io(root: Path, pid: int) -> int:
     """Bytes read and written to storage so far (`read_bytes` + `write_bytes` of
     /proc/PID/io); OSError when the process is not ours to read or has ended."""
@@ -91,6 +127,24 @@ def _read(path: str) -> bytes:
     fd = os.open(path, os.O_RDONLY)
     try:
         return os.read(fd, 4096)
+    finally:
+        os.close(fd)
+
+
+_PAST_CPUS = re.compile(rb"\n(?!cpu)[^\n]{3}")  # a line that is not a CPU's, whole enough to tell
+
+
+def _read_stat(path: str) -> bytes:
+    """The CPU lines of /proc/stat, whatever the count of CPUs: read on until a line that is not
+    one (the interrupt counts after them can run to tens of KiB, never needed)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = b""
+        while chunk := os.read(fd, 16384):
+            data += chunk
+            if _PAST_CPUS.search(data) or not data.startswith(b"cpu"):
+                break
+        return data
     finally:
         os.close(fd)
 

@@ -11,7 +11,16 @@ from typing import Any
 
 from maintui.core.clock import Clock, SystemClock
 from maintui.core.probes.base import Disk, Proc, Snapshot
-from maintui.core.probes.procfs import full_name, owner, proc_root, read_io, read_stats
+from maintui.core.probes.procfs import (
+    busy_percent,
+    full_name,
+    owner,
+    proc_root,
+    read_cpu_ticks,
+    read_io,
+    read_memory,
+    read_stats,
+)
 
 # File systems that are never worth a gauge: pseudo, in-memory and read-only images.
 PSEUDO_FS = {"squashfs", "tmpfs", "devtmpfs", "proc", "sysfs", "overlay", "iso9660", "nsfs"}
@@ -55,31 +64,83 @@ class PsutilProbe:
         self._io: dict[Any, tuple[float, int]] = {}
         self._net: tuple[float, int, int] | None = None
         self._mounts: tuple[float, list[str]] = (-PARTITIONS_TTL, [])
-        psutil.cpu_percent(percpu=True)  # CPU percentages are deltas: take the baseline now
+        # CPU percentages are deltas: take the baseline now
+        self._ticks: list[tuple[int, ...]] | None = None
+        if self._procfs:
+            try:
+                self._ticks = read_cpu_ticks(self._procfs) or None
+            except (OSError, ValueError):  # no /proc/stat there (a test's tree): psutil's
+                pass
+        if self._ticks is None:
+            psutil.cpu_percent(percpu=True)
         self._primed = time.monotonic()
+
+    def quick(self, processes: bool = True) -> bool:
+        """Whether `sample(processes)` now would read only what the kernel keeps in memory
+        (/proc/stat, /proc/meminfo, the load): nothing that can block, so it may run on the
+        caller's thread. Disks (a hung network mount), the process list (a process stuck in
+        the kernel holds its /proc files) and the first sample (it waits for a baseline) do not."""
+        now = self._clock.now()
+        return self._ticks is not None and not self._lists_processes(now, processes) \
+            and not self._slow_due(now, processes) \
+            and time.monotonic() - self._primed >= MIN_CPU_DELTA
+
+    def _lists_processes(self, now: float, processes: bool) -> bool:
+        return processes and now - self._procs[0] >= self._process_interval
+
+    def _slow_due(self, now: float, processes: bool) -> bool:
+        """Whether swap, disks and network are read in this sample: every `slow_interval`
+        seconds, and while the process list is looked at, with it (one sample in a thread,
+        not two: see `quick`)."""
+        return self._slow is None or now - self._slow[0] >= self._slow_interval and (
+            not processes or self._lists_processes(now, processes))
 
     def sample(self, processes: bool = True) -> Snapshot:
         # A delta over a few microseconds reads as 0 % or 100 %: let the baseline age a little.
         time.sleep(max(0.0, MIN_CPU_DELTA - (time.monotonic() - self._primed)))
-        ps, now = self._ps, self._clock.now()
-        cores = tuple(ps.cpu_percent(percpu=True))
-        mem = ps.virtual_memory()
-        self._memory_total = mem.total
-        stamp, swap, disks, rx, tx = self._slow_values(now)
+        now = self._clock.now()
+        cores = self._cores()
+        total, available = self._memory()
+        self._memory_total = total
+        stamp, swap, disks, rx, tx = self._slow_values(now, processes)
         return Snapshot(
-            time=now, cpu=sum(cores) / max(1, len(cores)), cores=cores, memory=mem.percent,
-            memory_used=mem.total - mem.available, memory_total=mem.total, swap=swap,
+            time=now, cpu=sum(cores) / max(1, len(cores)), cores=cores,
+            memory=round((total - available) / total * 100, 1) if total else 0.0,
+            memory_used=total - available, memory_total=total, swap=swap,
             load=tuple(os.getloadavg()), disks=disks, rx=rx, tx=tx,
             processes=self._processes(now) if processes else self._procs[1], slow=stamp,
         )
+
+    def _cores(self) -> tuple[float, ...]:
+        """Each CPU's busy %: from /proc/stat where it is (a tenth of psutil's cost 1.5 s after
+        the last sample, when none of psutil's code is warm), else psutil's."""
+        if self._ticks is not None:
+            ticks = read_cpu_ticks(self._procfs)  # type: ignore[arg-type]
+            before, self._ticks = self._ticks, ticks
+            if len(before) == len(ticks):  # a CPU brought on or off line: a new baseline
+                return tuple(busy_percent(a, b) for a, b in zip(before, ticks, strict=True))
+            return tuple(0.0 for _ in ticks)
+        return tuple(self._ps.cpu_percent(percpu=True))
+
+    def _memory(self) -> tuple[int, int]:
+        """(total, available) bytes: /proc/meminfo's where it says, else psutil's."""
+        try:
+            found = read_memory(self._procfs) if self._procfs else None
+        except (OSError, ValueError):
+            found = None
+        if found is None:
+            mem = self._ps.virtual_memory()
+            found = (mem.total, mem.available)
+        return found
 
     def disk_usage(self, path: str) -> Disk:
         u = self._ps.disk_usage(path)
         return Disk(path, u.percent, u.used, u.total, u.free)
 
-    def _slow_values(self, now: float) -> tuple[float, float, tuple[Disk, ...], float, float]:
-        """(when read, swap %, disks, rx, tx), re-read every `slow_interval` seconds."""
-        if self._slow is None or now - self._slow[0] >= self._slow_interval:
+    def _slow_values(self, now: float, processes: bool
+                     ) -> tuple[float, float, tuple[Disk, ...], float, float]:
+        """(when read, swap %, disks, rx, tx), re-read when `_slow_due`."""
+        if self._slow_due(now, processes):
             rx, tx = self._net_rates(now)
             self._slow = (now, self._ps.swap_memory().percent, tuple(self._disks(now)), rx, tx)
         return self._slow

@@ -5,11 +5,8 @@ approver or a ticket must be named (docs/classes.md)."""
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from maintui.core.site.schedule import in_window, next_window, parse_window
+from typing import Any, NamedTuple
 
 # the step `class` values (ISO/IEC 14764's kinds of maintenance)
 CLASS_NAMES = ("preventive", "corrective", "adaptive", "perfective")
@@ -27,9 +24,9 @@ CLASS_KEYS: dict[str, tuple[type, str, str]] = {
 TYPE_NAMES = {str: "a string", bool: "true or false"}
 
 
-@dataclass(frozen=True)
-class ClassPolicy:
-    """What `[classes.NAME]` asks of a step of that class (all off when not configured)."""
+class ClassPolicy(NamedTuple):
+    """What `[classes.NAME]` asks of a step of that class (all off when not configured; a
+    tuple, not a dataclass: it loads with the config, before the console's first frame)."""
 
     name: str
     friction: str = ""  # "" | confirm | typed
@@ -52,6 +49,8 @@ class ClassPolicy:
         "" without a window."""
         if not self.window:
             return ""
+        from maintui.core.site.schedule import in_window, next_window
+
         if in_window(self.window, now):
             return "open now"
         return f"closed now; next opens {next_window(self.window, now):%a %Y-%m-%d %H:%M}"
@@ -118,6 +117,9 @@ def check_classes(path: Path, table: Any) -> list[str]:
                 out.append(f"{where}.friction: {value!r} is not a friction; "
                            f"{_hint(value, FRICTIONS)}")
             elif key == "window":
+                # here, not at the top: a site without windows starts the console without it
+                from maintui.core.site.schedule import parse_window
+
                 try:
                     parse_window(value)
                 except ValueError as exc:

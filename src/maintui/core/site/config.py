@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from maintui.core.errors import ConfigError
 from maintui.core.masking import Masker, is_secret_name, usable
@@ -74,8 +74,9 @@ DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
 }
 
 
-@dataclass(frozen=True)
-class Threshold:
+class Threshold(NamedTuple):
+    """A gauge's warning and critical levels (a tuple: made while the config loads)."""
+
     warning: float
     critical: float
 

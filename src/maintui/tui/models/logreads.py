@@ -6,9 +6,9 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from maintui.core.states import RunState
-from maintui.core.store.carryover import KV_VERIFIED_RESTORE, Skipped, skipped_last_time
 
 if TYPE_CHECKING:  # the rows' classes load with the run log, after the console's first frame
+    from maintui.core.store.carryover import Skipped
     from maintui.core.store.rows import RunRow
 
 LIVE = frozenset(s.value for s in RunState if s.live)
@@ -37,6 +37,8 @@ class RunLogReads:
                       skips: dict[int, tuple[Skipped, ...]] | None = None) -> None:
         """Read the run log if it changed since the last read (always, for a store that cannot
         tell: no `version`); then the leases of the runs shown going, when due."""
+        from maintui.core.store.carryover import KV_VERIFIED_RESTORE, skipped_last_time
+
         version = await store.version() if hasattr(store, "version") else None
         if version is None or version != self.version:
             self.last, self.success, self.runs, self.restore = await asyncio.gather(

@@ -14,12 +14,13 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Label, Static
 
 from maintui.tui import keys
-from maintui.tui.models.board import Board
+from maintui.tui.paint import together
 from maintui.tui.widgets import DiskTable, MaintenanceBanner, ProcessTable, ResourceGauges
 
 if TYPE_CHECKING:
     from maintui.core.probes.base import Snapshot
     from maintui.core.site.config import SiteConfig
+    from maintui.tui.models.board import Board
     from maintui.tui.poller import Poller
 
 
@@ -114,7 +115,8 @@ class HomeScreen(Screen):
     def _show_latest(self) -> None:
         if self.poller.snapshot is not None:
             self.show_snapshot(self.poller.snapshot)
-        self.show_board(self.poller.board)
+        if self.poller.board_read:  # before the first read there is nothing to show
+            self.show_board(self.poller.board)
 
     def _level(self, gauge: str, value: float) -> str:
         if gauge not in self._thresholds:
@@ -126,9 +128,10 @@ class HomeScreen(Screen):
         if self.app.screen is not self:  # covered, even by a dialog: draw on resume
             return
         series = self.poller.history.series
-        self.query_one(ResourceGauges).show(snap, series)
-        self.query_one(DiskTable).show(snap.disks, series)
-        self.query_one(ProcessTable).show(snap.processes)
+        with together(self):  # the changed lines written now, in one update
+            self.query_one(ResourceGauges).show(snap, series)
+            self.query_one(DiskTable).show(snap.disks, series)
+            self.query_one(ProcessTable).show(snap.processes)
 
     def show_board(self, board: Board) -> None:
         if self.app.screen is not self:  # covered, even by a dialog: draw on resume

@@ -38,6 +38,7 @@ from maintui.tui.dialogs.incident import (
 from maintui.tui.dialogs.text import ReasonDialog
 from maintui.tui.models.board import Board
 from maintui.tui.models.errors import ErrorFeed
+from maintui.tui.paint import together
 from maintui.tui.widgets import KeyBar, MaintenanceBanner, ProcessTable
 from maintui.tui.widgets import triage as tw
 from maintui.tui.widgets.triage import CheckTable, ErrorTable, FailedRuns, IncidentBar
@@ -168,8 +169,9 @@ class TriageScreen(Screen):
     def show_snapshot(self, snap: Snapshot) -> None:
         if self.app.screen is not self:  # covered, even by a dialog: draw on resume
             return
-        self.query_one(tw.ResourcePane).show(snap, self.poller.history.series)
-        self.query_one(ProcessTable).show(snap.processes)
+        with together(self):  # the changed lines written now, in one update
+            self.query_one(tw.ResourcePane).show(snap, self.poller.history.series)
+            self.query_one(ProcessTable).show(snap.processes)
 
     def show_board(self, board: Board) -> None:
         if self.app.screen is not self:  # covered, even by a dialog: draw on resume

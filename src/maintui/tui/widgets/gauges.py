@@ -8,8 +8,7 @@ a few short lines a second instead of re-rendering nine widgets.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.style import Style
 from textual.geometry import Region
@@ -17,6 +16,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from maintui.core.units import size, used_of
+from maintui.tui.paint import refresh_lines
 from maintui.tui.widgets.plain import forget, plain_lines
 from maintui.tui.widgets.spans import Piece, changed_span, line_strip
 
@@ -66,8 +66,7 @@ class Spark:
         return bars
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """What a gauge shows: its text, threshold level, and history scaled to `top`."""
 
     text: str
@@ -76,8 +75,7 @@ class Reading:
     top: float = 100.0
 
 
-@dataclass(frozen=True)
-class Cores:
+class Cores(NamedTuple):
     """Every core as one bar, each with its own level: compact at any core count."""
 
     cores: tuple[tuple[float, str], ...] = ()
@@ -157,7 +155,7 @@ class GaugeLines(Widget):
                 self._spans[y] = span
                 dirty.append(Region(span[0], y, span[1] - span[0], 1))
         if dirty:  # one refresh for them all: each call also clears the widget's caches
-            self.refresh(*dirty)
+            refresh_lines(self, *dirty)
         return len(dirty)
 
     def _pieces(self, key: str, label: str, row: Row | None, width: int) -> tuple[Piece, ...]:

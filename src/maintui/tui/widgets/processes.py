@@ -15,9 +15,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from maintui.core.units import size
+from maintui.tui.paint import refresh_lines
 from maintui.tui.widgets.plain import forget, plain_lines
-from maintui.tui.widgets.rows import clip
-from maintui.tui.widgets.spans import Piece, changed_span, line_strip
+from maintui.tui.widgets.spans import Piece, changed_span, clip, line_strip
 
 if TYPE_CHECKING:
     from maintui.core.probes.base import Proc
@@ -114,7 +114,7 @@ class ProcessTable(ScrollView, can_focus=True):
                 self._spans[row] = span
                 dirty.append(Region(span[0], row - top + 1, span[1] - span[0], 1))
         if dirty:  # one refresh for them all: each call also clears the widget's caches
-            self.refresh(*dirty)
+            refresh_lines(self, *dirty)
         return len(dirty)
 
     def _line(self, row: int) -> tuple[Piece, ...] | None:

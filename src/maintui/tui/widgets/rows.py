@@ -20,6 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from maintui.tui import keys
+from maintui.tui.widgets.spans import clip
 
 Cell = str | tuple[str, str]  # plain text, or (text, level) for text in a level's colour
 Row = tuple[str, tuple[Cell, ...]]  # (row key, cells)
@@ -44,11 +45,6 @@ SHORT_LABELS = {
 def short_label(outcome: str) -> str:
     """The short form of an outcome as shown (`rolled back` → `undone`)."""
     return SHORT_LABELS.get(outcome, outcome)
-
-
-def clip(text: str, width: int) -> str:
-    """`text` in `width` columns; a cut one ends in `…` so the operator sees it was cut."""
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…" if width > 0 else ""
 
 
 class RowList(ScrollView, can_focus=True):

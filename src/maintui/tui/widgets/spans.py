@@ -140,3 +140,8 @@ def line_strip(runs: Sequence[tuple[str, Style]], span: tuple[int, int] | None) 
         segments.append(Segment(text, style))
         x += size
     return Strip(segments, width)
+
+
+def clip(text: str, width: int) -> str:
+    """`text` in `width` columns; a cut one ends in `…` so the operator sees it was cut."""
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…" if width > 0 else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from maintui.core.units import clock_time
-from maintui.tui.widgets.rows import clip
+from maintui.tui.widgets.spans import clip
 from maintui.tui.widgets.tables import StatusTable
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from maintui.core.units import clock_time, span
 from maintui.tui.models.board import Board
 from maintui.tui.models.errors import ErrorGroup
 from maintui.tui.widgets import DiskTable, RecentRuns, ResourceGauges
-from maintui.tui.widgets.rows import clip
+from maintui.tui.widgets.spans import clip
 from maintui.tui.widgets.tables import StatusTable
 
 BAD_RUNS = ("failed", "interrupted", "rollback_failed", "aborted")
