@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -98,7 +99,10 @@ class MaintuiApp(Sections):
         self.poller.start()
         # a run still going (this console was closed, or the SSH link dropped): reattach to it
         target, quiet = (self.attach, False) if self.attach is not None else (-1, True)
-        self.run_worker(self.attach_run(target, quiet=quiet), name="attach", exit_on_error=False)
+        # the coroutine is made when the worker starts: a console quit before then (keys typed
+        # ahead) leaves no never-awaited coroutine to warn about on the terminal
+        self.run_worker(partial(self.attach_run, target, quiet=quiet), name="attach",
+                        exit_on_error=False)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # A blinking text cursor repaints twice a second (~80 B/s with a dialog open and the

@@ -463,3 +463,24 @@ async def test_an_empty_run_log_says_no_runs_yet_once_it_is_read(build, run_log)
         runs = app.screen.query_one(RecentRuns)
         assert runs.border_subtitle == "no runs yet"
         assert runs.render_line(0).text.split() == ["#", "Screen", "Outcome", "When"]
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # no never-awaited coroutine at exit
+async def test_a_quit_typed_ahead_of_the_first_frame_leaves_no_traceback(build):
+    """The lower half is mounted after the first frame; a quit already waiting by then (keys
+    typed ahead over a slow link) closes the console without an error or a warning."""
+    app = build()
+    cls, display = type(app), type(app)._display
+
+    def quit_at_the_first_frame(self, screen, update):
+        display(self, screen, update)
+        if update is not None and not self._batch_count and self.is_running:
+            self.exit(0)
+
+    cls._display = quit_at_the_first_frame
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+    finally:
+        cls._display = display
+    assert app.return_code == 0 and app._exception is None

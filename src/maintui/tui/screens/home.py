@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.widget import Widget
+from textual.widget import MountError, Widget
 from textual.widgets import Header, Input, Label, Static
 
 from maintui.tui import keys
@@ -89,19 +89,22 @@ class HomeScreen(Screen):
         from maintui.tui.widgets import KeyBar, RecentRuns, ScreenList, ScreenProblems, SessionNotes
         from maintui.tui.widgets.filter_box import FilterBox
 
-        # the filter line under the processes it filters: it takes its row from them, not
-        # from the Screens list
-        await self.query_one("#process-column").mount(Horizontal(
-            Label("filter processes:", id="filter-label"),
-            FilterBox(placeholder="name, user or pid", id="process-filter", compact=True),
-            id="filter-row"))
-        # the notes (skips carried over, the last verified restore) under the runs they come
-        # from: beside the Screens list they took its rows (6 of 9 screens at 80x24)
-        await self.query_one("#bottom").mount_all([
-            Vertical(ScreenProblems(id="problem-line"), ScreenList(id="screens"), id="site"),
-            Vertical(RecentRuns(id="runs"), SessionNotes(id="notes"), id="history")])
-        await self.mount(KeyBar())
-        await self.query_one("#keys-slot").remove()
+        try:
+            # the filter line under the processes it filters: it takes its row from them, not
+            # from the Screens list
+            await self.query_one("#process-column").mount(Horizontal(
+                Label("filter processes:", id="filter-label"),
+                FilterBox(placeholder="name, user or pid", id="process-filter", compact=True),
+                id="filter-row"))
+            # the notes (skips carried over, the last verified restore) under the runs they come
+            # from: beside the Screens list they took its rows (6 of 9 screens at 80x24)
+            await self.query_one("#bottom").mount_all([
+                Vertical(ScreenProblems(id="problem-line"), ScreenList(id="screens"), id="site"),
+                Vertical(RecentRuns(id="runs"), SessionNotes(id="notes"), id="history")])
+            await self.mount(KeyBar())
+            await self.query_one("#keys-slot").remove()
+        except MountError:  # the console is closing: a quit typed ahead of the first frame
+            return
         self._drawn = True  # not before: a board or a resume meanwhile leaves the lists alone
         self.query_one(ScreenList).focus()
         self.show_board(self.poller.board)
