@@ -145,12 +145,23 @@ class Sections(App[int]):
         found = [(s.name, s.title) for s in self.poller.catalog.screens if s.kind == kind]
         if len(found) < 2:
             return True, found[0][0] if found else None
+        name = await self.push_screen_wait(self.screen_chooser(title, kind, found))
+        return name is not None, name
+
+    def known_screens(self, kind: str) -> list[tuple[str, str]] | None:
+        """(name, title) of the screen files with `kind = KIND` as the poller last read them
+        (at every board read, ~6 s, while Home or Triage shows); None before the first read."""
+        if not self.poller.board_read:
+            return None
+        return [(s.name, s.title) for s in self.poller.catalog.screens if s.kind == kind]
+
+    def screen_chooser(self, title: str, kind: str, found: list[tuple[str, str]]) -> Screen:
+        """The dialog that picks one of several screen files of a kind (dismissed with its
+        name, or None)."""
         from maintui.tui.dialogs.choose import ScreenChooserDialog
 
-        name = await self.push_screen_wait(ScreenChooserDialog(
-            title, found, f"{len(found)} screens have kind = \"{kind}\" · Enter: open it · "
-            "Escape: cancel"))
-        return name is not None, name
+        return ScreenChooserDialog(title, found, f"{len(found)} screens have kind = \"{kind}\" · "
+                                   "Enter: open it · Escape: cancel")
 
     def open_kind(self, mode: str, name: str) -> None:
         """Open a section on the named screen file of its kind (Home's list, the palette)."""

@@ -163,3 +163,21 @@ async def test_a_note_that_cannot_be_written_is_said_not_dropped(sandbox, monkey
                                        for n in app._notifications))
         said = next(n for n in app._notifications if "The note failed" in (n.title or ""))
         assert said.severity == "error" and incident in said.message
+
+
+async def test_the_keys_typed_right_after_v_pick_the_recovery_screen(sandbox, monkeypatch):
+    """`v`, Down, Enter in one burst, two recovery screens: the chooser came from a worker a
+    moment later, so Down and Enter reached Triage and the chooser stayed open."""
+    from tests.ui.screens.test_triage import RESTORE_CONFIG, add_screen
+
+    calls = stub_checks(monkeypatch)
+    add_screen(sandbox, "restore-config", RESTORE_CONFIG)
+    await opened(sandbox)
+    app = app_for(sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await triage_with_incident(pilot)
+        await until(pilot, lambda: app.known_screens("recovery") is not None
+                    and len(app.known_screens("recovery")) == 2)
+        burst(app, "v", "down", "enter")
+        await until(pilot, lambda: calls[-1][:2] == ["restore-config", "--incident"]
+                    if calls else False)

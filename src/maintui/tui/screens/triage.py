@@ -53,6 +53,8 @@ NOTE_MISSING = "a note needs its text: type it, then Enter"
 NO_TRIAGE = 'no screen file has kind = "triage": its checks and quick actions come from one'
 
 
+RECOVERY_TITLE = "Recovery: which screen?"
+
 class TriageScreen(Screen):
     """Gauges, top processes, failing checks, newest errors, failed runs; the open incident.
 
@@ -378,11 +380,27 @@ class TriageScreen(Screen):
         await self.app.push_screen(
             QuickActionDialog(actions, self.incident.id if self.incident else None), picked)
 
+    def action_recovery(self) -> None:
+        """v: start the site's recovery screen, picked from a chooser when there are several.
+        With the screen files read already (every board read), the chooser opens in this call:
+        keys typed right behind `v` (a laggy link sends them in one burst) reach it."""
+        found = self.app.known_screens("recovery")
+        if found is None:  # not read yet: read them first, a moment later
+            self._recovery_after_reading()
+        elif len(found) > 1:
+            self.app.push_screen(self.app.screen_chooser(RECOVERY_TITLE, "recovery", found),
+                                 lambda name: self._recover(name) if name else None)
+        else:
+            self._recover(found[0][0] if found else None)
+
     @work(exclusive=True, group="triage-recovery", exit_on_error=False)
-    async def action_recovery(self) -> None:
-        picked, name = await self.app.choose_screen("recovery", "Recovery: which screen?")
-        if not picked:
-            return
+    async def _recovery_after_reading(self) -> None:
+        picked, name = await self.app.choose_screen("recovery", RECOVERY_TITLE)
+        if picked:
+            self._recover(name)
+
+    def _recover(self, name: str | None) -> None:
+        """Start the recovery screen `name` for the incident; None: the site has none."""
         if name is None:
             self.notify('No screen file has kind = "recovery": add that line to the procedure '
                         "that recovers the service (screens/recovery.toml in the examples)",
