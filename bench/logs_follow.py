@@ -16,7 +16,7 @@ Lag = seen - written. CPU is the child's user+sys time over the run divided by w
 RSS is sampled once a second (it must stay flat).
 
 --vs-lnav: the two programs side by side on the same growing file in one run, each in its own
-80x24 tmux pane on a private tmux server: `python -m maintui.tui.screens.logs PATH` and
+80x24 tmux pane on a private tmux server: `python -m maintui.tui.logs_app PATH` and
 `lnav PATH`. lnav has no lag figure of its own, so both are measured the same way, from
 outside: every ~20 ms both panes are captured (`tmux capture-pane`) and the newest `t=` on
 each screen is compared with the capture's time: how stale what the operator sees is. That
@@ -159,7 +159,7 @@ def cpu_seconds(pid: int) -> float:
 
 def vs_lnav(rate: int, seconds: float) -> dict[str, dict]:
     """maintui and lnav following one file side by side: staleness of each screen, CPU."""
-    programs = {"maintui": [sys.executable, "-m", "maintui.tui.screens.logs"],
+    programs = {"maintui": [sys.executable, "-m", "maintui.tui.logs_app"],
                 "lnav": ["/usr/bin/lnav"]}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "flood.log"

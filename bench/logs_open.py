@@ -5,7 +5,7 @@
 Three ways, each a fresh process timed from spawn (interpreter start-up included):
 core (`LogFile.tail(24)`), the standalone logs app headless at 80x24 (until the last line
 is drawn), and the same app in a real terminal (tmux 80x24 on a private `-L logsperf` server, until
-capture-pane shows it) started as `maintui logs PATH` and as `python -m maintui.tui.screens.logs`.
+capture-pane shows it) started as `maintui logs PATH` and as `python -m maintui.tui.logs_app`.
 The file is generated once and cached in /tmp.
 """
 
@@ -39,7 +39,7 @@ print(json.dumps({"rss_kb": rss, "bytes_read": log.bytes_read}), flush=True)
 HEADLESS = """
 import json, sys
 from pathlib import Path
-from maintui.tui.screens.logs import LogsApp
+from maintui.tui.logs_app import LogsApp
 from maintui.tui.widgets.log_view import LogView
 
 class Bench(LogsApp):
@@ -121,7 +121,7 @@ def main() -> None:
     tui = [timed([PY, "-c", HEADLESS, str(LOG), LAST], LAST) for _ in range(runs)]
     cli = str(Path(PY).with_name("maintui"))
     term = [t for t in (tmux_time(f"{cli} logs {LOG}") for _ in range(runs)) if t is not None]
-    module = [t for t in (tmux_time(f"{PY} -m maintui.tui.screens.logs {LOG}") for _ in range(runs))
+    module = [t for t in (tmux_time(f"{PY} -m maintui.tui.logs_app {LOG}") for _ in range(runs))
               if t is not None]
     start_up = statistics.median(timed([PY, "-c", "print('up')"], "up")[0] for _ in range(runs))
     floor = statistics.median(timed([PY, "-c", "import textual.app; print('up')"], "up")[0]
@@ -139,7 +139,7 @@ def main() -> None:
     if term:
         print(row("TUI in tmux 80x24: `maintui logs PATH`", term, None))
     if module:
-        print(row("TUI in tmux 80x24: `python -m maintui.tui.screens.logs`", module, None))
+        print(row("TUI in tmux 80x24: `python -m maintui.tui.logs_app`", module, None))
     print(row("(python start-up alone)", [start_up], None))
     print(row("(python start-up + `import textual.app`)", [floor], None))
     print(f"bytes read by the core to open: {core[0][1]['bytes_read']:,}")

@@ -15,7 +15,7 @@ from maintui.tui.navigation import SECTIONS
 
 # The class that binds each scope of the table.
 SCOPE_CLASSES = {
-    "logs_app": "screens.logs:LogsApp",
+    "logs_app": "logs_app:LogsApp",
     "home": "screens.home:HomeScreen",
     "logs": "screens.logs:LogsScreen",
     "run_log": "screens.base:RunLogScreen",

@@ -92,7 +92,7 @@ def test_session_before_any_run(finished, snap_compare, size, tmp_path):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_logs_screen(snap_compare, size, tmp_path):
-    from maintui.tui.screens.logs import LogsApp
+    from maintui.tui.logs_app import LogsApp
 
     log = tmp_path / "app.log"
     log.write_text("".join(

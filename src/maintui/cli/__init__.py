@@ -105,7 +105,7 @@ def _console_args(argv: list[str]) -> SimpleNamespace | None:
 
 
 def _open_logs(args: argparse.Namespace | SimpleNamespace) -> int:
-    from maintui.tui.screens.logs import open_paths
+    from maintui.tui.logs_app import open_paths
 
     return open_paths(args.paths)
 

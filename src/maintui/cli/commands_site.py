@@ -130,13 +130,13 @@ def cmd_attach(args: Any) -> int:
 
 def cmd_logs(args: Any) -> int:
     if args.paths:  # plain files need no site: no config is read
-        from maintui.tui.screens.logs import open_paths
+        from maintui.tui.logs_app import open_paths
 
         return open_paths(args.paths, wait=args.wait)
     config = site(args)
     if not config.logs:
         raise ConfigError(f"no logs to follow: give paths, or add a [logs] table to {config.path}")
-    from maintui.tui.screens.logs import LogsApp
+    from maintui.tui.logs_app import LogsApp
 
     LogsApp(config.logs).run()
     return 0

@@ -17,8 +17,10 @@ from textual.widgets import Input, Static
 from maintui.core.logs import search
 from maintui.core.logs.search import FileSearch
 from maintui.core.logs.tail import EventKind, Line, LogEvent, LogUpdate
+from maintui.tui.logs_app import LogsApp
+from maintui.tui.logstatus import sources_line, status_line
 from maintui.tui.models.logs import LogModel
-from maintui.tui.screens.logs import GC_YOUNG, LogsApp, LogsScreen, sources_line, status_line
+from maintui.tui.screens.logs import GC_YOUNG, LogsScreen
 from maintui.tui.widgets.log_view import _LEVEL_CLASS, LogView
 
 
@@ -285,7 +287,7 @@ async def test_status_is_only_set_when_it_changes(tmp_path: Path, monkeypatch):
 def test_maintui_logs_with_paths_opens_them_with_or_without_the_full_parser(monkeypatch):
     """`maintui logs PATH...` skips the parser (and its imports); with options it parses."""
     import maintui.cli as cli
-    import maintui.tui.screens.logs as logs
+    import maintui.tui.logs_app as logs
 
     opened: list[list[str]] = []
     monkeypatch.setattr(logs, "open_paths",

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from maintui.core.logs.levels import Level
-from maintui.tui.screens.logs import LogsApp
+from maintui.tui.logs_app import LogsApp
 from maintui.tui.widgets.keybar import KeyBar
 from maintui.tui.widgets.log_view import LogView
 from tests.ui.screens.test_logs import marked_text, status, until, write
@@ -230,7 +230,7 @@ async def test_maintui_logs_file_has_help_and_no_source_key_with_one_file(tmp_pa
 def test_maintui_logs_with_a_path_that_does_not_exist_exits_2_unless_told_to_wait(
         tmp_path: Path, capsys, monkeypatch):
     from maintui.cli import main
-    from maintui.tui.screens import logs
+    from maintui.tui import logs_app as logs
 
     opened = []
     monkeypatch.setattr(logs.LogsApp, "run", lambda self: opened.append(self.sources))

@@ -20,26 +20,22 @@ again. The count says the lines loaded and the files' lines (`models.logtotals`)
 logfmt lines show as time, level, message (`v`: as written). A line cut at the edge ends in
 `…` and ←/→ pan (one cut at `tail.MAX_LINE` says so: `[cut: 2.0 MB line]`); a binary file is
 not shown (the status says so, `b` shows it as escaped text); both status lines fit the
-width by priority. `python -m maintui.tui.screens.logs PATH...` runs it alone.
+width by priority (`tui.logstatus`). Reading the files beyond the rings is `models.logreader`'s;
+`tui.logs_app` runs the screen alone.
 """
 
 from __future__ import annotations
 
 import gc
-import os
-import sys
 import time
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
-from rich.cells import cell_len, set_cell_size
 from textual import on, work
 from textual.actions import SkipAction
-from textual.app import App, ComposeResult
-from textual.content import Content
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, Static, Tab, Tabs
 from textual.worker import get_current_worker
@@ -49,10 +45,12 @@ from maintui.core.logs import stamps
 from maintui.core.logs.follow import Follower
 from maintui.core.logs.format import Format
 from maintui.core.logs.levels import Level, LineFilter, parse_query
-from maintui.core.logs.search import FileSearch, Hits, count_lines, in_record_of, seek_time
-from maintui.core.logs.tail import CUT, Line, LogFile, LogUpdate
+from maintui.core.logs.search import FileSearch, Hits, count_lines, seek_time
+from maintui.core.logs.tail import Line, LogFile, LogUpdate
 from maintui.tui import keys
-from maintui.tui.models.logs import FOUND, HEAD, MAX_LINES, LogModel, Marks
+from maintui.tui.logstatus import LogStatus
+from maintui.tui.models.logreader import READ_BACK, LogReader, match_key, query_of
+from maintui.tui.models.logs import FOUND, MAX_LINES, LogModel, Marks
 from maintui.tui.models.logseek import Source, next_hit
 from maintui.tui.models.logtotals import LineTotals
 from maintui.tui.widgets.filter_box import FilterBox
@@ -60,14 +58,8 @@ from maintui.tui.widgets.keybar import KeyBar
 from maintui.tui.widgets.log_view import LogView
 
 TAIL = 200  # lines per file shown on opening
-READ_BACK = 500  # matching lines wanted per read-back
-READ_BACK_SCAN = 50_000  # give up after reading this many lines that do not match
 _LEVELS = (Level.NONE, Level.INFO, Level.WARNING, Level.ERROR)  # what `l` cycles through
-_STATUS_STYLE = {"following": "$success", "waiting": "$warning", "unreadable": "$error",
-                 "binary": "$warning"}
 COUNT_NOW = 4 << 20  # a file's lines are counted before the first frame up to here (~1 ms)
-JUMP_BEFORE, JUMP_AFTER = 100, 400  # lines read around a jump's target
-RECORD_LINES = 50  # lines read per whole-file filter hit when it filters by level
 FILL = 2_000  # whole-file filter hits put before the window at once; more on scrolling up
 # While a screen follows, Python's young-object collection runs only after this many new
 # objects (default 700). A flood makes a `Line` tuple per line (~5k a poll) that lives ~0.1 s
@@ -105,20 +97,18 @@ class LogsScreen(Screen):
         self.model = LogModel(self.files, max_lines,
                               {n: f for n, f in self.formats.items() if f is not None})
         self.totals = LineTotals(self.files)
+        self.reader = LogReader(self.files, self.formats)
+        self.status = LogStatus(self.model, self.totals)
         self.min_level = Level.NONE
         self._follower: Follower | None = None
         self._reading = False
-        self._status: tuple[tuple[str, str], ...] = ()
         self._goto = False  # the input line is asking for a time, not a filter
         self._searches: dict[tuple[str, str], Hits] = {}  # (source, query or ">error") → hits
-        self._searching = ""  # what the status line says about a running search
-        self._note: str | tuple[str, Hits] = ""  # where the last jump went
         # (source or "" for all, key, from, step, the source of from, all's sources) awaited
         self._want: tuple[str, str, int, int, str, tuple[str, ...]] | None = None
         # The filter over each whole file: its matching lines' offsets, for the filter they
         # were found for (typing starts a new search and cancels the last one).
         self._filtered: dict[str, tuple[LineFilter, Hits]] = {}
-        self._filtering = ""  # what the status line says about it
         self._applied = ""  # the filter text the window shows
 
     def compose(self) -> ComposeResult:
@@ -260,66 +250,12 @@ class LogsScreen(Screen):
         for name, line in anchors.items():
             found = self._filtered.get(name)
             if found is not None and found[0] is line_filter and found[1].done:
-                results.append((name, *self._hits_before(name, found[1], line.offset, READ_BACK,
-                                                         line_filter, context)))
+                results.append((name, *self.reader.hits_before(name, found[1], line.offset,
+                                                               READ_BACK, line_filter,
+                                                               context)))
             else:
-                results.append((name, *self._older(name, line, line_filter)))
+                results.append((name, *self.reader.older(name, line, line_filter)))
         self.app.call_from_thread(self._prepend, results, context)
-
-    def _hits_before(self, name: str, hits: Hits, offset: int, n: int,
-                     line_filter: LineFilter, context: Marks
-                     ) -> tuple[list[Line], bool]:
-        """The lines of the last `n` whole-file filter hits before `offset` (see
-        `_hit_lines`); and whether they reach the first hit."""
-        i = bisect_left(hits.offsets, offset)
-        picked = hits.offsets[max(0, i - n):i]
-        return self._hit_lines(name, picked, offset, line_filter, context), i <= n
-
-    def _hit_lines(self, name: str, picked: Sequence[int], stop: int,
-                   line_filter: LineFilter, context: Marks) -> list[Line]:
-        """The lines shown for whole-file filter hits at `picked` (before `stop`): with a
-        level filter alone, each hit's record (its head and the lines that go with it); with
-        a text, each matching line, after its record's head when it is not one (a line of a
-        stack trace: the head has the record's time and level; it is shown as context, see
-        `LogModel.context`, and put in `context`)."""
-        log = self.files[name]
-        lines: list[Line] = []
-        fmt = self.formats.get(name)
-        for k, at in enumerate(picked):
-            end = picked[k + 1] if k + 1 < len(picked) else stop
-            if line_filter.pattern is None and line_filter.levels is not None:
-                for line in log.lines_from(at, RECORD_LINES):
-                    if line.offset >= end or (line.offset > at
-                                              and not line_filter.matches(line)):
-                        break
-                    lines.append(line)
-                continue
-            got = log.lines_from(at, 1)
-            if got and fmt is not None and not fmt.head(got[0].text)[0]:
-                record = log.record_of(at)
-                if len(record) > 1 and (not lines or lines[-1].offset < record[0].offset):
-                    context[(name, record[0].offset)] = HEAD
-                    lines.append(record[0])
-                got = record[-1:] or got
-            for line in got:
-                if CUT.search(line.text):  # maybe found past the cut: shown all the same
-                    context[(name, line.offset)] = FOUND
-            lines += got
-        return lines
-
-    def _older(self, name: str, anchor: Line, line_filter: LineFilter) -> tuple[list[Line], bool]:
-        """Lines before `anchor` until READ_BACK of them match; and whether the start was hit."""
-        batches: list[list[Line]] = []
-        matched = scanned = 0
-        while matched < READ_BACK and scanned < READ_BACK_SCAN:
-            older = self.files[name].lines_before(anchor, READ_BACK)
-            batches.append(older)
-            scanned += len(older)
-            matched += sum(1 for line in older if line_filter.matches(line))
-            if len(older) < READ_BACK:
-                return [line for batch in reversed(batches) for line in batch], True
-            anchor = older[0]
-        return [line for batch in reversed(batches) for line in batch], False
 
     def _prepend(self, results: list[tuple[str, list[Line], bool]],
                  context: Marks) -> None:
@@ -442,7 +378,7 @@ class LogsScreen(Screen):
         if not query:
             self._show_status("type a filter first (/), then n/N")
             return
-        self._navigate(self._match_key(query), step)
+        self._navigate(match_key(self.min_level, query), step)
 
     def action_next_error(self, step: int) -> None:
         self._navigate(">error", step)
@@ -479,8 +415,7 @@ class LogsScreen(Screen):
         return self.model.source is None and len(self.files) > 1
 
     def _sources(self) -> list[Source]:
-        return [Source(name, self.files[name], self.formats[name], rank)
-                for rank, name in enumerate(self.model.names)]
+        return self.reader.sources(self.model.names)
 
     def _navigate(self, key: str, step: int) -> None:
         """n/N (key: the filter's query and level) or </> (">error"): the next hit from the
@@ -490,7 +425,7 @@ class LogsScreen(Screen):
         names = list(self.files) if self._merged() else [source]
         if key != ">error":
             try:
-                parse_query(_query_of(key))
+                parse_query(query_of(key))
             except ValueError as error:
                 self._show_status(str(error))
                 return
@@ -516,7 +451,7 @@ class LogsScreen(Screen):
             for name in searched:
                 self._searches.pop((name, key), None)
                 self._search(name, key)
-            self._search_progress("", key, self._searching)
+            self._search_progress("", key, self.status.searching)
             return
         if missing:
             self._want = (source, key, at, step, source, ())
@@ -549,10 +484,6 @@ class LogsScreen(Screen):
     def model_query(self) -> str:
         return self.query_one("#logs-filter", Input).value if not self._goto else ""
 
-    def _match_key(self, query: str) -> str:
-        """What n/N's hits are kept under: the filter's text and its level."""
-        return f"{int(self.min_level)}\x1f{query}"
-
     def _search(self, source: str, key: str) -> None:
         """Search `source`'s file for `key` in a worker: one at a time per file (a new one
         cancels the last), several files at once in "All"."""
@@ -560,17 +491,7 @@ class LogsScreen(Screen):
                         group=f"logs-search-{source}", exclusive=True)
 
     def _search_file(self, source: str, key: str) -> None:
-        path = self.paths[source]
-        fmt = self.formats[source]
-        if key == ">error" and fmt is not None:
-            finder = FileSearch.errors(path, fmt)
-            label = "errors"
-        else:
-            query = _query_of(key)
-            level = Level(int(key.split("\x1f", 1)[0]))
-            finder = self._filter_finder(source, LineFilter.build(query, level), query) \
-                or FileSearch(path, parse_query(query), literal=_literal(query))
-            label = repr(query)
+        finder, label = self.reader.key_finder(source, key)
         self.app.call_from_thread(self._searches.__setitem__, (source, key), finder.hits)
         worker = get_current_worker()
 
@@ -583,7 +504,7 @@ class LogsScreen(Screen):
         self.app.call_from_thread(self._search_progress, source, key, "")
 
     def _search_progress(self, source: str, key: str, text: str) -> None:
-        self._searching = text
+        self.status.searching = text
         want = self._want
         if want is not None and source and want[:2] == (source, key):
             hits = self._searches[(source, key)]
@@ -598,19 +519,15 @@ class LogsScreen(Screen):
     @work(thread=True, group="logs-jump", exclusive=True)
     def _jump(self, source: str, offset: int, note: str | tuple[str, Hits],
               hits: Hits | None = None) -> None:
-        log = self.files[source]
         context: Marks = {}
         if hits is not None:
-            i = bisect_left(hits.offsets, offset)
-            picked = hits.offsets[max(0, i - JUMP_BEFORE):i + JUMP_AFTER]
-            lines = self._hit_lines(source, picked, log.size() + 1, self.model.filter, context)
-            self.app.call_from_thread(self._show_jump, [(source, lines)], (source, offset),
-                                      note, context)
-            return
-        before = log.lines_before(offset, JUMP_BEFORE) if offset > 0 else []
-        after = log.lines_from(offset, JUMP_AFTER)
-        self.app.call_from_thread(self._show_jump, [(source, before + after)],
-                                  (source, offset), note, {})
+            lines = self.reader.hits_around(source, hits.offsets,
+                                            bisect_left(hits.offsets, offset),
+                                            self.model.filter, context)
+        else:
+            lines = self.reader.around(self.files[source], offset)
+        self.app.call_from_thread(self._show_jump, [(source, lines)], (source, offset), note,
+                                  context)
 
     @work(thread=True, group="logs-jump", exclusive=True)
     def _jump_all(self, key: str, hits: dict[str, Hits], source: str, at: int,
@@ -643,19 +560,13 @@ class LogsScreen(Screen):
             offs = hits[s.name].offsets
             i = s.hits_before(hits[s.name], place)
             if key != ">error":
-                picked = offs[max(0, i - JUMP_BEFORE // share):i + JUMP_AFTER // share]
-                results.append((s.name, self._hit_lines(s.name, picked, s.log.size() + 1,
-                                                        self.model.filter, context)))
+                results.append((s.name, self.reader.hits_around(s.name, offs, i, self.model.filter,
+                                                                context, share)))
             else:
                 pos = offset if s is target else s.offset_at(place[0])
-                results.append((s.name, self._around(s.log, pos, share)))
+                results.append((s.name, self.reader.around(s.log, pos, share)))
         self.app.call_from_thread(self._show_jump, results, (target.name, offset), note,
                                   context)
-
-    @staticmethod
-    def _around(log: LogFile, offset: int, share: int = 1) -> list[Line]:
-        before = log.lines_before(offset, JUMP_BEFORE // share) if offset > 0 else []
-        return before + log.lines_from(offset, JUMP_AFTER // share)
 
     def _show_jump(self, results: list[tuple[str, list[Line]]], mark: tuple[str, int],
                    note: str | tuple[str, Hits], context: Marks) -> None:
@@ -670,7 +581,7 @@ class LogsScreen(Screen):
                       if ln.source == source and ln.offset >= offset), 0)
         self.view.scroll_to(y=max(0, index - 3), animate=False, immediate=True)
         self.view.refresh()
-        self._note = note
+        self.status.note = note
         self._show_status()
 
     def _goto_time(self, text: str) -> None:
@@ -703,15 +614,7 @@ class LogsScreen(Screen):
         if not sources:
             self.app.call_from_thread(self._show_status, "format unknown: no times to jump to")
             return
-        results, first = [], None
-        for s in sources:
-            offset = s.offset_at(when)
-            results.append((s.name, self._around(s.log, offset, len(sources))))
-            if offset < s.log.size():
-                place = s.place(offset)
-                if first is None or place < first[1]:
-                    first = ((s.name, offset), place)
-        mark = first[0] if first is not None else (sources[0].name, sources[0].log.size())
+        results, mark = self.reader.at_time(sources, when)
         self.app.call_from_thread(self._show_jump, results, mark, f"all at {stamp}", {})
 
     def _set_level(self, level: Level) -> None:
@@ -751,14 +654,14 @@ class LogsScreen(Screen):
         line_filter = self.model.filter
         if not line_filter.active:
             self.workers.cancel_group(self, "logs-filter")
-            self._filtering = ""
+            self.status.filtering = ""
             self._show_status()
             return
         anchors = self.model.anchors()
         query = self.model_query()
         finders: dict[str, FileSearch | Hits] = {
             s: f for s in anchors
-            if (f := done.get(s) or self._filter_finder(s, line_filter, query))}
+            if (f := done.get(s) or self.reader.filter_finder(s, line_filter, query))}
         room = min(FILL, self.model.max_lines - len(self.model.window))
         self._filter_worker(line_filter, finders, anchors, room)
 
@@ -779,62 +682,16 @@ class LogsScreen(Screen):
                 finder.run(progress, lambda: worker.is_cancelled)
             if worker.is_cancelled:
                 return
-            lines, start = self._hits_before(source, hits, anchors[source].offset,
-                                             max(room, 0), line_filter, context)
-            self._cut_hits(source, hits, anchors[source].offset, context)
+            lines, start = self.reader.hits_before(source, hits, anchors[source].offset,
+                                                   max(room, 0), line_filter, context)
+            self.reader.cut_hits(source, hits, anchors[source].offset, context)
             found.append((source, hits, lines, start))
         self.app.call_from_thread(self._filter_found, line_filter, found, context)
         self.app.call_from_thread(self._filter_progress, line_filter, "")
 
-    def _cut_hits(self, source: str, hits: Hits, offset: int, context: Marks) -> None:
-        """Mark the hits from `offset` on (in the loaded tail) whose lines were cut: the
-        search read past the cut, the view's filter cannot."""
-        log = self.files[source]
-        for at in hits.offsets[bisect_left(hits.offsets, offset):]:
-            for line in log.lines_from(at, 1):
-                if CUT.search(line.text):
-                    context[(source, at)] = FOUND
-
-    def _filter_finder(self, source: str, line_filter: LineFilter,
-                       query: str) -> FileSearch | None:
-        """A search of `source`'s file for `line_filter`'s lines (`query` typed): its text
-        found in bytes, its level judged by the file's format: a record head's own, any
-        other line's its head's."""
-        fmt, levels, pattern = self.formats[source], line_filter.levels, line_filter.pattern
-        path = self.paths[source]
-        if self.files[source].binary:
-            return None  # its lines are not shown: nothing to find
-        literal = "" if pattern is None else _literal(query)
-        if levels is None:
-            return FileSearch(path, pattern, literal=literal)
-        if fmt is None:
-            return None  # no format yet: nothing to judge a line's level by
-        if pattern is None and min(levels) >= Level.ERROR:
-            return FileSearch.errors(path, fmt)
-        if pattern is None:
-            return FileSearch.levels(path, fmt, levels)  # a chunk's level words at once
-        finder = FileSearch(path, pattern, literal=literal)
-        # a line holding the text, of a record of those levels (a stack trace's line too)
-        finder.keep = in_record_of(self.files[source], fmt, levels)
-        return finder
-
-    def _head_of(self, first: Line, lines: list[Line]) -> list[Line]:
-        """The record head of `first` (the window's oldest line of its source, a text match
-        in a stack trace whose head the loaded tail starts below), as context; [] if none."""
-        fmt = self.formats.get(first.source)
-        key = (first.source, first.offset)
-        if (self.model.filter.pattern is None or fmt is None or key in self.model.context
-                or fmt.head(first.text)[0]):
-            return []
-        record = self.files[first.source].record_of(first.offset)
-        if len(record) < 2 or (lines and lines[-1].offset >= record[0].offset):
-            return []
-        self.model.mark({(first.source, record[0].offset): HEAD})
-        return [record[0]]
-
     def _filter_progress(self, line_filter: LineFilter, text: str) -> None:
         if line_filter is self.model.filter:
-            self._filtering = text
+            self.status.filtering = text
             self._show_status()
 
     def _filter_found(self, line_filter: LineFilter,
@@ -863,7 +720,7 @@ class LogsScreen(Screen):
             first = next((ln for ln in window if ln.source == source), None)
             if first is not None:  # nothing the window already holds
                 lines = [ln for ln in lines if ln.offset < first.offset]
-                lines += self._head_of(first, lines)
+                lines += self.reader.head_of(self.model, first, lines)
             share = room // max(1, len(found))
             if len(lines) > share:
                 lines, start = lines[len(lines) - share:], False
@@ -874,86 +731,17 @@ class LogsScreen(Screen):
 
     # -- status --------------------------------------------------------------------------
 
-    def _jump_note(self) -> str:
-        if isinstance(self._note, str):
-            return self._note
-        what, hits = self._note
-        assert self.view.marked is not None
-        source, offset = self.view.marked
-        return (f"{what} {_position(hits, offset)} of {len(hits):,}"
-                f"{'' if hits.done else '+'} in {source}")
-
-    def _count_text(self) -> str:
-        """What the view holds and what the shown files hold: "200 lines loaded · 3,300 in
-        file" (the tail), "2,200 matching lines loaded · 3,300 in file" (a filter's lines
-        found in the whole file, more read on scrolling up). The second number is the
-        files' lines whatever the filter, so a narrower filter never shows a larger one;
-        it is left out while the files are being counted."""
-        model = self.model
-        total = self.totals.total(model.visible)
-        n = model.matched
-        shown = f"{n:,} {'matching ' if model.filter.active else ''}line{'s' * (n != 1)} loaded"
-        where = "file" if len(model.visible) == 1 else "files"
-        return shown if total is None else f"{shown} · {total:,} in {where}"
-
     def _show_status(self, problem: str = "") -> None:
-        """Two lines, each fitted to the screen's width by priority, an ellipsis on a cut:
-        the view (following or paused, a problem, the jump, searches, level, line count),
-        then the sources (the shown one first, those in trouble next, the rest counted)."""
-        model = self.model
-        if model.live:
-            state = ("following", "$success")
-        else:
-            state = (f"paused, {model.pending:,} new (End follows)", "$warning")
-        # (priority, text, style), in the order shown: the lowest priority goes first
-        view = [(0, *state), (6, self._count_text(), "")]
-        if self.min_level:
-            view.append((5, f"level ≥ {self.min_level.name}", ""))
-        if self._note and self.view.marked is not None:
-            view.append((2, self._jump_note(), "$success"))
-        if self._searching:
-            view.append((3, self._searching, "$accent"))
-        if self._filtering:
-            view.append((4, self._filtering, "$accent"))
-        if problem:
-            view.append((1, problem, "$error"))
-        width = self.size.width or self.app.size.width
-        statuses = {name: model.status[name] for name in model.names}
-        sources = [(text, _STATUS_STYLE.get(word, "$text-muted") if word else "")
-                   for text, word in sources_line(statuses, model.source, width)]
-        parts = (*status_line(view, width), ("\n", ""), *sources)
-        if parts != self._status:  # an update re-lays out the screen: only when it changed
-            self._status = parts
-            self.query_one("#logs-status", Static).update(
-                Content.assemble(*(text if not style else (text, style) for text, style in parts)))
+        """Both status lines (`LogStatus`), set only when they changed: setting them re-lays
+        out the screen."""
+        marked = self.view.marked if self.status.note else None
+        content = self.status.content(self.size.width or self.app.size.width, self.min_level,
+                                      marked, problem)
+        if content is not None:
+            self.query_one("#logs-status", Static).update(content)
 
     def on_resize(self) -> None:
         self._show_status()  # both lines are fitted to the width
-
-
-class LogsApp(App):
-    """The logs screen alone, for `python -m maintui.tui.screens.logs PATH...` and benches."""
-
-    TITLE = "maintui logs"
-    BINDINGS = keys.for_screen("logs_app")
-
-    def __init__(self, sources: dict[str, Path]) -> None:
-        super().__init__()
-        self.sources = sources
-
-    def get_default_screen(self) -> Screen:
-        names = ", ".join(self.sources)
-        shown = names if len(names) <= 40 else f"{len(self.sources)} files"
-        return LogsScreen(self.sources, help_words=f"Logs: follow {shown}")
-
-    def action_help(self) -> None:
-        """? as in the console: the keys of the view in words, or back from them."""
-        from maintui.tui.screens.help import HelpScreen
-
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss()
-        else:
-            self.push_screen(HelpScreen(self.screen.active_bindings, self.screen))
 
 
 def _detect(path: Path, extra: Sequence[Format]) -> Format | None:
@@ -962,20 +750,6 @@ def _detect(path: Path, extra: Sequence[Format]) -> Format | None:
         return known_formats.detect(known_formats.sample(path), extra=extra)
     except OSError:
         return None
-
-
-def _query_of(key: str) -> str:
-    """The filter text of a match search's key (`LogsScreen._match_key`)."""
-    return key.split("\x1f", 1)[-1]
-
-
-def _literal(query: str) -> str:
-    """The text a query looks for as typed ('' for a `/regex/`)."""
-    return "" if len(query) >= 2 and query.startswith("/") and query.endswith("/") else query
-
-
-def _position(hits: Hits, offset: int) -> str:
-    return f"{bisect_left(hits.offsets, offset) + 1:,}"
 
 
 def _parse_time(text: str) -> float | None:
@@ -990,127 +764,3 @@ def _parse_time(text: str) -> float | None:
     got = stamps.guess(text)
     return None if got is None else got[0]
 
-
-# -- the two status lines, fitted to the width ------------------------------------------
-
-ELLIPSIS = "…"
-Part = tuple[str, str]  # (text, the status word its colour follows: "following", …; "" plain)
-
-
-def cut(text: str, width: int) -> str:
-    """`text` in at most `width` cells, ending in an ellipsis when it had to be cut."""
-    if cell_len(text) <= width:
-        return text
-    return set_cell_size(text, width - 1) + ELLIPSIS if width > 0 else ""
-
-
-def fit_parts(parts: list[Part], width: int) -> list[Part]:
-    """The parts, in priority order, that fit `width` cells: each kept whole while it fits,
-    the first that does not is cut with an ellipsis and the rest left out."""
-    out: list[Part] = []
-    room = width
-    for text, word in parts:
-        size = cell_len(text)
-        if size > room:
-            if room > 1:
-                out.append((cut(text, room), word))
-            break
-        out.append((text, word))
-        room -= size
-    return out
-
-
-def sources_line(status: dict[str, str], selected: str | None, width: int) -> list[Part]:
-    """Each source's status in `width` cells: the selected source first, then those in
-    trouble (unreadable, waiting, binary) before those following; sources left out for room
-    are counted by status (`+3 following`), and a cut name or status ends in an ellipsis."""
-    order = sorted(status, key=lambda n: (n != selected, _word(status[n]) == "following"))
-    out: list[Part] = []
-    used = 0
-    for i, name in enumerate(order):
-        entry = [(f"{' · ' if i else ''}{name}: ", ""), (status[name], _word(status[name]))]
-        size = sum(cell_len(text) for text, _ in entry)
-        rest = _left_out(status, order[i + 1:])
-        if used + size + cell_len(rest) <= width:
-            out += entry
-            used += size
-            continue
-        if i == 0:  # the first comes first: the count of the rest gets at most a third
-            out += fit_parts(entry, width - min(cell_len(rest), width // 3))
-            used = sum(cell_len(text) for text, _ in out)
-        else:
-            rest = _left_out(status, order[i:])
-        out.append((cut(rest, max(width - used, 0)), ""))
-        break
-    return [part for part in out if part[0]]
-
-
-def _word(state: str) -> str:
-    """The word a status is coloured by: "following", "unreadable", "binary", …"""
-    return state.split()[0].rstrip(":") if state else ""
-
-
-def _left_out(status: dict[str, str], names: list[str]) -> str:
-    """` · +3 following, 1 unreadable`: the sources a line had no room for, by status."""
-    if not names:
-        return ""
-    counts = Counter(_word(status[n]) for n in names)
-    return " · +" + ", ".join(f"{k} {w}" for w, k in counts.most_common())
-
-
-def status_line(parts: list[tuple[int, str, str]], width: int) -> list[tuple[str, str]]:
-    """(priority, text, style) parts joined by " · " in their order, in `width` cells: the
-    lowest priorities (the highest numbers) are left out first, and the part that does not
-    fit whole is cut with an ellipsis (the rest of lower priority are left out)."""
-    kept: dict[int, str] = {}
-    room = width
-    for i in sorted(range(len(parts)), key=lambda i: parts[i][0]):
-        text = parts[i][1]
-        gap = 3 if kept else 0
-        if gap + cell_len(text) <= room:
-            kept[i] = text
-            room -= gap + cell_len(text)
-            continue
-        if room - gap > 1:
-            kept[i] = cut(text, room - gap)
-        break
-    out: list[tuple[str, str]] = []
-    for i in sorted(kept):
-        if out:
-            out.append((" · ", ""))
-        out.append((kept[i], parts[i][2]))
-    return out
-
-
-def source_names(paths: list[Path]) -> dict[str, Path]:
-    """Short, unique names for paths: the file name, with its folder when names clash."""
-    names: dict[str, Path] = {}
-    for path in paths:
-        name = path.name if path.name not in names else f"{path.parent.name}/{path.name}"
-        names[name] = path
-    return names
-
-
-def open_paths(paths: Sequence[str], *, wait: bool = False) -> int:
-    """Follow plain files, no site config read (`maintui logs PATH...`); the exit code: 2
-    when a path does not exist (a typo would open an empty view that waits for it), unless
-    `wait` asks to follow a file not created yet."""
-    missing = [p for p in paths if not os.path.lexists(p)]
-    if missing and not wait:
-        for path in missing:
-            print(f"maintui logs: {path}: no such file (check the path; --wait follows a "
-                  f"file not created yet)", file=sys.stderr)
-        return 2
-    LogsApp(source_names([Path(p).resolve() for p in paths])).run()
-    return 0
-
-
-def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
-    if not args:
-        sys.exit("usage: python -m maintui.tui.screens.logs PATH...")
-    sys.exit(open_paths(args))
-
-
-if __name__ == "__main__":
-    main()
