@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import warnings
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
@@ -126,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     from maintui.core.errors import MaintuiError
 
     argv = sys.argv[1:] if argv is None else argv
+    # A worker thread handing a result over just as the console closes leaves Textual's
+    # `call_from_thread` coroutine unscheduled on the closed loop; nothing is lost (the screen
+    # it was for is gone), but Python would print a warning on the operator's terminal.
+    warnings.filterwarnings("ignore", "coroutine 'App.call_from_thread", RuntimeWarning)
     args: argparse.Namespace | SimpleNamespace | None
     if _plain_logs(argv):  # skips building the parser: its modules cost ~70 ms to import
         args, handler = SimpleNamespace(paths=argv[1:]), _open_logs
