@@ -22,8 +22,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 _open: dict[int, set[Widget]] = {}  # id(screen) -> the widgets noted inside its block
-
-
 _WIDGET = ("_layout_cache", "_set_dirty", "clear_cached_dimensions", "_rich_style_cache",
            "_repaint_required", "_is_mounted", "check_idle")
 _SCREEN = ("_compositor", "_compositor_refresh", "_dirty_widgets", "_layout_required",

@@ -18,6 +18,7 @@ If Textual's classes change shape, nothing is replaced and its own code runs.
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from textual import events
 from textual._compositor import Compositor
@@ -27,7 +28,8 @@ from textual.screen import Screen
 _textual_refresh = Screen._compositor_refresh
 _textual_compose = Screen._compose
 _textual_resume = Screen._on_screen_resume
-_sources: dict[int, tuple[int, frozenset]] = {}  # id(screen) -> the CSS when it began composing
+# screen -> the CSS when it began composing (weak: a screen gone before its first resume)
+_sources: WeakKeyDictionary[Screen, tuple[int, frozenset]] = WeakKeyDictionary()
 
 
 def compositor_refresh(self: Screen) -> None:
@@ -47,14 +49,14 @@ def _css_now(app: Any) -> tuple[int, frozenset]:
 
 async def compose(self: Screen) -> None:
     """Textual's `_compose`, noting the CSS in force before the screen's widgets mount."""
-    _sources[id(self)] = _css_now(self.app)
+    _sources[self] = _css_now(self.app)
     await _textual_compose(self)
 
 
 def on_screen_resume(self: Screen, event: events.ScreenResume) -> None:
     """Textual's handler, without the restyle on a screen's first resume when nothing added
     since it began composing can change a node already styled (see the module's notes)."""
-    before = _sources.pop(id(self), None)
+    before = _sources.pop(self, None)
     if before is not None and event.refresh_styles:
         variables, sources = _css_now(self.app)
         source = self.app.stylesheet.source

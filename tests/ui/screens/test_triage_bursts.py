@@ -49,6 +49,13 @@ async def triage_with_incident(pilot) -> TriageScreen:
     return triage
 
 
+async def closed(pilot) -> None:
+    """Until the closed incident's page shows (the close dialog done, its write finished)."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, IncidentScreen)
+                and app.screen.incident is not None)
+
+
 async def test_the_text_typed_right_after_n_is_the_notes(sandbox, monkeypatch):
     """`n` then the note in one burst: its `r` switched to Runs and an empty note dialog
     ended over Runs (the dialog was pushed by a worker a moment later)."""
@@ -88,8 +95,7 @@ async def test_a_note_then_c_at_once_keeps_the_note_closes_and_leaves_the_log_un
         await pilot.press("n")
         await until(pilot, lambda: isinstance(app.screen, ReasonDialog))
         burst(app, *"note x", "enter", "c", *"sum3", "enter")
-        await until(pilot, lambda: isinstance(app.screen, IncidentScreen)
-                    and app.screen.incident is not None)
+        await closed(pilot)
         kinds = rows(sandbox.store_path, "SELECT kind, text FROM incident_events "
                      "WHERE incident_id = ? ORDER BY id", (incident,))
         assert ("note", "note x") in kinds and kinds[-1][0] == "closed"
@@ -108,8 +114,7 @@ async def test_c_then_the_summary_at_once_closes_with_it(sandbox, monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         await triage_with_incident(pilot)
         burst(app, "c", *"sum3", "enter")
-        await until(pilot, lambda: isinstance(app.screen, IncidentScreen)
-                    and app.screen.incident is not None)
+        await closed(pilot)
         assert not isinstance(app.screen_stack[-2], CloseIncidentDialog)
         assert [t for (t,) in rows(sandbox.store_path, "SELECT text FROM incident_events "
                                    "WHERE kind = 'closed' AND incident_id = ?", (incident,))
